@@ -1,0 +1,47 @@
+//! The library's failures: things that stop a command, as opposed to findings
+//! about notes (those are [`crate::model::Diagnostic`]s).
+
+use std::path::PathBuf;
+
+/// A failure that stops the current operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The vault folder does not exist or is not a folder.
+    #[error("{}: {reason}", path.display())]
+    NotAVault {
+        /// The path given as the vault.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// `vaultkit.toml` is not valid.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong, with line and column when known.
+        message: String,
+    },
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! A link as written in a note, before any resolution.
+
+use serde::Serialize;
+
+use super::Span;
+
+/// The syntax a link was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    /// `[[Target]]`.
+    Wiki,
+    /// `[text](Target.md)`.
+    Markdown,
+    /// `![[Target]]` or `![alt](target.png)`.
+    Embed,
+}
+
+impl LinkKind {
+    /// The lowercase name used in JSON and human output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Wiki => "wiki",
+            Self::Markdown => "markdown",
+            Self::Embed => "embed",
+        }
+    }
+}
+
+/// Where in the note a link was found.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LinkOrigin {
+    /// The Markdown body.
+    Body,
+    /// A front-matter property, by key (`related: "[[X]]"`).
+    Property(String),
+}
+
+impl std::fmt::Display for LinkOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Body => f.write_str("body"),
+            Self::Property(key) => write!(f, "property:{key}"),
+        }
+    }
+}
+
+impl Serialize for LinkOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// An internal link as written: what it points at, not yet resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The link exactly as written, e.g. `[[Note#Heading|shown]]`.
+    pub raw: String,
+    /// The path part (`Note`, `folder/Note.md`); empty for a same-note link.
+    pub target: String,
+    /// The heading chain after `#` (`H1#H2`), if any.
+    pub heading: Option<String>,
+    /// The block id after `#^`, if any.
+    pub block: Option<String>,
+    /// A fragment of a non-note target, such as a PDF's `page=3`.
+    pub fragment: Option<String>,
+    /// The display text after `|` (for embeds: unless it is a size).
+    pub display: Option<String>,
+    /// An embed's size after `|`, e.g. `100x200` or `100`.
+    pub size: Option<String>,
+    /// The syntax used.
+    pub kind: LinkKind,
+    /// Body or front-matter property.
+    pub origin: LinkOrigin,
+    /// Position of the whole link in the note.
+    pub span: Span,
+}
+
+impl Link {
+    /// Whether the link points into its own note (`[[#Heading]]`, `[[#^id]]`).
+    pub fn is_self(&self) -> bool {
+        self.target.is_empty()
+    }
+
+    /// Whether this link embeds its target.
+    pub fn is_embed(&self) -> bool {
+        self.kind == LinkKind::Embed
+    }
+}

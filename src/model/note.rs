@@ -1,0 +1,118 @@
+//! A parsed note: its metadata, structure and outgoing links.
+
+use serde::Serialize;
+
+use super::{Link, Span};
+
+/// One front-matter property, in the order it appears in the file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Property {
+    /// The key as written.
+    pub key: String,
+    /// The value, as JSON-like data (YAML dates stay strings).
+    pub value: serde_json::Value,
+    /// Position of the key.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Where a tag came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TagSource {
+    /// The `tags` front-matter property.
+    Property,
+    /// An inline `#tag` in the body.
+    Body,
+}
+
+/// A tag, written without `#`; nested tags keep their `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tag {
+    /// The tag as written, without `#` (`inbox/to-read`).
+    pub name: String,
+    /// Front matter or body.
+    pub source: TagSource,
+    /// Position of the tag (for a property tag, of its list item).
+    pub span: Span,
+}
+
+/// An ATX or setext heading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading text as written, without the `#` markers.
+    pub text: String,
+    /// Position of the whole heading line.
+    pub span: Span,
+    /// Whether any content (text, list, code...) follows before the next heading.
+    pub has_content: bool,
+}
+
+/// A block identifier (`^id`) that links can target with `#^id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockId {
+    /// The id without `^`.
+    pub id: String,
+    /// Position of `^id`.
+    pub span: Span,
+}
+
+/// A link to something outside the vault (`https:`, `mailto:`, `obsidian:`...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExternalLink {
+    /// The destination URL as written.
+    pub url: String,
+    /// Position of the link.
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// Everything vaultkit knows about one Markdown note, parsed without looking at
+/// any other file. The note's text itself is not kept.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Note {
+    /// Vault-relative path with `/` separators, NFC-normalised (`Topics/Git.md`).
+    pub path: String,
+    /// The file name without `.md`: what `[[links]]` name.
+    pub title: String,
+    /// Front-matter properties in file order.
+    pub properties: Vec<Property>,
+    /// Names from the `aliases` property.
+    pub aliases: Vec<String>,
+    /// Tags from front matter and body, in file order.
+    pub tags: Vec<Tag>,
+    /// Headings in document order.
+    pub headings: Vec<Heading>,
+    /// Block ids in document order.
+    pub blocks: Vec<BlockId>,
+    /// Internal links: front matter first, then the body, in file order.
+    pub links: Vec<Link>,
+    /// External links in file order.
+    pub external: Vec<ExternalLink>,
+    /// Words of prose in the body (code, comments and markup excluded).
+    pub word_count: usize,
+    /// Whether the body holds anything besides whitespace.
+    pub has_body: bool,
+}
+
+impl Note {
+    /// The value of a property by key (exact key match).
+    pub fn property(&self, key: &str) -> Option<&serde_json::Value> {
+        self.properties
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| &p.value)
+    }
+
+    /// Distinct tag names, lowercased for comparison, first spelling kept.
+    pub fn tag_names(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.tags
+            .iter()
+            .filter(|t| seen.insert(t.name.to_lowercase()))
+            .map(|t| t.name.as_str())
+            .collect()
+    }
+}

@@ -1,0 +1,463 @@
+//! Front matter: finding the `---` block, reading it with gray_matter's YAML
+//! engine, and locating every property, tag and link in the original lines.
+
+use std::sync::LazyLock;
+
+use gray_matter::Pod;
+use gray_matter::engine::{Engine, YAML};
+use regex::Regex;
+use serde_json::Value;
+
+use super::tags;
+use super::wikilink;
+use crate::model::{Diagnostic, LineIndex, Link, LinkKind, LinkOrigin, Property, Severity, Tag, TagSource};
+
+/// The raw front-matter block of a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block<'a> {
+    /// The YAML between the `---` lines.
+    pub yaml: &'a str,
+    /// Byte offset of `yaml` in the note.
+    pub yaml_start: usize,
+    /// Byte offset where the body starts (after the closing `---` line).
+    pub body_start: usize,
+}
+
+/// Finds front matter: `---` alone on the very first line, closed by a later `---` line.
+pub fn split(text: &str) -> Option<Block<'_>> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = first_end + 1;
+    let mut line_start = yaml_start;
+    while line_start <= text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        if text[line_start..line_end].trim_end() == "---" {
+            return Some(Block {
+                yaml: &text[yaml_start..line_start],
+                yaml_start,
+                body_start: (line_end + 1).min(text.len()),
+            });
+        }
+        if line_end == text.len() {
+            break;
+        }
+        line_start = line_end + 1;
+    }
+    None
+}
+
+/// What the front matter contributes to a note.
+#[derive(Debug, Default)]
+pub struct FrontMatter {
+    /// Properties in file order.
+    pub properties: Vec<Property>,
+    /// The `aliases` property.
+    pub aliases: Vec<String>,
+    /// The `tags` property.
+    pub tags: Vec<Tag>,
+    /// Whole-value `"[[links]]"` in any property.
+    pub links: Vec<Link>,
+    /// Problems found on the way.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a front-matter block. Invalid YAML yields a diagnostic and nothing else,
+/// as in Obsidian, where such a note has no properties, tags or aliases.
+pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter {
+    let mut out = FrontMatter::default();
+    if block.yaml.trim().is_empty() {
+        return out;
+    }
+    let pod = match YAML::parse(block.yaml) {
+        Ok(pod) => pod,
+        Err(err) => {
+            out.diagnostics.push(yaml_error(&err.to_string(), block, lines, path));
+            return out;
+        }
+    };
+    let entries = match pod {
+        Pod::Hash(map) => map,
+        Pod::Null => return out,
+        _ => {
+            let span = lines.span(block.yaml_start, block.yaml_start + block.yaml.trim_end().len());
+            out.diagnostics.push(
+                Diagnostic::new(
+                    "invalid-frontmatter",
+                    Severity::Error,
+                    path,
+                    "front matter is not a list of `key: value` properties",
+                )
+                .at(span)
+                .with_help("write each property as `key: value`, with a space after the colon"),
+            );
+            return out;
+        }
+    };
+    let keys = locate_keys(block);
+    let mut entries: Vec<(String, Pod)> = entries.into_iter().collect();
+    entries.sort_by_cached_key(|(key, _)| {
+        let position = keys.iter().position(|k| k.name == *key).unwrap_or(usize::MAX);
+        (position, key.clone())
+    });
+    for (key, pod) in entries {
+        let located = keys.iter().find(|k| k.name == key);
+        let (key_start, block_range) = located.map_or((block.yaml_start, (block.yaml_start, block.yaml_start)), |k| {
+            (k.start, (k.start, k.block_end))
+        });
+        let key_span = lines.span(key_start, key_start + key.len());
+        let finder = Finder {
+            text: lines,
+            source: lines.text(),
+            range: block_range,
+            fallback: key_span,
+        };
+        let value = to_json(pod);
+        out.links.extend(property_links(&key, &value, &finder));
+        if key.eq_ignore_ascii_case("tags") {
+            read_tags(&value, &finder, path, &mut out);
+        } else if key.eq_ignore_ascii_case("tag") {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    "invalid-tag",
+                    Severity::Warning,
+                    path,
+                    "the `tag` property was removed in Obsidian 1.9; its value is not read as tags",
+                )
+                .at(key_span)
+                .with_help("rename it to `tags` and write the tags as a list"),
+            );
+        } else if key.eq_ignore_ascii_case("aliases") {
+            out.aliases = string_items(&value);
+        }
+        out.properties.push(Property {
+            key,
+            value,
+            span: key_span,
+        });
+    }
+    out
+}
+
+/// A top-level key and the byte range of its lines.
+struct KeyLocation {
+    name: String,
+    start: usize,
+    block_end: usize,
+}
+
+static TOP_LEVEL_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#\-'"][^:\n]*?))[ \t]*:(?:[ \t]|\r?$)"#)
+        .expect("the key pattern is valid")
+});
+
+fn locate_keys(block: Block<'_>) -> Vec<KeyLocation> {
+    let mut keys: Vec<KeyLocation> = TOP_LEVEL_KEY
+        .captures_iter(block.yaml)
+        .filter_map(|caps| {
+            let name = caps.get(1).or(caps.get(2)).or(caps.get(3))?;
+            Some(KeyLocation {
+                name: name.as_str().to_owned(),
+                start: block.yaml_start + name.start(),
+                block_end: 0,
+            })
+        })
+        .collect();
+    let yaml_end = block.yaml_start + block.yaml.len();
+    for i in 0..keys.len() {
+        keys[i].block_end = keys.get(i + 1).map_or(yaml_end, |next| next.start);
+    }
+    keys
+}
+
+/// Finds the position of a value inside its key's lines.
+struct Finder<'a, 'b> {
+    text: &'b LineIndex<'a>,
+    source: &'a str,
+    range: (usize, usize),
+    fallback: crate::model::Span,
+}
+
+impl Finder<'_, '_> {
+    /// The span of the first occurrence of `needle` at or after `*cursor`,
+    /// advancing the cursor; the key's span when not found verbatim.
+    fn span_of(&self, needle: &str, cursor: &mut usize) -> crate::model::Span {
+        let from = (*cursor).max(self.range.0);
+        let haystack = self.source.get(from..self.range.1).unwrap_or("");
+        match haystack.find(needle) {
+            Some(i) if !needle.is_empty() => {
+                let start = from + i;
+                *cursor = start + needle.len();
+                self.text.span(start, start + needle.len())
+            }
+            _ => self.fallback,
+        }
+    }
+}
+
+fn property_links(key: &str, value: &Value, finder: &Finder<'_, '_>) -> Vec<Link> {
+    let mut cursor = 0;
+    let items: Vec<&str> = match value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    items
+        .into_iter()
+        .filter_map(|item| {
+            let raw = item.trim();
+            let (embed, inner) = whole_wikilink(raw)?;
+            let parts = wikilink::split(inner, embed);
+            let span = finder.span_of(raw, &mut cursor);
+            Some(Link {
+                raw: raw.to_owned(),
+                target: parts.target,
+                heading: parts.heading,
+                block: parts.block,
+                fragment: parts.fragment,
+                display: parts.display,
+                size: parts.size,
+                kind: if embed { LinkKind::Embed } else { LinkKind::Wiki },
+                origin: LinkOrigin::Property(key.to_owned()),
+                span,
+            })
+        })
+        .collect()
+}
+
+/// `[[X]]` or `![[X]]` as the entire value: (is embed, inner text).
+fn whole_wikilink(value: &str) -> Option<(bool, &str)> {
+    let (embed, rest) = match value.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, value),
+    };
+    let inner = rest.strip_prefix("[[")?.strip_suffix("]]")?;
+    (!inner.contains("]]") && !inner.contains("[[")).then_some((embed, inner))
+}
+
+fn read_tags(value: &Value, finder: &Finder<'_, '_>, path: &str, out: &mut FrontMatter) {
+    let mut cursor = 0;
+    let warn = |message: String, span, help: &str| {
+        Diagnostic::new("invalid-tag", Severity::Warning, path, message)
+            .at(span)
+            .with_help(help.to_owned())
+    };
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::String(raw) => {
+                        let name = raw.trim().trim_start_matches('#');
+                        let span = finder.span_of(raw.trim(), &mut cursor);
+                        match tags::check_name(name) {
+                            Ok(()) => out.tags.push(Tag {
+                                name: name.to_owned(),
+                                source: TagSource::Property,
+                                span,
+                            }),
+                            Err(why) => out.diagnostics.push(warn(
+                                format!("`{raw}` is not a valid tag: {why}"),
+                                span,
+                                "use letters, digits, `_`, `-` and `/` for nesting, with at least one non-digit",
+                            )),
+                        }
+                    }
+                    Value::Null => out.diagnostics.push(warn(
+                        "an empty item in `tags`".to_owned(),
+                        finder.fallback,
+                        "an unquoted `- #tag` is a YAML comment: write `- tag` or `- \"#tag\"`",
+                    )),
+                    other => out.diagnostics.push(warn(
+                        format!("`{other}` in `tags` is not text, so Obsidian ignores it"),
+                        finder.span_of(&other.to_string(), &mut cursor),
+                        "a tag needs at least one non-numeric character, e.g. `y1984`",
+                    )),
+                }
+            }
+        }
+        Value::String(raw) => {
+            out.diagnostics.push(warn(
+                "`tags` is written as text; Obsidian expects a list".to_owned(),
+                finder.fallback,
+                "write `tags:` followed by one `- tag` line per tag",
+            ));
+            for name in raw.split([',', ' ', '\t']).map(|t| t.trim().trim_start_matches('#')) {
+                if tags::check_name(name).is_ok() {
+                    let span = finder.span_of(name, &mut cursor);
+                    out.tags.push(Tag {
+                        name: name.to_owned(),
+                        source: TagSource::Property,
+                        span,
+                    });
+                }
+            }
+        }
+        Value::Null => {}
+        other => out.diagnostics.push(warn(
+            format!("`tags` holds `{other}`, which is not a list of tags"),
+            finder.fallback,
+            "write `tags:` followed by one `- tag` line per tag",
+        )),
+    }
+}
+
+fn string_items(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn to_json(pod: Pod) -> Value {
+    match pod {
+        Pod::Null => Value::Null,
+        Pod::String(s) => Value::String(s),
+        Pod::Integer(i) => Value::from(i),
+        Pod::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        Pod::Boolean(b) => Value::Bool(b),
+        Pod::Array(items) => Value::Array(items.into_iter().map(to_json).collect()),
+        Pod::Hash(map) => {
+            let mut entries: Vec<(String, Pod)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, to_json(v))).collect())
+        }
+    }
+}
+
+static YAML_POSITION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"line (\d+) column (\d+)").expect("the position pattern is valid"));
+
+fn yaml_error(message: &str, block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> Diagnostic {
+    let first_line = lines.position(block.yaml_start).0;
+    let position = YAML_POSITION.captures(message).and_then(|caps| {
+        let line: u32 = caps[1].parse().ok()?;
+        let column: u32 = caps[2].parse().ok()?;
+        Some((line, column))
+    });
+    let reason = message.split(" at byte ").next().unwrap_or(message);
+    let span = match position {
+        Some((line, column)) => {
+            let file_line = first_line + line.saturating_sub(1);
+            let start = lines
+                .line_start(file_line)
+                .map_or(block.yaml_start, |s| s + column.saturating_sub(1) as usize);
+            lines.span(start, start)
+        }
+        None => lines.span(block.yaml_start, block.yaml_start),
+    };
+    Diagnostic::new(
+        "invalid-frontmatter",
+        Severity::Error,
+        path,
+        format!("invalid YAML in front matter: {reason}"),
+    )
+    .at(span)
+    .with_help("Obsidian ignores all properties, tags and aliases of a note whose front matter does not parse")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn front(text: &str) -> FrontMatter {
+        let lines = LineIndex::new(text);
+        parse(split(text).expect("front matter"), &lines, "n.md")
+    }
+
+    #[test]
+    fn split_needs_dashes_on_the_first_line_and_a_closing_line() {
+        assert!(split("---\na: 1\n---\nbody").is_some());
+        assert!(split("---\r\na: 1\r\n---\r\nbody").is_some());
+        // Edge case 42: a blank line first means no front matter.
+        assert!(split("\n---\na: 1\n---\n").is_none());
+        assert!(split("---\na: 1\n").is_none());
+        let block = split("---\na: 1\n---").expect("closed at end of file");
+        assert_eq!(block.yaml, "a: 1\n");
+    }
+
+    #[test]
+    fn properties_keep_file_order_and_positions() {
+        let fm = front("---\nzeta: 1\nalpha: two\ncreated: 2026-01-10\n---\n");
+        let keys: Vec<_> = fm.properties.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["zeta", "alpha", "created"]);
+        assert_eq!(fm.properties[2].value, Value::from("2026-01-10"));
+        assert_eq!((fm.properties[1].span.line, fm.properties[1].span.column), (3, 1));
+    }
+
+    #[test]
+    fn tags_in_every_accepted_form() {
+        // Edge case 37.
+        let names = |text| front(text).tags.into_iter().map(|t| t.name).collect::<Vec<_>>();
+        assert_eq!(names("---\ntags: [a, b]\n---\n"), ["a", "b"]);
+        assert_eq!(names("---\ntags:\n  - a\n  - b\n---\n"), ["a", "b"]);
+        assert_eq!(names("---\ntags: [\"#a\"]\n---\n"), ["a"]);
+        let fm = front("---\ntags:\n  - #a\n---\n");
+        assert!(fm.tags.is_empty());
+        assert_eq!(fm.diagnostics[0].rule, "invalid-tag");
+    }
+
+    #[test]
+    fn string_tags_are_read_leniently_and_reported() {
+        // Edge case 38.
+        let fm = front("---\ntags: a, b\n---\n");
+        assert_eq!(fm.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(fm.diagnostics.len(), 1);
+        let fm = front("---\ntag: a\n---\n");
+        assert!(fm.tags.is_empty());
+        assert_eq!(fm.diagnostics[0].rule, "invalid-tag");
+    }
+
+    #[test]
+    fn tag_positions_point_at_the_list_item() {
+        let fm = front("---\ntags:\n  - alpha\n  - beta\n---\n");
+        assert_eq!((fm.tags[1].span.line, fm.tags[1].span.column), (4, 5));
+    }
+
+    #[test]
+    fn quoted_whole_value_links_are_links() {
+        // Edge case 39.
+        let fm = front("---\nup: \"[[Parent]]\"\nrelated:\n  - \"[[A#H]]\"\n  - \"[[B|b]]\"\nlink: [[Nested]]\nnote: see [[X]] too\n---\n");
+        let targets: Vec<_> = fm.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, ["Parent", "A", "B"]);
+        assert_eq!(fm.links[1].origin, LinkOrigin::Property("related".into()));
+        assert_eq!(fm.links[1].heading.as_deref(), Some("H"));
+        assert_eq!((fm.links[1].span.line, fm.links[1].span.column), (4, 6));
+    }
+
+    #[test]
+    fn text_properties_never_make_tags() {
+        // Edge case 40.
+        assert!(front("---\ntitle: \"#notatag\"\n---\n").tags.is_empty());
+    }
+
+    #[test]
+    fn invalid_yaml_is_a_diagnostic_with_its_line() {
+        // Edge case 41.
+        let fm = front("---\ntitle: ok\ntags: [a\nother: 1\n---\nbody\n");
+        assert!(fm.properties.is_empty() && fm.tags.is_empty());
+        let diag = &fm.diagnostics[0];
+        assert_eq!(diag.rule, "invalid-frontmatter");
+        let line = diag.span.expect("a position").line;
+        assert!((3..=5).contains(&line), "line {line}");
+        let fm = front("---\ntags:value\n---\n");
+        assert_eq!(fm.diagnostics[0].rule, "invalid-frontmatter");
+        assert_eq!(fm.diagnostics[0].span.expect("a position").line, 2);
+    }
+
+    #[test]
+    fn aliases_are_read() {
+        let fm = front("---\naliases:\n  - AI\n  - Artificial Intelligence\n---\n");
+        assert_eq!(fm.aliases, ["AI", "Artificial Intelligence"]);
+    }
+}

@@ -1,0 +1,144 @@
+//! Obsidian's tag rules: which characters a tag may hold and where `#` starts one.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// `#` followed by the characters Obsidian allows in a tag: anything but
+/// whitespace, general punctuation (U+2000–U+206F, U+2E00–U+2E7F) and ASCII
+/// punctuation other than `_`, `-` and `/`.
+static BODY_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r##"#([^\u{2000}-\u{206F}\u{2E00}-\u{2E7F}'!"#$%&()*+,.:;<=>?@^`{|}~\[\]\\\s]+)"##)
+        .expect("the tag pattern is valid")
+});
+
+/// A tag found in a piece of prose: byte range of `#name` and the name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundTag<'a> {
+    /// Offset of `#` within the scanned text.
+    pub start: usize,
+    /// Offset just after the name.
+    pub end: usize,
+    /// The name without `#`.
+    pub name: &'a str,
+}
+
+/// Inline tags in `prose`, a slice of `source` starting at `offset`.
+///
+/// A `#` starts a tag only at the start of a line or after whitespace (also
+/// through a run of emphasis markers such as `**#x**`); `foo#bar`, `\#x` and
+/// URL fragments are not tags. Names made of digits only are not tags.
+pub fn find_in_prose<'a>(source: &'a str, offset: usize, prose: &'a str) -> Vec<FoundTag<'a>> {
+    if !prose.contains('#') {
+        return Vec::new();
+    }
+    BODY_TAG
+        .captures_iter(prose)
+        .filter_map(|caps| {
+            let whole = caps.get(0)?;
+            let name = caps.get(1)?.as_str();
+            let starts_tag = at_tag_boundary(source, offset + whole.start());
+            (starts_tag && !is_all_digits(name)).then_some(FoundTag {
+                start: whole.start(),
+                end: whole.end(),
+                name,
+            })
+        })
+        .collect()
+}
+
+/// Whether a tag name written in front matter follows Obsidian's rules.
+/// Returns the reason it does not.
+pub fn check_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("the tag is empty");
+    }
+    if name.chars().any(char::is_whitespace) {
+        return Err("tags cannot contain spaces");
+    }
+    let matched = BODY_TAG
+        .captures(&format!("#{name}"))
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().len());
+    if matched != Some(name.len()) {
+        return Err("tags may only hold letters, digits, `_`, `-` and `/`");
+    }
+    if is_all_digits(name) {
+        return Err("a tag needs at least one non-numeric character");
+    }
+    Ok(())
+}
+
+fn is_all_digits(name: &str) -> bool {
+    name.chars().all(|c| c.is_ascii_digit())
+}
+
+fn at_tag_boundary(source: &str, hash: usize) -> bool {
+    let before = source[..hash].trim_end_matches(['*', '_', '=', '~']);
+    match before.chars().next_back() {
+        None => true,
+        Some(c) => c.is_whitespace(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(text: &str) -> Vec<&str> {
+        find_in_prose(text, 0, text)
+            .into_iter()
+            .map(|t| t.name)
+            .collect()
+    }
+
+    #[test]
+    fn numbers_alone_are_not_tags() {
+        // Edge case 28.
+        assert_eq!(tags("#1984 #y1984 #2024/notes"), ["y1984", "2024/notes"]);
+    }
+
+    #[test]
+    fn punctuation_ends_a_tag() {
+        // Edge case 30.
+        assert_eq!(tags("#tag. #tag, #a—b"), ["tag", "tag", "a"]);
+    }
+
+    #[test]
+    fn unicode_and_emoji_are_allowed() {
+        // Edge case 31.
+        assert_eq!(tags("#日本語 #café #🚀idea"), ["日本語", "café", "🚀idea"]);
+    }
+
+    #[test]
+    fn hash_inside_a_word_or_url_is_not_a_tag() {
+        // Edge case 32 and `#tag#b`.
+        assert_eq!(tags("foo#bar https://x.com/#frag #tag#b"), ["tag"]);
+    }
+
+    #[test]
+    fn escaped_hash_is_not_a_tag() {
+        // Edge case 34: pulldown-cmark hands over the text after the backslash.
+        let source = r"\#escaped";
+        assert!(find_in_prose(source, 1, &source[1..]).is_empty());
+    }
+
+    #[test]
+    fn emphasis_markers_do_not_block_a_tag() {
+        assert_eq!(tags("**#bold** ==#mark=="), ["bold", "mark"]);
+    }
+
+    #[test]
+    fn nested_tags_keep_slashes() {
+        assert_eq!(tags("see #inbox/to-read now"), ["inbox/to-read"]);
+    }
+
+    #[test]
+    fn property_tag_names_are_checked() {
+        assert!(check_name("project/alpha").is_ok());
+        assert!(check_name("1984").is_err());
+        assert!(check_name("two words").is_err());
+        assert!(check_name("a,b").is_err());
+        assert!(check_name("").is_err());
+    }
+}

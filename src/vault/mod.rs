@@ -1,0 +1,333 @@
+//! The vault: every note parsed, every link resolved.
+//!
+//! [`Vault::load`] reads a folder (the only I/O here, besides [`scan`]);
+//! [`Vault::from_sources`] builds the same thing from strings, for tests and
+//! embedding.
+
+pub mod resolve;
+pub mod scan;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::model::{Diagnostic, Link, Note, Severity};
+use crate::parse::{self, ParsedNote};
+use resolve::{AnchorMatch, Resolver};
+
+/// Index of a note in [`Vault::notes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct NoteId(pub u32);
+
+impl NoteId {
+    /// The index as `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A file a link can point at: a note or an attachment (by index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileId {
+    /// A Markdown note.
+    Note(NoteId),
+    /// Any other file, by index in [`Vault::attachments`].
+    Attachment(u32),
+}
+
+/// What a link resolved to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// The file, or `None` when the link is unresolved.
+    pub target: Option<FileId>,
+    /// When the choice was a tie, every tied file (the chosen one first).
+    pub candidates: Vec<FileId>,
+    /// Whether the file name's case matched exactly.
+    pub exact_case: bool,
+    /// The heading or block part, when the link has one and its target is a note.
+    pub anchor: Option<AnchorMatch>,
+}
+
+impl Resolution {
+    /// Whether several files tied for this link.
+    pub fn is_ambiguous(&self) -> bool {
+        self.candidates.len() > 1
+    }
+}
+
+/// A loaded vault.
+pub struct Vault {
+    root: Option<PathBuf>,
+    notes: Vec<Note>,
+    attachments: Vec<String>,
+    resolutions: Vec<Vec<Resolution>>,
+    diagnostics: Vec<Diagnostic>,
+    resolver: Resolver,
+}
+
+impl Vault {
+    /// Scans, reads and parses the vault at `root` (in parallel), then resolves
+    /// every link. Unreadable or malformed files become diagnostics.
+    pub fn load(root: &Path, config: &Config) -> Result<Self> {
+        let ignore = config.ignore_set(&root.join(crate::config::FILE_NAME))?;
+        let scan = scan::scan(root, &ignore)?;
+        let (notes, attachments): (Vec<_>, Vec<_>) = scan.files.into_iter().partition(|f| f.is_note);
+        let parsed: Vec<(ParsedNote, Option<Diagnostic>)> = notes
+            .par_iter()
+            .map(|file| read_note(&file.path, &file.absolute))
+            .collect();
+        let mut diagnostics = scan.diagnostics;
+        let parsed = parsed
+            .into_iter()
+            .map(|(note, problem)| {
+                diagnostics.extend(problem);
+                note
+            })
+            .collect();
+        let mut vault = Self::from_parsed(parsed, attachments.into_iter().map(|f| f.path).collect(), diagnostics);
+        vault.root = Some(root.to_owned());
+        Ok(vault)
+    }
+
+    /// Builds a vault from `(path, text)` pairs and attachment paths, without I/O.
+    pub fn from_sources<P, T, A>(notes: impl IntoIterator<Item = (P, T)>, attachments: impl IntoIterator<Item = A>) -> Self
+    where
+        P: AsRef<str>,
+        T: AsRef<str>,
+        A: Into<String>,
+    {
+        let mut notes: Vec<(String, T)> = notes.into_iter().map(|(p, t)| (p.as_ref().to_owned(), t)).collect();
+        notes.sort_by(|a, b| a.0.cmp(&b.0));
+        let parsed = notes
+            .iter()
+            .map(|(path, text)| parse::parse_note(path, text.as_ref()))
+            .collect();
+        let mut attachments: Vec<String> = attachments.into_iter().map(Into::into).collect();
+        attachments.sort();
+        Self::from_parsed(parsed, attachments, Vec::new())
+    }
+
+    fn from_parsed(parsed: Vec<ParsedNote>, attachments: Vec<String>, mut diagnostics: Vec<Diagnostic>) -> Self {
+        let mut notes = Vec::with_capacity(parsed.len());
+        for note in parsed {
+            diagnostics.extend(note.diagnostics);
+            notes.push(note.note);
+        }
+        let files = notes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (FileId::Note(NoteId(to_u32(i))), n.path.as_str()))
+            .chain(
+                attachments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (FileId::Attachment(to_u32(i)), p.as_str())),
+            );
+        let resolver = Resolver::new(files);
+        let resolutions = notes
+            .par_iter()
+            .enumerate()
+            .map(|(i, note)| {
+                note.links
+                    .iter()
+                    .map(|link| resolve_link(&resolver, &notes, NoteId(to_u32(i)), link))
+                    .collect()
+            })
+            .collect();
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Self {
+            root: None,
+            notes,
+            attachments,
+            resolutions,
+            diagnostics,
+            resolver,
+        }
+    }
+
+    /// The vault folder, when loaded from disk.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// All notes, in path order.
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
+    }
+
+    /// Note ids in path order.
+    pub fn note_ids(&self) -> impl Iterator<Item = NoteId> + '_ {
+        (0..self.notes.len()).map(|i| NoteId(to_u32(i)))
+    }
+
+    /// One note.
+    pub fn note(&self, id: NoteId) -> &Note {
+        &self.notes[id.index()]
+    }
+
+    /// Attachment paths, in path order.
+    pub fn attachments(&self) -> &[String] {
+        &self.attachments
+    }
+
+    /// The vault-relative path of a file.
+    pub fn file_path(&self, file: FileId) -> &str {
+        match file {
+            FileId::Note(id) => &self.notes[id.index()].path,
+            FileId::Attachment(i) => &self.attachments[i as usize],
+        }
+    }
+
+    /// How each of a note's links resolved, index for index with `Note::links`.
+    pub fn resolutions(&self, id: NoteId) -> &[Resolution] {
+        &self.resolutions[id.index()]
+    }
+
+    /// A note's links paired with their resolutions.
+    pub fn links_of(&self, id: NoteId) -> impl Iterator<Item = (&Link, &Resolution)> {
+        self.note(id).links.iter().zip(self.resolutions(id))
+    }
+
+    /// Problems found while scanning and parsing, sorted by path and position.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The note at this vault path (exact).
+    pub fn note_by_path(&self, path: &str) -> Option<NoteId> {
+        self.notes
+            .binary_search_by(|n| n.path.as_str().cmp(path))
+            .ok()
+            .map(|i| NoteId(to_u32(i)))
+    }
+
+    /// Finds a note the way a user names it on the command line: a vault path,
+    /// a name resolved like a wikilink from the vault root, or, failing those,
+    /// an alias (as Obsidian's quick switcher does).
+    pub fn find_note(&self, query: &str) -> Result<(NoteId, Resolution), NoteNotFound> {
+        let query = query.trim();
+        let query = query.strip_prefix("[[").and_then(|q| q.strip_suffix("]]")).unwrap_or(query);
+        let found = self.resolver.resolve(query, "");
+        match found.target {
+            Some(FileId::Note(id)) => {
+                return Ok((
+                    id,
+                    Resolution {
+                        target: found.target,
+                        candidates: found.candidates,
+                        exact_case: found.exact_case,
+                        anchor: None,
+                    },
+                ));
+            }
+            Some(FileId::Attachment(_)) => return Err(NoteNotFound::NotANote(query.to_owned())),
+            None => {}
+        }
+        let folded = resolve::fold(query);
+        let by_alias: Vec<NoteId> = self
+            .note_ids()
+            .filter(|&id| self.note(id).aliases.iter().any(|a| resolve::fold(a) == folded))
+            .collect();
+        if let [id] = by_alias[..] {
+            return Ok((
+                id,
+                Resolution {
+                    target: Some(FileId::Note(id)),
+                    candidates: Vec::new(),
+                    exact_case: true,
+                    anchor: None,
+                },
+            ));
+        }
+        let mut suggestions: Vec<String> = self
+            .notes
+            .iter()
+            .filter(|n| resolve::fold(&n.title).contains(&folded) || n.aliases.iter().any(|a| resolve::fold(a) == folded))
+            .map(|n| n.path.clone())
+            .collect();
+        suggestions.truncate(5);
+        Err(NoteNotFound::Missing {
+            query: query.to_owned(),
+            suggestions,
+        })
+    }
+}
+
+/// Why [`Vault::find_note`] found nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoteNotFound {
+    /// No note by that path, name or alias.
+    #[error("no note matches `{query}`{}", suggest(.suggestions))]
+    Missing {
+        /// What was asked for.
+        query: String,
+        /// Notes with similar names.
+        suggestions: Vec<String>,
+    },
+    /// The name is an attachment.
+    #[error("`{0}` is an attachment, not a note")]
+    NotANote(String),
+}
+
+fn suggest(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean: {}?", suggestions.join(", "))
+    }
+}
+
+fn resolve_link(resolver: &Resolver, notes: &[Note], source: NoteId, link: &Link) -> Resolution {
+    let found = if link.is_self() {
+        resolve::PathMatch {
+            target: Some(FileId::Note(source)),
+            candidates: Vec::new(),
+            exact_case: true,
+        }
+    } else {
+        resolver.resolve(&link.target, &notes[source.index()].path)
+    };
+    let anchor = match found.target {
+        Some(FileId::Note(id)) => {
+            let note = &notes[id.index()];
+            match (&link.heading, &link.block) {
+                (_, Some(block)) => Some(resolve::find_block(&note.blocks, block)),
+                (Some(heading), None) => resolve::find_heading(&note.headings, heading),
+                (None, None) => None,
+            }
+        }
+        _ => None,
+    };
+    Resolution {
+        target: found.target,
+        candidates: found.candidates,
+        exact_case: found.exact_case,
+        anchor,
+    }
+}
+
+/// Reads and parses one note; a read failure leaves an empty note and a diagnostic.
+fn read_note(path: &str, absolute: &Path) -> (ParsedNote, Option<Diagnostic>) {
+    match std::fs::read(absolute) {
+        Ok(bytes) => {
+            let (text, problem) = parse::decode(path, &bytes);
+            (parse::parse_note(path, &text), problem)
+        }
+        Err(err) => (
+            parse::parse_note(path, ""),
+            Some(Diagnostic::new(
+                "unreadable-file",
+                Severity::Error,
+                path,
+                format!("cannot read this note: {err}"),
+            )),
+        ),
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 4 billion files")
+}

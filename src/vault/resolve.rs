@@ -1,0 +1,402 @@
+//! Obsidian's link resolution, in one place.
+//!
+//! Given a link's path part and the note it is written in, the order is:
+//! 1. an empty path is the note itself;
+//! 2. `./` and `../` paths are taken relative to the source note's folder;
+//! 3. an exact vault path wins (case-insensitive, `.md` optional);
+//! 4. otherwise every file whose path ends with the link's path is a
+//!    candidate: one in the source note's own folder wins, then the shortest
+//!    path string, then the lexicographically first (a tie after the folder
+//!    and length rules is *ambiguous*, and the candidates are reported).
+//!
+//! Aliases never resolve a link. A non-Markdown target needs its extension.
+//! Names are compared NFC-normalised and case-insensitively; whether the case
+//! matched exactly is recorded. Headings match after Obsidian's normalisation
+//! (punctuation to spaces, runs of spaces collapsed, case ignored), `#`-chains
+//! descend the heading tree, and block ids match exactly.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::FileId;
+use crate::model::{BlockId, Heading};
+
+/// Where a link's path part leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathMatch {
+    /// The chosen file, if any.
+    pub target: Option<FileId>,
+    /// When several files tie, all of them (the chosen one first).
+    pub candidates: Vec<FileId>,
+    /// Whether the link's spelling matched the file's case exactly.
+    pub exact_case: bool,
+}
+
+impl PathMatch {
+    fn unresolved() -> Self {
+        Self {
+            target: None,
+            candidates: Vec::new(),
+            exact_case: true,
+        }
+    }
+}
+
+struct Entry {
+    id: FileId,
+    path: String,
+    lower: String,
+}
+
+/// Precomputed lookup keys for every file in the vault.
+pub struct Resolver {
+    entries: Vec<Entry>,
+    by_path: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl Resolver {
+    /// Indexes files by full path and by file name.
+    pub fn new<'a>(files: impl IntoIterator<Item = (FileId, &'a str)>) -> Self {
+        let mut resolver = Self {
+            entries: Vec::new(),
+            by_path: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for (id, path) in files {
+            let lower = fold(path);
+            let index = resolver.entries.len();
+            resolver.by_path.entry(lower.clone()).or_default().push(index);
+            resolver.by_name.entry(file_name(&lower).to_owned()).or_default().push(index);
+            resolver.entries.push(Entry {
+                id,
+                path: path.to_owned(),
+                lower,
+            });
+        }
+        resolver
+    }
+
+    /// Resolves a non-empty link path written in the note at `source`.
+    pub fn resolve(&self, link_path: &str, source: &str) -> PathMatch {
+        let wanted: String = link_path.trim().replace('\\', "/").nfc().collect();
+        let wanted = wanted.trim_start_matches('/');
+        if wanted.is_empty() {
+            return PathMatch::unresolved();
+        }
+        let source_folder = folder(source);
+        if wanted.starts_with("./") || wanted.starts_with("../") {
+            return match join(source_folder, wanted) {
+                Some(joined) => self.exact(&joined).unwrap_or_else(PathMatch::unresolved),
+                None => PathMatch::unresolved(),
+            };
+        }
+        if let Some(found) = self.exact(wanted) {
+            return found;
+        }
+        self.by_suffix(wanted, &fold(source_folder))
+            .unwrap_or_else(PathMatch::unresolved)
+    }
+
+    /// A file at exactly this vault path, with `.md` added when needed.
+    fn exact(&self, wanted: &str) -> Option<PathMatch> {
+        with_md_variants(wanted).find_map(|spelled| {
+            let indexes = self.by_path.get(&fold(&spelled))?;
+            Some(self.choose(indexes.clone(), &spelled))
+        })
+    }
+
+    /// Files whose path ends with `wanted`, ranked by Obsidian's tie-breaks.
+    fn by_suffix(&self, wanted: &str, source_folder: &str) -> Option<PathMatch> {
+        with_md_variants(wanted).find_map(|spelled| {
+            let lower = fold(&spelled);
+            let suffix = format!("/{lower}");
+            let candidates: Vec<usize> = self
+                .by_name
+                .get(file_name(&lower))?
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let path = &self.entries[i].lower;
+                    *path == lower || path.ends_with(&suffix)
+                })
+                .collect();
+            if candidates.is_empty() {
+                return None;
+            }
+            let same_folder: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&i| folder(&self.entries[i].lower) == source_folder)
+                .collect();
+            if !same_folder.is_empty() {
+                return Some(self.choose(same_folder, &spelled));
+            }
+            let shortest = candidates
+                .iter()
+                .map(|&i| self.entries[i].path.chars().count())
+                .min()?;
+            let tied = candidates
+                .into_iter()
+                .filter(|&i| self.entries[i].path.chars().count() == shortest)
+                .collect();
+            Some(self.choose(tied, &spelled))
+        })
+    }
+
+    /// Picks among equally good files: exact case first, then path order.
+    fn choose(&self, mut indexes: Vec<usize>, spelled: &str) -> PathMatch {
+        let exact = |i: usize| ends_with_exactly(&self.entries[i].path, spelled);
+        indexes.sort_by(|&a, &b| {
+            exact(b)
+                .cmp(&exact(a))
+                .then_with(|| self.entries[a].path.cmp(&self.entries[b].path))
+        });
+        let chosen = indexes[0];
+        PathMatch {
+            target: Some(self.entries[chosen].id),
+            candidates: if indexes.len() > 1 {
+                indexes.iter().map(|&i| self.entries[i].id).collect()
+            } else {
+                Vec::new()
+            },
+            exact_case: exact(chosen),
+        }
+    }
+}
+
+/// A heading or block anchor's match in the target note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnchorMatch {
+    /// Found, at this index of the note's headings or blocks.
+    Found {
+        /// Index into `Note::headings` or `Note::blocks`.
+        index: usize,
+        /// Whether the case matched exactly.
+        exact_case: bool,
+    },
+    /// Not in the note.
+    Missing,
+}
+
+/// Finds a heading chain (`H1#H2`) in `headings`. `None` when the chain is empty.
+pub fn find_heading(headings: &[Heading], chain: &str) -> Option<AnchorMatch> {
+    let segments: Vec<String> = chain
+        .split('#')
+        .map(normalize_heading)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if segments.is_empty() {
+        return None;
+    }
+    let mut scope = 0..headings.len();
+    let mut found = None;
+    let mut exact_case = true;
+    for segment in &segments {
+        let lowered = segment.to_lowercase();
+        let Some(index) = scope.clone().find(|&i| normalize_heading(&headings[i].text).to_lowercase() == lowered)
+        else {
+            return Some(AnchorMatch::Missing);
+        };
+        exact_case &= normalize_heading(&headings[index].text) == *segment;
+        let level = headings[index].level;
+        let subtree_end = headings[index + 1..]
+            .iter()
+            .position(|h| h.level <= level)
+            .map_or(headings.len(), |p| index + 1 + p);
+        scope = index + 1..subtree_end;
+        found = Some(index);
+    }
+    found.map(|index| AnchorMatch::Found { index, exact_case })
+}
+
+/// Finds a block id (exact match).
+pub fn find_block(blocks: &[BlockId], id: &str) -> AnchorMatch {
+    blocks
+        .iter()
+        .position(|b| b.id == id)
+        .map_or(AnchorMatch::Missing, |index| AnchorMatch::Found {
+            index,
+            exact_case: true,
+        })
+}
+
+/// Obsidian's heading normalisation for link matching: punctuation and `%%`
+/// become spaces, runs of whitespace collapse, ends are trimmed.
+pub fn normalize_heading(text: &str) -> String {
+    const PUNCTUATION: &str = "!\"#$%&'()*+,./:;<=>?@[\\]^`{|}~";
+    let spaced: String = text
+        .nfc()
+        .map(|c| if PUNCTUATION.contains(c) { ' ' } else { c })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// NFC and lowercase: the form names are compared in.
+pub fn fold(text: &str) -> String {
+    text.nfc().collect::<String>().to_lowercase()
+}
+
+/// The spelling as written, then with `.md` added (unless it already ends in `.md`).
+fn with_md_variants(wanted: &str) -> impl Iterator<Item = String> + '_ {
+    let has_md = wanted.len() >= 3
+        && wanted.is_char_boundary(wanted.len() - 3)
+        && wanted[wanted.len() - 3..].eq_ignore_ascii_case(".md");
+    std::iter::once(wanted.to_owned()).chain((!has_md).then(|| format!("{wanted}.md")))
+}
+
+fn ends_with_exactly(path: &str, spelled: &str) -> bool {
+    let path: String = path.nfc().collect();
+    path == spelled || path.ends_with(&format!("/{spelled}"))
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn folder(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(folder, _)| folder)
+}
+
+/// `folder` + a `./` or `../` path; `None` when it climbs above the vault root.
+fn join(folder: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::NoteId;
+
+    /// Resolves `link` from `source` in a vault of `files`; returns the chosen path.
+    fn resolve(files: &[&str], source: &str, link: &str) -> Option<String> {
+        let resolver = Resolver::new(
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (FileId::Note(NoteId(i as u32)), *p)),
+        );
+        let found = resolver.resolve(link, source);
+        found.target.map(|t| match t {
+            FileId::Note(NoteId(i)) | FileId::Attachment(i) => files[i as usize].to_owned(),
+        })
+    }
+
+    #[test]
+    fn obsidian_resolution_order() {
+        // Edge cases 1-8 of obsidian-semantics.md, section 8.
+        let cases: &[(&[&str], &str, &str, Option<&str>)] = &[
+            (&["Note.md", "a/Note.md", "a/src.md"], "a/src.md", "Note", Some("Note.md")),
+            (&["a/Note.md", "b/c/Note.md", "a/src.md"], "a/src.md", "Note", Some("a/Note.md")),
+            (&["zzzz/Note.md", "a/b/Note.md", "src.md"], "src.md", "Note", Some("a/b/Note.md")),
+            (&["zzzz/Note.md", "b/Note.md", "zzzz/deep/src.md"], "zzzz/deep/src.md", "Note", Some("b/Note.md")),
+            (&["Log.md"], "src.md", "log", Some("Log.md")),
+            (&["Log.md"], "src.md", "LOG", Some("Log.md")),
+            (&["Ext.md"], "src.md", "Ext.MD", Some("Ext.md")),
+            (&["x/y/note.md"], "src.md", "y/note", Some("x/y/note.md")),
+            (&["a/c/note.md", "a/b/src.md"], "a/b/src.md", "../c/note", Some("a/c/note.md")),
+            (&["a/b/note.md", "a/b/src.md"], "a/b/src.md", "./note", Some("a/b/note.md")),
+            (&["note.md"], "src.md", "../note", None),
+            (&["Figure 1.png"], "src.md", "Figure 1", None),
+            (&["Figure 1.png"], "src.md", "Figure 1.png", Some("Figure 1.png")),
+            (&["Note.1.md"], "src.md", "Note.1", Some("Note.1.md")),
+            (&["Note.md", "Note.canvas"], "src.md", "Note", Some("Note.md")),
+            (&["Sub/My Note.md"], "src.md", "My Note.md", Some("Sub/My Note.md")),
+            (&["Sub/My Note.md", "Sub/x.md"], "Sub/x.md", "Sub/My Note.md", Some("Sub/My Note.md")),
+            (&["Note.md"], "src.md", "Note.md", Some("Note.md")),
+            (&["Note.md"], "src.md", "/Note", Some("Note.md")),
+            (&["Note.md"], "src.md", "https://example.com", None),
+        ];
+        for (files, source, link, expected) in cases {
+            assert_eq!(
+                resolve(files, source, link).as_deref(),
+                *expected,
+                "[[{link}]] from {source} in {files:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nfc_and_nfd_spellings_meet() {
+        let nfd_file = "Cafe\u{301}.md";
+        assert_eq!(resolve(&[nfd_file], "src.md", "Café").as_deref(), Some(nfd_file));
+    }
+
+    #[test]
+    fn ties_after_folder_and_length_are_ambiguous() {
+        let files = ["aa/Note.md", "bb/Note.md", "src.md"];
+        let resolver = Resolver::new(
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (FileId::Note(NoteId(i as u32)), *p)),
+        );
+        let found = resolver.resolve("Note", "src.md");
+        assert_eq!(found.target, Some(FileId::Note(NoteId(0))));
+        assert_eq!(found.candidates, [FileId::Note(NoteId(0)), FileId::Note(NoteId(1))]);
+    }
+
+    #[test]
+    fn case_mismatch_is_recorded() {
+        let resolver = Resolver::new([(FileId::Note(NoteId(0)), "Log.md")]);
+        assert!(!resolver.resolve("log", "x.md").exact_case);
+        assert!(resolver.resolve("Log", "x.md").exact_case);
+    }
+
+    fn heading(level: u8, text: &str) -> Heading {
+        Heading {
+            level,
+            text: text.to_owned(),
+            span: crate::model::Span::default(),
+            has_content: true,
+        }
+    }
+
+    #[test]
+    fn headings_match_after_normalisation() {
+        // Edge cases 20-23.
+        let headings = [
+            heading(1, "Minecraft: The Video Game"),
+            heading(2, "wifi 2.4 vs 5.0"),
+            heading(2, "Parent"),
+            heading(3, "Child"),
+            heading(2, "Other"),
+            heading(3, "Only here"),
+        ];
+        let found = |chain| find_heading(&headings, chain);
+        assert!(matches!(found("Minecraft The Video Game"), Some(AnchorMatch::Found { index: 0, .. })));
+        assert!(matches!(found("wifi 2 4 vs 5 0"), Some(AnchorMatch::Found { index: 1, .. })));
+        assert!(matches!(found("Parent#Child"), Some(AnchorMatch::Found { index: 3, .. })));
+        assert_eq!(found("Parent#Only here"), Some(AnchorMatch::Missing));
+        assert_eq!(found("Missing heading"), Some(AnchorMatch::Missing));
+        assert_eq!(found(""), None);
+        assert_eq!(
+            found("parent"),
+            Some(AnchorMatch::Found {
+                index: 2,
+                exact_case: false
+            })
+        );
+    }
+
+    #[test]
+    fn block_ids_match_exactly() {
+        let blocks = [BlockId {
+            id: "my-id".into(),
+            span: crate::model::Span::default(),
+        }];
+        assert!(matches!(find_block(&blocks, "my-id"), AnchorMatch::Found { .. }));
+        assert_eq!(find_block(&blocks, "other"), AnchorMatch::Missing);
+    }
+}

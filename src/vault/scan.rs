@@ -1,0 +1,171 @@
+//! Finding the vault's files: every note (`.md`) and every other file (an
+//! attachment, which links can target), in a deterministic order.
+//!
+//! Dot-files and dot-folders (`.obsidian`, `.trash`, `.git`, `.vaultkit`) are
+//! not part of the vault, nor are files matching the config's `ignore` globs.
+//! Symbolic links are never followed: this keeps every read inside the vault
+//! and makes symlink loops impossible.
+
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use unicode_normalization::UnicodeNormalization;
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result};
+use crate::model::{Diagnostic, Severity};
+
+/// One file found in the vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedFile {
+    /// Vault-relative path, `/`-separated, NFC-normalised.
+    pub path: String,
+    /// Where it is on disk.
+    pub absolute: PathBuf,
+    /// Whether it is a Markdown note (`.md`, any case).
+    pub is_note: bool,
+}
+
+/// The result of a scan.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Files in path order.
+    pub files: Vec<ScannedFile>,
+    /// Entries that could not be read, and symlinks that were skipped.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lists the vault under `root`, skipping dot-entries and `ignore` matches.
+pub fn scan(root: &Path, ignore: &GlobSet) -> Result<Scan> {
+    check_root(root)?;
+    let mut out = Scan::default();
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().map_or_else(String::new, |p| relative(root, p));
+                let message = err
+                    .io_error()
+                    .map_or_else(|| err.to_string(), ToString::to_string);
+                out.diagnostics.push(Diagnostic::new(
+                    "unreadable-file",
+                    Severity::Error,
+                    path,
+                    format!("cannot read this entry: {message}"),
+                ));
+                continue;
+            }
+        };
+        let path = relative(root, entry.path());
+        if entry.path_is_symlink() {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    "symlink-skipped",
+                    Severity::Info,
+                    path,
+                    "symbolic link not followed: vaultkit never reads outside the vault or follows links that could loop",
+                )
+                .with_help("move or copy the target into the vault to include it"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() || ignore.is_match(&path) {
+            continue;
+        }
+        let is_note = Path::new(&path)
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
+        out.files.push(ScannedFile {
+            path,
+            absolute: entry.into_path(),
+            is_note,
+        });
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn check_root(root: &Path) -> Result<()> {
+    match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(Error::NotAVault {
+            path: root.to_owned(),
+            reason: "is a file, not a vault folder",
+        }),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err(Error::NotAVault {
+            path: root.to_owned(),
+            reason: "no such folder",
+        }),
+        Err(err) => Err(Error::io(root, err)),
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+/// `root/a/b.md` -> `a/b.md`, NFC-normalised with `/` separators.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let joined = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    joined.nfc().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, path: &str) {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().expect("has a parent")).expect("mkdir");
+        std::fs::write(full, "x").expect("write");
+    }
+
+    #[test]
+    fn skips_dot_entries_and_ignored_globs_in_sorted_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for path in [
+            "b.md",
+            "A/z.md",
+            "A/img.png",
+            ".obsidian/app.json",
+            ".trash/old.md",
+            "sub/.hidden.md",
+            "templates/t.md",
+        ] {
+            write(dir.path(), path);
+        }
+        let mut builder = globset::GlobSetBuilder::new();
+        builder.add(globset::Glob::new("templates/**").expect("glob"));
+        let scan = scan(dir.path(), &builder.build().expect("set")).expect("scan");
+        let paths: Vec<_> = scan.files.iter().map(|f| (f.path.as_str(), f.is_note)).collect();
+        assert_eq!(paths, [("A/img.png", false), ("A/z.md", true), ("b.md", true)]);
+    }
+
+    #[test]
+    fn a_missing_vault_is_an_error() {
+        let err = scan(Path::new("/no/such/vault"), &GlobSet::empty()).expect_err("missing");
+        assert!(err.to_string().contains("no such folder"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_reported_and_not_followed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "a.md");
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).expect("symlink");
+        let scan = scan(dir.path(), &GlobSet::empty()).expect("scan");
+        assert_eq!(scan.files.len(), 1);
+        assert_eq!(scan.diagnostics[0].rule, "symlink-skipped");
+        assert_eq!(scan.diagnostics[0].path, "loop");
+    }
+}
