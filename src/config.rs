@@ -217,13 +217,17 @@ language = "none"
     fn unknown_keys_are_named() {
         let err = parse("ignored = []").expect_err("unknown key").to_string();
         assert!(err.contains("ignored"), "{err}");
-        let err = parse("[schema]\nrequird = []").expect_err("unknown key").to_string();
+        let err = parse("[schema]\nrequird = []")
+            .expect_err("unknown key")
+            .to_string();
         assert!(err.contains("requird"), "{err}");
     }
 
     #[test]
     fn bad_globs_are_reported() {
-        let err = parse("ignore = [\"a/[\"]").expect_err("bad glob").to_string();
+        let err = parse("ignore = [\"a/[\"]")
+            .expect_err("bad glob")
+            .to_string();
         assert!(err.contains("a/["), "{err}");
     }
 }

@@ -64,7 +64,7 @@ impl<'v> LinkGraph<'v> {
                 let target = match resolution.target {
                     Some(file) => files[&file],
                     None => *unresolved
-                        .entry(fold(&link.target))
+                        .entry(unresolved_key(&link.target))
                         .or_insert_with(|| graph.add_node(Node::Unresolved(link.target.clone()))),
                 };
                 graph.add_edge(
@@ -77,7 +77,11 @@ impl<'v> LinkGraph<'v> {
                 );
             }
         }
-        Self { vault, graph, files }
+        Self {
+            vault,
+            graph,
+            files,
+        }
     }
 
     /// Links from other notes (and the note itself) to this note, by source path and line.
@@ -179,11 +183,17 @@ impl<'v> LinkGraph<'v> {
                 let (title, tags) = match file {
                     FileId::Note(id) => {
                         let note = self.vault.note(*id);
-                        (note.title.clone(), note.tag_names().into_iter().map(str::to_owned).collect())
+                        (
+                            note.title.clone(),
+                            note.tag_names().into_iter().map(str::to_owned).collect(),
+                        )
                     }
                     FileId::Attachment(_) => {
                         let path = self.vault.file_path(*file);
-                        (path.rsplit('/').next().unwrap_or(path).to_owned(), Vec::new())
+                        (
+                            path.rsplit('/').next().unwrap_or(path).to_owned(),
+                            Vec::new(),
+                        )
                     }
                 };
                 ExportNode {
@@ -238,12 +248,15 @@ impl<'v> LinkGraph<'v> {
                 match resolution.target {
                     None => {
                         stats.unresolved_links += 1;
-                        unresolved_targets.insert(fold(&link.target));
+                        unresolved_targets.insert(unresolved_key(&link.target));
                     }
                     Some(_) if resolution.is_ambiguous() => stats.ambiguous_links += 1,
                     Some(_) => {}
                 }
-                if matches!(resolution.anchor, Some(crate::vault::resolve::AnchorMatch::Missing)) {
+                if matches!(
+                    resolution.anchor,
+                    Some(crate::vault::resolve::AnchorMatch::Missing)
+                ) {
                     stats.broken_anchors += 1;
                 }
             }
@@ -267,10 +280,23 @@ impl<'v> LinkGraph<'v> {
             })
             .filter(|h| h.incoming > 0)
             .collect();
-        hubs.sort_by(|a, b| b.incoming.cmp(&a.incoming).then_with(|| a.path.cmp(&b.path)));
+        hubs.sort_by(|a, b| {
+            b.incoming
+                .cmp(&a.incoming)
+                .then_with(|| a.path.cmp(&b.path))
+        });
         hubs.truncate(top);
         stats.top_hubs = hubs;
         stats
+    }
+}
+
+/// `[[Missing]]`, `[[missing.md]]` and `[[MISSING]]` name one unresolved target.
+fn unresolved_key(target: &str) -> String {
+    let folded = fold(target);
+    match folded.strip_suffix(".md") {
+        Some(stem) => stem.to_owned(),
+        None => folded,
     }
 }
 
@@ -369,7 +395,7 @@ mod tests {
                 ("a.md", "[[b]] [[b#Part]] [[missing]] ![[pic.png]]"),
                 ("b.md", "# Part\n[[a]] [[#Part]]"),
                 ("c.md", "[[c]] on its own"),
-                ("d.md", "[[Missing]]"),
+                ("d.md", "[[Missing.md]]"),
             ],
             ["pic.png"],
         )
@@ -380,7 +406,11 @@ mod tests {
         let vault = vault();
         let graph = LinkGraph::build(&vault);
         let b = vault.note_by_path("b.md").expect("b");
-        let sources: Vec<_> = graph.backlinks(b).iter().map(|r| vault.note(r.source).path.as_str()).collect();
+        let sources: Vec<_> = graph
+            .backlinks(b)
+            .iter()
+            .map(|r| vault.note(r.source).path.as_str())
+            .collect();
         assert_eq!(sources, ["a.md", "a.md", "b.md"]);
         assert_eq!(graph.degree(FileId::Note(b)), (3, 2));
     }
@@ -389,7 +419,11 @@ mod tests {
     fn orphans_ignore_self_links() {
         let vault = vault();
         let graph = LinkGraph::build(&vault);
-        let orphans: Vec<_> = graph.orphans().iter().map(|&id| vault.note(id).path.as_str()).collect();
+        let orphans: Vec<_> = graph
+            .orphans()
+            .iter()
+            .map(|&id| vault.note(id).path.as_str())
+            .collect();
         assert_eq!(orphans, ["c.md"]);
     }
 
@@ -411,7 +445,14 @@ mod tests {
         let vault = vault();
         let graph = LinkGraph::build(&vault);
         let d = vault.note_by_path("d.md").expect("d");
-        let ids = |depth| graph.neighbourhood(d, depth).nodes.into_iter().map(|n| n.id).collect::<Vec<_>>();
+        let ids = |depth| {
+            graph
+                .neighbourhood(d, depth)
+                .nodes
+                .into_iter()
+                .map(|n| n.id)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids(1), ["d.md", "missing"]);
         assert_eq!(ids(2), ["a.md", "d.md", "missing"]);
     }

@@ -31,5 +31,6 @@ pub mod error;
 pub mod graph;
 pub mod model;
 pub mod parse;
+pub mod render;
 pub mod report;
 pub mod vault;

@@ -221,19 +221,28 @@ pub fn tag_tree(vault: &Vault, order: TagOrder) -> Vec<TagNode> {
         let mut prefixes = BTreeSet::new();
         for name in note.tag_names() {
             let name = name.trim_matches('/');
-            for (i, _) in name.match_indices('/').chain(std::iter::once((name.len(), ""))) {
+            for (i, _) in name
+                .match_indices('/')
+                .chain(std::iter::once((name.len(), "")))
+            {
                 prefixes.insert(name[..i].to_owned());
             }
         }
         for prefix in prefixes {
-            let entry = counts.entry(fold(&prefix)).or_insert_with(|| (prefix.clone(), 0));
+            let entry = counts
+                .entry(fold(&prefix))
+                .or_insert_with(|| (prefix.clone(), 0));
             entry.1 += 1;
         }
     }
     build_level(&counts, None, order)
 }
 
-fn build_level(counts: &BTreeMap<String, (String, usize)>, parent: Option<&str>, order: TagOrder) -> Vec<TagNode> {
+fn build_level(
+    counts: &BTreeMap<String, (String, usize)>,
+    parent: Option<&str>,
+    order: TagOrder,
+) -> Vec<TagNode> {
     let mut level: Vec<TagNode> = counts
         .iter()
         .filter(|(key, _)| match parent {
@@ -250,7 +259,11 @@ fn build_level(counts: &BTreeMap<String, (String, usize)>, parent: Option<&str>,
         })
         .collect();
     if order == TagOrder::Count {
-        level.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| fold(&a.name).cmp(&fold(&b.name))));
+        level.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| fold(&a.name).cmp(&fold(&b.name)))
+        });
     }
     level
 }
@@ -272,7 +285,11 @@ mod tests {
         let tree = tag_tree(&vault, TagOrder::Name);
         assert_eq!(tree.len(), 2);
         assert_eq!((tree[0].name.as_str(), tree[0].count), ("area", 3));
-        let children: Vec<_> = tree[0].children.iter().map(|c| (c.name.as_str(), c.count)).collect();
+        let children: Vec<_> = tree[0]
+            .children
+            .iter()
+            .map(|c| (c.name.as_str(), c.count))
+            .collect();
         assert_eq!(children, [("area/mobile", 1), ("area/web", 1)]);
         assert_eq!(tree[0].children[0].children[0].name, "area/mobile/ios");
         assert_eq!((tree[1].name.as_str(), tree[1].count), ("solo", 1));
@@ -281,7 +298,10 @@ mod tests {
     #[test]
     fn link_reports_name_the_resolved_file() {
         let vault = Vault::from_sources(
-            [("a.md", "[[b#Missing]] [[nowhere]]"), ("dir/b.md", "# Here")],
+            [
+                ("a.md", "[[b#Missing]] [[nowhere]]"),
+                ("dir/b.md", "# Here"),
+            ],
             Vec::<String>::new(),
         );
         let id = vault.note_by_path("a.md").expect("a");

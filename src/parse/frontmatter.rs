@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use super::tags;
 use super::wikilink;
-use crate::model::{Diagnostic, LineIndex, Link, LinkKind, LinkOrigin, Property, Severity, Tag, TagSource};
+use crate::model::{
+    Diagnostic, LineIndex, Link, LinkKind, LinkOrigin, Property, Severity, Tag, TagSource,
+};
 
 /// The raw front-matter block of a note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +77,8 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
     let pod = match YAML::parse(block.yaml) {
         Ok(pod) => pod,
         Err(err) => {
-            out.diagnostics.push(yaml_error(&err.to_string(), block, lines, path));
+            out.diagnostics
+                .push(yaml_error(&err.to_string(), block, lines, path));
             return out;
         }
     };
@@ -83,7 +86,10 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
         Pod::Hash(map) => map,
         Pod::Null => return out,
         _ => {
-            let span = lines.span(block.yaml_start, block.yaml_start + block.yaml.trim_end().len());
+            let span = lines.span(
+                block.yaml_start,
+                block.yaml_start + block.yaml.trim_end().len(),
+            );
             out.diagnostics.push(
                 Diagnostic::new(
                     "invalid-frontmatter",
@@ -100,14 +106,18 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
     let keys = locate_keys(block);
     let mut entries: Vec<(String, Pod)> = entries.into_iter().collect();
     entries.sort_by_cached_key(|(key, _)| {
-        let position = keys.iter().position(|k| k.name == *key).unwrap_or(usize::MAX);
+        let position = keys
+            .iter()
+            .position(|k| k.name == *key)
+            .unwrap_or(usize::MAX);
         (position, key.clone())
     });
     for (key, pod) in entries {
         let located = keys.iter().find(|k| k.name == key);
-        let (key_start, block_range) = located.map_or((block.yaml_start, (block.yaml_start, block.yaml_start)), |k| {
-            (k.start, (k.start, k.block_end))
-        });
+        let (key_start, block_range) = located.map_or(
+            (block.yaml_start, (block.yaml_start, block.yaml_start)),
+            |k| (k.start, (k.start, k.block_end)),
+        );
         let key_span = lines.span(key_start, key_start + key.len());
         let finder = Finder {
             text: lines,
@@ -182,6 +192,11 @@ struct Finder<'a, 'b> {
 }
 
 impl Finder<'_, '_> {
+    /// The raw lines of the key.
+    fn block_text(&self) -> &str {
+        self.source.get(self.range.0..self.range.1).unwrap_or("")
+    }
+
     /// The span of the first occurrence of `needle` at or after `*cursor`,
     /// advancing the cursor; the key's span when not found verbatim.
     fn span_of(&self, needle: &str, cursor: &mut usize) -> crate::model::Span {
@@ -220,7 +235,11 @@ fn property_links(key: &str, value: &Value, finder: &Finder<'_, '_>) -> Vec<Link
                 fragment: parts.fragment,
                 display: parts.display,
                 size: parts.size,
-                kind: if embed { LinkKind::Embed } else { LinkKind::Wiki },
+                kind: if embed {
+                    LinkKind::Embed
+                } else {
+                    LinkKind::Wiki
+                },
                 origin: LinkOrigin::Property(key.to_owned()),
                 span,
             })
@@ -245,6 +264,18 @@ fn read_tags(value: &Value, finder: &Finder<'_, '_>, path: &str, out: &mut Front
             .at(span)
             .with_help(help.to_owned())
     };
+    for caps in UNQUOTED_HASH_ITEM.captures_iter(finder.block_text()) {
+        let Some(comment) = caps.get(1) else { continue };
+        let start = finder.range.0 + comment.start();
+        let span = finder
+            .text
+            .span(start, start + comment.as_str().trim_end().len());
+        out.diagnostics.push(warn(
+            format!("`{}` is a YAML comment, not a tag", comment.as_str().trim()),
+            span,
+            "an unquoted `#` starts a comment in YAML: write `- tag` or `- \"#tag\"`",
+        ));
+    }
     match value {
         Value::Array(items) => {
             for item in items {
@@ -265,11 +296,8 @@ fn read_tags(value: &Value, finder: &Finder<'_, '_>, path: &str, out: &mut Front
                             )),
                         }
                     }
-                    Value::Null => out.diagnostics.push(warn(
-                        "an empty item in `tags`".to_owned(),
-                        finder.fallback,
-                        "an unquoted `- #tag` is a YAML comment: write `- tag` or `- \"#tag\"`",
-                    )),
+                    // An empty item (`- ` alone) means nothing; an unquoted `- #tag` is reported below.
+                    Value::Null => {}
                     other => out.diagnostics.push(warn(
                         format!("`{other}` in `tags` is not text, so Obsidian ignores it"),
                         finder.span_of(&other.to_string(), &mut cursor),
@@ -284,7 +312,10 @@ fn read_tags(value: &Value, finder: &Finder<'_, '_>, path: &str, out: &mut Front
                 finder.fallback,
                 "write `tags:` followed by one `- tag` line per tag",
             ));
-            for name in raw.split([',', ' ', '\t']).map(|t| t.trim().trim_start_matches('#')) {
+            for name in raw
+                .split([',', ' ', '\t'])
+                .map(|t| t.trim().trim_start_matches('#'))
+            {
                 if tags::check_name(name).is_ok() {
                     let span = finder.span_of(name, &mut cursor);
                     out.tags.push(Tag {
@@ -335,8 +366,14 @@ fn to_json(pod: Pod) -> Value {
     }
 }
 
-static YAML_POSITION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"line (\d+) column (\d+)").expect("the position pattern is valid"));
+/// A list item whose text starts with `#`: YAML reads it as a comment.
+static UNQUOTED_HASH_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*-[ \t]+(#[^\s#][^\r\n]*)").expect("the comment pattern is valid")
+});
+
+static YAML_POSITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"line (\d+) column (\d+)").expect("the position pattern is valid")
+});
 
 fn yaml_error(message: &str, block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> Diagnostic {
     let first_line = lines.position(block.yaml_start).0;
@@ -346,6 +383,7 @@ fn yaml_error(message: &str, block: Block<'_>, lines: &LineIndex<'_>, path: &str
         Some((line, column))
     });
     let reason = message.split(" at byte ").next().unwrap_or(message);
+    let reason = reason.strip_prefix("Deserialize error: ").unwrap_or(reason);
     let span = match position {
         Some((line, column)) => {
             let file_line = first_line + line.saturating_sub(1);
@@ -392,26 +430,45 @@ mod tests {
         let keys: Vec<_> = fm.properties.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["zeta", "alpha", "created"]);
         assert_eq!(fm.properties[2].value, Value::from("2026-01-10"));
-        assert_eq!((fm.properties[1].span.line, fm.properties[1].span.column), (3, 1));
+        assert_eq!(
+            (fm.properties[1].span.line, fm.properties[1].span.column),
+            (3, 1)
+        );
     }
 
     #[test]
     fn tags_in_every_accepted_form() {
         // Edge case 37.
-        let names = |text| front(text).tags.into_iter().map(|t| t.name).collect::<Vec<_>>();
+        let names = |text| {
+            front(text)
+                .tags
+                .into_iter()
+                .map(|t| t.name)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(names("---\ntags: [a, b]\n---\n"), ["a", "b"]);
         assert_eq!(names("---\ntags:\n  - a\n  - b\n---\n"), ["a", "b"]);
         assert_eq!(names("---\ntags: [\"#a\"]\n---\n"), ["a"]);
         let fm = front("---\ntags:\n  - #a\n---\n");
         assert!(fm.tags.is_empty());
         assert_eq!(fm.diagnostics[0].rule, "invalid-tag");
+        assert_eq!(
+            fm.diagnostics[0].span.map(|s| (s.line, s.column)),
+            Some((3, 5))
+        );
+        // An empty item is simply nothing.
+        let fm = front("---\ntags:\n- \n---\n");
+        assert!(fm.tags.is_empty() && fm.diagnostics.is_empty());
     }
 
     #[test]
     fn string_tags_are_read_leniently_and_reported() {
         // Edge case 38.
         let fm = front("---\ntags: a, b\n---\n");
-        assert_eq!(fm.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            fm.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
         assert_eq!(fm.diagnostics.len(), 1);
         let fm = front("---\ntag: a\n---\n");
         assert!(fm.tags.is_empty());
@@ -427,7 +484,9 @@ mod tests {
     #[test]
     fn quoted_whole_value_links_are_links() {
         // Edge case 39.
-        let fm = front("---\nup: \"[[Parent]]\"\nrelated:\n  - \"[[A#H]]\"\n  - \"[[B|b]]\"\nlink: [[Nested]]\nnote: see [[X]] too\n---\n");
+        let fm = front(
+            "---\nup: \"[[Parent]]\"\nrelated:\n  - \"[[A#H]]\"\n  - \"[[B|b]]\"\nlink: [[Nested]]\nnote: see [[X]] too\n---\n",
+        );
         let targets: Vec<_> = fm.links.iter().map(|l| l.target.as_str()).collect();
         assert_eq!(targets, ["Parent", "A", "B"]);
         assert_eq!(fm.links[1].origin, LinkOrigin::Property("related".into()));

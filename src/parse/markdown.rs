@@ -258,7 +258,11 @@ impl Scanner<'_, '_> {
                     fragment: parts.fragment,
                     display: parts.display,
                     size: parts.size,
-                    kind: if embed { LinkKind::Embed } else { LinkKind::Wiki },
+                    kind: if embed {
+                        LinkKind::Embed
+                    } else {
+                        LinkKind::Wiki
+                    },
                     origin: LinkOrigin::Body,
                     span,
                 });
@@ -283,16 +287,20 @@ impl Scanner<'_, '_> {
 
     /// A `^id` ending this text, preceded by whitespace, a line start or an embed's `]]`.
     fn block_id_at_end(&self, range: Range<usize>) -> Option<BlockId> {
-        if self.quote_depth > 0 || self.table_depth > 0 || self.heading.is_some() {
+        if self.table_depth > 0 || self.heading.is_some() {
             return None;
         }
         let text = &self.source[range.clone()];
         let caps = BLOCK_ID.captures(text)?;
         let caret = range.start + caps.get(0)?.start();
         let before = &self.source[..caret];
-        let boundary = before.is_empty()
-            || before.ends_with([' ', '\t', '\n'])
-            || before.ends_with("]]");
+        // Inside a quote or callout only a `^id` line of its own (a lazy
+        // continuation line right after it) names a block: the whole quote.
+        if self.quote_depth > 0 && !(before.is_empty() || before.ends_with('\n')) {
+            return None;
+        }
+        let boundary =
+            before.is_empty() || before.ends_with([' ', '\t', '\n']) || before.ends_with("]]");
         let id = caps.get(1)?;
         boundary.then(|| BlockId {
             id: id.as_str().to_owned(),
@@ -319,8 +327,13 @@ impl Scanner<'_, '_> {
             }
             if prose.contains("://") {
                 for url in BARE_URL.find_iter(prose) {
-                    let trimmed = url.as_str().trim_end_matches(['.', ',', ';', ':', '!', '?']);
-                    let span = self.span(range.start + url.start(), range.start + url.start() + trimmed.len());
+                    let trimmed = url
+                        .as_str()
+                        .trim_end_matches(['.', ',', ';', ':', '!', '?']);
+                    let span = self.span(
+                        range.start + url.start(),
+                        range.start + url.start() + trimmed.len(),
+                    );
                     self.external(trimmed, span);
                 }
             }
@@ -333,15 +346,17 @@ impl Scanner<'_, '_> {
     }
 }
 
-static BLOCK_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\^([A-Za-z0-9-]+)[ \t]*$").expect("the block id pattern is valid"));
+static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\^([A-Za-z0-9-]+)[ \t]*$").expect("the block id pattern is valid")
+});
 
 static BARE_URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\b(?:https?|ftp)://[^\s<>"'`\[\]()]+"#).expect("the URL pattern is valid")
 });
 
-static URL_SCHEME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9+.\-]+:").expect("the scheme pattern is valid"));
+static URL_SCHEME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Za-z][A-Za-z0-9+.\-]+:").expect("the scheme pattern is valid")
+});
 
 fn is_block_end(event: &Event<'_>) -> bool {
     matches!(
@@ -376,7 +391,11 @@ fn markdown_link(raw: &str, dest: &str, embed: bool, span: crate::model::Span) -
         Some((path, fragment)) => (path, Some(fragment)),
         None => (dest, None),
     };
-    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
     let mut parts = wikilink::WikiParts {
         target: decode(path).trim().to_owned(),
         ..wikilink::WikiParts::default()
@@ -392,7 +411,11 @@ fn markdown_link(raw: &str, dest: &str, embed: bool, span: crate::model::Span) -
         fragment: parts.fragment,
         display: None,
         size: None,
-        kind: if embed { LinkKind::Embed } else { LinkKind::Markdown },
+        kind: if embed {
+            LinkKind::Embed
+        } else {
+            LinkKind::Markdown
+        },
         origin: LinkOrigin::Body,
         span,
     }

@@ -84,10 +84,13 @@ pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> (Cow<'a, str>, Option<Diagnost
         Err(err) => {
             let valid = &bytes[..err.valid_up_to()];
             let line = memchr::memchr_iter(b'\n', valid).count() + 1;
-            let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+            let column =
+                valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
             let text = String::from_utf8_lossy(bytes).into_owned();
             let lines = LineIndex::new(&text);
-            let start = lines.line_start(u32::try_from(line).unwrap_or(u32::MAX)).unwrap_or(0);
+            let start = lines
+                .line_start(u32::try_from(line).unwrap_or(u32::MAX))
+                .unwrap_or(0);
             let mut span = lines.span(start, start);
             span.column = u32::try_from(column).unwrap_or(u32::MAX);
             let diagnostic = Diagnostic::new(
@@ -126,7 +129,14 @@ mod tests {
         let summary: Vec<_> = n
             .links
             .iter()
-            .map(|l| (l.target.as_str(), l.heading.as_deref(), l.block.as_deref(), l.kind))
+            .map(|l| {
+                (
+                    l.target.as_str(),
+                    l.heading.as_deref(),
+                    l.block.as_deref(),
+                    l.kind,
+                )
+            })
             .collect();
         assert_eq!(
             summary,
@@ -176,7 +186,9 @@ mod tests {
     #[test]
     fn markdown_links() {
         // Edge cases 13-16.
-        let n = note("[y](My%20Note.md) [t](<My Note.md>) [r](My Note.md) [n](Note) [h](Note.md#Some%20Heading) [e](https://x.org) [m](mailto:a@b.c)");
+        let n = note(
+            "[y](My%20Note.md) [t](<My Note.md>) [r](My Note.md) [n](Note) [h](Note.md#Some%20Heading) [e](https://x.org) [m](mailto:a@b.c)",
+        );
         let summary: Vec<_> = n
             .links
             .iter()
@@ -214,7 +226,10 @@ mod tests {
     #[test]
     fn comments_span_lines_and_an_unclosed_one_runs_to_the_end() {
         assert_eq!(targets("a %%\n[[Hidden]]\n%% [[Shown]]"), ["Shown"]);
-        assert_eq!(targets("[[Shown]] %% [[Hidden]]\n\n[[Also hidden]]"), ["Shown"]);
+        assert_eq!(
+            targets("[[Shown]] %% [[Hidden]]\n\n[[Also hidden]]"),
+            ["Shown"]
+        );
         // `%%` inside code does not open a comment.
         assert_eq!(targets("`%%` [[One]] `%%` [[Two]]"), ["One", "Two"]);
     }
@@ -222,7 +237,10 @@ mod tests {
     #[test]
     fn callouts_quotes_lists_tables_and_footnotes_keep_links_and_tags() {
         let text = "> [!tip] Title\n> see [[InCallout]] #c\n\n- item [[InList]] #l\n\n| [[InTable]] | #t |\n|---|---|\n\nText[^1]\n\n[^1]: [[InFootnote]]\n";
-        assert_eq!(targets(text), ["InCallout", "InList", "InTable", "InFootnote"]);
+        assert_eq!(
+            targets(text),
+            ["InCallout", "InList", "InTable", "InFootnote"]
+        );
         assert_eq!(tags(text), ["c", "l", "t"]);
     }
 
@@ -234,7 +252,11 @@ mod tests {
         assert!(tags(r"\#escaped").is_empty());
         let n = note("## Heading #topic\n#tag at start\n\n# tag heading\n");
         assert_eq!(tags("## Heading #topic\n#tag at start\n"), ["topic", "tag"]);
-        let headings: Vec<_> = n.headings.iter().map(|h| (h.level, h.text.as_str())).collect();
+        let headings: Vec<_> = n
+            .headings
+            .iter()
+            .map(|h| (h.level, h.text.as_str()))
+            .collect();
         assert_eq!(headings, [(2, "Heading #topic"), (1, "tag heading")]);
         // The `#` in a link's subpath is not a tag.
         assert!(tags("[[Note#Heading]] [[#Local]]").is_empty());
@@ -243,12 +265,23 @@ mod tests {
     #[test]
     fn block_ids() {
         // Edge cases 24-27.
-        let ids = |text: &str| note(text).blocks.into_iter().map(|b| b.id).collect::<Vec<_>>();
+        let ids = |text: &str| {
+            note(text)
+                .blocks
+                .into_iter()
+                .map(|b| b.id)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids("text ^my-id\n"), ["my-id"]);
         assert!(ids("text ^my_id\n").is_empty());
         assert!(ids("text^abc\n").is_empty());
         assert_eq!(ids("> quoted\n\n^quote-id\n\n"), ["quote-id"]);
         assert!(ids("> line ^in-quote\n").is_empty());
+        // Obsidian's help vault names callouts with a `^id` line right after them.
+        assert_eq!(
+            ids("> [!info]\n> text\n^callout-id\n\nafter\n"),
+            ["callout-id"]
+        );
         assert!(ids("| a ^cell |\n|---|\n").is_empty());
         assert_eq!(ids("- item ^item-id\n- next\n"), ["item-id"]);
         assert!(ids("first line ^not-last\nsecond line\n").is_empty());
@@ -259,8 +292,20 @@ mod tests {
     #[test]
     fn headings_with_closing_hashes_setext_and_empty() {
         let n = note("# Title #\nSetext\n===\n##\n### Spaced   \n");
-        let headings: Vec<_> = n.headings.iter().map(|h| (h.level, h.text.as_str(), h.span.line)).collect();
-        assert_eq!(headings, [(1, "Title", 1), (1, "Setext", 2), (2, "", 4), (3, "Spaced", 5)]);
+        let headings: Vec<_> = n
+            .headings
+            .iter()
+            .map(|h| (h.level, h.text.as_str(), h.span.line))
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                (1, "Title", 1),
+                (1, "Setext", 2),
+                (2, "", 4),
+                (3, "Spaced", 5)
+            ]
+        );
     }
 
     #[test]
@@ -274,7 +319,13 @@ mod tests {
     fn positions_count_from_the_top_of_the_file() {
         let text = "---\nrelated:\n  - \"[[P]]\"\n---\n# H\nx [[Body]] #t\n";
         let n = note(text);
-        let link = |target: &str| n.links.iter().find(|l| l.target == target).expect("link").span;
+        let link = |target: &str| {
+            n.links
+                .iter()
+                .find(|l| l.target == target)
+                .expect("link")
+                .span
+        };
         assert_eq!((link("P").line, link("P").column), (3, 6));
         assert_eq!((link("Body").line, link("Body").column), (6, 3));
         assert_eq!(n.headings[0].span.line, 5);

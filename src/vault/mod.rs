@@ -74,7 +74,8 @@ impl Vault {
     pub fn load(root: &Path, config: &Config) -> Result<Self> {
         let ignore = config.ignore_set(&root.join(crate::config::FILE_NAME))?;
         let scan = scan::scan(root, &ignore)?;
-        let (notes, attachments): (Vec<_>, Vec<_>) = scan.files.into_iter().partition(|f| f.is_note);
+        let (notes, attachments): (Vec<_>, Vec<_>) =
+            scan.files.into_iter().partition(|f| f.is_note);
         let parsed: Vec<(ParsedNote, Option<Diagnostic>)> = notes
             .par_iter()
             .map(|file| read_note(&file.path, &file.absolute))
@@ -87,19 +88,29 @@ impl Vault {
                 note
             })
             .collect();
-        let mut vault = Self::from_parsed(parsed, attachments.into_iter().map(|f| f.path).collect(), diagnostics);
+        let mut vault = Self::from_parsed(
+            parsed,
+            attachments.into_iter().map(|f| f.path).collect(),
+            diagnostics,
+        );
         vault.root = Some(root.to_owned());
         Ok(vault)
     }
 
     /// Builds a vault from `(path, text)` pairs and attachment paths, without I/O.
-    pub fn from_sources<P, T, A>(notes: impl IntoIterator<Item = (P, T)>, attachments: impl IntoIterator<Item = A>) -> Self
+    pub fn from_sources<P, T, A>(
+        notes: impl IntoIterator<Item = (P, T)>,
+        attachments: impl IntoIterator<Item = A>,
+    ) -> Self
     where
         P: AsRef<str>,
         T: AsRef<str>,
         A: Into<String>,
     {
-        let mut notes: Vec<(String, T)> = notes.into_iter().map(|(p, t)| (p.as_ref().to_owned(), t)).collect();
+        let mut notes: Vec<(String, T)> = notes
+            .into_iter()
+            .map(|(p, t)| (p.as_ref().to_owned(), t))
+            .collect();
         notes.sort_by(|a, b| a.0.cmp(&b.0));
         let parsed = notes
             .iter()
@@ -110,7 +121,11 @@ impl Vault {
         Self::from_parsed(parsed, attachments, Vec::new())
     }
 
-    fn from_parsed(parsed: Vec<ParsedNote>, attachments: Vec<String>, mut diagnostics: Vec<Diagnostic>) -> Self {
+    fn from_parsed(
+        parsed: Vec<ParsedNote>,
+        attachments: Vec<String>,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> Self {
         let mut notes = Vec::with_capacity(parsed.len());
         for note in parsed {
             diagnostics.extend(note.diagnostics);
@@ -209,7 +224,10 @@ impl Vault {
     /// an alias (as Obsidian's quick switcher does).
     pub fn find_note(&self, query: &str) -> Result<(NoteId, Resolution), NoteNotFound> {
         let query = query.trim();
-        let query = query.strip_prefix("[[").and_then(|q| q.strip_suffix("]]")).unwrap_or(query);
+        let query = query
+            .strip_prefix("[[")
+            .and_then(|q| q.strip_suffix("]]"))
+            .unwrap_or(query);
         let found = self.resolver.resolve(query, "");
         match found.target {
             Some(FileId::Note(id)) => {
@@ -229,7 +247,12 @@ impl Vault {
         let folded = resolve::fold(query);
         let by_alias: Vec<NoteId> = self
             .note_ids()
-            .filter(|&id| self.note(id).aliases.iter().any(|a| resolve::fold(a) == folded))
+            .filter(|&id| {
+                self.note(id)
+                    .aliases
+                    .iter()
+                    .any(|a| resolve::fold(a) == folded)
+            })
             .collect();
         if let [id] = by_alias[..] {
             return Ok((
@@ -245,7 +268,10 @@ impl Vault {
         let mut suggestions: Vec<String> = self
             .notes
             .iter()
-            .filter(|n| resolve::fold(&n.title).contains(&folded) || n.aliases.iter().any(|a| resolve::fold(a) == folded))
+            .filter(|n| {
+                resolve::fold(&n.title).contains(&folded)
+                    || n.aliases.iter().any(|a| resolve::fold(a) == folded)
+            })
             .map(|n| n.path.clone())
             .collect();
         suggestions.truncate(5);

@@ -67,8 +67,16 @@ impl Resolver {
         for (id, path) in files {
             let lower = fold(path);
             let index = resolver.entries.len();
-            resolver.by_path.entry(lower.clone()).or_default().push(index);
-            resolver.by_name.entry(file_name(&lower).to_owned()).or_default().push(index);
+            resolver
+                .by_path
+                .entry(lower.clone())
+                .or_default()
+                .push(index);
+            resolver
+                .by_name
+                .entry(file_name(&lower).to_owned())
+                .or_default()
+                .push(index);
             resolver.entries.push(Entry {
                 id,
                 path: path.to_owned(),
@@ -195,7 +203,9 @@ pub fn find_heading(headings: &[Heading], chain: &str) -> Option<AnchorMatch> {
     let mut exact_case = true;
     for segment in &segments {
         let lowered = segment.to_lowercase();
-        let Some(index) = scope.clone().find(|&i| normalize_heading(&headings[i].text).to_lowercase() == lowered)
+        let Some(index) = scope
+            .clone()
+            .find(|&i| normalize_heading(&headings[i].text).to_lowercase() == lowered)
         else {
             return Some(AnchorMatch::Missing);
         };
@@ -297,23 +307,73 @@ mod tests {
     fn obsidian_resolution_order() {
         // Edge cases 1-8 of obsidian-semantics.md, section 8.
         let cases: &[(&[&str], &str, &str, Option<&str>)] = &[
-            (&["Note.md", "a/Note.md", "a/src.md"], "a/src.md", "Note", Some("Note.md")),
-            (&["a/Note.md", "b/c/Note.md", "a/src.md"], "a/src.md", "Note", Some("a/Note.md")),
-            (&["zzzz/Note.md", "a/b/Note.md", "src.md"], "src.md", "Note", Some("a/b/Note.md")),
-            (&["zzzz/Note.md", "b/Note.md", "zzzz/deep/src.md"], "zzzz/deep/src.md", "Note", Some("b/Note.md")),
+            (
+                &["Note.md", "a/Note.md", "a/src.md"],
+                "a/src.md",
+                "Note",
+                Some("Note.md"),
+            ),
+            (
+                &["a/Note.md", "b/c/Note.md", "a/src.md"],
+                "a/src.md",
+                "Note",
+                Some("a/Note.md"),
+            ),
+            (
+                &["zzzz/Note.md", "a/b/Note.md", "src.md"],
+                "src.md",
+                "Note",
+                Some("a/b/Note.md"),
+            ),
+            (
+                &["zzzz/Note.md", "b/Note.md", "zzzz/deep/src.md"],
+                "zzzz/deep/src.md",
+                "Note",
+                Some("b/Note.md"),
+            ),
             (&["Log.md"], "src.md", "log", Some("Log.md")),
             (&["Log.md"], "src.md", "LOG", Some("Log.md")),
             (&["Ext.md"], "src.md", "Ext.MD", Some("Ext.md")),
             (&["x/y/note.md"], "src.md", "y/note", Some("x/y/note.md")),
-            (&["a/c/note.md", "a/b/src.md"], "a/b/src.md", "../c/note", Some("a/c/note.md")),
-            (&["a/b/note.md", "a/b/src.md"], "a/b/src.md", "./note", Some("a/b/note.md")),
+            (
+                &["a/c/note.md", "a/b/src.md"],
+                "a/b/src.md",
+                "../c/note",
+                Some("a/c/note.md"),
+            ),
+            (
+                &["a/b/note.md", "a/b/src.md"],
+                "a/b/src.md",
+                "./note",
+                Some("a/b/note.md"),
+            ),
             (&["note.md"], "src.md", "../note", None),
             (&["Figure 1.png"], "src.md", "Figure 1", None),
-            (&["Figure 1.png"], "src.md", "Figure 1.png", Some("Figure 1.png")),
+            (
+                &["Figure 1.png"],
+                "src.md",
+                "Figure 1.png",
+                Some("Figure 1.png"),
+            ),
             (&["Note.1.md"], "src.md", "Note.1", Some("Note.1.md")),
-            (&["Note.md", "Note.canvas"], "src.md", "Note", Some("Note.md")),
-            (&["Sub/My Note.md"], "src.md", "My Note.md", Some("Sub/My Note.md")),
-            (&["Sub/My Note.md", "Sub/x.md"], "Sub/x.md", "Sub/My Note.md", Some("Sub/My Note.md")),
+            (
+                &["Note.md", "Note.canvas"],
+                "src.md",
+                "Note",
+                Some("Note.md"),
+            ),
+            (
+                &["Sub/My Note.md"],
+                "src.md",
+                "My Note.md",
+                Some("Sub/My Note.md"),
+            ),
+            (
+                &["Sub/My Note.md", "Sub/x.md"],
+                "Sub/x.md",
+                "Sub/My Note.md",
+                Some("Sub/My Note.md"),
+            ),
             (&["Note.md"], "src.md", "Note.md", Some("Note.md")),
             (&["Note.md"], "src.md", "/Note", Some("Note.md")),
             (&["Note.md"], "src.md", "https://example.com", None),
@@ -330,7 +390,10 @@ mod tests {
     #[test]
     fn nfc_and_nfd_spellings_meet() {
         let nfd_file = "Cafe\u{301}.md";
-        assert_eq!(resolve(&[nfd_file], "src.md", "Café").as_deref(), Some(nfd_file));
+        assert_eq!(
+            resolve(&[nfd_file], "src.md", "Café").as_deref(),
+            Some(nfd_file)
+        );
     }
 
     #[test]
@@ -344,7 +407,10 @@ mod tests {
         );
         let found = resolver.resolve("Note", "src.md");
         assert_eq!(found.target, Some(FileId::Note(NoteId(0))));
-        assert_eq!(found.candidates, [FileId::Note(NoteId(0)), FileId::Note(NoteId(1))]);
+        assert_eq!(
+            found.candidates,
+            [FileId::Note(NoteId(0)), FileId::Note(NoteId(1))]
+        );
     }
 
     #[test]
@@ -375,9 +441,18 @@ mod tests {
             heading(3, "Only here"),
         ];
         let found = |chain| find_heading(&headings, chain);
-        assert!(matches!(found("Minecraft The Video Game"), Some(AnchorMatch::Found { index: 0, .. })));
-        assert!(matches!(found("wifi 2 4 vs 5 0"), Some(AnchorMatch::Found { index: 1, .. })));
-        assert!(matches!(found("Parent#Child"), Some(AnchorMatch::Found { index: 3, .. })));
+        assert!(matches!(
+            found("Minecraft The Video Game"),
+            Some(AnchorMatch::Found { index: 0, .. })
+        ));
+        assert!(matches!(
+            found("wifi 2 4 vs 5 0"),
+            Some(AnchorMatch::Found { index: 1, .. })
+        ));
+        assert!(matches!(
+            found("Parent#Child"),
+            Some(AnchorMatch::Found { index: 3, .. })
+        ));
         assert_eq!(found("Parent#Only here"), Some(AnchorMatch::Missing));
         assert_eq!(found("Missing heading"), Some(AnchorMatch::Missing));
         assert_eq!(found(""), None);
@@ -396,7 +471,10 @@ mod tests {
             id: "my-id".into(),
             span: crate::model::Span::default(),
         }];
-        assert!(matches!(find_block(&blocks, "my-id"), AnchorMatch::Found { .. }));
+        assert!(matches!(
+            find_block(&blocks, "my-id"),
+            AnchorMatch::Found { .. }
+        ));
         assert_eq!(find_block(&blocks, "other"), AnchorMatch::Missing);
     }
 }

@@ -147,8 +147,15 @@ mod tests {
         let mut builder = globset::GlobSetBuilder::new();
         builder.add(globset::Glob::new("templates/**").expect("glob"));
         let scan = scan(dir.path(), &builder.build().expect("set")).expect("scan");
-        let paths: Vec<_> = scan.files.iter().map(|f| (f.path.as_str(), f.is_note)).collect();
-        assert_eq!(paths, [("A/img.png", false), ("A/z.md", true), ("b.md", true)]);
+        let paths: Vec<_> = scan
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.is_note))
+            .collect();
+        assert_eq!(
+            paths,
+            [("A/img.png", false), ("A/z.md", true), ("b.md", true)]
+        );
     }
 
     #[test]

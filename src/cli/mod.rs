@@ -1,0 +1,185 @@
+//! The command line: the only place clap lives. Each command parses its
+//! arguments, asks the library for a report, and hands it to a renderer.
+
+mod graph;
+mod note;
+mod tags;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use vaultkit::config::Config;
+use vaultkit::model::Severity;
+use vaultkit::render::Palette;
+use vaultkit::vault::Vault;
+
+const EXAMPLES: &str = "\
+Examples:
+  vaultkit --vault vault graph stats
+  vaultkit --vault vault show \"Becoming a Technical Product Manager\"
+  vaultkit --vault vault backlinks Agile
+  vaultkit --vault vault tags
+  vaultkit --vault vault graph --from Git --depth 1 --format mermaid
+
+The vault is --vault DIR, else $VAULTKIT_VAULT, else the nearest folder above
+the working directory that holds .obsidian/ or vaultkit.toml.";
+
+/// A fast toolkit for Obsidian-compatible Markdown vaults.
+#[derive(Debug, Parser)]
+#[command(name = "vaultkit", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// The vault folder.
+    #[arg(long, global = true, env = "VAULTKIT_VAULT", value_name = "DIR")]
+    vault: Option<PathBuf>,
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+    /// Print no notices about problem files on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// List every problem found while reading the vault on stderr.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show a note: properties, tags, headings, links (resolved) and backlinks.
+    #[command(
+        after_help = "Example:\n  vaultkit show \"Becoming a Technical Product Manager\" --format json"
+    )]
+    Show(note::ShowArgs),
+    /// List a note's outgoing links and where each one leads.
+    #[command(
+        after_help = "Example:\n  vaultkit links \"Create a course to become a Technical Product Manager\""
+    )]
+    Links(note::LinksArgs),
+    /// List the links that point at a note, with file and line.
+    #[command(after_help = "Example:\n  vaultkit backlinks Agile")]
+    Backlinks(note::LinksArgs),
+    /// Count notes per tag; nested tags (`a/b`) form a tree.
+    #[command(after_help = "Example:\n  vaultkit tags --sort count")]
+    Tags(tags::TagsArgs),
+    /// Export the link graph (JSON, DOT, Mermaid) or summarise it (`graph stats`).
+    #[command(
+        after_help = "Examples:\n  vaultkit graph stats\n  vaultkit graph --format dot | dot -Tsvg > vault.svg\n  vaultkit graph --from Git --depth 2 --format mermaid"
+    )]
+    Graph(graph::GraphArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  vaultkit completions bash > ~/.local/share/bash-completion/completions/vaultkit"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// What every command that reads the vault gets.
+pub struct Ctx {
+    vault: Vault,
+    palette: Palette,
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if let Command::Completions { shell } = cli.command {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(shell, &mut command, "vaultkit", &mut out);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let palette = Palette::new(use_color(cli.color));
+    let root = locate_vault(cli.vault)?;
+    let config = Config::load(&root)?;
+    let vault = Vault::load(&root, &config)
+        .with_context(|| format!("cannot load the vault at {}", root.display()))?;
+    report_problems(&vault, cli.quiet, cli.verbose);
+    let context = Ctx { vault, palette };
+    let code = match cli.command {
+        Command::Show(args) => note::show(&context, &args, &mut out),
+        Command::Links(args) => note::links(&context, &args, &mut out),
+        Command::Backlinks(args) => note::backlinks(&context, &args, &mut out),
+        Command::Tags(args) => tags::run(&context, &args, &mut out),
+        Command::Graph(args) => graph::run(&context, &args, &mut out),
+        Command::Completions { .. } => unreachable!("handled above"),
+    }?;
+    out.flush()?;
+    Ok(code)
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// `--vault` / `$VAULTKIT_VAULT`, else the nearest ancestor that looks like a vault.
+fn locate_vault(explicit: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(path) = explicit {
+        return Ok(path);
+    }
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    if let Some(found) = cwd.ancestors().find(|dir| looks_like_vault(dir)) {
+        return Ok(found.to_owned());
+    }
+    bail!(
+        "no vault found: neither {} nor any folder above it holds .obsidian/ or vaultkit.toml\n\
+         hint: pass --vault DIR, or set VAULTKIT_VAULT",
+        cwd.display()
+    )
+}
+
+fn looks_like_vault(dir: &Path) -> bool {
+    dir.join(".obsidian").is_dir() || dir.join(vaultkit::config::FILE_NAME).is_file()
+}
+
+/// Problems reading the vault go to stderr: errors always (unless `-q`),
+/// everything with `-v`, otherwise a one-line count of the rest.
+fn report_problems(vault: &Vault, quiet: bool, verbose: bool) {
+    if quiet {
+        return;
+    }
+    let mut hidden = 0;
+    for diagnostic in vault.diagnostics() {
+        if verbose || diagnostic.severity == Severity::Error {
+            let position = diagnostic
+                .span
+                .map_or_else(String::new, |s| format!(":{}:{}", s.line, s.column));
+            eprintln!(
+                "{}: {}{position}: {} [{}]",
+                diagnostic.severity.as_str(),
+                diagnostic.path,
+                diagnostic.message,
+                diagnostic.rule
+            );
+        } else {
+            hidden += 1;
+        }
+    }
+    if hidden > 0 {
+        eprintln!(
+            "note: {hidden} more warnings about notes in this vault; run with -v to list them"
+        );
+    }
+}

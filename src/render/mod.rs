@@ -1,0 +1,77 @@
+//! Output formats. Every function writes a report value to any `io::Write`;
+//! nothing here decides what to show, only how.
+
+pub mod graph;
+pub mod note;
+pub mod tags;
+
+use std::fmt::Display;
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+/// Terminal styling, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Palette {
+    enabled: bool,
+}
+
+impl Palette {
+    /// Styling on (`true`) or off.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled }
+    }
+
+    fn paint(self, style: Style, text: impl Display) -> String {
+        if self.enabled {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A file path.
+    pub fn path(self, text: impl Display) -> String {
+        self.paint(Style::new().fg_color(Some(AnsiColor::Magenta.into())), text)
+    }
+
+    /// A heading or title.
+    pub fn title(self, text: impl Display) -> String {
+        self.paint(Style::new().bold(), text)
+    }
+
+    /// Line numbers and other secondary detail.
+    pub fn dim(self, text: impl Display) -> String {
+        self.paint(Style::new().dimmed(), text)
+    }
+
+    /// Something that worked out.
+    pub fn good(self, text: impl Display) -> String {
+        self.paint(Style::new().fg_color(Some(AnsiColor::Green.into())), text)
+    }
+
+    /// Something broken.
+    pub fn bad(self, text: impl Display) -> String {
+        self.paint(
+            Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+            text,
+        )
+    }
+
+    /// Something questionable.
+    pub fn warn(self, text: impl Display) -> String {
+        self.paint(Style::new().fg_color(Some(AnsiColor::Yellow.into())), text)
+    }
+
+    /// A tag.
+    pub fn tag(self, text: impl Display) -> String {
+        self.paint(Style::new().fg_color(Some(AnsiColor::Cyan.into())), text)
+    }
+}
+
+/// Writes `value` as pretty-printed JSON and a final newline.
+pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}

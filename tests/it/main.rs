@@ -1,0 +1,7 @@
+//! One integration test binary: every test runs the real `vaultkit` binary on
+//! a fixture vault under `tests/fixtures/<scenario>/` and checks its output.
+
+mod util;
+
+mod cli;
+mod corpora;
