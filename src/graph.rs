@@ -32,8 +32,8 @@ struct Edge {
 /// The vault's link graph.
 pub struct LinkGraph<'v> {
     vault: &'v Vault,
+    /// Notes are nodes `0..notes`, attachments follow, then unresolved targets.
     graph: DiGraph<Node, Edge>,
-    files: HashMap<FileId, NodeIndex>,
 }
 
 /// A backlink or outgoing link: the note it is written in and the link itself.
@@ -49,26 +49,23 @@ impl<'v> LinkGraph<'v> {
     /// Builds the graph of a vault.
     pub fn build(vault: &'v Vault) -> Self {
         let mut graph = DiGraph::new();
-        let mut files = HashMap::new();
-        for id in vault.note_ids() {
-            let file = FileId::Note(id);
-            files.insert(file, graph.add_node(Node::File(file)));
-        }
-        for i in 0..vault.attachments().len() {
-            let file = FileId::Attachment(u32::try_from(i).unwrap_or(u32::MAX));
-            files.insert(file, graph.add_node(Node::File(file)));
+        let notes = vault.note_ids().map(FileId::Note);
+        let attachments = (0..vault.attachments().len())
+            .map(|i| FileId::Attachment(u32::try_from(i).unwrap_or(u32::MAX)));
+        for file in notes.chain(attachments) {
+            graph.add_node(Node::File(file));
         }
         let mut unresolved: HashMap<String, NodeIndex> = HashMap::new();
         for source in vault.note_ids() {
             for (link_index, (link, resolution)) in vault.links_of(source).enumerate() {
                 let target = match resolution.target {
-                    Some(file) => files[&file],
+                    Some(file) => file_node(vault, file),
                     None => *unresolved
                         .entry(unresolved_key(&link.target))
                         .or_insert_with(|| graph.add_node(Node::Unresolved(link.target.clone()))),
                 };
                 graph.add_edge(
-                    files[&FileId::Note(source)],
+                    file_node(vault, FileId::Note(source)),
                     target,
                     Edge {
                         source,
@@ -77,18 +74,14 @@ impl<'v> LinkGraph<'v> {
                 );
             }
         }
-        Self {
-            vault,
-            graph,
-            files,
-        }
+        Self { vault, graph }
     }
 
     /// Links from other notes (and the note itself) to this note, by source path and line.
     pub fn backlinks(&self, id: NoteId) -> Vec<LinkRef<'v>> {
         let mut refs: Vec<LinkRef<'v>> = self
             .graph
-            .edges_directed(self.files[&FileId::Note(id)], Direction::Incoming)
+            .edges_directed(file_node(self.vault, FileId::Note(id)), Direction::Incoming)
             .map(|e| self.link_ref(*e.weight()))
             .collect();
         refs.sort_by_key(|r| (r.source, r.link.span.start));
@@ -97,7 +90,7 @@ impl<'v> LinkGraph<'v> {
 
     /// Number of links into and out of a file.
     pub fn degree(&self, file: FileId) -> (usize, usize) {
-        let node = self.files[&file];
+        let node = file_node(self.vault, file);
         (
             self.graph.edges_directed(node, Direction::Incoming).count(),
             self.graph.edges_directed(node, Direction::Outgoing).count(),
@@ -109,7 +102,7 @@ impl<'v> LinkGraph<'v> {
         self.vault
             .note_ids()
             .filter(|&id| {
-                let node = self.files[&FileId::Note(id)];
+                let node = file_node(self.vault, FileId::Note(id));
                 self.graph.neighbors_undirected(node).all(|n| n == node)
             })
             .collect()
@@ -123,13 +116,14 @@ impl<'v> LinkGraph<'v> {
                 sets.union(edge.source().index(), edge.target().index());
             }
         }
-        let roots: HashSet<usize> = self.files.values().map(|n| sets.find(n.index())).collect();
+        let files = self.vault.notes().len() + self.vault.attachments().len();
+        let roots: HashSet<usize> = (0..files).map(|n| sets.find(n)).collect();
         roots.len()
     }
 
     /// Everything within `depth` links of a note, following links both ways.
     pub fn neighbourhood(&self, id: NoteId, depth: usize) -> GraphExport {
-        let start = self.files[&FileId::Note(id)];
+        let start = file_node(self.vault, FileId::Note(id));
         let mut seen = HashSet::from([start]);
         let mut queue = VecDeque::from([(start, 0)]);
         while let Some((node, distance)) = queue.pop_front() {
@@ -265,11 +259,18 @@ impl<'v> LinkGraph<'v> {
         stats.unresolved_targets = unresolved_targets.len();
         stats.orphans = self.orphans().len();
         stats.components = self.components();
-        let mut hubs: Vec<Hub> = self
+        let mut by_degree: Vec<(NoteId, (usize, usize))> = self
             .vault
             .note_ids()
-            .map(|id| {
-                let (incoming, outgoing) = self.degree(FileId::Note(id));
+            .map(|id| (id, self.degree(FileId::Note(id))))
+            .filter(|(_, (incoming, _))| *incoming > 0)
+            .collect();
+        // Note ids are in path order, so ties stay sorted by path.
+        by_degree.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+        stats.top_hubs = by_degree
+            .into_iter()
+            .take(top)
+            .map(|(id, (incoming, outgoing))| {
                 let note = self.vault.note(id);
                 Hub {
                     path: note.path.clone(),
@@ -278,16 +279,16 @@ impl<'v> LinkGraph<'v> {
                     outgoing,
                 }
             })
-            .filter(|h| h.incoming > 0)
             .collect();
-        hubs.sort_by(|a, b| {
-            b.incoming
-                .cmp(&a.incoming)
-                .then_with(|| a.path.cmp(&b.path))
-        });
-        hubs.truncate(top);
-        stats.top_hubs = hubs;
         stats
+    }
+}
+
+/// The node of a file: notes first, then attachments, in vault order.
+fn file_node(vault: &Vault, file: FileId) -> NodeIndex {
+    match file {
+        FileId::Note(id) => NodeIndex::new(id.index()),
+        FileId::Attachment(i) => NodeIndex::new(vault.notes().len() + i as usize),
     }
 }
 

@@ -22,7 +22,7 @@ pub struct NoteReport {
     /// Distinct tags from front matter and body, without `#`.
     pub tags: Vec<String>,
     /// Front-matter properties in file order.
-    pub properties: serde_json::Map<String, serde_json::Value>,
+    pub properties: Properties,
     /// Headings in order.
     pub headings: Vec<HeadingReport>,
     /// Internal links in file order.
@@ -31,6 +31,16 @@ pub struct NoteReport {
     pub external: Vec<ExternalReport>,
     /// Links to this note from anywhere in the vault.
     pub backlinks: Vec<BacklinkReport>,
+}
+
+/// Properties as `(key, value)` pairs, written as a JSON object in file order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Properties(pub Vec<(String, serde_json::Value)>);
+
+impl Serialize for Properties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// A heading in a [`NoteReport`].
@@ -111,11 +121,12 @@ pub fn note_report(vault: &Vault, graph: &LinkGraph<'_>, id: NoteId) -> NoteRepo
         title: note.title.clone(),
         aliases: note.aliases.clone(),
         tags: note.tag_names().into_iter().map(str::to_owned).collect(),
-        properties: note
-            .properties
-            .iter()
-            .map(|p| (p.key.clone(), p.value.clone()))
-            .collect(),
+        properties: Properties(
+            note.properties
+                .iter()
+                .map(|p| (p.key.clone(), p.value.clone()))
+                .collect(),
+        ),
         headings: note
             .headings
             .iter()

@@ -106,6 +106,17 @@ impl Note {
             .map(|p| &p.value)
     }
 
+    /// Releases spare capacity: a vault keeps many notes in memory at once.
+    pub fn shrink_to_fit(&mut self) {
+        self.properties.shrink_to_fit();
+        self.aliases.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        self.blocks.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.external.shrink_to_fit();
+    }
+
     /// Distinct tag names, lowercased for comparison, first spelling kept.
     pub fn tag_names(&self) -> Vec<&str> {
         let mut seen = std::collections::HashSet::new();

@@ -19,10 +19,10 @@ pub struct Span {
     pub end_column: u32,
     /// Byte offset of the first character in the decoded text.
     #[serde(skip)]
-    pub start: usize,
+    pub start: u32,
     /// Byte offset just after the last character.
     #[serde(skip)]
-    pub end: usize,
+    pub end: u32,
 }
 
 /// Maps byte offsets of one text to line/column positions.
@@ -59,8 +59,8 @@ impl<'a> LineIndex<'a> {
             column,
             end_line,
             end_column,
-            start,
-            end,
+            start: to_u32(start),
+            end: to_u32(end),
         }
     }
 

@@ -159,28 +159,51 @@ struct KeyLocation {
     block_end: usize,
 }
 
-static TOP_LEVEL_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#\-'"][^:\n]*?))[ \t]*:(?:[ \t]|\r?$)"#)
-        .expect("the key pattern is valid")
-});
-
+/// Top-level keys: lines that start at column 1 with a key followed by `:`
+/// and a space or the end of the line. Quoted keys lose their quotes.
 fn locate_keys(block: Block<'_>) -> Vec<KeyLocation> {
-    let mut keys: Vec<KeyLocation> = TOP_LEVEL_KEY
-        .captures_iter(block.yaml)
-        .filter_map(|caps| {
-            let name = caps.get(1).or(caps.get(2)).or(caps.get(3))?;
-            Some(KeyLocation {
-                name: name.as_str().to_owned(),
-                start: block.yaml_start + name.start(),
+    let mut keys: Vec<KeyLocation> = Vec::new();
+    let mut offset = 0;
+    for line in block.yaml.split_inclusive('\n') {
+        if let Some((start, name)) = top_level_key(line) {
+            keys.push(KeyLocation {
+                name: name.to_owned(),
+                start: block.yaml_start + offset + start,
                 block_end: 0,
-            })
-        })
-        .collect();
+            });
+        }
+        offset += line.len();
+    }
     let yaml_end = block.yaml_start + block.yaml.len();
     for i in 0..keys.len() {
         keys[i].block_end = keys.get(i + 1).map_or(yaml_end, |next| next.start);
     }
     keys
+}
+
+/// The key of a `key: value` line: (offset of the name in the line, name).
+fn top_level_key(line: &str) -> Option<(usize, &str)> {
+    let line = line.trim_end_matches(['\n', '\r']);
+    let first = line.chars().next()?;
+    if first == '"' || first == '\'' {
+        let close = line[1..].find(first)? + 1;
+        let rest = line[close + 1..].trim_start_matches([' ', '\t']);
+        return is_colon(rest).then(|| (1, &line[1..close]));
+    }
+    if first.is_whitespace() || matches!(first, '#' | '-' | '[' | '{') {
+        return None;
+    }
+    let colon = line
+        .char_indices()
+        .find(|&(i, c)| c == ':' && is_colon(&line[i..]))?
+        .0;
+    Some((0, line[..colon].trim_end()))
+}
+
+/// Whether `rest` starts with a mapping colon: `:` then a space, tab or the end.
+fn is_colon(rest: &str) -> bool {
+    rest.strip_prefix(':')
+        .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\t']))
 }
 
 /// Finds the position of a value inside its key's lines.
@@ -512,6 +535,18 @@ mod tests {
         let fm = front("---\ntags:value\n---\n");
         assert_eq!(fm.diagnostics[0].rule, "invalid-frontmatter");
         assert_eq!(fm.diagnostics[0].span.expect("a position").line, 2);
+    }
+
+    #[test]
+    fn top_level_keys_are_found_in_each_form() {
+        assert_eq!(top_level_key("title: x\n"), Some((0, "title")));
+        assert_eq!(top_level_key("empty:\r\n"), Some((0, "empty")));
+        assert_eq!(top_level_key("\"my key\": 1"), Some((1, "my key")));
+        assert_eq!(top_level_key("url: https://x"), Some((0, "url")));
+        assert_eq!(top_level_key("  nested: 1"), None);
+        assert_eq!(top_level_key("- item: 1"), None);
+        assert_eq!(top_level_key("# comment: 1"), None);
+        assert_eq!(top_level_key("no colon"), None);
     }
 
     #[test]

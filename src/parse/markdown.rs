@@ -187,7 +187,7 @@ impl Scanner<'_, '_> {
         if self.code_depth > 0 {
             return;
         }
-        self.body.word_count += text.split_whitespace().count();
+        self.body.word_count += count_words(text);
         if self.heading.is_none() && !text.trim().is_empty() {
             self.mark_content();
         }
@@ -291,6 +291,9 @@ impl Scanner<'_, '_> {
             return None;
         }
         let text = &self.source[range.clone()];
+        if !text.contains('^') {
+            return None;
+        }
         let caps = BLOCK_ID.captures(text)?;
         let caret = range.start + caps.get(0)?.start();
         let before = &self.source[..caret];
@@ -357,6 +360,18 @@ static BARE_URL: LazyLock<Regex> = LazyLock::new(|| {
 static URL_SCHEME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Za-z][A-Za-z0-9+.\-]+:").expect("the scheme pattern is valid")
 });
+
+/// Words in `text`: runs of non-whitespace (ASCII whitespace only, for speed).
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for byte in text.bytes() {
+        let space = byte.is_ascii_whitespace();
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
+}
 
 fn is_block_end(event: &Event<'_>) -> bool {
     matches!(

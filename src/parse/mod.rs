@@ -51,6 +51,7 @@ pub fn parse_note(path: &str, text: &str) -> ParsedNote {
     note.tags.extend(body.tags);
     note.word_count = body.word_count;
     note.has_body = body.has_body;
+    note.shrink_to_fit();
     ParsedNote { note, diagnostics }
 }
 

@@ -33,14 +33,14 @@ pub fn find_in_prose<'a>(source: &'a str, offset: usize, prose: &'a str) -> Vec<
         return Vec::new();
     }
     BODY_TAG
-        .captures_iter(prose)
-        .filter_map(|caps| {
-            let whole = caps.get(0)?;
-            let name = caps.get(1)?.as_str();
-            let starts_tag = at_tag_boundary(source, offset + whole.start());
+        .find_iter(prose)
+        .filter_map(|found| {
+            // The match is `#` (one byte) and the name.
+            let name = &found.as_str()[1..];
+            let starts_tag = at_tag_boundary(source, offset + found.start());
             (starts_tag && !is_all_digits(name)).then_some(FoundTag {
-                start: whole.start(),
-                end: whole.end(),
+                start: found.start(),
+                end: found.end(),
                 name,
             })
         })
@@ -56,11 +56,8 @@ pub fn check_name(name: &str) -> Result<(), &'static str> {
     if name.chars().any(char::is_whitespace) {
         return Err("tags cannot contain spaces");
     }
-    let matched = BODY_TAG
-        .captures(&format!("#{name}"))
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str().len());
-    if matched != Some(name.len()) {
+    let hashed = format!("#{name}");
+    if BODY_TAG.find(&hashed).map(|m| m.len()) != Some(hashed.len()) {
         return Err("tags may only hold letters, digits, `_`, `-` and `/`");
     }
     if is_all_digits(name) {

@@ -24,9 +24,9 @@ pub fn show(out: &mut dyn Write, report: &NoteReport, palette: Palette) -> io::R
             .collect();
         writeln!(out, "  tags: {}", tags.join(" "))?;
     }
-    if !report.properties.is_empty() {
-        section(out, "Properties", report.properties.len(), palette)?;
-        for (key, value) in &report.properties {
+    if !report.properties.0.is_empty() {
+        section(out, "Properties", report.properties.0.len(), palette)?;
+        for (key, value) in &report.properties.0 {
             writeln!(out, "  {}: {}", palette.dim(key), plain_value(value))?;
         }
     }

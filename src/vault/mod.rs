@@ -76,23 +76,13 @@ impl Vault {
         let scan = scan::scan(root, &ignore)?;
         let (notes, attachments): (Vec<_>, Vec<_>) =
             scan.files.into_iter().partition(|f| f.is_note);
-        let parsed: Vec<(ParsedNote, Option<Diagnostic>)> = notes
+        let parsed: Vec<ParsedNote> = notes
             .par_iter()
             .map(|file| read_note(&file.path, &file.absolute))
             .collect();
-        let mut diagnostics = scan.diagnostics;
-        let parsed = parsed
-            .into_iter()
-            .map(|(note, problem)| {
-                diagnostics.extend(problem);
-                note
-            })
-            .collect();
-        let mut vault = Self::from_parsed(
-            parsed,
-            attachments.into_iter().map(|f| f.path).collect(),
-            diagnostics,
-        );
+        drop(notes);
+        let attachments = attachments.into_iter().map(|f| f.path).collect();
+        let mut vault = Self::from_parsed(parsed, attachments, scan.diagnostics);
         vault.root = Some(root.to_owned());
         Ok(vault)
     }
@@ -126,11 +116,13 @@ impl Vault {
         attachments: Vec<String>,
         mut diagnostics: Vec<Diagnostic>,
     ) -> Self {
-        let mut notes = Vec::with_capacity(parsed.len());
-        for note in parsed {
-            diagnostics.extend(note.diagnostics);
-            notes.push(note.note);
-        }
+        let notes: Vec<Note> = parsed
+            .into_iter()
+            .map(|parsed| {
+                diagnostics.extend(parsed.diagnostics);
+                parsed.note
+            })
+            .collect();
         let files = notes
             .iter()
             .enumerate()
@@ -336,21 +328,24 @@ fn resolve_link(resolver: &Resolver, notes: &[Note], source: NoteId, link: &Link
 }
 
 /// Reads and parses one note; a read failure leaves an empty note and a diagnostic.
-fn read_note(path: &str, absolute: &Path) -> (ParsedNote, Option<Diagnostic>) {
+fn read_note(path: &str, absolute: &Path) -> ParsedNote {
     match std::fs::read(absolute) {
         Ok(bytes) => {
             let (text, problem) = parse::decode(path, &bytes);
-            (parse::parse_note(path, &text), problem)
+            let mut parsed = parse::parse_note(path, &text);
+            parsed.diagnostics.extend(problem);
+            parsed
         }
-        Err(err) => (
-            parse::parse_note(path, ""),
-            Some(Diagnostic::new(
+        Err(err) => {
+            let mut parsed = parse::parse_note(path, "");
+            parsed.diagnostics.push(Diagnostic::new(
                 "unreadable-file",
                 Severity::Error,
                 path,
                 format!("cannot read this note: {err}"),
-            )),
-        ),
+            ));
+            parsed
+        }
     }
 }
 

@@ -15,9 +15,10 @@
 //! (punctuation to spaces, runs of spaces collapsed, case ignored), `#`-chains
 //! descend the heading tree, and block ids match exactly.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use super::FileId;
 use crate::model::{BlockId, Heading};
@@ -88,7 +89,8 @@ impl Resolver {
 
     /// Resolves a non-empty link path written in the note at `source`.
     pub fn resolve(&self, link_path: &str, source: &str) -> PathMatch {
-        let wanted: String = link_path.trim().replace('\\', "/").nfc().collect();
+        let slashed = link_path.trim().replace('\\', "/");
+        let wanted = nfc(&slashed);
         let wanted = wanted.trim_start_matches('/');
         if wanted.is_empty() {
             return PathMatch::unresolved();
@@ -119,15 +121,16 @@ impl Resolver {
     fn by_suffix(&self, wanted: &str, source_folder: &str) -> Option<PathMatch> {
         with_md_variants(wanted).find_map(|spelled| {
             let lower = fold(&spelled);
-            let suffix = format!("/{lower}");
             let candidates: Vec<usize> = self
                 .by_name
                 .get(file_name(&lower))?
                 .iter()
                 .copied()
                 .filter(|&i| {
-                    let path = &self.entries[i].lower;
-                    *path == lower || path.ends_with(&suffix)
+                    self.entries[i]
+                        .lower
+                        .strip_suffix(lower.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
                 })
                 .collect();
             if candidates.is_empty() {
@@ -236,16 +239,35 @@ pub fn find_block(blocks: &[BlockId], id: &str) -> AnchorMatch {
 /// become spaces, runs of whitespace collapse, ends are trimmed.
 pub fn normalize_heading(text: &str) -> String {
     const PUNCTUATION: &str = "!\"#$%&'()*+,./:;<=>?@[\\]^`{|}~";
-    let spaced: String = text
-        .nfc()
-        .map(|c| if PUNCTUATION.contains(c) { ' ' } else { c })
-        .collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in nfc(text)
+        .split(|c: char| c.is_whitespace() || PUNCTUATION.contains(c))
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// NFC and lowercase: the form names are compared in.
 pub fn fold(text: &str) -> String {
-    text.nfc().collect::<String>().to_lowercase()
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        nfc(text).to_lowercase()
+    }
+}
+
+/// `text` in Unicode normal form C, borrowed when it already is (the common case).
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
 }
 
 /// The spelling as written, then with `.md` added (unless it already ends in `.md`).
@@ -257,8 +279,9 @@ fn with_md_variants(wanted: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 fn ends_with_exactly(path: &str, spelled: &str) -> bool {
-    let path: String = path.nfc().collect();
-    path == spelled || path.ends_with(&format!("/{spelled}"))
+    let path = nfc(path);
+    path.strip_suffix(spelled)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
 }
 
 fn file_name(path: &str) -> &str {

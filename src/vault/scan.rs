@@ -2,7 +2,8 @@
 //! attachment, which links can target), in a deterministic order.
 //!
 //! Dot-files and dot-folders (`.obsidian`, `.trash`, `.git`, `.vaultkit`) are
-//! not part of the vault, nor are files matching the config's `ignore` globs.
+//! not part of the vault, nor are files matching the config's `ignore` globs,
+//! nor the config file itself.
 //! Symbolic links are never followed: this keeps every read inside the vault
 //! and makes symlink loops impossible.
 
@@ -74,7 +75,10 @@ pub fn scan(root: &Path, ignore: &GlobSet) -> Result<Scan> {
             );
             continue;
         }
-        if !entry.file_type().is_file() || ignore.is_match(&path) {
+        if !entry.file_type().is_file()
+            || ignore.is_match(&path)
+            || path == crate::config::FILE_NAME
+        {
             continue;
         }
         let is_note = Path::new(&path)
@@ -141,6 +145,7 @@ mod tests {
             ".trash/old.md",
             "sub/.hidden.md",
             "templates/t.md",
+            "vaultkit.toml",
         ] {
             write(dir.path(), path);
         }
