@@ -6,6 +6,8 @@
 
 mod frontmatter;
 mod markdown;
+#[cfg(test)]
+mod properties;
 pub mod tags;
 pub mod wikilink;
 
