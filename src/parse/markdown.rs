@@ -328,7 +328,7 @@ impl Scanner<'_, '_> {
                     span: self.span(range.start + tag.start, range.start + tag.end),
                 });
             }
-            if prose.contains("://") {
+            if memchr::memmem::find(prose.as_bytes(), b"://").is_some() {
                 for url in BARE_URL.find_iter(prose) {
                     let trimmed = url
                         .as_str()
@@ -438,9 +438,7 @@ fn markdown_link(raw: &str, dest: &str, embed: bool, span: crate::model::Span) -
 
 /// Replaces `%% comments %%` (outside code) with spaces, keeping every byte offset.
 fn mask_comments(body: &str) -> Option<String> {
-    if !body.contains("%%") {
-        return None;
-    }
+    memchr::memmem::find(body.as_bytes(), b"%%")?;
     let code = code_ranges(body);
     let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
     let mut marks = Vec::new();

@@ -73,16 +73,28 @@ impl Vault {
     /// every link. Unreadable or malformed files become diagnostics.
     pub fn load(root: &Path, config: &Config) -> Result<Self> {
         let ignore = config.ignore_set(&root.join(crate::config::FILE_NAME))?;
-        let scan = scan::scan(root, &ignore)?;
-        let (notes, attachments): (Vec<_>, Vec<_>) =
-            scan.files.into_iter().partition(|f| f.is_note);
-        let parsed: Vec<ParsedNote> = notes
-            .par_iter()
-            .map(|file| read_note(&file.path, &file.absolute))
+        // Notes are read and parsed while the walk goes on.
+        let found: Vec<Found> = scan::walk(root, &ignore)?
+            .par_bridge()
+            .map(|entry| match entry {
+                Ok(file) if file.is_note => Found::Note(read_note(&file.path, &file.absolute)),
+                Ok(file) => Found::Attachment(file.path),
+                Err(diagnostic) => Found::Problem(diagnostic),
+            })
             .collect();
-        drop(notes);
-        let attachments = attachments.into_iter().map(|f| f.path).collect();
-        let mut vault = Self::from_parsed(parsed, attachments, scan.diagnostics);
+        let mut parsed = Vec::new();
+        let mut attachments = Vec::new();
+        let mut diagnostics = Vec::new();
+        for item in found {
+            match item {
+                Found::Note(note) => parsed.push(note),
+                Found::Attachment(path) => attachments.push(path),
+                Found::Problem(diagnostic) => diagnostics.push(diagnostic),
+            }
+        }
+        parsed.sort_unstable_by(|a, b| a.note.path.cmp(&b.note.path));
+        attachments.sort_unstable();
+        let mut vault = Self::from_parsed(parsed, attachments, diagnostics);
         vault.root = Some(root.to_owned());
         Ok(vault)
     }
@@ -325,6 +337,13 @@ fn resolve_link(resolver: &Resolver, notes: &[Note], source: NoteId, link: &Link
         exact_case: found.exact_case,
         anchor,
     }
+}
+
+/// What the walk turned up, once read.
+enum Found {
+    Note(ParsedNote),
+    Attachment(String),
+    Problem(Diagnostic),
 }
 
 /// Reads and parses one note; a read failure leaves an empty note and a diagnostic.

@@ -52,39 +52,33 @@ struct Entry {
 
 /// Precomputed lookup keys for every file in the vault.
 pub struct Resolver {
+    /// Sorted by folded path, so exact paths are found by binary search.
     entries: Vec<Entry>,
-    by_path: HashMap<String, Vec<usize>>,
-    by_name: HashMap<String, Vec<usize>>,
+    /// Folded file name to indexes into `entries`.
+    by_name: HashMap<Box<str>, Vec<u32>>,
 }
 
 impl Resolver {
     /// Indexes files by full path and by file name.
     pub fn new<'a>(files: impl IntoIterator<Item = (FileId, &'a str)>) -> Self {
-        let mut resolver = Self {
-            entries: Vec::new(),
-            by_path: HashMap::new(),
-            by_name: HashMap::new(),
-        };
-        for (id, path) in files {
-            let lower = fold(path);
-            let index = resolver.entries.len();
-            resolver
-                .by_path
-                .entry(lower.clone())
-                .or_default()
-                .push(index);
-            resolver
-                .by_name
-                .entry(file_name(&lower).to_owned())
-                .or_default()
-                .push(index);
-            resolver.entries.push(Entry {
+        let mut entries: Vec<Entry> = files
+            .into_iter()
+            .map(|(id, path)| Entry {
                 id,
                 path: path.to_owned(),
-                lower,
-            });
+                lower: fold(path),
+            })
+            .collect();
+        entries.sort_by(|a, b| a.lower.cmp(&b.lower).then_with(|| a.path.cmp(&b.path)));
+        let mut by_name: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            by_name
+                .entry(file_name(&entry.lower).into())
+                .or_default()
+                .push(index);
         }
-        resolver
+        Self { entries, by_name }
     }
 
     /// Resolves a non-empty link path written in the note at `source`.
@@ -112,8 +106,13 @@ impl Resolver {
     /// A file at exactly this vault path, with `.md` added when needed.
     fn exact(&self, wanted: &str) -> Option<PathMatch> {
         with_md_variants(wanted).find_map(|spelled| {
-            let indexes = self.by_path.get(&fold(&spelled))?;
-            Some(self.choose(indexes.clone(), &spelled))
+            let lower = fold(&spelled);
+            let first = self.entries.partition_point(|e| e.lower < lower);
+            let count = self.entries[first..]
+                .iter()
+                .take_while(|e| e.lower == lower)
+                .count();
+            (count > 0).then(|| self.choose((first..first + count).collect(), &spelled))
         })
     }
 
@@ -125,7 +124,7 @@ impl Resolver {
                 .by_name
                 .get(file_name(&lower))?
                 .iter()
-                .copied()
+                .map(|&i| i as usize)
                 .filter(|&i| {
                     self.entries[i]
                         .lower

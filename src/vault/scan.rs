@@ -38,60 +38,74 @@ pub struct Scan {
 
 /// Lists the vault under `root`, skipping dot-entries and `ignore` matches.
 pub fn scan(root: &Path, ignore: &GlobSet) -> Result<Scan> {
-    check_root(root)?;
     let mut out = Scan::default();
-    let walker = WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let path = err.path().map_or_else(String::new, |p| relative(root, p));
-                let message = err
-                    .io_error()
-                    .map_or_else(|| err.to_string(), ToString::to_string);
-                out.diagnostics.push(Diagnostic::new(
-                    "unreadable-file",
-                    Severity::Error,
-                    path,
-                    format!("cannot read this entry: {message}"),
-                ));
-                continue;
-            }
-        };
-        let path = relative(root, entry.path());
-        if entry.path_is_symlink() {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    "symlink-skipped",
-                    Severity::Info,
-                    path,
-                    "symbolic link not followed: vaultkit never reads outside the vault or follows links that could loop",
-                )
-                .with_help("move or copy the target into the vault to include it"),
-            );
-            continue;
+    for found in walk(root, ignore)? {
+        match found {
+            Ok(file) => out.files.push(file),
+            Err(diagnostic) => out.diagnostics.push(diagnostic),
         }
-        if !entry.file_type().is_file()
-            || ignore.is_match(&path)
-            || path == crate::config::FILE_NAME
-        {
-            continue;
-        }
-        let is_note = Path::new(&path)
-            .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
-        out.files.push(ScannedFile {
-            path,
-            absolute: entry.into_path(),
-            is_note,
-        });
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// The vault's files as they are found, in no particular order, with a
+/// diagnostic for each entry that could not be read or was skipped. Lets
+/// callers start reading files before the walk is over.
+pub fn walk<'a>(
+    root: &'a Path,
+    ignore: &'a GlobSet,
+) -> Result<impl Iterator<Item = Result<ScannedFile, Diagnostic>> + Send + 'a> {
+    check_root(root)?;
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    Ok(walker.filter_map(move |entry| found(root, ignore, entry)))
+}
+
+/// One walk entry: a file of the vault, a problem, or nothing (folders, ignored files).
+fn found(
+    root: &Path,
+    ignore: &GlobSet,
+    entry: walkdir::Result<walkdir::DirEntry>,
+) -> Option<Result<ScannedFile, Diagnostic>> {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(err) => {
+            let path = err.path().map_or_else(String::new, |p| relative(root, p));
+            let message = err
+                .io_error()
+                .map_or_else(|| err.to_string(), ToString::to_string);
+            return Some(Err(Diagnostic::new(
+                "unreadable-file",
+                Severity::Error,
+                path,
+                format!("cannot read this entry: {message}"),
+            )));
+        }
+    };
+    let path = relative(root, entry.path());
+    if entry.path_is_symlink() {
+        return Some(Err(Diagnostic::new(
+            "symlink-skipped",
+            Severity::Info,
+            path,
+            "symbolic link not followed: vaultkit never reads outside the vault or follows links that could loop",
+        )
+        .with_help("move or copy the target into the vault to include it")));
+    }
+    if !entry.file_type().is_file() || ignore.is_match(&path) || path == crate::config::FILE_NAME {
+        return None;
+    }
+    let is_note = Path::new(&path)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
+    Some(Ok(ScannedFile {
+        path,
+        absolute: entry.into_path(),
+        is_note,
+    }))
 }
 
 fn check_root(root: &Path) -> Result<()> {
