@@ -83,6 +83,10 @@ pub struct LinkReport {
     /// When several files tied, all of them (the chosen one first).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<String>,
+    /// For an unresolved link whose target is another note's alias: that note.
+    /// Obsidian does not resolve aliases; `[[Note|alias]]` is the link to write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_of: Option<String>,
 }
 
 /// An external link in a [`NoteReport`].
@@ -174,6 +178,10 @@ fn link_report(vault: &Vault, link: &Link, resolution: &Resolution) -> LinkRepor
             AnchorMatch::Found { .. } => "found",
             AnchorMatch::Missing => "missing",
         }),
+        alias_of: match (resolution.target, vault.notes_with_alias(&link.target)) {
+            (None, [id, ..]) => Some(vault.note(*id).path.clone()),
+            _ => None,
+        },
         candidates: if resolution.is_ambiguous() {
             resolution
                 .candidates
@@ -320,5 +328,24 @@ mod tests {
         assert_eq!(reports[0].resolved.as_deref(), Some("dir/b.md"));
         assert_eq!(reports[0].anchor, Some("missing"));
         assert_eq!(reports[1].resolved, None);
+        assert_eq!(reports[1].alias_of, None);
+    }
+
+    #[test]
+    fn a_link_to_an_alias_is_unresolved_with_a_hint() {
+        let vault = Vault::from_sources(
+            [
+                ("a.md", "[[AI]]"),
+                ("Artificial Intelligence.md", "---\naliases: [AI]\n---\n"),
+            ],
+            Vec::<String>::new(),
+        );
+        let id = vault.note_by_path("a.md").expect("a");
+        let report = &link_reports(&vault, id)[0];
+        assert_eq!(report.resolved, None);
+        assert_eq!(
+            report.alias_of.as_deref(),
+            Some("Artificial Intelligence.md")
+        );
     }
 }

@@ -1,10 +1,10 @@
 //! Graph formats: Graphviz DOT, Mermaid, and the human `graph stats` summary.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 use super::Palette;
-use crate::graph::{GraphExport, GraphStats};
+use crate::graph::{ExportEdge, GraphExport, GraphStats};
 use crate::model::LinkKind;
 
 /// Graphviz DOT: notes as boxes, attachments as notes, unresolved targets dashed red.
@@ -27,7 +27,7 @@ pub fn dot(out: &mut dyn Write, graph: &GraphExport) -> io::Result<()> {
             dot_quote(&node.title)
         )?;
     }
-    for edge in &graph.edges {
+    for edge in distinct_edges(graph) {
         let style = if edge.kind == LinkKind::Embed {
             " [style=dashed]"
         } else {
@@ -41,6 +41,16 @@ pub fn dot(out: &mut dyn Write, graph: &GraphExport) -> io::Result<()> {
         )?;
     }
     writeln!(out, "}}")
+}
+
+/// One edge per (source, target, kind): a picture shows a link once, however
+/// often it is written.
+fn distinct_edges(graph: &GraphExport) -> impl Iterator<Item = &ExportEdge> {
+    let mut seen = HashSet::new();
+    graph
+        .edges
+        .iter()
+        .filter(move |e| seen.insert((&e.source, &e.target, e.kind)))
 }
 
 fn dot_quote(text: &str) -> String {
@@ -65,7 +75,7 @@ pub fn mermaid(out: &mut dyn Write, graph: &GraphExport) -> io::Result<()> {
             mermaid_text(&node.title)
         )?;
     }
-    for edge in &graph.edges {
+    for edge in distinct_edges(graph) {
         let arrow = if edge.kind == LinkKind::Embed {
             "-.->"
         } else {
@@ -163,4 +173,80 @@ pub fn stats(out: &mut dyn Write, stats: &GraphStats, palette: Palette) -> io::R
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::ExportNode;
+    use crate::model::LinkOrigin;
+
+    fn node(id: &str, unresolved: bool) -> ExportNode {
+        ExportNode {
+            id: id.into(),
+            path: (!unresolved).then(|| id.into()),
+            title: id.trim_end_matches(".md").into(),
+            tags: Vec::new(),
+            unresolved,
+            attachment: false,
+        }
+    }
+
+    fn edge(source: &str, target: &str, kind: LinkKind) -> ExportEdge {
+        ExportEdge {
+            source: source.into(),
+            target: target.into(),
+            kind,
+            origin: LinkOrigin::Body,
+            line: 1,
+        }
+    }
+
+    fn graph() -> GraphExport {
+        GraphExport {
+            nodes: vec![
+                node("a.md", false),
+                node("say \"hi\".md", false),
+                node("gone", true),
+            ],
+            edges: vec![
+                edge("a.md", "say \"hi\".md", LinkKind::Wiki),
+                edge("a.md", "say \"hi\".md", LinkKind::Wiki),
+                edge("a.md", "gone", LinkKind::Embed),
+            ],
+        }
+    }
+
+    #[test]
+    fn dot_quotes_names_and_draws_each_link_once() {
+        let mut out = Vec::new();
+        dot(&mut out, &graph()).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(
+            text.contains(r#""say \"hi\".md" [label="say \"hi\""];"#),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches(r#""a.md" -> "say \"hi\".md";"#).count(),
+            1,
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""gone" [label="gone", style=dashed, color=red];"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""a.md" -> "gone" [style=dashed];"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn mermaid_uses_short_ids_and_escapes_quotes() {
+        let mut out = Vec::new();
+        mermaid(&mut out, &graph()).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        let expected = "flowchart LR\n  n0[\"a\"]\n  n1[\"say #quot;hi#quot;\"]\n  n2[\"gone\"]:::unresolved\n  n0 --> n1\n  n0 -.-> n2\n";
+        assert!(text.starts_with(expected), "{text}");
+    }
 }

@@ -65,7 +65,18 @@ pub fn links(out: &mut dyn Write, links: &[LinkReport], palette: Palette) -> io:
     for link in links {
         let position = palette.dim(format!("{:>4}:{:<3}", link.line, link.column));
         let destination = match (&link.resolved, link.anchor) {
-            (None, _) => palette.bad("unresolved"),
+            (None, _) => match &link.alias_of {
+                Some(owner) => format!(
+                    "{} {}",
+                    palette.bad("unresolved"),
+                    palette.warn(format!(
+                        "(an alias of {owner}: aliases do not resolve links; write [[{}|{}]])",
+                        crate::parse::title_of(owner),
+                        link.target
+                    ))
+                ),
+                None => palette.bad("unresolved"),
+            },
             (Some(path), Some("missing")) => format!(
                 "{} {}",
                 palette.path(path),

@@ -7,6 +7,7 @@
 pub mod resolve;
 pub mod scan;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -66,6 +67,8 @@ pub struct Vault {
     resolutions: Vec<Vec<Resolution>>,
     diagnostics: Vec<Diagnostic>,
     resolver: Resolver,
+    /// Folded alias to the notes that claim it.
+    aliases: HashMap<String, Vec<NoteId>>,
 }
 
 impl Vault {
@@ -157,6 +160,15 @@ impl Vault {
             })
             .collect();
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut aliases: HashMap<String, Vec<NoteId>> = HashMap::new();
+        for (i, note) in notes.iter().enumerate() {
+            for alias in &note.aliases {
+                aliases
+                    .entry(resolve::fold(alias))
+                    .or_default()
+                    .push(NoteId(to_u32(i)));
+            }
+        }
         Self {
             root: None,
             notes,
@@ -164,6 +176,7 @@ impl Vault {
             resolutions,
             diagnostics,
             resolver,
+            aliases,
         }
     }
 
@@ -215,6 +228,14 @@ impl Vault {
         &self.diagnostics
     }
 
+    /// Notes that list `name` among their aliases (case-insensitive). Aliases
+    /// never resolve links; this is for hints such as "write `[[Note|alias]]`".
+    pub fn notes_with_alias(&self, name: &str) -> &[NoteId] {
+        self.aliases
+            .get(&resolve::fold(name.trim()))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The note at this vault path (exact).
     pub fn note_by_path(&self, path: &str) -> Option<NoteId> {
         self.notes
@@ -248,27 +269,18 @@ impl Vault {
             Some(FileId::Attachment(_)) => return Err(NoteNotFound::NotANote(query.to_owned())),
             None => {}
         }
-        let folded = resolve::fold(query);
-        let by_alias: Vec<NoteId> = self
-            .note_ids()
-            .filter(|&id| {
-                self.note(id)
-                    .aliases
-                    .iter()
-                    .any(|a| resolve::fold(a) == folded)
-            })
-            .collect();
-        if let [id] = by_alias[..] {
+        if let [id] = self.notes_with_alias(query) {
             return Ok((
-                id,
+                *id,
                 Resolution {
-                    target: Some(FileId::Note(id)),
+                    target: Some(FileId::Note(*id)),
                     candidates: Vec::new(),
                     exact_case: true,
                     anchor: None,
                 },
             ));
         }
+        let folded = resolve::fold(query);
         let mut suggestions: Vec<String> = self
             .notes
             .iter()

@@ -83,7 +83,12 @@ impl Resolver {
 
     /// Resolves a non-empty link path written in the note at `source`.
     pub fn resolve(&self, link_path: &str, source: &str) -> PathMatch {
-        let slashed = link_path.trim().replace('\\', "/");
+        let trimmed = link_path.trim();
+        let slashed = if trimmed.contains('\\') {
+            Cow::Owned(trimmed.replace('\\', "/"))
+        } else {
+            Cow::Borrowed(trimmed)
+        };
         let wanted = nfc(&slashed);
         let wanted = wanted.trim_start_matches('/');
         if wanted.is_empty() {
@@ -107,6 +112,9 @@ impl Resolver {
     fn exact(&self, wanted: &str) -> Option<PathMatch> {
         with_md_variants(wanted).find_map(|spelled| {
             let lower = fold(&spelled);
+            if !self.by_name.contains_key(file_name(&lower)) {
+                return None;
+            }
             let first = self.entries.partition_point(|e| e.lower < lower);
             let count = self.entries[first..]
                 .iter()
@@ -204,14 +212,13 @@ pub fn find_heading(headings: &[Heading], chain: &str) -> Option<AnchorMatch> {
     let mut found = None;
     let mut exact_case = true;
     for segment in &segments {
-        let lowered = segment.to_lowercase();
-        let Some(index) = scope
+        let Some((index, exact)) = scope
             .clone()
-            .find(|&i| normalize_heading(&headings[i].text).to_lowercase() == lowered)
+            .find_map(|i| heading_match(&headings[i].text, segment).map(|exact| (i, exact)))
         else {
             return Some(AnchorMatch::Missing);
         };
-        exact_case &= normalize_heading(&headings[index].text) == *segment;
+        exact_case &= exact;
         let level = headings[index].level;
         let subtree_end = headings[index + 1..]
             .iter()
@@ -221,6 +228,38 @@ pub fn find_heading(headings: &[Heading], chain: &str) -> Option<AnchorMatch> {
         found = Some(index);
     }
     found.map(|index| AnchorMatch::Found { index, exact_case })
+}
+
+/// Whether a heading's text normalises to `wanted` (already normalised),
+/// ignoring case; `Some(true)` when the case matches too. Allocates only for
+/// headings that are not ASCII.
+fn heading_match(text: &str, wanted: &str) -> Option<bool> {
+    let text = nfc(text);
+    let mut words = text
+        .split(separates_heading_words)
+        .filter(|w| !w.is_empty());
+    let mut exact = true;
+    for want in wanted.split(' ') {
+        let word = words.next()?;
+        if word != want {
+            exact = false;
+            let same = if word.is_ascii() && want.is_ascii() {
+                word.eq_ignore_ascii_case(want)
+            } else {
+                word.to_lowercase() == want.to_lowercase()
+            };
+            if !same {
+                return None;
+            }
+        }
+    }
+    words.next().is_none().then_some(exact)
+}
+
+/// Whitespace and the characters Obsidian turns into spaces when matching
+/// heading links: ASCII punctuation except `-` and `_`.
+fn separates_heading_words(c: char) -> bool {
+    c.is_whitespace() || (c.is_ascii_punctuation() && c != '-' && c != '_')
 }
 
 /// Finds a block id (exact match).
@@ -237,10 +276,9 @@ pub fn find_block(blocks: &[BlockId], id: &str) -> AnchorMatch {
 /// Obsidian's heading normalisation for link matching: punctuation and `%%`
 /// become spaces, runs of whitespace collapse, ends are trimmed.
 pub fn normalize_heading(text: &str) -> String {
-    const PUNCTUATION: &str = "!\"#$%&'()*+,./:;<=>?@[\\]^`{|}~";
     let mut out = String::with_capacity(text.len());
     for word in nfc(text)
-        .split(|c: char| c.is_whitespace() || PUNCTUATION.contains(c))
+        .split(separates_heading_words)
         .filter(|w| !w.is_empty())
     {
         if !out.is_empty() {

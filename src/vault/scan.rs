@@ -10,7 +10,6 @@
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
-use unicode_normalization::UnicodeNormalization;
 use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
@@ -135,7 +134,10 @@ fn relative(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
-    joined.nfc().collect()
+    match super::resolve::nfc(&joined) {
+        std::borrow::Cow::Borrowed(_) => joined,
+        std::borrow::Cow::Owned(normalised) => normalised,
+    }
 }
 
 #[cfg(test)]

@@ -159,6 +159,16 @@ fn aliases_do_not_resolve_links() {
             ),
         ]
     );
+    // Each unresolved one names the note whose alias it is, as a hint.
+    assert_eq!(links[0]["alias_of"], "Artificial Intelligence.md");
+    assert_eq!(links[1]["alias_of"], "Artificial Intelligence.md");
+    assert!(links[2].get("alias_of").is_none());
+    vaultkit(&fixture("alias-does-not-resolve"), &["links", "src.md"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "unresolved (an alias of Artificial Intelligence.md: aliases do not resolve links; write [[Artificial Intelligence|AI]])",
+        ));
     let stats = stats("alias-does-not-resolve");
     assert_eq!(stats["unresolved_links"], 2);
     // The alias is still known as an alias.
