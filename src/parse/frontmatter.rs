@@ -10,9 +10,7 @@ use serde_json::Value;
 
 use super::tags;
 use super::wikilink;
-use crate::model::{
-    Diagnostic, LineIndex, Link, LinkKind, LinkOrigin, Property, Severity, Tag, TagSource,
-};
+use crate::model::{Diagnostic, LineIndex, Link, LinkOrigin, Property, Severity, Tag, TagSource};
 
 /// The raw front-matter block of a note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,22 +248,12 @@ fn property_links(key: &str, value: &Value, finder: &Finder<'_, '_>) -> Vec<Link
             let (embed, inner) = whole_wikilink(raw)?;
             let parts = wikilink::split(inner, embed);
             let span = finder.span_of(raw, &mut cursor);
-            Some(Link {
-                raw: raw.to_owned(),
-                target: parts.target,
-                heading: parts.heading,
-                block: parts.block,
-                fragment: parts.fragment,
-                display: parts.display,
-                size: parts.size,
-                kind: if embed {
-                    LinkKind::Embed
-                } else {
-                    LinkKind::Wiki
-                },
-                origin: LinkOrigin::Property(key.to_owned()),
+            Some(parts.into_link(
+                raw,
+                wikilink::kind(embed),
+                LinkOrigin::Property(key.to_owned()),
                 span,
-            })
+            ))
         })
         .collect()
 }

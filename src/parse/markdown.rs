@@ -250,22 +250,8 @@ impl Scanner<'_, '_> {
                     .and_then(|r| r.strip_suffix("]]"))
                     .unwrap_or(dest);
                 let parts = wikilink::split(inner, embed);
-                self.body.links.push(Link {
-                    raw: raw.to_owned(),
-                    target: parts.target,
-                    heading: parts.heading,
-                    block: parts.block,
-                    fragment: parts.fragment,
-                    display: parts.display,
-                    size: parts.size,
-                    kind: if embed {
-                        LinkKind::Embed
-                    } else {
-                        LinkKind::Wiki
-                    },
-                    origin: LinkOrigin::Body,
-                    span,
-                });
+                let link = parts.into_link(raw, wikilink::kind(embed), LinkOrigin::Body, span);
+                self.body.links.push(link);
             }
             LinkType::Autolink | LinkType::Email => self.external(dest, span),
             _ if is_external(dest) => self.external(dest, span),
@@ -418,22 +404,12 @@ fn markdown_link(raw: &str, dest: &str, embed: bool, span: crate::model::Span) -
     if let Some(fragment) = fragment {
         parts.set_subpath(&decode(fragment));
     }
-    Link {
-        raw: raw.to_owned(),
-        target: parts.target,
-        heading: parts.heading,
-        block: parts.block,
-        fragment: parts.fragment,
-        display: None,
-        size: None,
-        kind: if embed {
-            LinkKind::Embed
-        } else {
-            LinkKind::Markdown
-        },
-        origin: LinkOrigin::Body,
-        span,
-    }
+    let kind = if embed {
+        LinkKind::Embed
+    } else {
+        LinkKind::Markdown
+    };
+    parts.into_link(raw, kind, LinkOrigin::Body, span)
 }
 
 /// Replaces `%% comments %%` (outside code) with spaces, keeping every byte offset.

@@ -1,5 +1,7 @@
 //! The inside of a wikilink: `target#heading|display`, as Obsidian splits it.
 
+use crate::model::{Link, LinkKind, LinkOrigin, Span};
+
 /// File extensions whose `#fragment` is a viewer option (`#page=3`), not a heading.
 const FRAGMENT_FORMATS: &[&str] = &["pdf"];
 
@@ -18,6 +20,15 @@ pub struct WikiParts {
     pub display: Option<String>,
     /// An embed's size after `|` (`100x145`, `100`).
     pub size: Option<String>,
+}
+
+/// `Embed` for `![[…]]`, `Wiki` for `[[…]]`.
+pub fn kind(embed: bool) -> LinkKind {
+    if embed {
+        LinkKind::Embed
+    } else {
+        LinkKind::Wiki
+    }
 }
 
 /// Splits the text between `[[` and `]]`.
@@ -43,6 +54,22 @@ pub fn split(inner: &str, embed: bool) -> WikiParts {
 }
 
 impl WikiParts {
+    /// The link these parts make, written as `raw` at `span`.
+    pub fn into_link(self, raw: &str, kind: LinkKind, origin: LinkOrigin, span: Span) -> Link {
+        Link {
+            raw: raw.to_owned(),
+            target: self.target,
+            heading: self.heading,
+            block: self.block,
+            fragment: self.fragment,
+            display: self.display,
+            size: self.size,
+            kind,
+            origin,
+            span,
+        }
+    }
+
     /// Files a subpath under heading, block or fragment.
     pub fn set_subpath(&mut self, subpath: &str) {
         let subpath = subpath.trim();
