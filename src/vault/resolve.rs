@@ -94,83 +94,73 @@ impl Resolver {
         if wanted.is_empty() {
             return PathMatch::unresolved();
         }
-        let source_folder = folder(source);
         if wanted.starts_with("./") || wanted.starts_with("../") {
-            return match join(source_folder, wanted) {
-                Some(joined) => self.exact(&joined).unwrap_or_else(PathMatch::unresolved),
+            return match join(folder(source), wanted) {
+                Some(joined) => spellings(&joined)
+                    .find_map(|lower| self.exact(&lower, &joined))
+                    .unwrap_or_else(PathMatch::unresolved),
                 None => PathMatch::unresolved(),
             };
         }
-        if let Some(found) = self.exact(wanted) {
-            return found;
-        }
-        self.by_suffix(wanted, &fold(source_folder))
+        let mut spelled = spellings(wanted);
+        spelled
+            .clone()
+            .find_map(|lower| self.exact(&lower, wanted))
+            .or_else(|| spelled.find_map(|lower| self.by_suffix(&lower, wanted, source)))
             .unwrap_or_else(PathMatch::unresolved)
     }
 
-    /// A file at exactly this vault path, with `.md` added when needed.
-    fn exact(&self, wanted: &str) -> Option<PathMatch> {
-        with_md_variants(wanted).find_map(|spelled| {
-            let lower = fold(&spelled);
-            if !self.by_name.contains_key(file_name(&lower)) {
-                return None;
-            }
-            let first = self.entries.partition_point(|e| e.lower < lower);
-            let count = self.entries[first..]
-                .iter()
-                .take_while(|e| e.lower == lower)
-                .count();
-            (count > 0).then(|| self.choose((first..first + count).collect(), &spelled))
-        })
+    /// The files at exactly this (folded) vault path.
+    fn exact(&self, lower: &str, wanted: &str) -> Option<PathMatch> {
+        let first = self.entries.partition_point(|e| e.lower.as_str() < lower);
+        let count = self.entries[first..]
+            .iter()
+            .take_while(|e| e.lower == lower)
+            .count();
+        (count > 0).then(|| self.choose((first..first + count).collect(), wanted))
     }
 
-    /// Files whose path ends with `wanted`, ranked by Obsidian's tie-breaks.
-    fn by_suffix(&self, wanted: &str, source_folder: &str) -> Option<PathMatch> {
-        with_md_variants(wanted).find_map(|spelled| {
-            let lower = fold(&spelled);
-            let candidates: Vec<usize> = self
-                .by_name
-                .get(file_name(&lower))?
-                .iter()
-                .map(|&i| i as usize)
-                .filter(|&i| {
-                    self.entries[i]
-                        .lower
-                        .strip_suffix(lower.as_str())
-                        .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
-                })
-                .collect();
-            if candidates.is_empty() {
-                return None;
-            }
-            let same_folder: Vec<usize> = candidates
-                .iter()
-                .copied()
-                .filter(|&i| folder(&self.entries[i].lower) == source_folder)
-                .collect();
-            if !same_folder.is_empty() {
-                return Some(self.choose(same_folder, &spelled));
-            }
-            let shortest = candidates
-                .iter()
-                .map(|&i| self.entries[i].path.chars().count())
-                .min()?;
-            let tied = candidates
-                .into_iter()
-                .filter(|&i| self.entries[i].path.chars().count() == shortest)
-                .collect();
-            Some(self.choose(tied, &spelled))
-        })
+    /// Files whose (folded) path ends with `lower`, ranked by Obsidian's tie-breaks:
+    /// the source note's folder, then the shortest path, then path order.
+    fn by_suffix(&self, lower: &str, wanted: &str, source: &str) -> Option<PathMatch> {
+        let candidates: Vec<usize> = self
+            .by_name
+            .get(file_name(lower))?
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| ends_with_path(&self.entries[i].lower, lower))
+            .collect();
+        if candidates.len() <= 1 {
+            return candidates.first().map(|&i| self.choose(vec![i], wanted));
+        }
+        let source_folder = fold(folder(source));
+        let same_folder: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&i| folder(&self.entries[i].lower) == source_folder)
+            .collect();
+        if !same_folder.is_empty() {
+            return Some(self.choose(same_folder, wanted));
+        }
+        let length = |i: usize| self.entries[i].path.chars().count();
+        let shortest = candidates.iter().map(|&i| length(i)).min()?;
+        let tied = candidates
+            .into_iter()
+            .filter(|&i| length(i) == shortest)
+            .collect();
+        Some(self.choose(tied, wanted))
     }
 
     /// Picks among equally good files: exact case first, then path order.
-    fn choose(&self, mut indexes: Vec<usize>, spelled: &str) -> PathMatch {
-        let exact = |i: usize| ends_with_exactly(&self.entries[i].path, spelled);
-        indexes.sort_by(|&a, &b| {
-            exact(b)
-                .cmp(&exact(a))
-                .then_with(|| self.entries[a].path.cmp(&self.entries[b].path))
-        });
+    fn choose(&self, mut indexes: Vec<usize>, wanted: &str) -> PathMatch {
+        let exact = |i: usize| spelled_exactly(&self.entries[i].path, wanted);
+        if indexes.len() > 1 {
+            indexes.sort_by(|&a, &b| {
+                exact(b)
+                    .cmp(&exact(a))
+                    .then_with(|| self.entries[a].path.cmp(&self.entries[b].path))
+            });
+        }
         let chosen = indexes[0];
         PathMatch {
             target: Some(self.entries[chosen].id),
@@ -182,6 +172,29 @@ impl Resolver {
             exact_case: exact(chosen),
         }
     }
+}
+
+/// The folded forms a link path may name a file by: as written, then with
+/// `.md` added (unless it already ends in `.md`).
+fn spellings(wanted: &str) -> impl Iterator<Item = String> + Clone {
+    let lower = fold(wanted);
+    let with_md = (!lower.ends_with(".md")).then(|| format!("{lower}.md"));
+    std::iter::once(lower).chain(with_md)
+}
+
+/// Whether `path` names `wanted` with the same case (`.md` may be left out).
+fn spelled_exactly(path: &str, wanted: &str) -> bool {
+    let path = nfc(path);
+    ends_with_path(&path, wanted)
+        || path
+            .strip_suffix(".md")
+            .is_some_and(|stem| ends_with_path(stem, wanted))
+}
+
+/// `a/b/c` ends with the path `b/c` or `c`, but not with `/c`-less `bc`.
+fn ends_with_path(path: &str, suffix: &str) -> bool {
+    path.strip_suffix(suffix)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
 }
 
 /// A heading or block anchor's match in the target note.
@@ -305,20 +318,6 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(text.nfc().collect())
     }
-}
-
-/// The spelling as written, then with `.md` added (unless it already ends in `.md`).
-fn with_md_variants(wanted: &str) -> impl Iterator<Item = String> + '_ {
-    let has_md = wanted.len() >= 3
-        && wanted.is_char_boundary(wanted.len() - 3)
-        && wanted[wanted.len() - 3..].eq_ignore_ascii_case(".md");
-    std::iter::once(wanted.to_owned()).chain((!has_md).then(|| format!("{wanted}.md")))
-}
-
-fn ends_with_exactly(path: &str, spelled: &str) -> bool {
-    let path = nfc(path);
-    path.strip_suffix(spelled)
-        .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
 }
 
 fn file_name(path: &str) -> &str {
