@@ -1,6 +1,7 @@
 //! The real public vaults in `../shared/corpora/`, when present: `graph stats`
 //! must run on each without error. Skipped, with a printed reason, when absent.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::util::json;
@@ -12,7 +13,13 @@ fn corpus(name: &str) -> Option<PathBuf> {
     if path.is_dir() {
         Some(path)
     } else {
-        eprintln!("skipped: corpus {} is absent", path.display());
+        // Written to stderr directly so that the reason shows even though
+        // the test harness captures `eprintln!` of passing tests.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: corpus {} is absent",
+            path.display()
+        );
         None
     }
 }
