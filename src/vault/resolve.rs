@@ -151,14 +151,18 @@ impl Resolver {
         Some(self.choose(tied, wanted))
     }
 
-    /// Picks among equally good files: exact case first, then path order.
+    /// Picks among equally good files: the first in (case-insensitive) path
+    /// order; among files whose paths differ only in case, the one spelled
+    /// exactly as the link.
     fn choose(&self, mut indexes: Vec<usize>, wanted: &str) -> PathMatch {
         let exact = |i: usize| spelled_exactly(&self.entries[i].path, wanted);
         if indexes.len() > 1 {
             indexes.sort_by(|&a, &b| {
-                exact(b)
-                    .cmp(&exact(a))
-                    .then_with(|| self.entries[a].path.cmp(&self.entries[b].path))
+                let (x, y) = (&self.entries[a], &self.entries[b]);
+                x.lower
+                    .cmp(&y.lower)
+                    .then_with(|| exact(b).cmp(&exact(a)))
+                    .then_with(|| x.path.cmp(&y.path))
             });
         }
         let chosen = indexes[0];
@@ -469,6 +473,27 @@ mod tests {
         assert_eq!(
             found.candidates,
             [FileId::Note(NoteId(0)), FileId::Note(NoteId(1))]
+        );
+    }
+
+    #[test]
+    fn ties_go_to_path_order_not_to_the_exact_case() {
+        // Seen in obsidian-help: the tie between two translations is broken by
+        // path order even though only the later one matches the link's case.
+        let files = ["ro/Sync Headless.md", "it/Sync headless.md"];
+        assert_eq!(
+            resolve(&files, "x.md", "Sync Headless").as_deref(),
+            Some("it/Sync headless.md")
+        );
+        // Files that differ only in case: the exact spelling wins.
+        let files = ["a/note.md", "a/Note.md"];
+        assert_eq!(
+            resolve(&files, "x.md", "Note").as_deref(),
+            Some("a/Note.md")
+        );
+        assert_eq!(
+            resolve(&files, "x.md", "note").as_deref(),
+            Some("a/note.md")
         );
     }
 
