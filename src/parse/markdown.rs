@@ -277,9 +277,7 @@ impl Scanner<'_, '_> {
             return None;
         }
         let text = &self.source[range.clone()];
-        if !text.contains('^') {
-            return None;
-        }
+        memchr::memchr(b'^', text.as_bytes())?;
         let caps = BLOCK_ID.captures(text)?;
         let caret = range.start + caps.get(0)?.start();
         let before = &self.source[..caret];

@@ -29,7 +29,7 @@ pub struct FoundTag<'a> {
 /// through a run of emphasis markers such as `**#x**`); `foo#bar`, `\#x` and
 /// URL fragments are not tags. Names made of digits only are not tags.
 pub fn find_in_prose<'a>(source: &'a str, offset: usize, prose: &'a str) -> Vec<FoundTag<'a>> {
-    if !prose.contains('#') {
+    if memchr::memchr(b'#', prose.as_bytes()).is_none() {
         return Vec::new();
     }
     BODY_TAG
