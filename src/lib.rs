@@ -29,6 +29,7 @@
 pub mod config;
 pub mod error;
 pub mod graph;
+pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod render;

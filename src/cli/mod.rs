@@ -2,6 +2,7 @@
 //! arguments, asks the library for a report, and hands it to a renderer.
 
 mod graph;
+mod lint;
 mod note;
 mod tags;
 
@@ -73,6 +74,11 @@ enum Command {
     /// Count notes per tag; nested tags (`a/b`) form a tree.
     #[command(after_help = "Example:\n  vaultkit tags --sort count")]
     Tags(tags::TagsArgs),
+    /// Check links, anchors and front matter; exit 1 when a finding reaches --fail-on.
+    #[command(
+        after_help = "Examples:\n  vaultkit lint\n  vaultkit lint Topics/ --format json\n  vaultkit lint --deny warnings"
+    )]
+    Lint(lint::LintArgs),
     /// Export the link graph (JSON, DOT, Mermaid) or summarise it (`graph stats`).
     #[command(
         after_help = "Examples:\n  vaultkit graph stats\n  vaultkit graph --format dot | dot -Tsvg > vault.svg\n  vaultkit graph --from Git --depth 2 --format mermaid"
@@ -108,7 +114,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(&root)?;
     let vault = Vault::load(&root, &config)
         .with_context(|| format!("cannot load the vault at {}", root.display()))?;
-    report_problems(&vault, cli.quiet, cli.verbose);
+    if !matches!(cli.command, Command::Lint(_)) {
+        report_problems(&vault, cli.quiet, cli.verbose);
+    }
     let context = Ctx { vault, palette };
     let code = match cli.command {
         Command::Show(args) => note::show(&context, &args, &mut out),
@@ -116,6 +124,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backlinks(args) => note::backlinks(&context, &args, &mut out),
         Command::Tags(args) => tags::run(&context, &args, &mut out),
         Command::Graph(args) => graph::run(&context, &args, &mut out),
+        Command::Lint(args) => lint::run(&context, &config, &args, &mut out),
         Command::Completions { .. } => unreachable!("handled above"),
     }?;
     out.flush()?;

@@ -2,6 +2,7 @@
 //! nothing here decides what to show, only how.
 
 pub mod graph;
+pub mod lint;
 pub mod note;
 pub mod tags;
 

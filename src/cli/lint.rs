@@ -1,0 +1,114 @@
+//! `lint`: run the rules, print the findings, exit 1 when any reaches `--fail-on`.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::{Args, ValueEnum};
+use vaultkit::lint;
+use vaultkit::model::{Diagnostic, Severity};
+use vaultkit::render;
+
+use super::Ctx;
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Only report findings in these files or folders (vault-relative or on disk).
+    #[arg(value_name = "PATHS")]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// `--deny warnings` is `--fail-on warning`.
+    #[arg(long, value_name = "warnings", value_parser = ["warnings"], conflicts_with = "fail_on")]
+    deny: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Grouped by file, for people.
+    Human,
+    /// `{"diagnostics": [...], "summary": {...}}`.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+pub fn run(
+    context: &Ctx,
+    config: &vaultkit::config::Config,
+    args: &LintArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let unknown = lint::unknown_rules(config);
+    if !unknown.is_empty() {
+        bail!(
+            "vaultkit.toml: [lint.rules] names unknown rules: {} (known rules: {})",
+            unknown.join(", "),
+            lint::RULES
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let today = jiff::ZonedDateTime::now().date();
+    let mut findings = lint::run(&context.vault, config, today);
+    if !args.paths.is_empty() {
+        let scopes = scopes(context.vault.root(), &args.paths);
+        findings.retain(|f| scopes.iter().any(|scope| in_scope(&f.path, scope)));
+    }
+    match args.format {
+        Format::Human => render::lint::human(out, &findings, context.palette)?,
+        Format::Json => render::lint::json(out, &findings)?,
+    }
+    let threshold = match (args.deny.is_some(), args.fail_on) {
+        (true, _) | (false, FailOn::Warning) => Severity::Warning,
+        (false, FailOn::Error) => Severity::Error,
+        (false, FailOn::Info) => Severity::Info,
+    };
+    let failed = findings
+        .iter()
+        .any(|f: &Diagnostic| f.severity <= threshold);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// PATHS as vault-relative prefixes: a path on disk inside the vault is made
+/// relative to it; anything else is taken as vault-relative already.
+fn scopes(root: Option<&Path>, paths: &[String]) -> Vec<String> {
+    let root = root.and_then(|r| r.canonicalize().ok());
+    paths
+        .iter()
+        .map(|p| {
+            let on_disk = Path::new(p).canonicalize().ok();
+            let relative = root
+                .as_deref()
+                .zip(on_disk.as_deref())
+                .and_then(|(root, path)| path.strip_prefix(root).ok())
+                .map(|rel| rel.to_string_lossy().replace('\\', "/"));
+            relative.unwrap_or_else(|| p.trim_start_matches("./").to_owned())
+        })
+        .map(|scope| scope.trim_end_matches('/').to_owned())
+        .collect()
+}
+
+fn in_scope(path: &str, scope: &str) -> bool {
+    scope.is_empty()
+        || path == scope
+        || path
+            .strip_prefix(scope)
+            .is_some_and(|rest| rest.starts_with('/'))
+}

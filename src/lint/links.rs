@@ -1,0 +1,223 @@
+//! Link rules: broken links, embeds, headings and blocks; ambiguous links;
+//! case mismatches. Front-matter links are checked like body links and
+//! reported at their own line and column.
+
+use crate::model::{Diagnostic, Link, Severity};
+use crate::parse::title_of;
+use crate::vault::resolve::AnchorMatch;
+use crate::vault::{FileId, NoteId, Resolution, Vault};
+
+/// Adds a finding for every link that does not lead where it says.
+pub fn check(vault: &Vault, out: &mut Vec<Diagnostic>) {
+    for id in vault.note_ids() {
+        for (link, resolution) in vault.links_of(id) {
+            if let Some(finding) = finding(vault, id, link, resolution) {
+                out.push(finding);
+            }
+        }
+    }
+}
+
+fn finding(
+    vault: &Vault,
+    source: NoteId,
+    link: &Link,
+    resolution: &Resolution,
+) -> Option<Diagnostic> {
+    let path = &vault.note(source).path;
+    let at = |rule, severity, message: String| {
+        Diagnostic::new(rule, severity, path.as_str(), message).at(link.span)
+    };
+    let Some(target) = resolution.target else {
+        let rule = if link.is_embed() {
+            "broken-embed"
+        } else {
+            "broken-link"
+        };
+        let finding = at(
+            rule,
+            Severity::Error,
+            format!(
+                "`{}` leads nowhere: no note or file is named `{}`",
+                link.raw, link.target
+            ),
+        );
+        return Some(match vault.notes_with_alias(&link.target) {
+            [owner, ..] => {
+                let owner = title_of(&vault.note(*owner).path);
+                finding.with_help(format!(
+                    "`{}` is an alias of `{owner}`, and Obsidian does not resolve aliases: write `[[{owner}|{}]]`",
+                    link.target, link.target
+                ))
+            }
+            [] => finding.with_help(missing_help(link)),
+        });
+    };
+    match resolution.anchor {
+        Some(AnchorMatch::Missing) => {
+            let target_path = vault.file_path(target);
+            return Some(match (&link.block, &link.heading) {
+                (Some(block), _) => at(
+                    "broken-block",
+                    Severity::Error,
+                    format!("`{}`: `{target_path}` has no block `^{block}`", link.raw),
+                )
+                .with_help("add ` ^id` at the end of the paragraph to link, or fix the id"),
+                (None, heading) => at(
+                    "broken-heading",
+                    Severity::Error,
+                    format!(
+                        "`{}`: `{target_path}` has no heading `{}`",
+                        link.raw,
+                        heading.as_deref().unwrap_or_default()
+                    ),
+                )
+                .with_help(format!(
+                    "`vaultkit show \"{target_path}\"` lists its headings"
+                )),
+            });
+        }
+        Some(AnchorMatch::Found {
+            exact_case: false, ..
+        }) => {
+            return Some(at(
+                "case-mismatch",
+                Severity::Info,
+                format!(
+                    "`{}` matches its heading only when case is ignored",
+                    link.raw
+                ),
+            ));
+        }
+        _ => {}
+    }
+    if resolution.is_ambiguous() {
+        let candidates: Vec<&str> = resolution
+            .candidates
+            .iter()
+            .map(|&c| vault.file_path(c))
+            .collect();
+        return Some(
+            at(
+                "ambiguous-link",
+                Severity::Warning,
+                format!(
+                    "`{}` matches {} files equally well; Obsidian's rules pick `{}`",
+                    link.raw,
+                    candidates.len(),
+                    vault.file_path(target)
+                ),
+            )
+            .with_help(format!(
+                "write the path to choose one: {}",
+                candidates.join(", ")
+            )),
+        );
+    }
+    if !resolution.exact_case {
+        let real = match target {
+            FileId::Note(id) => vault.note(id).title.clone(),
+            FileId::Attachment(_) => vault
+                .file_path(target)
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        };
+        return Some(
+            at(
+                "case-mismatch",
+                Severity::Info,
+                format!(
+                    "`{}` matches `{}` only when case is ignored",
+                    link.raw,
+                    vault.file_path(target)
+                ),
+            )
+            .with_help(format!("write `{real}` as the file is named")),
+        );
+    }
+    None
+}
+
+fn missing_help(link: &Link) -> String {
+    let has_extension = link
+        .target
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'));
+    if has_extension {
+        "create the file, or fix the name".to_owned()
+    } else {
+        format!(
+            "create `{}.md`, or fix the name; a link to a non-Markdown file needs its extension",
+            link.target
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(notes: &[(&str, &str)]) -> Vec<(&'static str, u32)> {
+        let vault = Vault::from_sources(notes.iter().copied(), ["pic.png"]);
+        let mut out = Vec::new();
+        check(&vault, &mut out);
+        out.iter()
+            .map(|d| (d.rule, d.span.map_or(0, |s| s.line)))
+            .collect()
+    }
+
+    #[test]
+    fn each_link_rule_fires_and_stays_quiet() {
+        let notes = [
+            (
+                "a.md",
+                "[[b]]\n[[nope]]\n![[nope.png]]\n[[b#Nope]]\n[[b#^nope]]\n[[B]]\n[[b#head]]\n[[Note]]\n![[pic.png]]\n[[b#Head]]\n[[b#^id]]",
+            ),
+            ("b.md", "# Head\ntext ^id\n"),
+            ("x/Note.md", ""),
+            ("y/Note.md", ""),
+        ];
+        assert_eq!(
+            rules(&notes),
+            [
+                ("broken-link", 2),
+                ("broken-embed", 3),
+                ("broken-heading", 4),
+                ("broken-block", 5),
+                ("case-mismatch", 6),
+                ("case-mismatch", 7),
+                ("ambiguous-link", 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn property_links_are_checked_at_their_line() {
+        let notes = [("a.md", "---\nrelated:\n  - \"[[gone]]\"\n---\n")];
+        assert_eq!(rules(&notes), [("broken-link", 3)]);
+    }
+
+    #[test]
+    fn a_link_to_an_alias_says_how_to_write_it() {
+        let vault = Vault::from_sources(
+            [
+                ("a.md", "[[AI]]"),
+                ("Artificial Intelligence.md", "---\naliases: [AI]\n---\n"),
+            ],
+            Vec::<String>::new(),
+        );
+        let mut out = Vec::new();
+        check(&vault, &mut out);
+        assert_eq!(out[0].rule, "broken-link");
+        assert!(
+            out[0]
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("[[Artificial Intelligence|AI]]")
+        );
+    }
+}

@@ -1,0 +1,274 @@
+//! `vaultkit lint`: rules over a loaded vault, as findings.
+//!
+//! Every rule has a stable kebab-case id and a default severity; `vaultkit.toml`
+//! can change a rule's severity or turn it off. Findings about reading a note
+//! (invalid YAML, a legacy tag form, a file that is not UTF-8) are produced
+//! while parsing; the rules here add links, front-matter values and structure.
+
+mod frontmatter;
+mod links;
+mod structure;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::config::{Config, RuleLevel};
+use crate::model::{Diagnostic, Severity};
+use crate::vault::Vault;
+
+/// A lint rule: its id, default severity (`None` when off by default) and a
+/// one-line summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable kebab-case id.
+    pub id: &'static str,
+    /// Severity when the config says nothing; `None` means off.
+    pub default: Option<Severity>,
+    /// What the rule checks.
+    pub summary: &'static str,
+}
+
+const fn rule(id: &'static str, default: Option<Severity>, summary: &'static str) -> Rule {
+    Rule {
+        id,
+        default,
+        summary,
+    }
+}
+
+use Severity::{Error, Info, Warning};
+
+/// Every rule, in the order they are documented.
+pub const RULES: &[Rule] = &[
+    rule(
+        "broken-link",
+        Some(Error),
+        "a link whose target is no note or file",
+    ),
+    rule(
+        "broken-embed",
+        Some(Error),
+        "an embed whose target is no note or file",
+    ),
+    rule(
+        "broken-heading",
+        Some(Error),
+        "a link to a heading the target note does not have",
+    ),
+    rule(
+        "broken-block",
+        Some(Error),
+        "a link to a block id the target note does not have",
+    ),
+    rule(
+        "ambiguous-link",
+        Some(Warning),
+        "a link that several files match equally well",
+    ),
+    rule(
+        "case-mismatch",
+        Some(Info),
+        "a link that matches its target only when case is ignored",
+    ),
+    rule(
+        "invalid-frontmatter",
+        Some(Error),
+        "front matter that is not valid YAML properties",
+    ),
+    rule(
+        "invalid-tag",
+        Some(Warning),
+        "a tag Obsidian does not read, or a legacy tag form",
+    ),
+    rule(
+        "invalid-date",
+        Some(Error),
+        "a date property that is not an ISO 8601 date, or impossible",
+    ),
+    rule(
+        "future-date",
+        Some(Warning),
+        "a `created` or `migrated_at` date after today",
+    ),
+    rule(
+        "migration-incomplete",
+        Some(Error),
+        "`migrated_from` without `migrated_at`, or the reverse",
+    ),
+    rule(
+        "migration-before-created",
+        Some(Error),
+        "`migrated_at` earlier than `created`",
+    ),
+    rule(
+        "unknown-migration-source",
+        Some(Error),
+        "`migrated_from` not among `[migration] sources`",
+    ),
+    rule(
+        "empty-section",
+        Some(Info),
+        "a heading with nothing under it",
+    ),
+    rule(
+        "empty-note",
+        Some(Warning),
+        "a note with neither properties nor text",
+    ),
+    rule("orphan-note", None, "a note with no links in or out"),
+    rule(
+        "invalid-encoding",
+        Some(Error),
+        "a note that is not valid UTF-8",
+    ),
+    rule(
+        "unreadable-note",
+        Some(Error),
+        "a .md file that holds binary data",
+    ),
+    rule(
+        "unreadable-file",
+        Some(Error),
+        "a file or folder that cannot be read",
+    ),
+    rule(
+        "symlink-skipped",
+        Some(Info),
+        "a symbolic link, which vaultkit does not follow",
+    ),
+];
+
+/// Looks a rule up by id.
+pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// Errors in the `[lint.rules]` table: ids that name no rule.
+pub fn unknown_rules(config: &Config) -> Vec<String> {
+    config
+        .lint
+        .rules
+        .keys()
+        .filter(|id| rule_by_id(id).is_none())
+        .cloned()
+        .collect()
+}
+
+/// Runs every enabled rule; findings come sorted by path, line and column,
+/// with the configured severities. `today` decides what `future-date` means.
+pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
+    let levels = &config.lint.rules;
+    let enabled = |id: &str| severity_of(id, levels).is_some();
+    let mut findings: Vec<Diagnostic> = vault.diagnostics().to_vec();
+    links::check(vault, &mut findings);
+    frontmatter::check(vault, config, today, &mut findings);
+    structure::check(vault, enabled("orphan-note"), &mut findings);
+    let mut findings: Vec<Diagnostic> = findings
+        .into_iter()
+        .filter_map(|mut finding| {
+            finding.severity = severity_of(finding.rule, levels)?;
+            Some(finding)
+        })
+        .collect();
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
+
+fn severity_of(id: &str, levels: &BTreeMap<String, RuleLevel>) -> Option<Severity> {
+    match levels.get(id) {
+        Some(RuleLevel::Error) => Some(Error),
+        Some(RuleLevel::Warning) => Some(Warning),
+        Some(RuleLevel::Info) => Some(Info),
+        Some(RuleLevel::Off) => None,
+        None => rule_by_id(id).and_then(|r| r.default),
+    }
+}
+
+/// Counts for the summary line and JSON.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
+    /// Info findings.
+    pub infos: usize,
+    /// Distinct files with findings.
+    pub notes: usize,
+}
+
+impl Summary {
+    /// Counts `findings`.
+    pub fn of(findings: &[Diagnostic]) -> Self {
+        let mut summary = Self::default();
+        let mut paths = std::collections::HashSet::new();
+        for finding in findings {
+            match finding.severity {
+                Error => summary.errors += 1,
+                Warning => summary.warnings += 1,
+                Info => summary.infos += 1,
+            }
+            paths.insert(finding.path.as_str());
+        }
+        summary.notes = paths.len();
+        summary
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            assert!(seen.insert(rule.id), "{} twice", rule.id);
+            assert!(
+                rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
+    fn config_changes_severity_and_turns_rules_off() {
+        let vault = Vault::from_sources(
+            [("a.md", "[[missing]] ![[gone.png]]")],
+            Vec::<String>::new(),
+        );
+        let today = Date::constant(2026, 1, 1);
+        let rules = |findings: &[Diagnostic]| {
+            findings
+                .iter()
+                .map(|f| (f.rule, f.severity))
+                .collect::<Vec<_>>()
+        };
+        let default = run(&vault, &Config::default(), today);
+        assert_eq!(
+            rules(&default),
+            [("broken-link", Error), ("broken-embed", Error)]
+        );
+        let config = Config::from_toml(
+            "[lint.rules]\nbroken-link = \"warning\"\nbroken-embed = \"off\"\n",
+            std::path::Path::new("vaultkit.toml"),
+        )
+        .expect("valid config");
+        assert_eq!(
+            rules(&run(&vault, &config, today)),
+            [("broken-link", Warning)]
+        );
+    }
+
+    #[test]
+    fn unknown_rule_ids_are_found() {
+        let config = Config::from_toml(
+            "[lint.rules]\nbroken-lnk = \"off\"\n",
+            std::path::Path::new("vaultkit.toml"),
+        )
+        .expect("valid toml");
+        assert_eq!(unknown_rules(&config), ["broken-lnk"]);
+    }
+}

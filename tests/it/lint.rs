@@ -1,0 +1,144 @@
+//! `vaultkit lint`: rules firing and staying quiet, formats, exit codes, config.
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::util::{fixture, sample_vault, vaultkit};
+
+/// `(rule, path, line)` of every finding in `lint --format json`, and the exit code.
+fn lint(vault: &str, args: &[&str]) -> (Vec<(String, String, Option<u64>)>, i32) {
+    let mut all = vec!["lint", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = vaultkit(&fixture(vault), &all).output().expect("runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let findings = report["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().expect("rule").to_owned(),
+                d["path"].as_str().expect("path").to_owned(),
+                d["line"].as_u64(),
+            )
+        })
+        .collect();
+    (findings, output.status.code().expect("exit code"))
+}
+
+fn finding(rule: &str, path: &str, line: Option<u64>) -> (String, String, Option<u64>) {
+    (rule.to_owned(), path.to_owned(), line)
+}
+
+#[test]
+fn the_bundled_vault_lints_clean() {
+    let output = vaultkit(&sample_vault(), &["lint", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["summary"]["errors"], 0);
+    assert_eq!(report["summary"]["warnings"], 0);
+    // The seed's empty headings are listed for the author, as information.
+    let rules: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| d["rule"].as_str().expect("rule"))
+        .collect();
+    assert!(
+        !rules.is_empty() && rules.iter().all(|r| *r == "empty-section"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn every_rule_fires_where_it_should_and_nowhere_else() {
+    let (findings, code) = lint("lint-rules", &[]);
+    assert_eq!(
+        findings,
+        [
+            finding("invalid-date", "Home.md", Some(2)),
+            finding("migration-incomplete", "Home.md", Some(3)),
+            finding("broken-link", "Home.md", Some(5)),
+            finding("broken-heading", "Home.md", Some(9)),
+            finding("broken-block", "Home.md", Some(9)),
+            finding("case-mismatch", "Home.md", Some(10)),
+            finding("broken-link", "Home.md", Some(10)),
+            finding("broken-embed", "Home.md", Some(10)),
+            finding("empty-section", "Home.md", Some(12)),
+            finding("empty-note", "Notes/Empty.md", None),
+            finding("migration-before-created", "Notes/Topic.md", Some(6)),
+        ]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn human_output_names_file_position_rule_and_help() {
+    vaultkit(&fixture("lint-rules"), &["lint"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Home.md\n"))
+        .stdout(predicate::str::contains(
+            "10:17 error   broken-link `[[AI]]` leads nowhere",
+        ))
+        .stdout(predicate::str::contains("write `[[Topic|AI]]`"))
+        .stdout(predicate::str::contains(
+            "8 errors, 1 warnings, 2 infos in 3 notes",
+        ));
+}
+
+#[test]
+fn warnings_fail_only_when_asked() {
+    let (findings, code) = lint("lint-warnings-only", &[]);
+    assert_eq!(findings, [finding("invalid-tag", "a.md", Some(2))]);
+    assert_eq!(code, 0);
+    assert_eq!(lint("lint-warnings-only", &["--deny", "warnings"]).1, 1);
+    assert_eq!(lint("lint-warnings-only", &["--fail-on", "warning"]).1, 1);
+}
+
+#[test]
+fn the_config_sets_severities_and_migration_sources() {
+    let (findings, code) = lint("lint-config", &[]);
+    assert_eq!(
+        findings,
+        [
+            finding("orphan-note", "a.md", None),
+            finding("unknown-migration-source", "a.md", Some(2)),
+        ]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn paths_narrow_what_is_reported() {
+    let (findings, _) = lint("lint-rules", &["Notes"]);
+    let paths: Vec<&str> = findings.iter().map(|f| f.1.as_str()).collect();
+    assert_eq!(paths, ["Notes/Empty.md", "Notes/Topic.md"]);
+    let on_disk = fixture("lint-rules").join("Notes/Topic.md");
+    let (findings, _) = lint("lint-rules", &[on_disk.to_str().expect("utf-8 path")]);
+    assert_eq!(
+        findings,
+        [finding(
+            "migration-before-created",
+            "Notes/Topic.md",
+            Some(6)
+        )]
+    );
+}
+
+#[test]
+fn an_unknown_rule_in_the_config_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("vaultkit.toml"),
+        "[lint.rules]\nbroken-lnk = \"off\"\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("a.md"), "text").expect("write");
+    vaultkit(dir.path(), &["lint"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rules: broken-lnk"));
+}
