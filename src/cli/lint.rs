@@ -23,6 +23,9 @@ pub struct LintArgs {
     /// Exit 1 when a finding is at least this severe.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+    /// Print what a rule checks and how to fix its findings, then exit.
+    #[arg(long, value_name = "RULE")]
+    explain: Option<String>,
     /// `--deny warnings` is `--fail-on warning`.
     #[arg(long, value_name = "warnings", value_parser = ["warnings"], conflicts_with = "fail_on")]
     deny: Option<String>,
@@ -41,6 +44,24 @@ enum FailOn {
     Error,
     Warning,
     Info,
+}
+
+/// `--explain RULE`, which needs no vault.
+pub fn explain(args: &LintArgs, out: &mut dyn Write) -> Option<Result<ExitCode>> {
+    let id = args.explain.as_deref()?;
+    Some(match lint::explain(id) {
+        Some(doc) => writeln!(out, "{id}\n\n{doc}")
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Into::into),
+        None => Err(anyhow::anyhow!(
+            "no rule `{id}`; rules: {}",
+            lint::RULES
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    })
 }
 
 pub fn run(

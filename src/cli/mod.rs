@@ -76,7 +76,7 @@ enum Command {
     Tags(tags::TagsArgs),
     /// Check links, anchors and front matter; exit 1 when a finding reaches --fail-on.
     #[command(
-        after_help = "Examples:\n  vaultkit lint\n  vaultkit lint Topics/ --format json\n  vaultkit lint --deny warnings"
+        after_help = "Examples:\n  vaultkit lint\n  vaultkit lint Topics/ --format json\n  vaultkit lint --deny warnings\n  vaultkit lint --explain broken-link"
     )]
     Lint(lint::LintArgs),
     /// Export the link graph (JSON, DOT, Mermaid) or summarise it (`graph stats`).
@@ -108,6 +108,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         let mut command = <Cli as clap::CommandFactory>::command();
         clap_complete::generate(shell, &mut command, "vaultkit", &mut out);
         return Ok(ExitCode::SUCCESS);
+    }
+    if let Command::Lint(args) = &cli.command
+        && let Some(explained) = lint::explain(args, &mut out)
+    {
+        return explained;
     }
     let palette = Palette::new(use_color(cli.color));
     let root = locate_vault(cli.vault)?;

@@ -139,6 +139,19 @@ pub const RULES: &[Rule] = &[
     ),
 ];
 
+/// `docs/rules.md`: one `## rule-id` section per rule.
+const RULE_DOCS: &str = include_str!("../../docs/rules.md");
+
+/// The documentation of a rule: its section of `docs/rules.md`.
+pub fn explain(id: &str) -> Option<&'static str> {
+    let heading = format!("\n## {id}\n");
+    let start = RULE_DOCS.find(&heading)? + heading.len();
+    let end = RULE_DOCS[start..]
+        .find("\n## ")
+        .map_or(RULE_DOCS.len(), |i| start + i);
+    Some(RULE_DOCS[start..end].trim())
+}
+
 /// Looks a rule up by id.
 pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
@@ -260,6 +273,20 @@ mod tests {
             rules(&run(&vault, &config, today)),
             [("broken-link", Warning)]
         );
+    }
+
+    #[test]
+    fn every_rule_is_documented_with_its_default() {
+        for rule in RULES {
+            let doc = explain(rule.id).unwrap_or_else(|| panic!("no section for {}", rule.id));
+            let default = rule.default.map_or("off", Severity::as_str);
+            assert!(
+                doc.starts_with(&format!("Default: {default}.")),
+                "{}: {doc}",
+                rule.id
+            );
+        }
+        assert_eq!(explain("no-such-rule"), None);
     }
 
     #[test]

@@ -142,3 +142,25 @@ fn an_unknown_rule_in_the_config_is_an_error() {
         .code(2)
         .stderr(predicate::str::contains("unknown rules: broken-lnk"));
 }
+
+#[test]
+fn explain_prints_a_rules_documentation_without_a_vault() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("vaultkit");
+    command
+        .env_remove("VAULTKIT_VAULT")
+        .current_dir(dir.path())
+        .args(["lint", "--explain", "broken-link"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "broken-link\n\nDefault: error.",
+        ));
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("vaultkit");
+    command
+        .current_dir(dir.path())
+        .args(["lint", "--explain", "no-such-rule"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rule `no-such-rule`"));
+}
