@@ -9,7 +9,7 @@ use crate::model::{Diagnostic, Note, Severity};
 use crate::vault::Vault;
 
 /// Properties that hold a date whenever they are present.
-const DATE_FIELDS: &[&str] = &["created", "migrated_at"];
+pub(super) const DATE_FIELDS: &[&str] = &["created", "migrated_at"];
 
 /// Adds findings for dates and migration fields.
 pub fn check(vault: &Vault, config: &Config, today: Date, out: &mut Vec<Diagnostic>) {
@@ -109,7 +109,7 @@ fn check_note(note: &Note, config: &Config, today: Date, out: &mut Vec<Diagnosti
 
 /// `2026-01-10` or `2026-01-10T09:30[:00]`: the date part; `None` when the
 /// value is not text or not a real calendar date.
-fn parse_date(value: &Value) -> Option<Date> {
+pub(super) fn parse_date(value: &Value) -> Option<Date> {
     let text = value.as_str()?.trim();
     text.parse::<Date>()
         .ok()
@@ -118,12 +118,12 @@ fn parse_date(value: &Value) -> Option<Date> {
 }
 
 /// A property's value, unless it is missing or empty (`key:` alone).
-fn present<'n>(note: &'n Note, key: &str) -> Option<&'n Value> {
+pub(super) fn present<'n>(note: &'n Note, key: &str) -> Option<&'n Value> {
     note.property(key).filter(|v| !v.is_null())
 }
 
 /// What a value is, in words, for a message.
-fn describe(value: &Value) -> String {
+pub(super) fn describe(value: &Value) -> String {
     match value {
         Value::String(s) => format!("`{s}`"),
         Value::Number(n) => format!("the number {n}"),

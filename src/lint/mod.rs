@@ -7,6 +7,7 @@
 
 mod frontmatter;
 mod links;
+mod schema;
 mod structure;
 
 use std::collections::BTreeMap;
@@ -77,6 +78,21 @@ pub const RULES: &[Rule] = &[
         "front matter that is not valid YAML properties",
     ),
     rule(
+        "missing-field",
+        Some(Error),
+        "a property the schema requires is missing or empty",
+    ),
+    rule(
+        "invalid-value",
+        Some(Error),
+        "a property value outside the schema's allowed values",
+    ),
+    rule(
+        "invalid-type",
+        Some(Error),
+        "a property whose value is not of the schema's type",
+    ),
+    rule(
         "invalid-tag",
         Some(Warning),
         "a tag Obsidian does not read, or a legacy tag form",
@@ -105,6 +121,11 @@ pub const RULES: &[Rule] = &[
         "unknown-migration-source",
         Some(Error),
         "`migrated_from` not among `[migration] sources`",
+    ),
+    rule(
+        "duplicate-alias",
+        Some(Warning),
+        "an alias claimed by two notes, or naming another note",
     ),
     rule(
         "empty-section",
@@ -176,10 +197,16 @@ pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
     let mut findings: Vec<Diagnostic> = vault.diagnostics().to_vec();
     links::check(vault, &mut findings);
     frontmatter::check(vault, config, today, &mut findings);
+    schema::check(vault, &config.schema, &mut findings);
     structure::check(vault, enabled("orphan-note"), &mut findings);
     let mut findings: Vec<Diagnostic> = findings
         .into_iter()
         .filter_map(|mut finding| {
+            debug_assert!(
+                rule_by_id(finding.rule).is_some(),
+                "unregistered rule {}",
+                finding.rule
+            );
             finding.severity = severity_of(finding.rule, levels)?;
             Some(finding)
         })

@@ -245,7 +245,7 @@ fn property_links(key: &str, value: &Value, finder: &Finder<'_, '_>) -> Vec<Link
         .into_iter()
         .filter_map(|item| {
             let raw = item.trim();
-            let (embed, inner) = whole_wikilink(raw)?;
+            let (embed, inner) = wikilink::whole(raw)?;
             let parts = wikilink::split(inner, embed);
             let span = finder.span_of(raw, &mut cursor);
             Some(parts.into_link(
@@ -256,16 +256,6 @@ fn property_links(key: &str, value: &Value, finder: &Finder<'_, '_>) -> Vec<Link
             ))
         })
         .collect()
-}
-
-/// `[[X]]` or `![[X]]` as the entire value: (is embed, inner text).
-fn whole_wikilink(value: &str) -> Option<(bool, &str)> {
-    let (embed, rest) = match value.strip_prefix('!') {
-        Some(rest) => (true, rest),
-        None => (false, value),
-    };
-    let inner = rest.strip_prefix("[[")?.strip_suffix("]]")?;
-    (!inner.contains("]]") && !inner.contains("[[")).then_some((embed, inner))
 }
 
 fn read_tags(value: &Value, finder: &Finder<'_, '_>, path: &str, out: &mut FrontMatter) {

@@ -31,6 +31,22 @@ pub fn kind(embed: bool) -> LinkKind {
     }
 }
 
+/// `[[X]]` or `![[X]]` as the whole of `text` (no other text, no second link):
+/// (is embed, the text between the brackets).
+pub fn whole(text: &str) -> Option<(bool, &str)> {
+    let (embed, rest) = match text.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let inner = rest.strip_prefix("[[")?.strip_suffix("]]")?;
+    (!inner.contains("]]") && !inner.contains("[[")).then_some((embed, inner))
+}
+
+/// Whether `text` is a single whole wikilink.
+pub fn is_whole_link(text: &str) -> bool {
+    whole(text).is_some()
+}
+
 /// Splits the text between `[[` and `]]`.
 pub fn split(inner: &str, embed: bool) -> WikiParts {
     let (link_text, display) = split_display(inner);

@@ -164,3 +164,18 @@ fn explain_prints_a_rules_documentation_without_a_vault() {
         .code(2)
         .stderr(predicate::str::contains("no rule `no-such-rule`"));
 }
+
+#[test]
+fn schema_rules_fire_through_the_binary() {
+    let (findings, code) = lint("lint-schema", &[]);
+    assert_eq!(
+        findings,
+        [
+            finding("missing-field", "other.md", None),
+            finding("invalid-value", "other.md", Some(4)),
+            finding("invalid-type", "other.md", Some(5)),
+            finding("duplicate-alias", "other.md", Some(6)),
+        ]
+    );
+    assert_eq!(code, 1);
+}
