@@ -37,6 +37,10 @@ enum Format {
     Human,
     /// `{"diagnostics": [...], "summary": {...}}`.
     Json,
+    /// GitHub Actions annotations (`::error file=…,line=…::…`).
+    Github,
+    /// JUnit XML, for GitLab and other CI test reports.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -91,6 +95,10 @@ pub fn run(
     match args.format {
         Format::Human => render::lint::human(out, &findings, context.palette)?,
         Format::Json => render::lint::json(out, &findings)?,
+        Format::Github => {
+            render::lint::github(out, &findings, &vault_prefix(context.vault.root()))?
+        }
+        Format::Junit => render::lint::junit(out, &findings)?,
     }
     let threshold = match (args.deny.is_some(), args.fail_on) {
         (true, _) | (false, FailOn::Warning) => Severity::Warning,
@@ -105,6 +113,15 @@ pub fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The vault folder as typed (`vault/`), so annotation paths match the
+/// repository's when vaultkit runs from its root; empty when it is `.`.
+fn vault_prefix(root: Option<&Path>) -> String {
+    match root.map(|r| r.to_string_lossy().replace('\\', "/")) {
+        Some(root) if !root.is_empty() && root != "." => format!("{}/", root.trim_end_matches('/')),
+        _ => String::new(),
+    }
 }
 
 /// PATHS as vault-relative prefixes: a path on disk inside the vault is made

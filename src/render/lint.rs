@@ -86,6 +86,104 @@ pub fn json(out: &mut dyn Write, findings: &[Diagnostic]) -> io::Result<()> {
     )
 }
 
+/// GitHub Actions workflow commands, one per finding, which GitHub shows as
+/// annotations on the pull request. `prefix` is the vault folder as seen from
+/// the repository root (e.g. `vault/`), since GitHub wants repository paths.
+pub fn github(out: &mut dyn Write, findings: &[Diagnostic], prefix: &str) -> io::Result<()> {
+    for finding in findings {
+        let level = match finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut properties = format!(
+            "file={}",
+            github_property(&format!("{prefix}{}", finding.path))
+        );
+        if let Some(span) = finding.span {
+            properties.push_str(&format!(
+                ",line={},col={},endLine={},endColumn={}",
+                span.line, span.column, span.end_line, span.end_column
+            ));
+        }
+        properties.push_str(&format!(",title={}", github_property(finding.rule)));
+        let mut message = finding.message.clone();
+        if let Some(help) = &finding.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        writeln!(out, "::{level} {properties}::{}", github_data(&message))?;
+    }
+    Ok(())
+}
+
+/// Escapes a workflow command's message.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A JUnit XML report, as GitLab and other CI systems read it: one test suite
+/// per file with findings, one failing test case per finding.
+pub fn junit(out: &mut dyn Write, findings: &[Diagnostic]) -> io::Result<()> {
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="vaultkit lint" tests="{0}" failures="{0}">"#,
+        findings.len()
+    )?;
+    for group in findings.chunk_by(|a, b| a.path == b.path) {
+        let path = xml(&group[0].path);
+        writeln!(
+            out,
+            r#"  <testsuite name="{path}" tests="{0}" failures="{0}">"#,
+            group.len()
+        )?;
+        for finding in group {
+            let position = finding
+                .span
+                .map_or_else(String::new, |s| format!(":{}:{}", s.line, s.column));
+            writeln!(
+                out,
+                r#"    <testcase name="{rule} {path}{position}" classname="{path}">"#,
+                rule = finding.rule
+            )?;
+            writeln!(
+                out,
+                r#"      <failure type="{}" message="{}">{}</failure>"#,
+                finding.severity.as_str(),
+                xml(&finding.message),
+                xml(finding.help.as_deref().unwrap_or_default())
+            )?;
+            writeln!(out, "    </testcase>")?;
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")
+}
+
+/// Escapes text for XML content and attribute values.
+fn xml(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +228,36 @@ mod tests {
         assert_eq!(value["diagnostics"][1]["line"], serde_json::Value::Null);
         assert_eq!(value["summary"]["errors"], 1);
         assert_eq!(value["summary"]["notes"], 2);
+    }
+
+    /// A finding whose path and message need escaping in every format.
+    fn awkward() -> Diagnostic {
+        let mut finding = findings().remove(0);
+        finding.path = "Notes/a, b.md".into();
+        finding.message = "`[[x]]` leads <nowhere> & 100%".into();
+        finding
+    }
+
+    #[test]
+    fn github_commands_escape_properties_and_data() {
+        let mut out = Vec::new();
+        github(&mut out, &[awkward()], "vault/").expect("write");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "::error file=vault/Notes/a%2C b.md,line=3,col=5,endLine=3,endColumn=12,title=broken-link::`[[x]]` leads <nowhere> & 100%25%0Ahelp: create x.md\n"
+        );
+    }
+
+    #[test]
+    fn junit_escapes_and_counts() {
+        let mut out = Vec::new();
+        junit(&mut out, &[awkward(), awkward()]).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(
+            text.contains(r#"<testsuites name="vaultkit lint" tests="2" failures="2">"#),
+            "{text}"
+        );
+        assert_eq!(text.matches("<testsuite ").count(), 1, "{text}");
+        assert!(text.contains(r#"<failure type="error" message="`[[x]]` leads &lt;nowhere&gt; &amp; 100%">create x.md</failure>"#), "{text}");
     }
 }

@@ -179,3 +179,23 @@ fn schema_rules_fire_through_the_binary() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn ci_formats_name_the_repository_path_and_count_findings() {
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("vaultkit");
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--vault", "tests/fixtures/lint-schema", "lint", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "::error file=tests/fixtures/lint-schema/other.md,line=4,col=1,endLine=4,endColumn=7,title=invalid-value::",
+        ))
+        .stdout(predicate::str::contains("::warning file=tests/fixtures/lint-schema/other.md,line=6"));
+    vaultkit(&fixture("lint-schema"), &["lint", "--format", "junit"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            r#"<testsuites name="vaultkit lint" tests="4" failures="4">"#,
+        ));
+}
