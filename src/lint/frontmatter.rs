@@ -21,10 +21,11 @@ pub fn check(vault: &Vault, config: &Config, today: Date, out: &mut Vec<Diagnost
 fn check_note(note: &Note, config: &Config, today: Date, out: &mut Vec<Diagnostic>) {
     let finding = |rule, severity, key: &str, message: String| {
         let diagnostic = Diagnostic::new(rule, severity, note.path.as_str(), message);
-        match note.properties.iter().find(|p| p.key == key) {
-            Some(property) => diagnostic.at(property.span),
-            None => diagnostic,
-        }
+        diagnostic.at(note
+            .properties
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.span))
     };
     let mut dates = Vec::new();
     for &key in DATE_FIELDS {

@@ -62,12 +62,9 @@ fn check_value(note: &Note, key: &str, value: &Value, field: &Field) -> Option<D
         .find(|p| p.key == key)
         .map(|p| p.span);
     let finding = |rule, severity, message: String, help: String| {
-        let diagnostic =
-            Diagnostic::new(rule, severity, note.path.as_str(), message).with_help(help);
-        match span {
-            Some(span) => diagnostic.at(span),
-            None => diagnostic,
-        }
+        Diagnostic::new(rule, severity, note.path.as_str(), message)
+            .with_help(help)
+            .at(span)
     };
     let wrong_type = |expected: &str| {
         finding(
@@ -150,10 +147,7 @@ fn duplicate_aliases(vault: &Vault, out: &mut Vec<Diagnostic>) {
             };
             let finding = Diagnostic::new("duplicate-alias", Severity::Warning, note.path.as_str(), message)
                 .with_help("an alias should name one note only, in Obsidian's link suggestions and quick switcher");
-            out.push(match span {
-                Some(span) => finding.at(span),
-                None => finding,
-            });
+            out.push(finding.at(span));
         }
     }
 }

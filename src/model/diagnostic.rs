@@ -62,10 +62,10 @@ impl Diagnostic {
         }
     }
 
-    /// Sets the position.
+    /// Sets the position (a `Span`, or an `Option<Span>` that may be unknown).
     #[must_use]
-    pub fn at(mut self, span: Span) -> Self {
-        self.span = Some(span);
+    pub fn at(mut self, span: impl Into<Option<Span>>) -> Self {
+        self.span = span.into();
         self
     }
 
