@@ -29,9 +29,11 @@
 pub mod config;
 pub mod error;
 pub mod graph;
+pub mod index;
 pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod vault;
