@@ -10,6 +10,7 @@
 
 pub mod codec;
 pub mod schema;
+mod stem;
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -367,17 +368,47 @@ impl Index {
         Ok(stats)
     }
 
+    /// The vault path of every document of `searcher`, by segment and doc id
+    /// (empty for deleted documents). Reads the path column's dictionary in
+    /// order, which is much faster than looking each path up.
+    pub fn doc_paths(&self, searcher: &Searcher) -> Result<Vec<Vec<String>>> {
+        let err = |e: &dyn std::fmt::Display| index_error(&self.dir, e);
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let column: StrColumn = segment
+                    .fast_fields()
+                    .str("path")
+                    .map_err(|e| err(&e))?
+                    .ok_or_else(|| err(&"the path column is missing"))?;
+                let mut by_ord = Vec::with_capacity(column.num_terms());
+                let mut terms = column.dictionary().stream().map_err(|e| err(&e))?;
+                while terms.advance() {
+                    by_ord.push(String::from_utf8_lossy(terms.key()).into_owned());
+                }
+                let mut paths = vec![String::new(); segment.max_doc() as usize];
+                for doc in segment.doc_ids_alive() {
+                    if let Some(path) = column
+                        .term_ords(doc)
+                        .next()
+                        .and_then(|ord| by_ord.get_mut(ord as usize))
+                    {
+                        paths[doc as usize] = std::mem::take(path);
+                    }
+                }
+                Ok(paths)
+            })
+            .collect()
+    }
+
     /// What the index holds now, by path.
     fn known(&self) -> Result<HashMap<String, Known>> {
         let searcher = self.searcher();
+        let paths = self.doc_paths(&searcher)?;
         let mut known = HashMap::with_capacity(searcher.num_docs() as usize);
-        let err = |e: tantivy::TantivyError| index_error(&self.dir, e);
-        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for (ord, (segment, paths)) in searcher.segment_readers().iter().zip(paths).enumerate() {
             let fast = segment.fast_fields();
-            let paths: StrColumn = fast
-                .str("path")
-                .map_err(err)?
-                .ok_or_else(|| index_error(&self.dir, "the path column is missing"))?;
             let column = |name: &str| {
                 fast.u64(name)
                     .map(|c| c.first_or_default_col(0))
@@ -389,19 +420,15 @@ impl Index {
                 column("hash")?,
                 column("links_hash")?,
             );
-            let mut path = String::new();
-            for doc in segment.doc_ids_alive() {
-                path.clear();
-                let Some(ord_in_dict) = paths.term_ords(doc).next() else {
+            for (doc, path) in paths.into_iter().enumerate() {
+                if path.is_empty() {
                     continue;
-                };
-                paths
-                    .ord_to_str(ord_in_dict, &mut path)
-                    .map_err(|e| index_error(&self.dir, e))?;
+                }
+                let doc = u32::try_from(doc).unwrap_or(u32::MAX);
                 known.insert(
-                    path.clone(),
+                    path,
                     Known {
-                        address: DocAddress::new(ord as u32, doc),
+                        address: DocAddress::new(u32::try_from(ord).unwrap_or(u32::MAX), doc),
                         size: size.get_val(doc),
                         modified: modified.get_val(doc),
                         hash: hash.get_val(doc),

@@ -1,13 +1,15 @@
 //! The fields of the search index and the tokenizer that fills them.
 
+use rust_stemmers::Algorithm;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, JsonObjectOptions, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
+
+use super::stem::MemoStemmer;
 
 use crate::error::{Error, Result};
 
@@ -112,14 +114,14 @@ pub fn analyzer(language: &str) -> Result<TextAnalyzer> {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter);
     Ok(match stemming_language(language)? {
-        Some(language) => base.filter(Stemmer::new(language)).build(),
+        Some(language) => base.filter(MemoStemmer(language)).build(),
         None => base.build(),
     })
 }
 
 /// The stemmer for a language name or code; `None` for `"none"`.
-fn stemming_language(name: &str) -> Result<Option<Language>> {
-    use Language::*;
+fn stemming_language(name: &str) -> Result<Option<Algorithm>> {
+    use Algorithm::*;
     let language = match name.to_ascii_lowercase().as_str() {
         "none" | "off" | "" => return Ok(None),
         "en" | "english" => English,

@@ -119,7 +119,9 @@ pub fn search(
         root,
         sets: HashMap::new(),
         matchers: HashMap::new(),
-        paths: paths(&searcher)?,
+        paths: index
+            .doc_paths(&searcher)
+            .map_err(|e| SearchError::Index(e.to_string()))?,
     };
     engine.prepare(query)?;
     let notes = engine.run(&TermQuery::new(
@@ -165,29 +167,6 @@ struct Ranked {
     path: String,
     score: f32,
     tier: u8,
-}
-
-/// Vault path of every document, by segment and doc id.
-fn paths(searcher: &Searcher) -> Result<Vec<Vec<String>>, SearchError> {
-    searcher
-        .segment_readers()
-        .iter()
-        .map(|segment| {
-            let column = segment
-                .fast_fields()
-                .str("path")?
-                .ok_or_else(|| SearchError::Index("the path column is missing".into()))?;
-            let mut out = vec![String::new(); segment.max_doc() as usize];
-            for doc in segment.doc_ids_alive() {
-                if let Some(ord) = column.term_ords(doc).next() {
-                    column
-                        .ord_to_str(ord, &mut out[doc as usize])
-                        .map_err(|e| SearchError::Index(e.to_string()))?;
-                }
-            }
-            Ok(out)
-        })
-        .collect()
 }
 
 struct Engine<'a> {
