@@ -811,18 +811,31 @@ impl Highlighter {
             .filter(|(start, end)| end > start)
             .collect();
         ranges.sort_unstable();
-        // Keep the snippet short, starting a little before the first match.
+        // Keep the snippet short: start a few words before the first match,
+        // at a word boundary, and mark what was cut with an ellipsis.
         let mut start = 0;
         if trimmed.len() > SNIPPET_BYTES {
             let first = ranges.first().map_or(0, |r| r.0);
-            start = floor_char_boundary(trimmed, first.saturating_sub(40));
+            let from = floor_char_boundary(trimmed, first.saturating_sub(40));
+            start = trimmed[from..first]
+                .find(char::is_whitespace)
+                .map_or(from, |space| from + space + 1);
         }
-        let end = floor_char_boundary(trimmed, (start + SNIPPET_BYTES).min(trimmed.len()));
-        let text = trimmed[start..end].to_owned();
+        let mut end = floor_char_boundary(trimmed, (start + SNIPPET_BYTES).min(trimmed.len()));
+        if end < trimmed.len() {
+            end = trimmed[start..end]
+                .rfind(char::is_whitespace)
+                .map_or(end, |space| start + space);
+        }
+        let (before, after) = (
+            if start > 0 { "…" } else { "" },
+            if end < trimmed.len() { "…" } else { "" },
+        );
+        let text = format!("{before}{}{after}", &trimmed[start..end]);
         let highlights = merge(ranges)
             .into_iter()
             .filter(|(s, e)| *s >= start && *e <= end)
-            .map(|(s, e)| (s - start, e - start))
+            .map(|(s, e)| (s - start + before.len(), e - start + before.len()))
             .collect();
         Some(BestLine {
             line: u32::try_from(first_line + index).unwrap_or(u32::MAX),
@@ -849,4 +862,62 @@ fn merge(ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::schema::analyzer;
+
+    fn word(w: &str) -> Text {
+        Text {
+            scope: Scope::Any,
+            term: Term::Word(w.to_owned()),
+            match_case: false,
+        }
+    }
+
+    #[test]
+    fn sections_split_at_headings_only() {
+        let body = "intro\n# One\ntext\n#tag is not a heading\n## Two\nmore\n";
+        assert_eq!(
+            sections(body),
+            [
+                "intro\n",
+                "# One\ntext\n#tag is not a heading\n",
+                "## Two\nmore\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_word_finds_its_stemmed_forms_in_text() {
+        let matcher = text_matcher(&word("managers"), &analyzer("en").unwrap())
+            .unwrap()
+            .unwrap();
+        assert!(matcher.is_match("Management 101"));
+        assert!(
+            !matcher.is_match("mismanagement"),
+            "matches begin at a word"
+        );
+    }
+
+    #[test]
+    fn the_best_line_has_most_terms_and_long_lines_are_cut_at_words() {
+        let analyzer = analyzer("en").unwrap();
+        let (a, b) = (word("alpha"), word("beta"));
+        let highlighter = Highlighter::new(&[&a, &b], &analyzer).unwrap();
+        let long = format!("{} alpha beta {}", "word ".repeat(30), "tail ".repeat(60));
+        let text = format!("---\nx: 1\n---\nalpha only\n{long}\n");
+        let best = highlighter.best_line(&text).unwrap();
+        assert_eq!(best.line, 5);
+        assert!(best.text.starts_with("…word "), "{}", best.text);
+        assert!(best.text.ends_with("tail…"), "{}", best.text);
+        let marked: Vec<&str> = best
+            .highlights
+            .iter()
+            .map(|&(s, e)| &best.text[s..e])
+            .collect();
+        assert_eq!(marked, ["alpha", "beta"]);
+    }
 }
