@@ -40,6 +40,9 @@ pub struct Cli {
     /// The vault folder.
     #[arg(long, global = true, env = "VAULTKIT_VAULT", value_name = "DIR")]
     vault: Option<PathBuf>,
+    /// Where to keep the index (default: <vault>/.vaultkit).
+    #[arg(long, global = true, env = "VAULTKIT_INDEX_DIR", value_name = "DIR")]
+    index_dir: Option<PathBuf>,
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
@@ -133,11 +136,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let root = locate_vault(cli.vault)?;
     let config = Config::load(&root)?;
     let options = vaultkit::index::Options {
+        data_dir: cli.index_dir.clone(),
         rebuild: matches!(&cli.command, Command::Index(args) if args.rebuild),
         progress: !cli.quiet,
     };
     let needs_index = matches!(cli.command, Command::Search(_) | Command::Index(_));
-    let (index, refresh) = match Index::open(&root, &config, options) {
+    let (index, refresh) = match Index::open(&root, &config, &options) {
         Ok((index, refresh)) => {
             report_refresh(&refresh, cli.quiet, cli.verbose);
             (Some(index), Some(refresh))

@@ -42,8 +42,11 @@ const WRITER_MEMORY: usize = 48 << 20;
 const PROGRESS_FROM: usize = 2000;
 
 /// How to open the index.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// Where to keep the index instead of `<vault>/.vaultkit` (for vaults
+    /// that are read-only or not yours to write to).
+    pub data_dir: Option<PathBuf>,
     /// Build from scratch even if the index is current.
     pub rebuild: bool,
     /// Show a progress bar on a terminal for long builds.
@@ -124,9 +127,12 @@ struct Current {
 
 impl Index {
     /// Opens the index of the vault at `root`, creating or refreshing it first.
-    pub fn open(root: &Path, config: &Config, options: Options) -> Result<(Self, Refresh)> {
+    pub fn open(root: &Path, config: &Config, options: &Options) -> Result<(Self, Refresh)> {
         let started = Instant::now();
-        let data = root.join(DATA_DIR);
+        let data = options
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| root.join(DATA_DIR));
         let dir = data.join("index");
         let language = &config.search.language;
         let analyzer = schema::analyzer(language)?;
@@ -462,7 +468,7 @@ impl Index {
         &self,
         current: &[Current],
         payload: &str,
-        options: Options,
+        options: &Options,
         refresh: &mut Refresh,
     ) -> Result<()> {
         let err = |e: tantivy::TantivyError| index_error(&self.dir, e);

@@ -4,7 +4,25 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::util::json;
+use serde_json::Value;
+
+use crate::util::vaultkit;
+
+/// Runs vaultkit on a corpus with its index in a temporary folder (the corpora
+/// are shared and must stay as they are) and parses the JSON it prints.
+fn json(vault: &std::path::Path, args: &[&str]) -> Value {
+    let index = tempfile::tempdir().expect("tempdir");
+    let output = vaultkit(vault, args)
+        .env("VAULTKIT_INDEX_DIR", index.path())
+        .output()
+        .expect("vaultkit runs");
+    assert!(
+        output.status.success(),
+        "vaultkit {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
 
 fn corpus(name: &str) -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -422,3 +422,22 @@ fn two_processes_at_once_both_succeed() {
         assert_eq!(String::from_utf8_lossy(&output.stdout), "Lonely.md\n");
     }
 }
+
+#[test]
+fn index_dir_keeps_the_index_out_of_the_vault() {
+    let vault = copy_fixture("search");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    vaultkit(vault.path(), &["search", "zebra", "--format", "paths"])
+        .env("VAULTKIT_INDEX_DIR", elsewhere.path())
+        .assert()
+        .success()
+        .stdout("Lonely.md\n");
+    assert!(!vault.path().join(".vaultkit").exists());
+    assert!(elsewhere.path().join("index/meta.json").is_file());
+    vaultkit(vault.path(), &["--index-dir"])
+        .arg(elsewhere.path())
+        .args(["index", "--stats"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("parsed 0, added 0"));
+}
