@@ -93,7 +93,10 @@ pub fn run(
         findings.retain(|f| scopes.iter().any(|scope| in_scope(&f.path, scope)));
     }
     match args.format {
-        Format::Human => render::lint::human(out, &findings, context.palette)?,
+        Format::Human => {
+            let sources = sources(context.vault.root(), &findings);
+            render::lint::human(out, &findings, &sources, context.palette)?;
+        }
         Format::Json => render::lint::json(out, &findings)?,
         Format::Github => {
             render::lint::github(out, &findings, &vault_prefix(context.vault.root()))?
@@ -113,6 +116,25 @@ pub fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The text of every file with a positioned finding, for code frames; a file
+/// that cannot be read again simply gets no frame.
+fn sources(root: Option<&Path>, findings: &[Diagnostic]) -> render::lint::Sources {
+    let mut sources = render::lint::Sources::new();
+    let Some(root) = root else {
+        return sources;
+    };
+    for finding in findings.iter().filter(|f| f.span.is_some()) {
+        if sources.contains_key(&finding.path) {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(root.join(&finding.path)) {
+            let (text, _) = vaultkit::parse::decode(&finding.path, &bytes);
+            sources.insert(finding.path.clone(), text.into_owned());
+        }
+    }
+    sources
 }
 
 /// The vault folder as typed (`vault/`), so annotation paths match the

@@ -1,53 +1,96 @@
-//! Lint findings as text for people and as JSON for tools.
+//! Lint findings as text for people (with code frames) and in the formats CI
+//! systems read.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
 use super::Palette;
 use crate::lint::Summary;
-use crate::model::{Diagnostic, Severity};
+use crate::model::{Diagnostic, Severity, Span};
 
-/// Findings grouped by file, one `line:column severity rule message` line
-/// each with its help below, then the summary line.
-pub fn human(out: &mut dyn Write, findings: &[Diagnostic], palette: Palette) -> io::Result<()> {
-    let mut current: Option<&str> = None;
-    for finding in findings {
-        if current != Some(finding.path.as_str()) {
-            if current.is_some() {
-                writeln!(out)?;
-            }
-            writeln!(out, "{}", palette.path(&finding.path))?;
-            current = Some(&finding.path);
-        }
-        let position = finding
-            .span
-            .map_or_else(|| "-".to_owned(), |s| format!("{}:{}", s.line, s.column));
-        let severity = format!("{:<7}", finding.severity.as_str());
-        let severity = match finding.severity {
-            Severity::Error => palette.bad(severity),
-            Severity::Warning => palette.warn(severity),
-            Severity::Info => palette.dim(severity),
-        };
-        writeln!(
-            out,
-            "  {} {severity} {} {}",
-            palette.dim(format!("{position:>7}")),
-            palette.dim(finding.rule),
-            finding.message
-        )?;
-        if let Some(help) = &finding.help {
-            writeln!(out, "          {} {help}", palette.title("help:"))?;
+/// The text of notes, by vault path, for code frames. A finding whose file is
+/// missing here is shown without a frame.
+pub type Sources = HashMap<String, String>;
+
+/// Findings grouped by file: each with its rule, `path:line:column`, a code
+/// frame underlining the offending text, and its help; then the summary line.
+pub fn human(
+    out: &mut dyn Write,
+    findings: &[Diagnostic],
+    sources: &Sources,
+    palette: Palette,
+) -> io::Result<()> {
+    let renderer = if palette.enabled() {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for group in findings.chunk_by(|a, b| a.path == b.path) {
+        writeln!(out, "{}", palette.path(palette.title(&group[0].path)))?;
+        for finding in group {
+            let source = sources.get(&finding.path).map(String::as_str);
+            writeln!(out, "{}\n", renderer.render(&[report(finding, source)]))?;
         }
     }
     let summary = Summary::of(findings);
-    if current.is_some() {
-        writeln!(out)?;
-    }
     writeln!(
         out,
         "{} errors, {} warnings, {} infos in {} notes",
         summary.errors, summary.warnings, summary.infos, summary.notes
+    )
+}
+
+/// One finding as an annotate-snippets report: title, frame (or just the
+/// location when there is no text to show), help.
+fn report<'a>(finding: &'a Diagnostic, source: Option<&'a str>) -> Group<'a> {
+    let level = match finding.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    };
+    let title = level.primary_title(&finding.message).id(finding.rule);
+    let frame = finding
+        .span
+        .zip(source)
+        .and_then(|(span, text)| frame(&finding.path, span, text));
+    let mut group = match (frame, finding.span) {
+        (Some(snippet), _) => title.element(snippet),
+        (None, Some(span)) => title.element(
+            Origin::path(&finding.path)
+                .line(span.line as usize)
+                .char_column(span.column as usize),
+        ),
+        (None, None) => title.element(Origin::path(&finding.path)),
+    };
+    if let Some(help) = &finding.help {
+        group = group.element(Level::HELP.message(help));
+    }
+    group
+}
+
+/// The lines `span` covers, with the span underlined; `None` when the text no
+/// longer matches the span (the file changed since it was linted).
+fn frame<'a>(
+    path: &'a str,
+    span: Span,
+    text: &'a str,
+) -> Option<Snippet<'a, annotate_snippets::Annotation<'a>>> {
+    let (start, end) = (span.start as usize, span.end as usize);
+    if end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return None;
+    }
+    let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let lines = text[first..last].trim_end_matches('\r');
+    let underline = (start - first)..(end - first).min(lines.len()).max(start - first);
+    Some(
+        Snippet::source(lines)
+            .line_start(span.line as usize)
+            .path(path)
+            .annotation(AnnotationKind::Primary.span(underline)),
     )
 }
 
@@ -187,16 +230,15 @@ fn xml(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Span;
 
     fn findings() -> Vec<Diagnostic> {
         let span = Span {
             line: 3,
             column: 5,
             end_line: 3,
-            end_column: 12,
-            start: 0,
-            end: 7,
+            end_column: 10,
+            start: 9,
+            end: 14,
         };
         vec![
             Diagnostic::new(
@@ -212,11 +254,39 @@ mod tests {
     }
 
     #[test]
-    fn human_output_groups_by_file() {
+    fn human_output_frames_the_span_and_groups_by_file() {
+        let mut sources = Sources::new();
+        sources.insert("a.md".into(), "# A\n\nsee [[x]] now\n".into());
         let mut out = Vec::new();
-        human(&mut out, &findings(), Palette::new(false)).expect("write");
-        let expected = "a.md\n      3:5 error   broken-link `[[x]]` leads nowhere\n          help: create x.md\n\nb.md\n        - warning empty-note the note is empty\n\n1 errors, 1 warnings, 0 infos in 2 notes\n";
+        human(&mut out, &findings(), &sources, Palette::new(false)).expect("write");
+        let expected = "\
+a.md
+error[broken-link]: `[[x]]` leads nowhere
+ --> a.md:3:5
+  |
+3 | see [[x]] now
+  |     ^^^^^
+  |
+  = help: create x.md
+
+b.md
+warning[empty-note]: the note is empty
+ --> b.md
+
+1 errors, 1 warnings, 0 infos in 2 notes
+";
         assert_eq!(String::from_utf8(out).expect("utf-8"), expected);
+    }
+
+    #[test]
+    fn a_frame_is_left_out_when_the_text_no_longer_fits() {
+        let mut sources = Sources::new();
+        sources.insert("a.md".into(), "short".into());
+        let mut out = Vec::new();
+        human(&mut out, &findings()[..1], &sources, Palette::new(false)).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains(" --> a.md:3:5\n"), "{text}");
+        assert!(!text.contains('^'), "{text}");
     }
 
     #[test]
@@ -224,7 +294,7 @@ mod tests {
         let mut out = Vec::new();
         json(&mut out, &findings()).expect("write");
         let value: serde_json::Value = serde_json::from_slice(&out).expect("json");
-        assert_eq!(value["diagnostics"][0]["end_column"], 12);
+        assert_eq!(value["diagnostics"][0]["end_column"], 10);
         assert_eq!(value["diagnostics"][1]["line"], serde_json::Value::Null);
         assert_eq!(value["summary"]["errors"], 1);
         assert_eq!(value["summary"]["notes"], 2);
@@ -244,7 +314,7 @@ mod tests {
         github(&mut out, &[awkward()], "vault/").expect("write");
         assert_eq!(
             String::from_utf8(out).expect("utf-8"),
-            "::error file=vault/Notes/a%2C b.md,line=3,col=5,endLine=3,endColumn=12,title=broken-link::`[[x]]` leads <nowhere> & 100%25%0Ahelp: create x.md\n"
+            "::error file=vault/Notes/a%2C b.md,line=3,col=5,endLine=3,endColumn=10,title=broken-link::`[[x]]` leads <nowhere> & 100%25%0Ahelp: create x.md\n"
         );
     }
 

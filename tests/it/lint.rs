@@ -75,18 +75,45 @@ fn every_rule_fires_where_it_should_and_nowhere_else() {
 }
 
 #[test]
-fn human_output_names_file_position_rule_and_help() {
+fn human_output_frames_each_finding_with_its_help() {
     vaultkit(&fixture("lint-rules"), &["lint"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("Home.md\n"))
+        .stdout(predicate::str::starts_with("Home.md\n"))
         .stdout(predicate::str::contains(
-            "10:17 error   broken-link `[[AI]]` leads nowhere",
+            "\
+error[broken-link]: `[[AI]]` leads nowhere: no note or file is named `AI`
+  --> Home.md:10:17
+   |
+10 | Also [[topic]], [[AI]] and ![[diagram.png]].
+   |                 ^^^^^^
+   |
+   = help: `AI` is an alias of `Topic`, and Obsidian does not resolve aliases: write `[[Topic|AI]]`
+",
         ))
-        .stdout(predicate::str::contains("write `[[Topic|AI]]`"))
+        .stdout(predicate::str::contains(
+            "warning[empty-note]: the note is empty\n --> Notes/Empty.md\n",
+        ))
         .stdout(predicate::str::contains(
             "8 errors, 1 warnings, 2 infos in 3 notes",
         ));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let plain = vaultkit(&fixture("lint-rules"), &["lint"])
+        .output()
+        .expect("runs");
+    assert!(!plain.stdout.contains(&0x1b), "no escape codes off a TTY");
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("vaultkit");
+    let coloured = command
+        .env_remove("NO_COLOR")
+        .arg("--vault")
+        .arg(fixture("lint-rules"))
+        .args(["--color", "always", "lint"])
+        .output()
+        .expect("runs");
+    assert!(coloured.stdout.contains(&0x1b), "escape codes when asked");
 }
 
 #[test]
