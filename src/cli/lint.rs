@@ -37,6 +37,8 @@ enum Format {
     Human,
     /// `{"diagnostics": [...], "summary": {...}}`.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
     /// GitHub Actions annotations (`::error file=…,line=…::…`).
     Github,
     /// JUnit XML, for GitLab and other CI test reports.
@@ -98,6 +100,7 @@ pub fn run(
             render::lint::human(out, &findings, &sources, context.palette)?;
         }
         Format::Json => render::lint::json(out, &findings)?,
+        Format::Sarif => render::lint::sarif(out, &findings, &vault_prefix(context.vault.root()))?,
         Format::Github => {
             render::lint::github(out, &findings, &vault_prefix(context.vault.root()))?
         }

@@ -211,6 +211,126 @@ pub fn junit(out: &mut dyn Write, findings: &[Diagnostic]) -> io::Result<()> {
     writeln!(out, "</testsuites>")
 }
 
+/// The SARIF 2.1.0 schema this output follows.
+const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Characters a SARIF `uri` (a relative URI reference) cannot hold as they are.
+const URI_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers: every
+/// rule's metadata (with its documentation) under `tool.driver.rules`, and one
+/// result per finding. Paths are relative to the vault (`uriBaseId`
+/// `VAULTROOT`), which is `vault_prefix` (the `--vault` folder as typed, empty
+/// for `.`): under `%SRCROOT%`, the folder vaultkit ran in, unless absolute.
+pub fn sarif(out: &mut dyn Write, findings: &[Diagnostic], vault_prefix: &str) -> io::Result<()> {
+    let rules: Vec<serde_json::Value> = crate::lint::RULES.iter().map(sarif_rule).collect();
+    let results: Vec<serde_json::Value> = findings.iter().map(sarif_result).collect();
+    let encoded = percent_encoding::utf8_percent_encode(vault_prefix, URI_PATH);
+    let root = match vault_prefix {
+        "" => serde_json::json!({ "uri": "./", "uriBaseId": "%SRCROOT%" }),
+        absolute if absolute.starts_with('/') => {
+            serde_json::json!({ "uri": format!("file://{encoded}") })
+        }
+        _ => serde_json::json!({ "uri": encoded.to_string(), "uriBaseId": "%SRCROOT%" }),
+    };
+    super::json(
+        out,
+        &serde_json::json!({
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "vaultkit",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }},
+                "originalUriBaseIds": { "VAULTROOT": root },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }],
+        }),
+    )
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A rule's `reportingDescriptor`: its summary, the first paragraph of its
+/// documentation, the whole of it as help, and its default level.
+fn sarif_rule(rule: &crate::lint::Rule) -> serde_json::Value {
+    let doc = crate::lint::explain(rule.id).unwrap_or(rule.summary);
+    // Every section starts "Default: <level>." before the description proper.
+    let description = doc.split("\n\n").next().unwrap_or(doc);
+    let description = description
+        .split_once(". ")
+        .filter(|(head, _)| head.starts_with("Default:"))
+        .map_or(description, |(_, rest)| rest);
+    let configuration = match rule.default {
+        Some(severity) => serde_json::json!({ "level": sarif_level(severity) }),
+        None => serde_json::json!({ "enabled": false }),
+    };
+    serde_json::json!({
+        "id": rule.id,
+        "shortDescription": { "text": rule.summary },
+        "fullDescription": { "text": description.replace('\n', " ") },
+        "help": { "text": doc, "markdown": doc },
+        "defaultConfiguration": configuration,
+    })
+}
+
+fn sarif_result(finding: &Diagnostic) -> serde_json::Value {
+    let mut location = serde_json::json!({
+        "artifactLocation": {
+            "uri": percent_encoding::utf8_percent_encode(&finding.path, URI_PATH).to_string(),
+            "uriBaseId": "VAULTROOT",
+        },
+    });
+    if let Some(span) = finding.span {
+        location["region"] = serde_json::json!({
+            "startLine": span.line,
+            "startColumn": span.column,
+            "endLine": span.end_line,
+            "endColumn": span.end_column,
+        });
+    }
+    let mut text = finding.message.clone();
+    if let Some(help) = &finding.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    let index = crate::lint::RULES
+        .iter()
+        .position(|r| r.id == finding.rule)
+        .unwrap_or_default();
+    serde_json::json!({
+        "ruleId": finding.rule,
+        "ruleIndex": index,
+        "level": sarif_level(finding.severity),
+        "message": { "text": text },
+        "locations": [{ "physicalLocation": location }],
+    })
+}
+
 /// Escapes text for XML content and attribute values.
 fn xml(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -316,6 +436,34 @@ warning[empty-note]: the note is empty
             String::from_utf8(out).expect("utf-8"),
             "::error file=vault/Notes/a%2C b.md,line=3,col=5,endLine=3,endColumn=10,title=broken-link::`[[x]]` leads <nowhere> & 100%25%0Ahelp: create x.md\n"
         );
+    }
+
+    #[test]
+    fn sarif_paths_are_percent_encoded_uris_under_the_vault_root() {
+        let mut finding = awkward();
+        finding.path = "Notes/a #1 [draft].md".into();
+        let uri = |prefix: &str| {
+            let mut out = Vec::new();
+            sarif(&mut out, std::slice::from_ref(&finding), prefix).expect("write");
+            let value: serde_json::Value = serde_json::from_slice(&out).expect("json");
+            let run = &value["runs"][0];
+            (
+                run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .clone(),
+                run["originalUriBaseIds"]["VAULTROOT"].clone(),
+            )
+        };
+        let (path, root) = uri("my vault/");
+        assert_eq!(path, "Notes/a%20%231%20%5Bdraft%5D.md");
+        assert_eq!(
+            root,
+            serde_json::json!({"uri": "my%20vault/", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            uri("/srv/v/").1,
+            serde_json::json!({"uri": "file:///srv/v/"})
+        );
+        assert_eq!(uri("").1["uri"], "./");
     }
 
     #[test]

@@ -1,10 +1,9 @@
 //! The real public vaults in `../shared/corpora/`, when present: `graph stats`
 //! must run on each without error. Skipped, with a printed reason, when absent.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use crate::util::json;
+use crate::util::{json, skip};
 
 fn corpus(name: &str) -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -13,13 +12,7 @@ fn corpus(name: &str) -> Option<PathBuf> {
     if path.is_dir() {
         Some(path)
     } else {
-        // Written to stderr directly so that the reason shows even though
-        // the test harness captures `eprintln!` of passing tests.
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: corpus {} is absent",
-            path.display()
-        );
+        skip(&format!("corpus {} is absent", path.display()));
         None
     }
 }

@@ -6,4 +6,5 @@ mod util;
 mod cli;
 mod corpora;
 mod edge_cases;
+mod formats;
 mod lint;

@@ -56,3 +56,10 @@ pub fn resolved_links(vault: &Path, note: &str) -> Vec<(String, Option<String>)>
         })
         .collect()
 }
+
+/// Says why a test did not run its check: written to stderr directly, so the
+/// reason shows even though the harness captures the output of passing tests.
+pub fn skip(reason: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {reason}");
+}
