@@ -181,3 +181,17 @@ fn sarif_output_is_valid_sarif_2_1_0_with_rule_metadata() {
     wrong["runs"][0]["results"][0]["level"] = "fatal".into();
     assert!(!validator.is_valid(&wrong));
 }
+
+/// Every format on the `lint-rules` fixture, compared with the committed
+/// snapshot in `tests/it/snapshots/` (review changes with `cargo insta review`,
+/// or rerun with `INSTA_UPDATE=always` and read the diff).
+#[test]
+fn each_format_matches_its_snapshot() {
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let (text, code) = lint_output("lint-rules", &["--format", format]);
+        assert_eq!(code, 1, "{format}");
+        // The SARIF log names vaultkit's version; a release must not churn this.
+        let text = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
+        insta::assert_snapshot!(format!("lint-rules.{format}"), text);
+    }
+}
