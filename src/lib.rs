@@ -26,6 +26,7 @@
 
 #![warn(missing_docs)]
 
+pub mod atomic;
 pub mod config;
 pub mod error;
 pub mod graph;

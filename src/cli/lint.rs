@@ -1,12 +1,12 @@
 //! `lint`: run the rules, print the findings, exit 1 when any reaches `--fail-on`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use vaultkit::lint;
+use vaultkit::lint::{self, baseline, baseline::Baseline};
 use vaultkit::model::{Diagnostic, Severity};
 use vaultkit::render;
 
@@ -29,6 +29,13 @@ pub struct LintArgs {
     /// `--deny warnings` is `--fail-on warning`.
     #[arg(long, value_name = "warnings", value_parser = ["warnings"], conflicts_with = "fail_on")]
     deny: Option<String>,
+    /// Report only findings that are not in this baseline file, and list its
+    /// entries that no longer occur.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every current finding to this baseline file, then exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,15 +97,39 @@ pub fn run(
     }
     let today = jiff::ZonedDateTime::now().date();
     let mut findings = lint::run(&context.vault, config, today);
-    if !args.paths.is_empty() {
-        let scopes = scopes(context.vault.root(), &args.paths);
-        findings.retain(|f| scopes.iter().any(|scope| in_scope(&f.path, scope)));
+    let scopes = scopes(context.vault.root(), &args.paths);
+    let wanted = |path: &str| scopes.is_empty() || scopes.iter().any(|scope| in_scope(path, scope));
+    findings.retain(|f| wanted(&f.path));
+    let sources = sources(context.vault.root(), &findings);
+    let fingerprints = || {
+        findings
+            .iter()
+            .map(|f| baseline::fingerprint(f, sources.get(&f.path).map(String::as_str)))
+            .collect::<Vec<_>>()
+    };
+    if let Some(file) = &args.write_baseline {
+        let written = Baseline::of(&findings, &fingerprints());
+        vaultkit::atomic::write(file, written.to_json().as_bytes())?;
+        eprintln!(
+            "wrote {} findings to the baseline {}",
+            findings.len(),
+            file.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(file) = &args.baseline {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read the baseline {}", file.display()))?;
+        let known = Baseline::from_json(&text)
+            .map_err(|err| anyhow::anyhow!("{}: not a vaultkit baseline: {err}", file.display()))?;
+        let prints = fingerprints();
+        let mut filtered = known.filter(findings, &prints);
+        filtered.gone.retain(|entry| wanted(&entry.path));
+        report_gone(&filtered.gone, file);
+        findings = filtered.new;
     }
     match args.format {
-        Format::Human => {
-            let sources = sources(context.vault.root(), &findings);
-            render::lint::human(out, &findings, &sources, context.palette)?;
-        }
+        Format::Human => render::lint::human(out, &findings, &sources, context.palette)?,
         Format::Json => render::lint::json(out, &findings)?,
         Format::Sarif => render::lint::sarif(out, &findings, &vault_prefix(context.vault.root()))?,
         Format::Github => {
@@ -119,6 +150,21 @@ pub fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Baseline entries that no longer occur, on stderr (stdout stays the report).
+fn report_gone(gone: &[baseline::Entry], file: &Path) {
+    if gone.is_empty() {
+        return;
+    }
+    eprintln!(
+        "note: {} entries of the baseline {} no longer occur (rewrite it with --write-baseline):",
+        gone.len(),
+        file.display()
+    );
+    for entry in gone {
+        eprintln!("  {}: {}: {}", entry.path, entry.rule, entry.message);
+    }
 }
 
 /// The text of every file with a positioned finding, for code frames; a file

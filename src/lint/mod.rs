@@ -5,6 +5,7 @@
 //! (invalid YAML, a legacy tag form, a file that is not UTF-8) are produced
 //! while parsing; the rules here add links, front-matter values and structure.
 
+pub mod baseline;
 mod frontmatter;
 mod links;
 mod schema;

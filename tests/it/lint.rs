@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::util::{fixture, sample_vault, vaultkit};
+use crate::util::{fixture, fixture_copy, sample_vault, vaultkit};
 
 /// `(rule, path, line)` of every finding in `lint --format json`, and the exit code.
 fn lint(vault: &str, args: &[&str]) -> (Vec<(String, String, Option<u64>)>, i32) {
@@ -225,4 +225,97 @@ fn ci_formats_name_the_repository_path_and_count_findings() {
         .stdout(predicate::str::contains(
             r#"<testsuites name="vaultkit lint" tests="4" failures="4">"#,
         ));
+}
+
+/// `(rule, line)` of each finding `lint --format json <args>` reports in `vault`, and the exit code.
+fn lint_at(vault: &std::path::Path, args: &[&str]) -> (Vec<(String, u64)>, i32, String) {
+    let mut all = vec!["lint", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = vaultkit(vault, &all).output().expect("runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let findings = report["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().expect("rule").to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    (findings, output.status.code().expect("exit code"), stderr)
+}
+
+#[test]
+fn a_baseline_hides_known_findings_through_unrelated_edits() {
+    let vault = fixture_copy("lint-rules");
+    let outside = tempfile::tempdir().expect("tempdir");
+    let baseline = outside.path().join("baseline.json");
+    let baseline = baseline.to_str().expect("utf-8 path");
+    vaultkit(vault.path(), &["lint", "--write-baseline", baseline])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("wrote 11 findings"));
+    let home = vault.path().join("Home.md");
+    let original = std::fs::read_to_string(&home).expect("read");
+
+    // Lines added above every finding move them all; none is new.
+    let moved = original.replace("# Home\n", "# Home\n\nA new first paragraph.\n\n");
+    std::fs::write(&home, &moved).expect("write");
+    let (findings, code, stderr) = lint_at(vault.path(), &["--baseline", baseline]);
+    assert_eq!((findings, code), (vec![], 0));
+    assert_eq!(stderr, "");
+
+    // A new broken link is reported; the same text twice is one new finding.
+    let added = moved.replace("Text.", "Text with [[Brand new]] and [[AI]].");
+    std::fs::write(&home, &added).expect("write");
+    let (findings, code, _) = lint_at(vault.path(), &["--baseline", baseline]);
+    assert_eq!(
+        findings,
+        [
+            ("broken-link".to_owned(), 18),
+            ("broken-link".to_owned(), 18)
+        ]
+    );
+    assert_eq!(code, 1);
+
+    // A fixed finding is listed as no longer occurring.
+    let fixed = moved.replace(", [[AI]] and", " and");
+    std::fs::write(&home, &fixed).expect("write");
+    let (findings, code, stderr) = lint_at(vault.path(), &["--baseline", baseline]);
+    assert_eq!((findings, code), (vec![], 0));
+    assert!(
+        stderr.contains("1 entries of the baseline")
+            && stderr.contains("Home.md: broken-link: `[[AI]]` leads nowhere"),
+        "{stderr}"
+    );
+
+    // PATHS narrows the list of fixed entries too.
+    let (_, _, stderr) = lint_at(vault.path(), &["--baseline", baseline, "Notes"]);
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn a_missing_or_malformed_baseline_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("none.json");
+    vaultkit(
+        &fixture("lint-rules"),
+        &["lint", "--baseline", missing.to_str().expect("utf-8")],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("cannot read the baseline"));
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "[]").expect("write");
+    vaultkit(
+        &fixture("lint-rules"),
+        &["lint", "--baseline", bad.to_str().expect("utf-8")],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("not a vaultkit baseline"));
 }
