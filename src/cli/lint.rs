@@ -6,9 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use vaultkit::lint::{self, baseline, baseline::Baseline};
+use vaultkit::config::Config;
+use vaultkit::lint::{self, baseline, baseline::Baseline, fix};
 use vaultkit::model::{Diagnostic, Severity};
 use vaultkit::render;
+use vaultkit::vault::Vault;
 
 use super::Ctx;
 
@@ -36,6 +38,14 @@ pub struct LintArgs {
     /// Write every current finding to this baseline file, then exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
+    /// Apply the safe fixes (link case, legacy tags, links to an alias), then
+    /// report what is left.
+    #[arg(long, conflicts_with = "write_baseline")]
+    fix: bool,
+    /// With --fix: print the changes as a unified diff and write nothing
+    /// (exit 1 when there is something to fix).
+    #[arg(long, requires = "fix")]
+    dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -79,7 +89,7 @@ pub fn explain(args: &LintArgs, out: &mut dyn Write) -> Option<Result<ExitCode>>
 
 pub fn run(
     context: &Ctx,
-    config: &vaultkit::config::Config,
+    config: &Config,
     args: &LintArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
@@ -95,12 +105,30 @@ pub fn run(
                 .join(", ")
         );
     }
-    let today = jiff::ZonedDateTime::now().date();
-    let mut findings = lint::run(&context.vault, config, today);
     let scopes = scopes(context.vault.root(), &args.paths);
     let wanted = |path: &str| scopes.is_empty() || scopes.iter().any(|scope| in_scope(path, scope));
+    let refreshed;
+    let mut vault = &context.vault;
+    if args.fix {
+        let changed = fix(vault, config, &wanted, args.dry_run, out)?;
+        if args.dry_run {
+            return Ok(if changed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        if changed > 0 {
+            let root = vault.root().context("the vault has no folder")?;
+            refreshed = Vault::load(root, config)
+                .with_context(|| format!("cannot reload the vault at {}", root.display()))?;
+            vault = &refreshed;
+        }
+    }
+    let today = jiff::ZonedDateTime::now().date();
+    let mut findings = lint::run(vault, config, today);
     findings.retain(|f| wanted(&f.path));
-    let sources = sources(context.vault.root(), &findings);
+    let sources = sources(vault.root(), &findings);
     let fingerprints = || {
         findings
             .iter()
@@ -131,10 +159,8 @@ pub fn run(
     match args.format {
         Format::Human => render::lint::human(out, &findings, &sources, context.palette)?,
         Format::Json => render::lint::json(out, &findings)?,
-        Format::Sarif => render::lint::sarif(out, &findings, &vault_prefix(context.vault.root()))?,
-        Format::Github => {
-            render::lint::github(out, &findings, &vault_prefix(context.vault.root()))?
-        }
+        Format::Sarif => render::lint::sarif(out, &findings, &vault_prefix(vault.root()))?,
+        Format::Github => render::lint::github(out, &findings, &vault_prefix(vault.root()))?,
         Format::Junit => render::lint::junit(out, &findings)?,
     }
     let threshold = match (args.deny.is_some(), args.fail_on) {
@@ -150,6 +176,71 @@ pub fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--fix`: rewrites each note in scope that has safe fixes (atomically, and
+/// only if it still holds what was linted), or with `dry_run` prints the
+/// diff. Returns how many files were (or would be) changed.
+fn fix(
+    vault: &Vault,
+    config: &Config,
+    wanted: &dyn Fn(&str) -> bool,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<usize> {
+    let root = vault.root().context("the vault has no folder")?;
+    let enabled = fix::Enabled {
+        case: lint::is_enabled(config, "case-mismatch"),
+        tags: lint::is_enabled(config, "invalid-tag"),
+        aliases: lint::is_enabled(config, "broken-link"),
+    };
+    let mut changed = 0;
+    for id in fix::candidates(vault, enabled) {
+        let path = &vault.note(id).path;
+        if !wanted(path) {
+            continue;
+        }
+        let file = root.join(path);
+        let bytes =
+            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let (text, _) = vaultkit::parse::decode(path, &bytes);
+        let (fixed, fixes) = match fix::fix_note(vault, id, &text, enabled) {
+            Ok(Some(done)) => done,
+            Ok(None) => continue,
+            Err(fix::Stale) => {
+                eprintln!("skipped {path}: it changed since it was read; run lint --fix again");
+                continue;
+            }
+        };
+        if dry_run {
+            render::lint::diff(out, path, &text, &fixed)?;
+        } else {
+            let bom: &[u8] = if bytes.starts_with(BOM) { BOM } else { b"" };
+            let new_bytes = [bom, fixed.as_bytes()].concat();
+            if !vaultkit::atomic::write_if_unchanged(&file, &bytes, &new_bytes)? {
+                eprintln!("skipped {path}: it changed since it was read; run lint --fix again");
+                continue;
+            }
+            eprintln!("fixed {path}: {}", describe(&fixes));
+        }
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `2 case-mismatch, 1 invalid-tag`.
+fn describe(fixes: &[fix::Fix]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for one in fixes {
+        *counts.entry(one.rule).or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|(rule, n)| format!("{n} {rule}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Baseline entries that no longer occur, on stderr (stdout stays the report).

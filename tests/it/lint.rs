@@ -319,3 +319,82 @@ fn a_missing_or_malformed_baseline_is_an_error() {
     .code(2)
     .stderr(predicate::str::contains("not a vaultkit baseline"));
 }
+
+#[test]
+fn fix_dry_run_prints_a_diff_and_writes_nothing() {
+    let vault = fixture_copy("lint-fix");
+    let before = std::fs::read(vault.path().join("Home.md")).expect("read");
+    vaultkit(vault.path(), &["lint", "--fix", "--dry-run"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "--- a/Home.md\n+++ b/Home.md\n@@ -1,9 +1,11 @@\n ---\n-tags: draft, idea\n+tags:\n+  - draft\n+  - idea\n",
+        ))
+        .stdout(predicate::str::contains(
+            "-See [[topic]] and [[AI]].\n+See [[Topic]] and [[Topic|AI]].\n",
+        ))
+        .stdout(predicate::str::contains("-Back to [[notes/TOPIC]].\r\n+Back to [[Notes/Topic]].\r\n"));
+    assert_eq!(
+        std::fs::read(vault.path().join("Home.md")).expect("read"),
+        before
+    );
+}
+
+#[test]
+fn fix_rewrites_atomically_keeping_bom_crlf_and_permissions_and_is_idempotent() {
+    let vault = fixture_copy("lint-fix");
+    let legacy = vault.path().join("Legacy.md");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&legacy, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    // The link in the table is left (a `|` would end the cell), so exit 1.
+    vaultkit(vault.path(), &["lint", "--fix"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "fixed Home.md: 1 broken-link, 1 case-mismatch, 1 invalid-tag",
+        ))
+        .stderr(predicate::str::contains(
+            "fixed Legacy.md: 1 case-mismatch, 1 invalid-tag",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(vault.path().join("Home.md")).expect("read"),
+        "---\ntags:\n  - draft\n  - idea\n---\n# Home\n\nSee [[Topic]] and [[Topic|AI]].\n\n| table | [[AI]] |\n|---|---|\n"
+    );
+    assert_eq!(
+        std::fs::read(&legacy).expect("read"),
+        b"\xEF\xBB\xBF---\r\ntags:\r\n  - old\r\n---\r\nBack to [[Notes/Topic]].\r\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&legacy)
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(vault.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 3, "no temporary files left: {leftovers:?}");
+    let (findings, code, _) = lint_at(vault.path(), &[]);
+    assert_eq!((findings, code), (vec![("broken-link".to_owned(), 10)], 1));
+
+    // A second run finds nothing more to fix.
+    let fixed = std::fs::read(vault.path().join("Home.md")).expect("read");
+    vaultkit(vault.path(), &["lint", "--fix", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("");
+    vaultkit(vault.path(), &["lint", "--fix"])
+        .assert()
+        .stderr(predicate::str::contains("fixed").not());
+    assert_eq!(
+        std::fs::read(vault.path().join("Home.md")).expect("read"),
+        fixed
+    );
+}
