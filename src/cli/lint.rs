@@ -1,5 +1,6 @@
 //! `lint`: run the rules, print the findings, exit 1 when any reaches `--fail-on`.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use vaultkit::config::Config;
-use vaultkit::lint::{self, baseline, baseline::Baseline, fix};
-use vaultkit::model::{Diagnostic, Severity};
+use vaultkit::lint::{self, baseline, baseline::Baseline, changes, fix};
+use vaultkit::model::{Diagnostic, Severity, Span};
 use vaultkit::render;
 use vaultkit::vault::Vault;
 
@@ -38,6 +39,10 @@ pub struct LintArgs {
     /// Write every current finding to this baseline file, then exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
+    /// Only report findings in files changed since this git revision (and
+    /// broken links into files deleted or renamed since).
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
     /// Apply the safe fixes (link case, legacy tags, links to an alias), then
     /// report what is left.
     #[arg(long, conflicts_with = "write_baseline")]
@@ -105,8 +110,12 @@ pub fn run(
                 .join(", ")
         );
     }
-    let scopes = scopes(context.vault.root(), &args.paths);
-    let wanted = |path: &str| scopes.is_empty() || scopes.iter().any(|scope| in_scope(path, scope));
+    let scope = Scope::new(
+        context.vault.root(),
+        &args.paths,
+        args.changed_since.as_deref(),
+    )?;
+    let wanted = |path: &str| scope.wants_file(path);
     let refreshed;
     let mut vault = &context.vault;
     if args.fix {
@@ -127,7 +136,14 @@ pub fn run(
     }
     let today = jiff::ZonedDateTime::now().date();
     let mut findings = lint::run(vault, config, today);
-    findings.retain(|f| wanted(&f.path));
+    let into_deleted: HashSet<(String, Span)> = changes::links_into_deleted(vault, &scope.deleted)
+        .into_iter()
+        .collect();
+    findings.retain(|f| {
+        wanted(&f.path)
+            || f.span
+                .is_some_and(|span| into_deleted.contains(&(f.path.clone(), span)))
+    });
     let sources = sources(vault.root(), &findings);
     let fingerprints = || {
         findings
@@ -284,6 +300,114 @@ fn vault_prefix(root: Option<&Path>) -> String {
         Some(root) if !root.is_empty() && root != "." => format!("{}/", root.trim_end_matches('/')),
         _ => String::new(),
     }
+}
+
+/// What to report: files under PATHS, changed since `--changed-since REV`
+/// (both, when both are given), plus links into files deleted since.
+struct Scope {
+    /// Vault-relative prefixes from PATHS; empty means everything.
+    prefixes: Vec<String>,
+    /// Files changed since REV, when asked.
+    changed: Option<HashSet<String>>,
+    /// Files that no longer exist: deleted or renamed since REV, or named in PATHS.
+    deleted: Vec<String>,
+}
+
+impl Scope {
+    fn new(root: Option<&Path>, paths: &[String], changed_since: Option<&str>) -> Result<Self> {
+        let prefixes = scopes(root, paths);
+        let mut deleted = Vec::new();
+        if let Some(root) = root {
+            for prefix in prefixes.iter().filter(|p| !p.is_empty()) {
+                if !root.join(prefix).exists() {
+                    deleted.push(prefix.clone());
+                    // `Old note` means the note `Old note.md`.
+                    if !prefix.rsplit('/').next().unwrap_or_default().contains('.') {
+                        deleted.push(format!("{prefix}.md"));
+                    }
+                }
+            }
+        }
+        let changed = match (changed_since, root) {
+            (None, _) => None,
+            (Some(_), None) => bail!("--changed-since needs a vault folder"),
+            (Some(rev), Some(root)) => {
+                let (changed, gone) = git_changes(root, rev)?;
+                deleted.extend(gone);
+                Some(changed)
+            }
+        };
+        let mut scope = Self {
+            prefixes,
+            changed,
+            deleted,
+        };
+        let deleted = std::mem::take(&mut scope.deleted);
+        scope.deleted = deleted
+            .into_iter()
+            .filter(|path| scope.under_paths(path))
+            .collect();
+        Ok(scope)
+    }
+
+    fn under_paths(&self, path: &str) -> bool {
+        self.prefixes.is_empty() || self.prefixes.iter().any(|p| in_scope(path, p))
+    }
+
+    /// Whether findings in this file are reported.
+    fn wants_file(&self, path: &str) -> bool {
+        self.under_paths(path) && self.changed.as_ref().is_none_or(|c| c.contains(path))
+    }
+}
+
+/// Files of the vault (at `root`) changed since git revision `rev`, tracked
+/// or new and untracked; and those deleted since (a rename is both).
+fn git_changes(root: &Path, rev: &str) -> Result<(HashSet<String>, Vec<String>)> {
+    if rev.starts_with('-') {
+        bail!("--changed-since: `{rev}` is not a git revision");
+    }
+    let git = |args: &[&str]| -> Result<Vec<String>> {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .context("--changed-since runs git, which could not be started")?;
+        if !output.status.success() {
+            bail!(
+                "--changed-since: `git {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&output.stdout)
+            .split('\0')
+            .filter(|s| !s.is_empty())
+            .map(|s| vaultkit::vault::resolve::nfc(s).into_owned())
+            .collect())
+    };
+    let diff = git(&[
+        "diff",
+        "--name-status",
+        "-z",
+        "--no-renames",
+        "--relative",
+        rev,
+        "--",
+    ])?;
+    let mut changed = HashSet::new();
+    let mut deleted = Vec::new();
+    for pair in diff.chunks(2) {
+        if let [status, path] = pair {
+            if status == "D" {
+                deleted.push(path.clone());
+            } else {
+                changed.insert(path.clone());
+            }
+        }
+    }
+    changed.extend(git(&["ls-files", "-z", "--others", "--exclude-standard"])?);
+    Ok((changed, deleted))
 }
 
 /// PATHS as vault-relative prefixes: a path on disk inside the vault is made

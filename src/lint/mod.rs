@@ -6,6 +6,7 @@
 //! while parsing; the rules here add links, front-matter values and structure.
 
 pub mod baseline;
+pub mod changes;
 pub mod fix;
 mod frontmatter;
 mod links;

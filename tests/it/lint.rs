@@ -398,3 +398,77 @@ fn fix_rewrites_atomically_keeping_bom_crlf_and_permissions_and_is_idempotent() 
         fixed
     );
 }
+
+/// Runs git in `dir`; `None` when git is not installed.
+fn git(dir: &std::path::Path, args: &[&str]) -> Option<()> {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+        .args(args)
+        .output()
+        .ok()?
+        .status;
+    assert!(status.success(), "git {args:?}");
+    Some(())
+}
+
+fn paths_and_lines(findings: &[(String, String, Option<u64>)]) -> Vec<(&str, Option<u64>)> {
+    findings.iter().map(|f| (f.1.as_str(), f.2)).collect()
+}
+
+#[test]
+fn changed_since_reports_changed_files_and_links_into_deleted_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = dir.path();
+    let write = |name: &str, text: &str| std::fs::write(vault.join(name), text).expect("write");
+    write("a.md", "Unchanged, but links to [[Old]] and [[Kept]].\n");
+    write("c.md", "An old problem: [[Nope]].\n");
+    write("b.md", "text\n");
+    write("Old.md", "# Old\n");
+    write("Kept.md", "# Kept\n");
+    if git(vault, &["init", "-q"]).is_none() {
+        crate::util::skip("git is not installed");
+        return;
+    }
+    git(vault, &["add", "."]);
+    git(vault, &["commit", "-q", "-m", "start"]);
+    write("b.md", "text and [[Missing]]\n");
+    write("d.md", "new and untracked: [[Also missing]]\n");
+    std::fs::remove_file(vault.join("Old.md")).expect("delete");
+
+    let json = |args: &[&str]| {
+        let mut all = vec!["lint", "--format", "json"];
+        all.extend_from_slice(args);
+        let output = vaultkit(vault, &all).output().expect("runs");
+        let report: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+        report["diagnostics"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().expect("rule").to_owned(),
+                    d["path"].as_str().expect("path").to_owned(),
+                    d["line"].as_u64(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        paths_and_lines(&json(&["--changed-since", "HEAD"])),
+        [("a.md", Some(1)), ("b.md", Some(1)), ("d.md", Some(1))]
+    );
+    // Naming the deleted note reports the links it breaks, and only those.
+    let findings = json(&["Old.md"]);
+    assert_eq!(paths_and_lines(&findings), [("a.md", Some(1))]);
+    assert_eq!(findings[0].0, "broken-link");
+    assert_eq!(paths_and_lines(&json(&["Old"])), [("a.md", Some(1))]);
+    // Everything, for comparison: the old problem is there too.
+    assert_eq!(json(&[]).len(), 4);
+
+    vaultkit(vault, &["lint", "--changed-since", "no-such-rev"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--changed-since: `git diff"));
+}
