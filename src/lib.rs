@@ -30,6 +30,7 @@ pub mod atomic;
 pub mod config;
 pub mod error;
 pub mod graph;
+pub mod infer;
 pub mod lint;
 pub mod model;
 pub mod parse;

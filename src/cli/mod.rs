@@ -2,6 +2,7 @@
 //! arguments, asks the library for a report, and hands it to a renderer.
 
 mod graph;
+mod init;
 mod lint;
 mod note;
 mod tags;
@@ -79,6 +80,9 @@ enum Command {
         after_help = "Examples:\n  vaultkit lint\n  vaultkit lint Topics/ --format json\n  vaultkit lint --deny warnings\n  vaultkit lint --explain broken-link"
     )]
     Lint(lint::LintArgs),
+    /// Write a vaultkit.toml inferred from the vault's notes (types, enums, required fields).
+    #[command(after_help = "Examples:\n  vaultkit init\n  vaultkit init --print")]
+    Init(init::InitArgs),
     /// Export the link graph (JSON, DOT, Mermaid) or summarise it (`graph stats`).
     #[command(
         after_help = "Examples:\n  vaultkit graph stats\n  vaultkit graph --format dot | dot -Tsvg > vault.svg\n  vaultkit graph --from Git --depth 2 --format mermaid"
@@ -114,6 +118,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     {
         return explained;
     }
+    if let Command::Init(args) = &cli.command {
+        let root = match cli.vault {
+            Some(root) => root,
+            None => locate_vault(None).or_else(|_| std::env::current_dir())?,
+        };
+        return init::run(&root, args, &mut out);
+    }
     let palette = Palette::new(use_color(cli.color));
     let root = locate_vault(cli.vault)?;
     let config = Config::load(&root)?;
@@ -130,7 +141,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tags(args) => tags::run(&context, &args, &mut out),
         Command::Graph(args) => graph::run(&context, &args, &mut out),
         Command::Lint(args) => lint::run(&context, &config, &args, &mut out),
-        Command::Completions { .. } => unreachable!("handled above"),
+        Command::Completions { .. } | Command::Init(_) => unreachable!("handled above"),
     }?;
     out.flush()?;
     // The process ends here: let the OS reclaim the vault's many small

@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::util::{fixture, fixture_copy, sample_vault, vaultkit};
+use crate::util::{copy_of, fixture, fixture_copy, sample_vault, vaultkit};
 
 /// `(rule, path, line)` of every finding in `lint --format json`, and the exit code.
 fn lint(vault: &str, args: &[&str]) -> (Vec<(String, String, Option<u64>)>, i32) {
@@ -471,4 +471,92 @@ fn changed_since_reports_changed_files_and_links_into_deleted_ones() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--changed-since: `git diff"));
+}
+
+/// The rules `lint` reports that a config inferred from the vault itself must never cause.
+fn schema_errors(vault: &std::path::Path) -> Vec<(String, String)> {
+    let output = vaultkit(vault, &["lint", "--format", "json"])
+        .output()
+        .expect("runs");
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+    report["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|d| {
+            [
+                "missing-field",
+                "invalid-value",
+                "invalid-type",
+                "unknown-migration-source",
+            ]
+            .contains(&d["rule"].as_str().expect("rule"))
+        })
+        .map(|d| (d["path"].to_string(), d["message"].to_string()))
+        .collect()
+}
+
+#[test]
+fn init_infers_a_config_the_vault_passes_and_never_overwrites_by_accident() {
+    let vault = copy_of(&sample_vault());
+    let config = vault.path().join("vaultkit.toml");
+    let handwritten = std::fs::read_to_string(&config).expect("read");
+    vaultkit(vault.path(), &["init"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists; pass --force"));
+    assert_eq!(std::fs::read_to_string(&config).expect("read"), handwritten);
+
+    vaultkit(vault.path(), &["init", "--force"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote"));
+    let inferred = std::fs::read_to_string(&config).expect("read");
+    assert_ne!(inferred, handwritten);
+    // The inferred schema says what the hand-written one says about the seed.
+    for line in [
+        "required = [\"created\", \"status\", \"tags\", \"type\"]",
+        "status = { type = \"enum\", values = [\"active\", \"archived\", \"draft\"] }",
+        "created = { type = \"date\" }",
+        "related = { type = \"links\" }",
+        "[schema.types.topic]",
+        "sources = [\"notion\"]",
+    ] {
+        assert!(inferred.contains(line), "{line} in\n{inferred}");
+    }
+    assert_eq!(schema_errors(vault.path()), []);
+    vaultkit(vault.path(), &["lint"]).assert().success();
+}
+
+#[test]
+fn init_on_a_vault_without_config_writes_one_that_loads() {
+    let vault = fixture_copy("lint-schema");
+    std::fs::remove_file(vault.path().join("vaultkit.toml")).expect("rm");
+    vaultkit(vault.path(), &["init"]).assert().success();
+    assert!(vault.path().join("vaultkit.toml").is_file());
+    assert_eq!(schema_errors(vault.path()), []);
+    vaultkit(vault.path(), &["init"]).assert().code(2);
+}
+
+#[test]
+fn init_infers_a_passing_config_for_every_corpus() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        crate::util::skip(&format!("no corpora at {}", root.display()));
+        return;
+    };
+    for entry in entries {
+        let path = entry.expect("entry").path();
+        if !path.is_dir() {
+            continue;
+        }
+        let output = vaultkit(&path, &["init", "--print"])
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{}", path.display());
+        let copy = copy_of(&path);
+        std::fs::write(copy.path().join("vaultkit.toml"), &output.stdout).expect("write");
+        assert_eq!(schema_errors(copy.path()), [], "{}", path.display());
+    }
 }

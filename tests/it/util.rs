@@ -66,9 +66,14 @@ pub fn skip(reason: &str) {
 
 /// A copy of a fixture vault in a fresh temporary folder, for tests that edit it.
 pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    copy_of(&fixture(name))
+}
+
+/// A copy of the folder `from` in a fresh temporary folder.
+pub fn copy_of(from: &Path) -> tempfile::TempDir {
     fn copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).expect("mkdir");
-        for entry in std::fs::read_dir(from).expect("read fixture") {
+        for entry in std::fs::read_dir(from).expect("read folder") {
             let entry = entry.expect("entry");
             let target = to.join(entry.file_name());
             if entry.file_type().expect("file type").is_dir() {
@@ -79,6 +84,6 @@ pub fn fixture_copy(name: &str) -> tempfile::TempDir {
         }
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    copy(&fixture(name), dir.path());
+    copy(from, dir.path());
     dir
 }
