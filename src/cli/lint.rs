@@ -318,8 +318,9 @@ impl Scope {
         let prefixes = scopes(root, paths);
         let mut deleted = Vec::new();
         if let Some(root) = root {
-            for prefix in prefixes.iter().filter(|p| !p.is_empty()) {
-                if !root.join(prefix).exists() {
+            for (prefix, given) in prefixes.iter().zip(paths) {
+                // Named, but neither in the vault nor anywhere else on disk.
+                if !prefix.is_empty() && !root.join(prefix).exists() && !Path::new(given).exists() {
                     deleted.push(prefix.clone());
                     // `Old note` means the note `Old note.md`.
                     if !prefix.rsplit('/').next().unwrap_or_default().contains('.') {

@@ -560,3 +560,91 @@ fn init_infers_a_passing_config_for_every_corpus() {
         assert_eq!(schema_errors(copy.path()), [], "{}", path.display());
     }
 }
+
+/// `pre-commit` in `dir`, or `None` when it is not installed.
+fn pre_commit(dir: &std::path::Path, args: &[&str]) -> Option<std::process::Output> {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_vaultkit"))
+        .parent()
+        .expect("bin folder")
+        .to_owned();
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    std::process::Command::new("pre-commit")
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .ok()
+}
+
+/// The hook in `.pre-commit-hooks.yaml`, run by pre-commit itself: the manifest
+/// must validate, and the hook as declared (entry, file types, file names
+/// passed) must report the findings of the staged notes. It runs as a
+/// `local` hook with the freshly built binary on the PATH, because
+/// `language: rust` would have pre-commit build vaultkit in release mode
+/// on every change of this repository.
+#[test]
+fn the_pre_commit_hook_lints_the_files_it_is_given() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    let vault = fixture_copy("lint-rules");
+    // pre-commit runs at the repository root, which `.obsidian/` marks as the vault.
+    std::fs::create_dir(vault.path().join(".obsidian")).expect("mkdir");
+    let Some(validated) = pre_commit(
+        vault.path(),
+        &["validate-manifest", manifest.to_str().expect("utf-8")],
+    ) else {
+        crate::util::skip("pre-commit is not installed");
+        return;
+    };
+    assert!(
+        validated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&validated.stdout)
+    );
+    let hooks: String = std::fs::read_to_string(&manifest)
+        .expect("manifest")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| {
+            format!(
+                "      {}\n",
+                line.replace("language: rust", "language: system")
+            )
+        })
+        .collect();
+    assert!(hooks.contains("id: vaultkit-lint") && hooks.contains("entry: vaultkit lint"));
+    std::fs::write(
+        vault.path().join(".pre-commit-config.yaml"),
+        format!("repos:\n  - repo: local\n    hooks:\n{hooks}"),
+    )
+    .expect("write config");
+    if git(vault.path(), &["init", "-q"]).is_none() {
+        crate::util::skip("git is not installed");
+        return;
+    }
+    git(vault.path(), &["add", "."]);
+
+    let all = pre_commit(vault.path(), &["run", "--all-files"]).expect("runs");
+    let text = String::from_utf8_lossy(&all.stdout);
+    assert_eq!(all.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[broken-link]: `[[AI]]` leads nowhere"),
+        "{text}"
+    );
+    assert!(
+        text.contains("8 errors, 1 warnings, 2 infos in 3 notes"),
+        "{text}"
+    );
+
+    let one = pre_commit(vault.path(), &["run", "--files", "Notes/Topic.md"]).expect("runs");
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert_eq!(one.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("1 errors, 0 warnings, 0 infos in 1 notes"),
+        "{text}"
+    );
+    assert!(!text.contains("broken-link"), "{text}");
+}
