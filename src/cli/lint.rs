@@ -145,14 +145,14 @@ pub fn run(
                 .is_some_and(|span| into_deleted.contains(&(f.path.clone(), span)))
     });
     let sources = sources(vault.root(), &findings);
-    let fingerprints = || {
+    let fingerprints = |findings: &[Diagnostic]| -> Vec<String> {
         findings
             .iter()
             .map(|f| baseline::fingerprint(f, sources.get(&f.path).map(String::as_str)))
-            .collect::<Vec<_>>()
+            .collect()
     };
     if let Some(file) = &args.write_baseline {
-        let written = Baseline::of(&findings, &fingerprints());
+        let written = Baseline::of(&findings, &fingerprints(&findings));
         vaultkit::atomic::write(file, written.to_json().as_bytes())?;
         eprintln!(
             "wrote {} findings to the baseline {}",
@@ -162,12 +162,8 @@ pub fn run(
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(file) = &args.baseline {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read the baseline {}", file.display()))?;
-        let known = Baseline::from_json(&text)
-            .map_err(|err| anyhow::anyhow!("{}: not a vaultkit baseline: {err}", file.display()))?;
-        let prints = fingerprints();
-        let mut filtered = known.filter(findings, &prints);
+        let prints = fingerprints(&findings);
+        let mut filtered = read_baseline(file)?.filter(findings, &prints);
         filtered.gone.retain(|entry| wanted(&entry.path));
         report_gone(&filtered.gone, file);
         findings = filtered.new;
@@ -175,7 +171,12 @@ pub fn run(
     match args.format {
         Format::Human => render::lint::human(out, &findings, &sources, context.palette)?,
         Format::Json => render::lint::json(out, &findings)?,
-        Format::Sarif => render::lint::sarif(out, &findings, &vault_prefix(vault.root()))?,
+        Format::Sarif => render::lint::sarif(
+            out,
+            &findings,
+            &fingerprints(&findings),
+            &vault_prefix(vault.root()),
+        )?,
         Format::Github => render::lint::github(out, &findings, &vault_prefix(vault.root()))?,
         Format::Junit => render::lint::junit(out, &findings)?,
     }
@@ -257,6 +258,13 @@ fn describe(fixes: &[fix::Fix]) -> String {
         .map(|(rule, n)| format!("{n} {rule}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn read_baseline(file: &Path) -> Result<Baseline> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the baseline {}", file.display()))?;
+    Baseline::from_json(&text)
+        .map_err(|err| anyhow::anyhow!("{}: not a vaultkit baseline: {err}", file.display()))
 }
 
 /// Baseline entries that no longer occur, on stderr (stdout stays the report).

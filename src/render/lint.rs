@@ -244,12 +244,23 @@ const URI_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 
 /// A SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers: every
 /// rule's metadata (with its documentation) under `tool.driver.rules`, and one
-/// result per finding. Paths are relative to the vault (`uriBaseId`
+/// result per finding, with its baseline fingerprint (`fingerprints`, one per
+/// finding) as `partialFingerprints`, so code scanning follows a finding
+/// across unrelated edits. Paths are relative to the vault (`uriBaseId`
 /// `VAULTROOT`), which is `vault_prefix` (the `--vault` folder as typed, empty
 /// for `.`): under `%SRCROOT%`, the folder vaultkit ran in, unless absolute.
-pub fn sarif(out: &mut dyn Write, findings: &[Diagnostic], vault_prefix: &str) -> io::Result<()> {
+pub fn sarif(
+    out: &mut dyn Write,
+    findings: &[Diagnostic],
+    fingerprints: &[String],
+    vault_prefix: &str,
+) -> io::Result<()> {
     let rules: Vec<serde_json::Value> = crate::lint::RULES.iter().map(sarif_rule).collect();
-    let results: Vec<serde_json::Value> = findings.iter().map(sarif_result).collect();
+    let results: Vec<serde_json::Value> = findings
+        .iter()
+        .zip(fingerprints)
+        .map(|(finding, fingerprint)| sarif_result(finding, fingerprint))
+        .collect();
     let encoded = percent_encoding::utf8_percent_encode(vault_prefix, URI_PATH);
     let root = match vault_prefix {
         "" => serde_json::json!({ "uri": "./", "uriBaseId": "%SRCROOT%" }),
@@ -308,7 +319,7 @@ fn sarif_rule(rule: &crate::lint::Rule) -> serde_json::Value {
     })
 }
 
-fn sarif_result(finding: &Diagnostic) -> serde_json::Value {
+fn sarif_result(finding: &Diagnostic, fingerprint: &str) -> serde_json::Value {
     let mut location = serde_json::json!({
         "artifactLocation": {
             "uri": percent_encoding::utf8_percent_encode(&finding.path, URI_PATH).to_string(),
@@ -338,6 +349,7 @@ fn sarif_result(finding: &Diagnostic) -> serde_json::Value {
         "level": sarif_level(finding.severity),
         "message": { "text": text },
         "locations": [{ "physicalLocation": location }],
+        "partialFingerprints": { "vaultkit/v1": fingerprint },
     })
 }
 
@@ -454,7 +466,13 @@ warning[empty-note]: the note is empty
         finding.path = "Notes/a #1 [draft].md".into();
         let uri = |prefix: &str| {
             let mut out = Vec::new();
-            sarif(&mut out, std::slice::from_ref(&finding), prefix).expect("write");
+            sarif(
+                &mut out,
+                std::slice::from_ref(&finding),
+                &["f".into()],
+                prefix,
+            )
+            .expect("write");
             let value: serde_json::Value = serde_json::from_slice(&out).expect("json");
             let run = &value["runs"][0];
             (

@@ -140,6 +140,10 @@ fn sarif_output_is_valid_sarif_2_1_0_with_rule_metadata() {
         rules[alias["ruleIndex"].as_u64().expect("index") as usize]["id"],
         "broken-link"
     );
+    let fingerprint = alias["partialFingerprints"]["vaultkit/v1"]
+        .as_str()
+        .expect("fingerprint");
+    assert!(fingerprint.len() == 16 && fingerprint.chars().all(|c| c.is_ascii_hexdigit()));
     let location = &alias["locations"][0]["physicalLocation"];
     assert_eq!(location["artifactLocation"]["uri"], "Home.md");
     assert_eq!(location["artifactLocation"]["uriBaseId"], "VAULTROOT");
