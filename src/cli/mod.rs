@@ -77,7 +77,7 @@ enum Command {
     Tags(tags::TagsArgs),
     /// Check links, anchors and front matter; exit 1 when a finding reaches --fail-on.
     #[command(
-        after_help = "Examples:\n  vaultkit lint\n  vaultkit lint Topics/ --format json\n  vaultkit lint --deny warnings\n  vaultkit lint --explain broken-link"
+        after_help = "Examples:\n  vaultkit lint\n  vaultkit lint Topics/ --format json\n  vaultkit lint --deny warnings\n  vaultkit lint --explain broken-link\n  vaultkit lint --fix --dry-run\n  vaultkit lint --changed-since origin/main --format github"
     )]
     Lint(lint::LintArgs),
     /// Write a vaultkit.toml inferred from the vault's notes (types, enums, required fields).
