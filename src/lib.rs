@@ -26,10 +26,12 @@
 
 #![warn(missing_docs)]
 
+pub mod atomic;
 pub mod config;
 pub mod error;
 pub mod graph;
 pub mod index;
+pub mod infer;
 pub mod lint;
 pub mod model;
 pub mod parse;

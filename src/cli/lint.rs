@@ -1,14 +1,17 @@
 //! `lint`: run the rules, print the findings, exit 1 when any reaches `--fail-on`.
 
+use std::collections::HashSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use vaultkit::lint;
-use vaultkit::model::{Diagnostic, Severity};
+use vaultkit::config::Config;
+use vaultkit::lint::{self, baseline, baseline::Baseline, changes, fix};
+use vaultkit::model::{Diagnostic, Severity, Span};
 use vaultkit::render;
+use vaultkit::vault::Vault;
 
 use super::Ctx;
 
@@ -29,6 +32,25 @@ pub struct LintArgs {
     /// `--deny warnings` is `--fail-on warning`.
     #[arg(long, value_name = "warnings", value_parser = ["warnings"], conflicts_with = "fail_on")]
     deny: Option<String>,
+    /// Report only findings that are not in this baseline file, and list its
+    /// entries that no longer occur.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every current finding to this baseline file, then exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// Only report findings in files changed since this git revision (and
+    /// broken links into files deleted or renamed since).
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
+    /// Apply the safe fixes (link case, legacy tags, links to an alias), then
+    /// report what is left.
+    #[arg(long, conflicts_with = "write_baseline")]
+    fix: bool,
+    /// With --fix: print the changes as a unified diff and write nothing
+    /// (exit 1 when there is something to fix).
+    #[arg(long, requires = "fix")]
+    dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -37,6 +59,8 @@ enum Format {
     Human,
     /// `{"diagnostics": [...], "summary": {...}}`.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
     /// GitHub Actions annotations (`::error file=…,line=…::…`).
     Github,
     /// JUnit XML, for GitLab and other CI test reports.
@@ -70,7 +94,7 @@ pub fn explain(args: &LintArgs, out: &mut dyn Write) -> Option<Result<ExitCode>>
 
 pub fn run(
     context: &Ctx,
-    config: &vaultkit::config::Config,
+    config: &Config,
     args: &LintArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
@@ -86,18 +110,74 @@ pub fn run(
                 .join(", ")
         );
     }
+    let scope = Scope::new(
+        context.vault.root(),
+        &args.paths,
+        args.changed_since.as_deref(),
+    )?;
+    let wanted = |path: &str| scope.wants_file(path);
+    let refreshed;
+    let mut vault = &context.vault;
+    if args.fix {
+        let changed = fix(vault, config, &wanted, args.dry_run, out)?;
+        if args.dry_run {
+            return Ok(if changed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        if changed > 0 {
+            let root = vault.root().context("the vault has no folder")?;
+            refreshed = Vault::load(root, config)
+                .with_context(|| format!("cannot reload the vault at {}", root.display()))?;
+            vault = &refreshed;
+        }
+    }
     let today = jiff::ZonedDateTime::now().date();
-    let mut findings = lint::run(&context.vault, config, today);
-    if !args.paths.is_empty() {
-        let scopes = scopes(context.vault.root(), &args.paths);
-        findings.retain(|f| scopes.iter().any(|scope| in_scope(&f.path, scope)));
+    let mut findings = lint::run(vault, config, today);
+    let into_deleted: HashSet<(String, Span)> = changes::links_into_deleted(vault, &scope.deleted)
+        .into_iter()
+        .collect();
+    findings.retain(|f| {
+        wanted(&f.path)
+            || f.span
+                .is_some_and(|span| into_deleted.contains(&(f.path.clone(), span)))
+    });
+    let sources = sources(vault.root(), &findings);
+    let fingerprints = |findings: &[Diagnostic]| -> Vec<String> {
+        findings
+            .iter()
+            .map(|f| baseline::fingerprint(f, sources.get(&f.path).map(String::as_str)))
+            .collect()
+    };
+    if let Some(file) = &args.write_baseline {
+        let written = Baseline::of(&findings, &fingerprints(&findings));
+        vaultkit::atomic::write(file, written.to_json().as_bytes())?;
+        eprintln!(
+            "wrote {} findings to the baseline {}",
+            findings.len(),
+            file.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(file) = &args.baseline {
+        let prints = fingerprints(&findings);
+        let mut filtered = read_baseline(file)?.filter(findings, &prints);
+        filtered.gone.retain(|entry| wanted(&entry.path));
+        report_gone(&filtered.gone, file);
+        findings = filtered.new;
     }
     match args.format {
-        Format::Human => render::lint::human(out, &findings, context.palette)?,
+        Format::Human => render::lint::human(out, &findings, &sources, context.palette)?,
         Format::Json => render::lint::json(out, &findings)?,
-        Format::Github => {
-            render::lint::github(out, &findings, &vault_prefix(context.vault.root()))?
-        }
+        Format::Sarif => render::lint::sarif(
+            out,
+            &findings,
+            &fingerprints(&findings),
+            &vault_prefix(vault.root()),
+        )?,
+        Format::Github => render::lint::github(out, &findings, &vault_prefix(vault.root()))?,
         Format::Junit => render::lint::junit(out, &findings)?,
     }
     let threshold = match (args.deny.is_some(), args.fail_on) {
@@ -115,6 +195,112 @@ pub fn run(
     })
 }
 
+/// `--fix`: rewrites each note in scope that has safe fixes (atomically, and
+/// only if it still holds what was linted), or with `dry_run` prints the
+/// diff. Returns how many files were (or would be) changed.
+fn fix(
+    vault: &Vault,
+    config: &Config,
+    wanted: &dyn Fn(&str) -> bool,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<usize> {
+    let root = vault.root().context("the vault has no folder")?;
+    let enabled = fix::Enabled {
+        case: lint::is_enabled(config, "case-mismatch"),
+        tags: lint::is_enabled(config, "invalid-tag"),
+        aliases: lint::is_enabled(config, "broken-link"),
+    };
+    let mut changed = 0;
+    for id in fix::candidates(vault, enabled) {
+        let path = &vault.note(id).path;
+        if !wanted(path) {
+            continue;
+        }
+        let file = root.join(path);
+        let bytes =
+            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let (text, _) = vaultkit::parse::decode(path, &bytes);
+        let (fixed, fixes) = match fix::fix_note(vault, id, &text, enabled) {
+            Ok(Some(done)) => done,
+            Ok(None) => continue,
+            Err(fix::Stale) => {
+                eprintln!("skipped {path}: it changed since it was read; run lint --fix again");
+                continue;
+            }
+        };
+        if dry_run {
+            render::lint::diff(out, path, &text, &fixed)?;
+        } else {
+            let bom: &[u8] = if bytes.starts_with(BOM) { BOM } else { b"" };
+            let new_bytes = [bom, fixed.as_bytes()].concat();
+            if !vaultkit::atomic::write_if_unchanged(&file, &bytes, &new_bytes)? {
+                eprintln!("skipped {path}: it changed since it was read; run lint --fix again");
+                continue;
+            }
+            eprintln!("fixed {path}: {}", describe(&fixes));
+        }
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `2 case-mismatch, 1 invalid-tag`.
+fn describe(fixes: &[fix::Fix]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for one in fixes {
+        *counts.entry(one.rule).or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|(rule, n)| format!("{n} {rule}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn read_baseline(file: &Path) -> Result<Baseline> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the baseline {}", file.display()))?;
+    Baseline::from_json(&text)
+        .map_err(|err| anyhow::anyhow!("{}: not a vaultkit baseline: {err}", file.display()))
+}
+
+/// Baseline entries that no longer occur, on stderr (stdout stays the report).
+fn report_gone(gone: &[baseline::Entry], file: &Path) {
+    if gone.is_empty() {
+        return;
+    }
+    eprintln!(
+        "note: {} entries of the baseline {} no longer occur (rewrite it with --write-baseline):",
+        gone.len(),
+        file.display()
+    );
+    for entry in gone {
+        eprintln!("  {}: {}: {}", entry.path, entry.rule, entry.message);
+    }
+}
+
+/// The text of every file with a positioned finding, for code frames; a file
+/// that cannot be read again simply gets no frame.
+fn sources(root: Option<&Path>, findings: &[Diagnostic]) -> render::lint::Sources {
+    let mut sources = render::lint::Sources::new();
+    let Some(root) = root else {
+        return sources;
+    };
+    for finding in findings.iter().filter(|f| f.span.is_some()) {
+        if sources.contains_key(&finding.path) {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(root.join(&finding.path)) {
+            let (text, _) = vaultkit::parse::decode(&finding.path, &bytes);
+            sources.insert(finding.path.clone(), text.into_owned());
+        }
+    }
+    sources
+}
+
 /// The vault folder as typed (`vault/`), so annotation paths match the
 /// repository's when vaultkit runs from its root; empty when it is `.`.
 fn vault_prefix(root: Option<&Path>) -> String {
@@ -122,6 +308,115 @@ fn vault_prefix(root: Option<&Path>) -> String {
         Some(root) if !root.is_empty() && root != "." => format!("{}/", root.trim_end_matches('/')),
         _ => String::new(),
     }
+}
+
+/// What to report: files under PATHS, changed since `--changed-since REV`
+/// (both, when both are given), plus links into files deleted since.
+struct Scope {
+    /// Vault-relative prefixes from PATHS; empty means everything.
+    prefixes: Vec<String>,
+    /// Files changed since REV, when asked.
+    changed: Option<HashSet<String>>,
+    /// Files that no longer exist: deleted or renamed since REV, or named in PATHS.
+    deleted: Vec<String>,
+}
+
+impl Scope {
+    fn new(root: Option<&Path>, paths: &[String], changed_since: Option<&str>) -> Result<Self> {
+        let prefixes = scopes(root, paths);
+        let mut deleted = Vec::new();
+        if let Some(root) = root {
+            for (prefix, given) in prefixes.iter().zip(paths) {
+                // Named, but neither in the vault nor anywhere else on disk.
+                if !prefix.is_empty() && !root.join(prefix).exists() && !Path::new(given).exists() {
+                    deleted.push(prefix.clone());
+                    // `Old note` means the note `Old note.md`.
+                    if !prefix.rsplit('/').next().unwrap_or_default().contains('.') {
+                        deleted.push(format!("{prefix}.md"));
+                    }
+                }
+            }
+        }
+        let changed = match (changed_since, root) {
+            (None, _) => None,
+            (Some(_), None) => bail!("--changed-since needs a vault folder"),
+            (Some(rev), Some(root)) => {
+                let (changed, gone) = git_changes(root, rev)?;
+                deleted.extend(gone);
+                Some(changed)
+            }
+        };
+        let mut scope = Self {
+            prefixes,
+            changed,
+            deleted,
+        };
+        let deleted = std::mem::take(&mut scope.deleted);
+        scope.deleted = deleted
+            .into_iter()
+            .filter(|path| scope.under_paths(path))
+            .collect();
+        Ok(scope)
+    }
+
+    fn under_paths(&self, path: &str) -> bool {
+        self.prefixes.is_empty() || self.prefixes.iter().any(|p| in_scope(path, p))
+    }
+
+    /// Whether findings in this file are reported.
+    fn wants_file(&self, path: &str) -> bool {
+        self.under_paths(path) && self.changed.as_ref().is_none_or(|c| c.contains(path))
+    }
+}
+
+/// Files of the vault (at `root`) changed since git revision `rev`, tracked
+/// or new and untracked; and those deleted since (a rename is both).
+fn git_changes(root: &Path, rev: &str) -> Result<(HashSet<String>, Vec<String>)> {
+    if rev.starts_with('-') {
+        bail!("--changed-since: `{rev}` is not a git revision");
+    }
+    let git = |args: &[&str]| -> Result<Vec<String>> {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .context("--changed-since runs git, which could not be started")?;
+        if !output.status.success() {
+            bail!(
+                "--changed-since: `git {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&output.stdout)
+            .split('\0')
+            .filter(|s| !s.is_empty())
+            .map(|s| vaultkit::vault::resolve::nfc(s).into_owned())
+            .collect())
+    };
+    let diff = git(&[
+        "diff",
+        "--name-status",
+        "-z",
+        "--no-renames",
+        "--relative",
+        rev,
+        "--",
+    ])?;
+    let mut changed = HashSet::new();
+    let mut deleted = Vec::new();
+    for pair in diff.chunks(2) {
+        if let [status, path] = pair {
+            if status == "D" {
+                deleted.push(path.clone());
+            } else {
+                changed.insert(path.clone());
+            }
+        }
+    }
+    changed.extend(git(&["ls-files", "-z", "--others", "--exclude-standard"])?);
+    Ok((changed, deleted))
 }
 
 /// PATHS as vault-relative prefixes: a path on disk inside the vault is made

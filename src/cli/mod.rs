@@ -3,6 +3,7 @@
 
 mod graph;
 mod index;
+mod init;
 mod lint;
 mod note;
 mod search;
@@ -94,9 +95,12 @@ enum Command {
     Tags(tags::TagsArgs),
     /// Check links, anchors and front matter; exit 1 when a finding reaches --fail-on.
     #[command(
-        after_help = "Examples:\n  vaultkit lint\n  vaultkit lint Topics/ --format json\n  vaultkit lint --deny warnings\n  vaultkit lint --explain broken-link"
+        after_help = "Examples:\n  vaultkit lint\n  vaultkit lint Topics/ --format json\n  vaultkit lint --deny warnings\n  vaultkit lint --explain broken-link\n  vaultkit lint --fix --dry-run\n  vaultkit lint --changed-since origin/main --format github"
     )]
     Lint(lint::LintArgs),
+    /// Write a vaultkit.toml inferred from the vault's notes (types, enums, required fields).
+    #[command(after_help = "Examples:\n  vaultkit init\n  vaultkit init --print")]
+    Init(init::InitArgs),
     /// Export the link graph (JSON, DOT, Mermaid) or summarise it (`graph stats`).
     #[command(
         after_help = "Examples:\n  vaultkit graph stats\n  vaultkit graph --format dot | dot -Tsvg > vault.svg\n  vaultkit graph --from Git --depth 2 --format mermaid"
@@ -131,6 +135,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         && let Some(explained) = lint::explain(args, &mut out)
     {
         return explained;
+    }
+    if let Command::Init(args) = &cli.command {
+        let root = match cli.vault {
+            Some(root) => root,
+            None => locate_vault(None).or_else(|_| std::env::current_dir())?,
+        };
+        return init::run(&root, args, &mut out);
     }
     let palette = Palette::new(use_color(cli.color));
     let root = locate_vault(cli.vault)?;
@@ -186,7 +197,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tags(args) => tags::run(&context, &args, &mut out),
         Command::Graph(args) => graph::run(&context, &args, &mut out),
         Command::Lint(args) => lint::run(&context, &config, &args, &mut out),
-        Command::Completions { .. } | Command::Search(_) | Command::Index(_) => {
+        Command::Completions { .. } | Command::Init(_) | Command::Search(_) | Command::Index(_) => {
             unreachable!("handled above")
         }
     }?;

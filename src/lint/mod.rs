@@ -5,6 +5,9 @@
 //! (invalid YAML, a legacy tag form, a file that is not UTF-8) are produced
 //! while parsing; the rules here add links, front-matter values and structure.
 
+pub mod baseline;
+pub mod changes;
+pub mod fix;
 mod frontmatter;
 mod links;
 mod schema;
@@ -213,6 +216,11 @@ pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
+}
+
+/// Whether the config leaves rule `id` on.
+pub fn is_enabled(config: &Config, id: &str) -> bool {
+    severity_of(id, &config.lint.rules).is_some()
 }
 
 fn severity_of(id: &str, levels: &BTreeMap<String, RuleLevel>) -> Option<Severity> {

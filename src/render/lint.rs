@@ -1,53 +1,96 @@
-//! Lint findings as text for people and as JSON for tools.
+//! Lint findings as text for people (with code frames) and in the formats CI
+//! systems read.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
 use super::Palette;
 use crate::lint::Summary;
-use crate::model::{Diagnostic, Severity};
+use crate::model::{Diagnostic, Severity, Span};
 
-/// Findings grouped by file, one `line:column severity rule message` line
-/// each with its help below, then the summary line.
-pub fn human(out: &mut dyn Write, findings: &[Diagnostic], palette: Palette) -> io::Result<()> {
-    let mut current: Option<&str> = None;
-    for finding in findings {
-        if current != Some(finding.path.as_str()) {
-            if current.is_some() {
-                writeln!(out)?;
-            }
-            writeln!(out, "{}", palette.path(&finding.path))?;
-            current = Some(&finding.path);
-        }
-        let position = finding
-            .span
-            .map_or_else(|| "-".to_owned(), |s| format!("{}:{}", s.line, s.column));
-        let severity = format!("{:<7}", finding.severity.as_str());
-        let severity = match finding.severity {
-            Severity::Error => palette.bad(severity),
-            Severity::Warning => palette.warn(severity),
-            Severity::Info => palette.dim(severity),
-        };
-        writeln!(
-            out,
-            "  {} {severity} {} {}",
-            palette.dim(format!("{position:>7}")),
-            palette.dim(finding.rule),
-            finding.message
-        )?;
-        if let Some(help) = &finding.help {
-            writeln!(out, "          {} {help}", palette.title("help:"))?;
+/// The text of notes, by vault path, for code frames. A finding whose file is
+/// missing here is shown without a frame.
+pub type Sources = HashMap<String, String>;
+
+/// Findings grouped by file: each with its rule, `path:line:column`, a code
+/// frame underlining the offending text, and its help; then the summary line.
+pub fn human(
+    out: &mut dyn Write,
+    findings: &[Diagnostic],
+    sources: &Sources,
+    palette: Palette,
+) -> io::Result<()> {
+    let renderer = if palette.enabled() {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for group in findings.chunk_by(|a, b| a.path == b.path) {
+        writeln!(out, "{}", palette.path(palette.title(&group[0].path)))?;
+        for finding in group {
+            let source = sources.get(&finding.path).map(String::as_str);
+            writeln!(out, "{}\n", renderer.render(&[report(finding, source)]))?;
         }
     }
     let summary = Summary::of(findings);
-    if current.is_some() {
-        writeln!(out)?;
-    }
     writeln!(
         out,
         "{} errors, {} warnings, {} infos in {} notes",
         summary.errors, summary.warnings, summary.infos, summary.notes
+    )
+}
+
+/// One finding as an annotate-snippets report: title, frame (or just the
+/// location when there is no text to show), help.
+fn report<'a>(finding: &'a Diagnostic, source: Option<&'a str>) -> Group<'a> {
+    let level = match finding.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    };
+    let title = level.primary_title(&finding.message).id(finding.rule);
+    let frame = finding
+        .span
+        .zip(source)
+        .and_then(|(span, text)| frame(&finding.path, span, text));
+    let mut group = match (frame, finding.span) {
+        (Some(snippet), _) => title.element(snippet),
+        (None, Some(span)) => title.element(
+            Origin::path(&finding.path)
+                .line(span.line as usize)
+                .char_column(span.column as usize),
+        ),
+        (None, None) => title.element(Origin::path(&finding.path)),
+    };
+    if let Some(help) = &finding.help {
+        group = group.element(Level::HELP.message(help));
+    }
+    group
+}
+
+/// The lines `span` covers, with the span underlined; `None` when the text no
+/// longer matches the span (the file changed since it was linted).
+fn frame<'a>(
+    path: &'a str,
+    span: Span,
+    text: &'a str,
+) -> Option<Snippet<'a, annotate_snippets::Annotation<'a>>> {
+    let (start, end) = (span.start as usize, span.end as usize);
+    if end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return None;
+    }
+    let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let lines = text[first..last].trim_end_matches('\r');
+    let underline = (start - first)..(end - first).min(lines.len()).max(start - first);
+    Some(
+        Snippet::source(lines)
+            .line_start(span.line as usize)
+            .path(path)
+            .annotation(AnnotationKind::Primary.span(underline)),
     )
 }
 
@@ -168,6 +211,148 @@ pub fn junit(out: &mut dyn Write, findings: &[Diagnostic]) -> io::Result<()> {
     writeln!(out, "</testsuites>")
 }
 
+/// What `lint --fix --dry-run` would change in one file, as a unified diff.
+pub fn diff(out: &mut dyn Write, path: &str, old: &str, new: &str) -> io::Result<()> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut unified = diff.unified_diff();
+    unified
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"));
+    write!(out, "{unified}")
+}
+
+/// The SARIF 2.1.0 schema this output follows.
+const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Characters a SARIF `uri` (a relative URI reference) cannot hold as they are.
+const URI_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers: every
+/// rule's metadata (with its documentation) under `tool.driver.rules`, and one
+/// result per finding, with its baseline fingerprint (`fingerprints`, one per
+/// finding) as `partialFingerprints`, so code scanning follows a finding
+/// across unrelated edits. Paths are relative to the vault (`uriBaseId`
+/// `VAULTROOT`), which is `vault_prefix` (the `--vault` folder as typed, empty
+/// for `.`): under `%SRCROOT%`, the folder vaultkit ran in, unless absolute.
+pub fn sarif(
+    out: &mut dyn Write,
+    findings: &[Diagnostic],
+    fingerprints: &[String],
+    vault_prefix: &str,
+) -> io::Result<()> {
+    let rules: Vec<serde_json::Value> = crate::lint::RULES.iter().map(sarif_rule).collect();
+    let results: Vec<serde_json::Value> = findings
+        .iter()
+        .zip(fingerprints)
+        .map(|(finding, fingerprint)| sarif_result(finding, fingerprint))
+        .collect();
+    let encoded = percent_encoding::utf8_percent_encode(vault_prefix, URI_PATH);
+    let root = match vault_prefix {
+        "" => serde_json::json!({ "uri": "./", "uriBaseId": "%SRCROOT%" }),
+        absolute if absolute.starts_with('/') => {
+            serde_json::json!({ "uri": format!("file://{encoded}") })
+        }
+        _ => serde_json::json!({ "uri": encoded.to_string(), "uriBaseId": "%SRCROOT%" }),
+    };
+    super::json(
+        out,
+        &serde_json::json!({
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "vaultkit",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }},
+                "originalUriBaseIds": { "VAULTROOT": root },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }],
+        }),
+    )
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A rule's `reportingDescriptor`: its summary, the first paragraph of its
+/// documentation, the whole of it as help, and its default level.
+fn sarif_rule(rule: &crate::lint::Rule) -> serde_json::Value {
+    let doc = crate::lint::explain(rule.id).unwrap_or(rule.summary);
+    // Every section starts "Default: <level>." before the description proper.
+    let description = doc.split("\n\n").next().unwrap_or(doc);
+    let description = description
+        .split_once(". ")
+        .filter(|(head, _)| head.starts_with("Default:"))
+        .map_or(description, |(_, rest)| rest);
+    let configuration = match rule.default {
+        Some(severity) => serde_json::json!({ "level": sarif_level(severity) }),
+        None => serde_json::json!({ "enabled": false }),
+    };
+    serde_json::json!({
+        "id": rule.id,
+        "shortDescription": { "text": rule.summary },
+        "fullDescription": { "text": description.replace('\n', " ") },
+        "help": { "text": doc, "markdown": doc },
+        "defaultConfiguration": configuration,
+    })
+}
+
+fn sarif_result(finding: &Diagnostic, fingerprint: &str) -> serde_json::Value {
+    let mut location = serde_json::json!({
+        "artifactLocation": {
+            "uri": percent_encoding::utf8_percent_encode(&finding.path, URI_PATH).to_string(),
+            "uriBaseId": "VAULTROOT",
+        },
+    });
+    if let Some(span) = finding.span {
+        location["region"] = serde_json::json!({
+            "startLine": span.line,
+            "startColumn": span.column,
+            "endLine": span.end_line,
+            "endColumn": span.end_column,
+        });
+    }
+    let mut text = finding.message.clone();
+    if let Some(help) = &finding.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    let index = crate::lint::RULES
+        .iter()
+        .position(|r| r.id == finding.rule)
+        .unwrap_or_default();
+    serde_json::json!({
+        "ruleId": finding.rule,
+        "ruleIndex": index,
+        "level": sarif_level(finding.severity),
+        "message": { "text": text },
+        "locations": [{ "physicalLocation": location }],
+        "partialFingerprints": { "vaultkit/v1": fingerprint },
+    })
+}
+
 /// Escapes text for XML content and attribute values.
 fn xml(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -187,16 +372,15 @@ fn xml(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Span;
 
     fn findings() -> Vec<Diagnostic> {
         let span = Span {
             line: 3,
             column: 5,
             end_line: 3,
-            end_column: 12,
-            start: 0,
-            end: 7,
+            end_column: 10,
+            start: 9,
+            end: 14,
         };
         vec![
             Diagnostic::new(
@@ -212,11 +396,39 @@ mod tests {
     }
 
     #[test]
-    fn human_output_groups_by_file() {
+    fn human_output_frames_the_span_and_groups_by_file() {
+        let mut sources = Sources::new();
+        sources.insert("a.md".into(), "# A\n\nsee [[x]] now\n".into());
         let mut out = Vec::new();
-        human(&mut out, &findings(), Palette::new(false)).expect("write");
-        let expected = "a.md\n      3:5 error   broken-link `[[x]]` leads nowhere\n          help: create x.md\n\nb.md\n        - warning empty-note the note is empty\n\n1 errors, 1 warnings, 0 infos in 2 notes\n";
+        human(&mut out, &findings(), &sources, Palette::new(false)).expect("write");
+        let expected = "\
+a.md
+error[broken-link]: `[[x]]` leads nowhere
+ --> a.md:3:5
+  |
+3 | see [[x]] now
+  |     ^^^^^
+  |
+  = help: create x.md
+
+b.md
+warning[empty-note]: the note is empty
+ --> b.md
+
+1 errors, 1 warnings, 0 infos in 2 notes
+";
         assert_eq!(String::from_utf8(out).expect("utf-8"), expected);
+    }
+
+    #[test]
+    fn a_frame_is_left_out_when_the_text_no_longer_fits() {
+        let mut sources = Sources::new();
+        sources.insert("a.md".into(), "short".into());
+        let mut out = Vec::new();
+        human(&mut out, &findings()[..1], &sources, Palette::new(false)).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains(" --> a.md:3:5\n"), "{text}");
+        assert!(!text.contains('^'), "{text}");
     }
 
     #[test]
@@ -224,7 +436,7 @@ mod tests {
         let mut out = Vec::new();
         json(&mut out, &findings()).expect("write");
         let value: serde_json::Value = serde_json::from_slice(&out).expect("json");
-        assert_eq!(value["diagnostics"][0]["end_column"], 12);
+        assert_eq!(value["diagnostics"][0]["end_column"], 10);
         assert_eq!(value["diagnostics"][1]["line"], serde_json::Value::Null);
         assert_eq!(value["summary"]["errors"], 1);
         assert_eq!(value["summary"]["notes"], 2);
@@ -244,7 +456,57 @@ mod tests {
         github(&mut out, &[awkward()], "vault/").expect("write");
         assert_eq!(
             String::from_utf8(out).expect("utf-8"),
-            "::error file=vault/Notes/a%2C b.md,line=3,col=5,endLine=3,endColumn=12,title=broken-link::`[[x]]` leads <nowhere> & 100%25%0Ahelp: create x.md\n"
+            "::error file=vault/Notes/a%2C b.md,line=3,col=5,endLine=3,endColumn=10,title=broken-link::`[[x]]` leads <nowhere> & 100%25%0Ahelp: create x.md\n"
+        );
+    }
+
+    #[test]
+    fn sarif_paths_are_percent_encoded_uris_under_the_vault_root() {
+        let mut finding = awkward();
+        finding.path = "Notes/a #1 [draft].md".into();
+        let uri = |prefix: &str| {
+            let mut out = Vec::new();
+            sarif(
+                &mut out,
+                std::slice::from_ref(&finding),
+                &["f".into()],
+                prefix,
+            )
+            .expect("write");
+            let value: serde_json::Value = serde_json::from_slice(&out).expect("json");
+            let run = &value["runs"][0];
+            (
+                run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .clone(),
+                run["originalUriBaseIds"]["VAULTROOT"].clone(),
+            )
+        };
+        let (path, root) = uri("my vault/");
+        assert_eq!(path, "Notes/a%20%231%20%5Bdraft%5D.md");
+        assert_eq!(
+            root,
+            serde_json::json!({"uri": "my%20vault/", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            uri("/srv/v/").1,
+            serde_json::json!({"uri": "file:///srv/v/"})
+        );
+        assert_eq!(uri("").1["uri"], "./");
+    }
+
+    #[test]
+    fn a_fix_is_shown_as_a_unified_diff() {
+        let mut out = Vec::new();
+        diff(
+            &mut out,
+            "a.md",
+            "one\n[[x]]\nthree\n",
+            "one\n[[X]]\nthree\n",
+        )
+        .expect("write");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "--- a/a.md\n+++ b/a.md\n@@ -1,3 +1,3 @@\n one\n-[[x]]\n+[[X]]\n three\n"
         );
     }
 

@@ -25,6 +25,11 @@ impl Palette {
         Self { enabled }
     }
 
+    /// Whether styling is on.
+    pub fn enabled(self) -> bool {
+        self.enabled
+    }
+
     fn paint(self, style: Style, text: impl Display) -> String {
         if self.enabled {
             format!("{style}{text}{style:#}")

@@ -1,12 +1,11 @@
 //! The real public vaults in `../shared/corpora/`, when present: `graph stats`
 //! must run on each without error. Skipped, with a printed reason, when absent.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::util::vaultkit;
+use crate::util::{skip, vaultkit};
 
 /// Runs vaultkit on a corpus with its index in a temporary folder (the corpora
 /// are shared and must stay as they are) and parses the JSON it prints.
@@ -31,13 +30,7 @@ fn corpus(name: &str) -> Option<PathBuf> {
     if path.is_dir() {
         Some(path)
     } else {
-        // Written to stderr directly so that the reason shows even though
-        // the test harness captures `eprintln!` of passing tests.
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: corpus {} is absent",
-            path.display()
-        );
+        skip(&format!("corpus {} is absent", path.display()));
         None
     }
 }

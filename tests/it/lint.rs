@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::util::{fixture, sample_vault, vaultkit};
+use crate::util::{copy_of, fixture, fixture_copy, sample_vault, vaultkit};
 
 /// `(rule, path, line)` of every finding in `lint --format json`, and the exit code.
 fn lint(vault: &str, args: &[&str]) -> (Vec<(String, String, Option<u64>)>, i32) {
@@ -75,18 +75,45 @@ fn every_rule_fires_where_it_should_and_nowhere_else() {
 }
 
 #[test]
-fn human_output_names_file_position_rule_and_help() {
+fn human_output_frames_each_finding_with_its_help() {
     vaultkit(&fixture("lint-rules"), &["lint"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("Home.md\n"))
+        .stdout(predicate::str::starts_with("Home.md\n"))
         .stdout(predicate::str::contains(
-            "10:17 error   broken-link `[[AI]]` leads nowhere",
+            "\
+error[broken-link]: `[[AI]]` leads nowhere: no note or file is named `AI`
+  --> Home.md:10:17
+   |
+10 | Also [[topic]], [[AI]] and ![[diagram.png]].
+   |                 ^^^^^^
+   |
+   = help: `AI` is an alias of `Topic`, and Obsidian does not resolve aliases: write `[[Topic|AI]]`
+",
         ))
-        .stdout(predicate::str::contains("write `[[Topic|AI]]`"))
+        .stdout(predicate::str::contains(
+            "warning[empty-note]: the note is empty\n --> Notes/Empty.md\n",
+        ))
         .stdout(predicate::str::contains(
             "8 errors, 1 warnings, 2 infos in 3 notes",
         ));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let plain = vaultkit(&fixture("lint-rules"), &["lint"])
+        .output()
+        .expect("runs");
+    assert!(!plain.stdout.contains(&0x1b), "no escape codes off a TTY");
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("vaultkit");
+    let coloured = command
+        .env_remove("NO_COLOR")
+        .arg("--vault")
+        .arg(fixture("lint-rules"))
+        .args(["--color", "always", "lint"])
+        .output()
+        .expect("runs");
+    assert!(coloured.stdout.contains(&0x1b), "escape codes when asked");
 }
 
 #[test]
@@ -198,4 +225,427 @@ fn ci_formats_name_the_repository_path_and_count_findings() {
         .stdout(predicate::str::contains(
             r#"<testsuites name="vaultkit lint" tests="4" failures="4">"#,
         ));
+}
+
+/// `(rule, line)` of each finding `lint --format json <args>` reports in `vault`, and the exit code.
+fn lint_at(vault: &std::path::Path, args: &[&str]) -> (Vec<(String, u64)>, i32, String) {
+    let mut all = vec!["lint", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = vaultkit(vault, &all).output().expect("runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let findings = report["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().expect("rule").to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    (findings, output.status.code().expect("exit code"), stderr)
+}
+
+#[test]
+fn a_baseline_hides_known_findings_through_unrelated_edits() {
+    let vault = fixture_copy("lint-rules");
+    let outside = tempfile::tempdir().expect("tempdir");
+    let baseline = outside.path().join("baseline.json");
+    let baseline = baseline.to_str().expect("utf-8 path");
+    vaultkit(vault.path(), &["lint", "--write-baseline", baseline])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("wrote 11 findings"));
+    let home = vault.path().join("Home.md");
+    let original = std::fs::read_to_string(&home).expect("read");
+
+    // Lines added above every finding move them all; none is new.
+    let moved = original.replace("# Home\n", "# Home\n\nA new first paragraph.\n\n");
+    std::fs::write(&home, &moved).expect("write");
+    let (findings, code, stderr) = lint_at(vault.path(), &["--baseline", baseline]);
+    assert_eq!((findings, code), (vec![], 0));
+    assert_eq!(stderr, "");
+
+    // A new broken link is reported; the same text twice is one new finding.
+    let added = moved.replace("Text.", "Text with [[Brand new]] and [[AI]].");
+    std::fs::write(&home, &added).expect("write");
+    let (findings, code, _) = lint_at(vault.path(), &["--baseline", baseline]);
+    assert_eq!(
+        findings,
+        [
+            ("broken-link".to_owned(), 18),
+            ("broken-link".to_owned(), 18)
+        ]
+    );
+    assert_eq!(code, 1);
+
+    // A fixed finding is listed as no longer occurring.
+    let fixed = moved.replace(", [[AI]] and", " and");
+    std::fs::write(&home, &fixed).expect("write");
+    let (findings, code, stderr) = lint_at(vault.path(), &["--baseline", baseline]);
+    assert_eq!((findings, code), (vec![], 0));
+    assert!(
+        stderr.contains("1 entries of the baseline")
+            && stderr.contains("Home.md: broken-link: `[[AI]]` leads nowhere"),
+        "{stderr}"
+    );
+
+    // PATHS narrows the list of fixed entries too.
+    let (_, _, stderr) = lint_at(vault.path(), &["--baseline", baseline, "Notes"]);
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn a_missing_or_malformed_baseline_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("none.json");
+    vaultkit(
+        &fixture("lint-rules"),
+        &["lint", "--baseline", missing.to_str().expect("utf-8")],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("cannot read the baseline"));
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "[]").expect("write");
+    vaultkit(
+        &fixture("lint-rules"),
+        &["lint", "--baseline", bad.to_str().expect("utf-8")],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("not a vaultkit baseline"));
+}
+
+#[test]
+fn fix_dry_run_prints_a_diff_and_writes_nothing() {
+    let vault = fixture_copy("lint-fix");
+    let before = std::fs::read(vault.path().join("Home.md")).expect("read");
+    vaultkit(vault.path(), &["lint", "--fix", "--dry-run"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "--- a/Home.md\n+++ b/Home.md\n@@ -1,9 +1,11 @@\n ---\n-tags: draft, idea\n+tags:\n+  - draft\n+  - idea\n",
+        ))
+        .stdout(predicate::str::contains(
+            "-See [[topic]] and [[AI]].\n+See [[Topic]] and [[Topic|AI]].\n",
+        ))
+        .stdout(predicate::str::contains("-Back to [[notes/TOPIC]].\r\n+Back to [[Notes/Topic]].\r\n"));
+    assert_eq!(
+        std::fs::read(vault.path().join("Home.md")).expect("read"),
+        before
+    );
+}
+
+#[test]
+fn fix_rewrites_atomically_keeping_bom_crlf_and_permissions_and_is_idempotent() {
+    let vault = fixture_copy("lint-fix");
+    let legacy = vault.path().join("Legacy.md");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&legacy, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    // The link in the table is left (a `|` would end the cell), so exit 1.
+    vaultkit(vault.path(), &["lint", "--fix"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "fixed Home.md: 1 broken-link, 1 case-mismatch, 1 invalid-tag",
+        ))
+        .stderr(predicate::str::contains(
+            "fixed Legacy.md: 1 case-mismatch, 1 invalid-tag",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(vault.path().join("Home.md")).expect("read"),
+        "---\ntags:\n  - draft\n  - idea\n---\n# Home\n\nSee [[Topic]] and [[Topic|AI]].\n\n| table | [[AI]] |\n|---|---|\n"
+    );
+    assert_eq!(
+        std::fs::read(&legacy).expect("read"),
+        b"\xEF\xBB\xBF---\r\ntags:\r\n  - old\r\n---\r\nBack to [[Notes/Topic]].\r\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&legacy)
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(vault.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|name| name != ".vaultkit")
+        .collect();
+    assert_eq!(leftovers.len(), 3, "no temporary files left: {leftovers:?}");
+    let (findings, code, _) = lint_at(vault.path(), &[]);
+    assert_eq!((findings, code), (vec![("broken-link".to_owned(), 10)], 1));
+
+    // A second run finds nothing more to fix.
+    let fixed = std::fs::read(vault.path().join("Home.md")).expect("read");
+    vaultkit(vault.path(), &["lint", "--fix", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("");
+    vaultkit(vault.path(), &["lint", "--fix"])
+        .assert()
+        .stderr(predicate::str::contains("fixed").not());
+    assert_eq!(
+        std::fs::read(vault.path().join("Home.md")).expect("read"),
+        fixed
+    );
+}
+
+/// Runs git in `dir`; `None` when git is not installed.
+fn git(dir: &std::path::Path, args: &[&str]) -> Option<()> {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+        .args(args)
+        .output()
+        .ok()?
+        .status;
+    assert!(status.success(), "git {args:?}");
+    Some(())
+}
+
+fn paths_and_lines(findings: &[(String, String, Option<u64>)]) -> Vec<(&str, Option<u64>)> {
+    findings.iter().map(|f| (f.1.as_str(), f.2)).collect()
+}
+
+#[test]
+fn changed_since_reports_changed_files_and_links_into_deleted_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = dir.path();
+    let write = |name: &str, text: &str| std::fs::write(vault.join(name), text).expect("write");
+    write("a.md", "Unchanged, but links to [[Old]] and [[Kept]].\n");
+    write("c.md", "An old problem: [[Nope]].\n");
+    write("b.md", "text\n");
+    write("Old.md", "# Old\n");
+    write("Kept.md", "# Kept\n");
+    if git(vault, &["init", "-q"]).is_none() {
+        crate::util::skip("git is not installed");
+        return;
+    }
+    git(vault, &["add", "."]);
+    git(vault, &["commit", "-q", "-m", "start"]);
+    write("b.md", "text and [[Missing]]\n");
+    write("d.md", "new and untracked: [[Also missing]]\n");
+    std::fs::remove_file(vault.join("Old.md")).expect("delete");
+
+    let json = |args: &[&str]| {
+        let mut all = vec!["lint", "--format", "json"];
+        all.extend_from_slice(args);
+        let output = vaultkit(vault, &all).output().expect("runs");
+        let report: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+        report["diagnostics"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().expect("rule").to_owned(),
+                    d["path"].as_str().expect("path").to_owned(),
+                    d["line"].as_u64(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        paths_and_lines(&json(&["--changed-since", "HEAD"])),
+        [("a.md", Some(1)), ("b.md", Some(1)), ("d.md", Some(1))]
+    );
+    // Naming the deleted note reports the links it breaks, and only those.
+    let findings = json(&["Old.md"]);
+    assert_eq!(paths_and_lines(&findings), [("a.md", Some(1))]);
+    assert_eq!(findings[0].0, "broken-link");
+    assert_eq!(paths_and_lines(&json(&["Old"])), [("a.md", Some(1))]);
+    // Everything, for comparison: the old problem is there too.
+    assert_eq!(json(&[]).len(), 4);
+
+    vaultkit(vault, &["lint", "--changed-since", "no-such-rev"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--changed-since: `git diff"));
+}
+
+/// The rules `lint` reports that a config inferred from the vault itself must never cause.
+fn schema_errors(vault: &std::path::Path) -> Vec<(String, String)> {
+    let output = vaultkit(vault, &["lint", "--format", "json"])
+        .output()
+        .expect("runs");
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+    report["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|d| {
+            [
+                "missing-field",
+                "invalid-value",
+                "invalid-type",
+                "unknown-migration-source",
+            ]
+            .contains(&d["rule"].as_str().expect("rule"))
+        })
+        .map(|d| (d["path"].to_string(), d["message"].to_string()))
+        .collect()
+}
+
+#[test]
+fn init_infers_a_config_the_vault_passes_and_never_overwrites_by_accident() {
+    let vault = copy_of(&sample_vault());
+    let config = vault.path().join("vaultkit.toml");
+    let handwritten = std::fs::read_to_string(&config).expect("read");
+    vaultkit(vault.path(), &["init"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists; pass --force"));
+    assert_eq!(std::fs::read_to_string(&config).expect("read"), handwritten);
+
+    vaultkit(vault.path(), &["init", "--force"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote"));
+    let inferred = std::fs::read_to_string(&config).expect("read");
+    assert_ne!(inferred, handwritten);
+    // The inferred schema says what the hand-written one says about the seed.
+    for line in [
+        "required = [\"created\", \"status\", \"tags\", \"type\"]",
+        "status = { type = \"enum\", values = [\"active\", \"archived\", \"draft\"] }",
+        "created = { type = \"date\" }",
+        "related = { type = \"links\" }",
+        "[schema.types.topic]",
+        "sources = [\"notion\"]",
+    ] {
+        assert!(inferred.contains(line), "{line} in\n{inferred}");
+    }
+    assert_eq!(schema_errors(vault.path()), []);
+    vaultkit(vault.path(), &["lint"]).assert().success();
+}
+
+#[test]
+fn init_on_a_vault_without_config_writes_one_that_loads() {
+    let vault = fixture_copy("lint-schema");
+    std::fs::remove_file(vault.path().join("vaultkit.toml")).expect("rm");
+    vaultkit(vault.path(), &["init"]).assert().success();
+    assert!(vault.path().join("vaultkit.toml").is_file());
+    assert_eq!(schema_errors(vault.path()), []);
+    vaultkit(vault.path(), &["init"]).assert().code(2);
+}
+
+#[test]
+fn init_infers_a_passing_config_for_every_corpus() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        crate::util::skip(&format!("no corpora at {}", root.display()));
+        return;
+    };
+    for entry in entries {
+        let path = entry.expect("entry").path();
+        if !path.is_dir() {
+            continue;
+        }
+        let output = vaultkit(&path, &["init", "--print"])
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{}", path.display());
+        let copy = copy_of(&path);
+        std::fs::write(copy.path().join("vaultkit.toml"), &output.stdout).expect("write");
+        assert_eq!(schema_errors(copy.path()), [], "{}", path.display());
+    }
+}
+
+/// `pre-commit` in `dir`, or `None` when it is not installed.
+fn pre_commit(dir: &std::path::Path, args: &[&str]) -> Option<std::process::Output> {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_vaultkit"))
+        .parent()
+        .expect("bin folder")
+        .to_owned();
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    std::process::Command::new("pre-commit")
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .ok()
+}
+
+/// The hook in `.pre-commit-hooks.yaml`, run by pre-commit itself: the manifest
+/// must validate, and the hook as declared (entry, file types, file names
+/// passed) must report the findings of the staged notes. It runs as a
+/// `local` hook with the freshly built binary on the PATH, because
+/// `language: rust` would have pre-commit build vaultkit in release mode
+/// on every change of this repository.
+#[test]
+fn the_pre_commit_hook_lints_the_files_it_is_given() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    let vault = fixture_copy("lint-rules");
+    // pre-commit runs at the repository root, which `.obsidian/` marks as the vault.
+    std::fs::create_dir(vault.path().join(".obsidian")).expect("mkdir");
+    let Some(validated) = pre_commit(
+        vault.path(),
+        &["validate-manifest", manifest.to_str().expect("utf-8")],
+    ) else {
+        crate::util::skip("pre-commit is not installed");
+        return;
+    };
+    assert!(
+        validated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&validated.stdout)
+    );
+    let hooks: String = std::fs::read_to_string(&manifest)
+        .expect("manifest")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| {
+            format!(
+                "      {}\n",
+                line.replace("language: rust", "language: system")
+            )
+        })
+        .collect();
+    assert!(hooks.contains("id: vaultkit-lint") && hooks.contains("entry: vaultkit lint"));
+    std::fs::write(
+        vault.path().join(".pre-commit-config.yaml"),
+        format!("repos:\n  - repo: local\n    hooks:\n{hooks}"),
+    )
+    .expect("write config");
+    if git(vault.path(), &["init", "-q"]).is_none() {
+        crate::util::skip("git is not installed");
+        return;
+    }
+    git(vault.path(), &["add", "."]);
+
+    let all = pre_commit(vault.path(), &["run", "--all-files"]).expect("runs");
+    let text = String::from_utf8_lossy(&all.stdout);
+    assert_eq!(all.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[broken-link]: `[[AI]]` leads nowhere"),
+        "{text}"
+    );
+    assert!(
+        text.contains("8 errors, 1 warnings, 2 infos in 3 notes"),
+        "{text}"
+    );
+
+    let one = pre_commit(vault.path(), &["run", "--files", "Notes/Topic.md"]).expect("runs");
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert_eq!(one.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("1 errors, 0 warnings, 0 infos in 1 notes"),
+        "{text}"
+    );
+    assert!(!text.contains("broken-link"), "{text}");
 }

@@ -6,5 +6,6 @@ mod util;
 mod cli;
 mod corpora;
 mod edge_cases;
+mod formats;
 mod lint;
 mod search;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{copy_fixture, fixture, json, vaultkit};
+use crate::util::{fixture, fixture_copy, json, vaultkit};
 
 /// The paths `search QUERY` returns, in order.
 fn hits(vault: &Path, query: &str) -> Vec<String> {
@@ -326,7 +326,7 @@ fn refresh_counts(vault: &Path) -> [u64; 4] {
 
 #[test]
 fn an_unchanged_refresh_parses_nothing() {
-    let vault = copy_fixture("search");
+    let vault = fixture_copy("search");
     assert_eq!(refresh_counts(vault.path()), [5, 6, 0, 0]);
     assert_eq!(refresh_counts(vault.path()), [0, 0, 0, 0]);
     // Touching a file without changing it re-parses nothing either.
@@ -339,7 +339,7 @@ fn an_unchanged_refresh_parses_nothing() {
 
 #[test]
 fn edits_additions_deletions_and_renames_show_in_the_next_search() {
-    let vault = copy_fixture("search");
+    let vault = fixture_copy("search");
     let root = vault.path();
     assert_eq!(hit_set(root, "zebra"), ["Lonely.md"]);
 
@@ -368,7 +368,7 @@ fn edits_additions_deletions_and_renames_show_in_the_next_search() {
 
 #[test]
 fn a_corrupted_index_is_rebuilt_with_a_notice() {
-    let vault = copy_fixture("search");
+    let vault = fixture_copy("search");
     let root = vault.path();
     assert_eq!(hit_set(root, "zebra"), ["Lonely.md"]);
     let meta = root.join(".vaultkit/index/meta.json");
@@ -395,7 +395,7 @@ fn a_corrupted_index_is_rebuilt_with_a_notice() {
 
 #[test]
 fn two_processes_at_once_both_succeed() {
-    let vault = copy_fixture("search");
+    let vault = fixture_copy("search");
     let root = vault.path();
     let program = vaultkit(root, &[]).get_program().to_owned();
     let handles: Vec<_> = (0..4)
@@ -425,7 +425,7 @@ fn two_processes_at_once_both_succeed() {
 
 #[test]
 fn index_dir_keeps_the_index_out_of_the_vault() {
-    let vault = copy_fixture("search");
+    let vault = fixture_copy("search");
     let elsewhere = tempfile::tempdir().expect("tempdir");
     vaultkit(vault.path(), &["search", "zebra", "--format", "paths"])
         .env("VAULTKIT_INDEX_DIR", elsewhere.path())

@@ -57,22 +57,36 @@ pub fn resolved_links(vault: &Path, note: &str) -> Vec<(String, Option<String>)>
         .collect()
 }
 
-/// A fresh copy of a fixture vault in a temporary folder (for tests that change it).
-pub fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let source = fixture(name);
-    for entry in walkdir::WalkDir::new(&source) {
-        let entry = entry.expect("fixture entry");
-        let relative = entry.path().strip_prefix(&source).expect("inside fixture");
-        if relative.starts_with(".vaultkit") {
-            continue;
-        }
-        let target = dir.path().join(relative);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
+/// Says why a test did not run its check: written to stderr directly, so the
+/// reason shows even though the harness captures the output of passing tests.
+pub fn skip(reason: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {reason}");
+}
+
+/// A copy of a fixture vault in a fresh temporary folder, for tests that edit it.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    copy_of(&fixture(name))
+}
+
+/// A copy of the folder `from` in a fresh temporary folder.
+pub fn copy_of(from: &Path) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read folder") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.file_name() == ".vaultkit" {
+                continue; // an index left by earlier runs is not part of the fixture
+            }
+            if entry.file_type().expect("file type").is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
         }
     }
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy(from, dir.path());
     dir
 }

@@ -1,0 +1,394 @@
+//! `lint --fix`: the safe, mechanical fixes, as text edits on one note.
+//!
+//! - a link that finds its file only when case is ignored gets the file's name
+//!   as written on disk (`[[topic]]` → `[[Topic]]`);
+//! - `tags: a, b` and the removed `tag:` become a `tags:` list;
+//! - `[[alias]]`, which Obsidian does not resolve, becomes `[[Real name|alias]]`
+//!   when exactly one note has that alias.
+//!
+//! Everything here is pure: the caller reads the note's text, checks that it is
+//! the text the vault was loaded from, and writes the result.
+
+use serde_json::Value;
+
+use crate::model::{Link, LinkKind, Note};
+use crate::parse::title_of;
+use crate::vault::resolve::fold;
+use crate::vault::{FileId, NoteId, Resolution, Vault};
+
+/// One edit: replace bytes `start..end` of the note's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The rule whose finding this fixes.
+    pub rule: &'static str,
+    /// Byte range in the decoded text (without a byte-order mark).
+    pub start: usize,
+    /// End of the range.
+    pub end: usize,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// Which fixes to make (each is on when its rule is enabled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Enabled {
+    /// Case-mismatched link names (`case-mismatch`).
+    pub case: bool,
+    /// Legacy tag forms (`invalid-tag`).
+    pub tags: bool,
+    /// Links to an alias (`broken-link`).
+    pub aliases: bool,
+}
+
+/// The fixes for note `id`, whose current text is `text`, in text order and
+/// never overlapping. A fix whose target text is not where the vault saw it
+/// is left out, so a caller that checked the text is unchanged loses nothing.
+pub fn fixes(vault: &Vault, id: NoteId, text: &str, enabled: Enabled) -> Vec<Fix> {
+    let note = vault.note(id);
+    let mut found: Vec<Fix> = Vec::new();
+    for (link, resolution) in vault.links_of(id) {
+        let fix = if resolution.target.is_some() {
+            enabled
+                .case
+                .then(|| case_fix(vault, link, resolution, text))
+        } else {
+            enabled.aliases.then(|| alias_fix(vault, link, text))
+        };
+        found.extend(fix.flatten());
+    }
+    if enabled.tags {
+        found.extend(tag_fix(note, text));
+    }
+    found.sort_by_key(|f| (f.start, f.end));
+    // Keep the first of any overlapping fixes.
+    let mut kept: Vec<Fix> = Vec::with_capacity(found.len());
+    for fix in found {
+        if kept.last().is_none_or(|last| last.end <= fix.start) {
+            kept.push(fix);
+        }
+    }
+    kept
+}
+
+/// The note `id` fixed, from `text`, its current content: `Ok(None)` when
+/// there is nothing to fix, `Err(Stale)` when `text` is not what the vault
+/// was loaded from (the file changed since), so nothing may be touched.
+pub fn fix_note(
+    vault: &Vault,
+    id: NoteId,
+    text: &str,
+    enabled: Enabled,
+) -> Result<Option<(String, Vec<Fix>)>, Stale> {
+    let note = vault.note(id);
+    if crate::parse::parse_note(&note.path, text).note != *note {
+        return Err(Stale);
+    }
+    let fixes = fixes(vault, id, text, enabled);
+    Ok((!fixes.is_empty()).then(|| (apply(text, &fixes), fixes)))
+}
+
+/// The note's text is not the one the vault was loaded from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stale;
+
+/// Notes that may have something to fix (so only those need reading).
+pub fn candidates(vault: &Vault, enabled: Enabled) -> Vec<NoteId> {
+    vault
+        .note_ids()
+        .filter(|&id| {
+            let links = vault
+                .links_of(id)
+                .any(|(link, resolution)| match resolution.target {
+                    Some(_) => enabled.case && !resolution.exact_case,
+                    None => enabled.aliases && vault.notes_with_alias(&link.target).len() == 1,
+                });
+            let tags = enabled.tags
+                && vault.note(id).properties.iter().any(|p| {
+                    p.key.eq_ignore_ascii_case("tag")
+                        || (p.key.eq_ignore_ascii_case("tags") && p.value.is_string())
+                });
+            links || tags
+        })
+        .collect()
+}
+
+/// `text` with `fixes` (sorted, not overlapping) applied.
+pub fn apply(text: &str, fixes: &[Fix]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for fix in fixes {
+        out.push_str(&text[at..fix.start]);
+        out.push_str(&fix.replacement);
+        at = fix.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Where the link's target is written inside `text`: the byte range of the
+/// path part, when the link is still exactly where the vault saw it.
+fn target_range(link: &Link, text: &str) -> Option<(usize, usize)> {
+    let (start, end) = (link.span.start as usize, link.span.end as usize);
+    if text.get(start..end)? != link.raw {
+        return None;
+    }
+    let after = match link.raw.find("[[") {
+        Some(open) => open + 2,
+        None if link.kind != LinkKind::Wiki => link.raw.rfind("](")? + 2,
+        None => return None,
+    };
+    let offset = after + link.raw[after..].find(|c: char| !c.is_whitespace() && c != '<')?;
+    link.raw[offset..]
+        .starts_with(&link.target)
+        .then(|| (start + offset, start + offset + link.target.len()))
+}
+
+fn case_fix(vault: &Vault, link: &Link, resolution: &Resolution, text: &str) -> Option<Fix> {
+    let target = resolution.target?;
+    if resolution.exact_case || resolution.is_ambiguous() || link.is_self() {
+        return None;
+    }
+    let written = link.target.as_str();
+    let mut real = vault.file_path(target);
+    if matches!(target, FileId::Note(_)) && !written.to_lowercase().ends_with(".md") {
+        real = real.strip_suffix(".md").unwrap_or(real);
+    }
+    // The last as many path components as the link has, in the file's case.
+    let depth = written.split('/').count();
+    let cut = real
+        .match_indices('/')
+        .map(|(i, _)| i + 1)
+        .rev()
+        .nth(depth - 1)
+        .unwrap_or(0);
+    let real = &real[cut..];
+    if real == written || fold(real) != fold(written) {
+        return None;
+    }
+    let (start, end) = target_range(link, text)?;
+    Some(Fix {
+        rule: "case-mismatch",
+        start,
+        end,
+        replacement: real.to_owned(),
+    })
+}
+
+fn alias_fix(vault: &Vault, link: &Link, text: &str) -> Option<Fix> {
+    let plain = link.kind != LinkKind::Markdown
+        && !link.is_embed()
+        && link.heading.is_none()
+        && link.block.is_none()
+        && link.display.is_none();
+    let [owner] = vault.notes_with_alias(&link.target) else {
+        return None;
+    };
+    let (start, end) = (link.span.start as usize, link.span.end as usize);
+    if !plain || text.get(start..end)? != link.raw || !link.raw.starts_with("[[") {
+        return None;
+    }
+    // In a table a `|` would end the cell.
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..start].trim_start().starts_with('|') {
+        return None;
+    }
+    let owner_path = &vault.note(*owner).path;
+    let title = title_of(owner_path);
+    let name = match vault.find_note(title) {
+        Ok((found, _)) if found == *owner => title,
+        _ => owner_path.strip_suffix(".md").unwrap_or(owner_path),
+    };
+    Some(Fix {
+        rule: "broken-link",
+        start,
+        end,
+        replacement: format!("[[{name}|{}]]", link.target),
+    })
+}
+
+/// `tags: a, b` or `tag: …` rewritten as a `tags:` list, in place.
+fn tag_fix(note: &Note, text: &str) -> Option<Fix> {
+    let has_tags_list = note
+        .properties
+        .iter()
+        .any(|p| p.key.eq_ignore_ascii_case("tags") && !p.value.is_string());
+    let property = note.properties.iter().find(|p| {
+        (p.key.eq_ignore_ascii_case("tags") && p.value.is_string())
+            || (p.key.eq_ignore_ascii_case("tag") && !has_tags_list)
+    })?;
+    let names: Vec<String> = match &property.value {
+        Value::String(raw) => split_tags(raw),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|t| t.trim().trim_start_matches('#').to_owned())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        Value::Null => Vec::new(),
+        _ => return None,
+    };
+    let start = property.span.start as usize;
+    let rest = text.get(start..)?;
+    if !rest.starts_with(&property.key) || !rest[property.key.len()..].trim_start().starts_with(':')
+    {
+        return None;
+    }
+    let end = block_end(text, start);
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut replacement = "tags:".to_owned();
+    for name in &names {
+        replacement.push_str(newline);
+        replacement.push_str("  - ");
+        replacement.push_str(&yaml_scalar(name));
+    }
+    Some(Fix {
+        rule: "invalid-tag",
+        start,
+        end,
+        replacement,
+    })
+}
+
+/// Tags in a text value, split as the parser reads them, without `#`.
+fn split_tags(raw: &str) -> Vec<String> {
+    raw.split([',', ' ', '\t'])
+        .map(|t| t.trim().trim_start_matches('#'))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The end of the YAML property whose key starts at `start`: its line, and the
+/// indented or `- ` lines under it (without the final line break).
+fn block_end(text: &str, start: usize) -> usize {
+    let line_end = |from: usize| text[from..].find('\n').map_or(text.len(), |i| from + i);
+    let mut end = line_end(start);
+    while end < text.len() {
+        let next = end + 1;
+        let line = text[next..line_end(next)].trim_end_matches('\r');
+        let continues = !line.trim().is_empty()
+            && line != "---"
+            && (line.starts_with([' ', '\t']) || line.starts_with("- ") || line == "-");
+        if !continues {
+            break;
+        }
+        end = line_end(next);
+    }
+    if text[..end].ends_with('\r') {
+        end -= 1;
+    }
+    end
+}
+
+/// A tag as a YAML list item: plain when it can be, else double-quoted.
+fn yaml_scalar(name: &str) -> String {
+    let plain = !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/'));
+    if plain {
+        name.to_owned()
+    } else {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: Enabled = Enabled {
+        case: true,
+        tags: true,
+        aliases: true,
+    };
+
+    fn fixed(notes: &[(&str, &str)], path: &str) -> String {
+        let vault = Vault::from_sources(notes.iter().copied(), ["img/Pic.png"]);
+        let id = vault.note_by_path(path).expect("note");
+        let text = notes.iter().find(|(p, _)| *p == path).expect("text").1;
+        apply(text, &fixes(&vault, id, text, ALL))
+    }
+
+    #[test]
+    fn case_mismatched_links_get_the_real_name() {
+        let notes = [
+            (
+                "a.md",
+                "[[topic]] [[notes/TOPIC#Head|x]] ![[pic.PNG]] [t](TOPIC.md) [[Topic]]",
+            ),
+            ("Notes/Topic.md", "# Head\n"),
+        ];
+        assert_eq!(
+            fixed(&notes, "a.md"),
+            "[[Topic]] [[Notes/Topic#Head|x]] ![[Pic.png]] [t](Topic.md) [[Topic]]"
+        );
+    }
+
+    #[test]
+    fn alias_links_name_the_one_note_that_has_the_alias() {
+        let notes = [
+            ("a.md", "[[AI]] [[AI|shown]] [[Both]]\n| [[AI]] | cell |\n"),
+            (
+                "Artificial Intelligence.md",
+                "---\naliases: [AI, Both]\n---\n",
+            ),
+            ("Other.md", "---\naliases: [Both]\n---\n"),
+        ];
+        assert_eq!(
+            fixed(&notes, "a.md"),
+            "[[Artificial Intelligence|AI]] [[AI|shown]] [[Both]]\n| [[AI]] | cell |\n"
+        );
+    }
+
+    #[test]
+    fn legacy_tag_forms_become_a_list_keeping_line_endings() {
+        let text = "---\r\ntags: a, b c\r\ntitle: x\r\n---\r\nbody\r\n";
+        assert_eq!(
+            fixed(&[("n.md", text)], "n.md"),
+            "---\r\ntags:\r\n  - a\r\n  - b\r\n  - c\r\ntitle: x\r\n---\r\nbody\r\n"
+        );
+        let text = "---\ntag:\n  - one\n  - \"two words\"\nx: 1\n---\n";
+        assert_eq!(
+            fixed(&[("n.md", text)], "n.md"),
+            "---\ntags:\n  - one\n  - \"two words\"\nx: 1\n---\n"
+        );
+        // `tag:` beside a real `tags:` list is left for a person to merge.
+        let text = "---\ntags: [a]\ntag: b\n---\n";
+        assert_eq!(fixed(&[("n.md", text)], "n.md"), text);
+    }
+
+    #[test]
+    fn fixing_twice_changes_nothing_more() {
+        let notes = [
+            ("a.md", "---\ntag: x\n---\n[[topic]] [[AI]]\n"),
+            ("Topic.md", "---\naliases: [AI]\n---\n"),
+        ];
+        let once = fixed(&notes, "a.md");
+        let again = [("a.md", once.as_str()), notes[1]];
+        assert_eq!(fixed(&again, "a.md"), once);
+    }
+
+    #[test]
+    fn a_note_whose_text_changed_is_stale() {
+        let notes = [("a.md", "[[topic]]"), ("Topic.md", "")];
+        let vault = Vault::from_sources(notes, Vec::<String>::new());
+        let id = vault.note_by_path("a.md").expect("note");
+        assert_eq!(fix_note(&vault, id, "[[topic]] more", ALL), Err(Stale));
+        let (text, fixes) = fix_note(&vault, id, "[[topic]]", ALL)
+            .expect("current")
+            .expect("a fix");
+        assert_eq!((text.as_str(), fixes.len()), ("[[Topic]]", 1));
+        assert_eq!(candidates(&vault, ALL), [id]);
+        let none = Enabled { case: false, ..ALL };
+        assert!(candidates(&vault, none).is_empty());
+    }
+
+    #[test]
+    fn text_that_moved_is_not_touched() {
+        let notes = [("a.md", "[[topic]]"), ("Topic.md", "")];
+        let vault = Vault::from_sources(notes, Vec::<String>::new());
+        let id = vault.note_by_path("a.md").expect("note");
+        assert!(fixes(&vault, id, "x[[topic]]", ALL).is_empty());
+    }
+}
