@@ -26,11 +26,13 @@
 
 #![warn(missing_docs)]
 
+pub mod atomic;
 pub mod config;
 pub mod error;
 pub mod graph;
 pub mod lint;
 pub mod model;
+pub mod outline;
 pub mod parse;
 pub mod render;
 pub mod report;

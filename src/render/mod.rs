@@ -4,6 +4,7 @@
 pub mod graph;
 pub mod lint;
 pub mod note;
+pub mod outline;
 pub mod tags;
 
 use std::fmt::Display;

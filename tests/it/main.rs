@@ -7,3 +7,4 @@ mod cli;
 mod corpora;
 mod edge_cases;
 mod lint;
+mod outline;

@@ -1,0 +1,81 @@
+//! Writing files atomically: the new content goes to a temporary file in the
+//! same folder, which then replaces the old file in one rename, so a reader
+//! (or a crash) never sees half a file. The old file's permissions are kept.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Replaces (or creates) `path` with `bytes`.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let io = |err| Error::io(path, err);
+    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
+    temp.write_all(bytes).map_err(io)?;
+    match std::fs::metadata(path) {
+        Ok(old) => temp
+            .as_file()
+            .set_permissions(old.permissions())
+            .map_err(io)?,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => return Err(io(err)),
+    }
+    temp.as_file().sync_all().map_err(io)?;
+    temp.persist(path).map_err(|err| io(err.error))?;
+    Ok(())
+}
+
+/// Replaces `path` with `bytes` only if it still holds `expected` (what it
+/// held when it was read); returns whether it was written.
+pub fn write_if_unchanged(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<bool> {
+    let current = std::fs::read(path).map_err(|err| Error::io(path, err))?;
+    if current != expected {
+        return Ok(false);
+    }
+    write(path, bytes)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_content_and_keeps_permissions() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("n.md");
+        std::fs::write(&path, "old").expect("write");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        }
+        write(&path, b"new").expect("atomic write");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("stat").permissions().mode();
+            assert_eq!(mode & 0o777, 0o640);
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
+    }
+
+    #[test]
+    fn a_file_that_changed_is_left_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("n.md");
+        std::fs::write(&path, "edited meanwhile").expect("write");
+        assert!(!write_if_unchanged(&path, b"as read", b"fixed").expect("no error"));
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "edited meanwhile"
+        );
+        assert!(write_if_unchanged(&path, b"edited meanwhile", b"fixed").expect("written"));
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "fixed");
+    }
+}
