@@ -563,3 +563,43 @@ fn the_readme_shows_the_current_outline_of_the_bundled_vault() {
     );
     assert_eq!(shown, actual, "update the outline in the README");
 }
+
+#[test]
+fn the_note_written_to_is_never_a_lesson_of_its_own_outline() {
+    let (_dir, vault) = scratch("outline-depth");
+    let write = || {
+        vaultkit(
+            &vault,
+            &["outline", "Root", "--depth", "3", "--write", "Two.md"],
+        )
+        .assert()
+        .success();
+        std::fs::read_to_string(vault.join("Two.md")).expect("read")
+    };
+    let once = write();
+    // Two is the outline now: not a lesson, and Three is only reached through it.
+    let (author, generated) = once
+        .split_once("<!-- vaultkit:outline:start -->\n")
+        .expect("markers");
+    assert!(author.starts_with("---\ntype: course-outline\n"));
+    assert!(author.ends_with("---\nThen [[Three]].\n\n"), "{author}");
+    assert!(generated.contains("- [[One]] · 1 min"), "{generated}");
+    assert!(!generated.contains("[[Two]]") && !generated.contains("[[Three]]"));
+    assert_eq!(write(), once);
+}
+
+#[test]
+fn unpaired_markers_are_refused_and_the_note_is_left_alone() {
+    let (_dir, vault) = scratch("outline-depth");
+    let text = "Mine.\n<!-- vaultkit:outline:end -->\n";
+    std::fs::write(vault.join("Plan.md"), text).expect("write");
+    let output = vaultkit(&vault, &["outline", "Root", "--write", "Plan.md"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("markers"));
+    assert_eq!(
+        std::fs::read_to_string(vault.join("Plan.md")).expect("read"),
+        text
+    );
+}
