@@ -83,10 +83,7 @@ pub fn run(context: &Ctx, args: &OutlineArgs, out: &mut dyn Write) -> Result<Exi
         (None, None) => bail!("give a ROOT note or --tag TAG"),
     };
     let options = Options {
-        follow: args
-            .follow
-            .clone()
-            .unwrap_or_else(|| Relation::DEFAULT_FOLLOW.to_vec()),
+        follow: args.follow.clone().unwrap_or_else(Relation::default_follow),
         depth: args.depth,
         wpm: args.wpm,
         known: args

@@ -58,7 +58,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            follow: Relation::DEFAULT_FOLLOW.to_vec(),
+            follow: Relation::default_follow(),
             depth: 2,
             wpm: 200,
             known: Vec::new(),

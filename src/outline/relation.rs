@@ -43,15 +43,12 @@ impl Relation {
     ];
 
     /// What `--follow` follows unless told otherwise: everything but embeds.
-    pub const DEFAULT_FOLLOW: [Self; 7] = [
-        Self::Related,
-        Self::Prerequisites,
-        Self::Up,
-        Self::Down,
-        Self::Next,
-        Self::Prev,
-        Self::Body,
-    ];
+    pub fn default_follow() -> Vec<Self> {
+        Self::ALL
+            .into_iter()
+            .filter(|r| *r != Self::Embeds)
+            .collect()
+    }
 
     /// The relation a link stands for.
     pub fn of(link: &Link) -> Self {

@@ -140,7 +140,7 @@ mod tests {
             Vec::<String>::new(),
         );
         let root = vault.note_by_path("root.md").expect("root");
-        let selection = from_root(&vault, root, &Relation::DEFAULT_FOLLOW, 2, |_| false);
+        let selection = from_root(&vault, root, &Relation::default_follow(), 2, |_| false);
         assert_eq!(
             paths(&vault, &selection.notes),
             ["root.md", "a.md", "child.md", "b.md"]
