@@ -552,3 +552,98 @@ fn count_words(module: &Module) -> usize {
     module.lessons.iter().map(|l| l.words).sum::<usize>()
         + module.modules.iter().map(count_words).sum::<usize>()
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A vault of `n` notes, `n0` the root; each link is (kind, from, to).
+    fn vault(n: usize, links: &[(u8, usize, usize)]) -> Vault {
+        let mut notes: Vec<(Vec<String>, String)> = (0..n)
+            .map(|i| (Vec::new(), format!("Note {i}.\n")))
+            .collect();
+        for &(kind, from, to) in links {
+            let (front, body) = &mut notes[from];
+            let mut property = |key: &str, value: String| {
+                // A key twice would be invalid YAML: the first one stays.
+                if !front.iter().any(|l| l.starts_with(&format!("{key}:"))) {
+                    front.push(format!("{key}: {value}"));
+                }
+            };
+            match kind % 6 {
+                0 => property("prerequisites", format!("\"[[n{to}]]\"")),
+                1 => property("up", format!("\"[[n{to}]]\"")),
+                2 => property("next", format!("\"[[n{to}]]\"")),
+                3 => property("order", to.to_string()),
+                4 => body.push_str(&format!("# Part {to}\n[[n{to}]]\n")),
+                _ => body.push_str(&format!("See [[n{to}]].\n")),
+            }
+        }
+        Vault::from_sources(
+            notes.into_iter().enumerate().map(|(i, (front, body))| {
+                let text = if front.is_empty() {
+                    body
+                } else {
+                    format!("---\n{}\n---\n{body}", front.join("\n"))
+                };
+                (format!("n{i}.md"), text)
+            }),
+            Vec::<String>::new(),
+        )
+    }
+
+    fn lesson_paths(modules: &[Module], out: &mut Vec<String>) {
+        for module in modules {
+            out.extend(module.lessons.iter().map(|l| l.path.clone()));
+            lesson_paths(&module.modules, out);
+        }
+    }
+
+    /// Within each module, every prerequisite in it comes first.
+    fn prerequisites_first(modules: &[Module]) -> Result<(), TestCaseError> {
+        for module in modules {
+            let at: HashMap<&str, usize> = module
+                .lessons
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.path.as_str(), i))
+                .collect();
+            for (i, lesson) in module.lessons.iter().enumerate() {
+                for p in &lesson.prerequisites {
+                    if let Some(&j) = at.get(p.path.as_str()) {
+                        prop_assert!(j < i, "{} before {}", p.path, lesson.path);
+                    }
+                }
+            }
+            prerequisites_first(&module.modules)?;
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn every_selected_note_is_taught_once_in_order_and_the_output_is_stable(
+            n in 2usize..12,
+            links in proptest::collection::vec((any::<u8>(), 0usize..12, 0usize..12), 0..30),
+        ) {
+            let links: Vec<_> = links.into_iter().map(|(k, a, b)| (k, a % n, b % n)).collect();
+            let vault = vault(n, &links);
+            let root = vault.note_by_path("n0.md").expect("root");
+            let options = Options { depth: 12, ..Options::default() };
+            let outline = build(&vault, &Source::Root(root), &options, &|_| None);
+            prop_assert_eq!(&outline, &build(&vault, &Source::Root(root), &options, &|_| None));
+
+            let mut taught = Vec::new();
+            lesson_paths(&outline.modules, &mut taught);
+            let distinct: HashSet<&String> = taught.iter().collect();
+            prop_assert_eq!(distinct.len(), taught.len());
+            prop_assert_eq!(outline.lessons, taught.len());
+            prop_assert!(!taught.contains(&"n0.md".to_owned()));
+            if outline.cycles.is_empty() {
+                prerequisites_first(&outline.modules)?;
+            }
+        }
+    }
+}
