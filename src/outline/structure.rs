@@ -452,3 +452,77 @@ fn communities(
     });
     drafts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(vault: &Vault, paths: &[&str]) -> Vec<NoteId> {
+        paths
+            .iter()
+            .map(|p| vault.note_by_path(p).expect("note"))
+            .collect()
+    }
+
+    #[test]
+    fn notes_pointing_up_at_headings_outweigh_links_under_headings() {
+        let vault = Vault::from_sources(
+            [
+                (
+                    "root.md",
+                    "---\nrelated: \"[[map]]\"\n---\n# Plan\n[[a]] [[b]] [[c]]\n",
+                ),
+                ("map.md", "# Map\n## Part\n## Other\n[[c]]\n"),
+                ("a.md", "---\nup: \"[[map#Part]]\"\n---\n"),
+                ("b.md", ""),
+                ("c.md", ""),
+            ],
+            Vec::<String>::new(),
+        );
+        let lessons = ids(&vault, &["a.md", "b.md", "c.md"]);
+        let [root, map] = ids(&vault, &["root.md", "map.md"])[..] else {
+            unreachable!()
+        };
+        assert_eq!(structured_note(&vault, root, &lessons), Some(map));
+        // Links under a related note's headings do not make it the structure.
+        let vault = Vault::from_sources(
+            [
+                ("root.md", "---\nrelated: \"[[map]]\"\n---\n# Plan\n[[a]]\n"),
+                ("map.md", "# Map\n## Part\n[[a]] [[b]]\n"),
+                ("a.md", ""),
+                ("b.md", ""),
+            ],
+            Vec::<String>::new(),
+        );
+        let lessons = ids(&vault, &["a.md", "b.md"]);
+        let root = ids(&vault, &["root.md"])[0];
+        assert_eq!(structured_note(&vault, root, &lessons), Some(root));
+    }
+
+    #[test]
+    fn leftover_lessons_group_by_parent_heading_before_tags() {
+        let vault = Vault::from_sources(
+            [
+                ("map.md", "# Map\n## Part\n"),
+                ("a.md", "---\nup: \"[[map#Part]]\"\ntags: [x]\n---\n"),
+                ("b.md", "---\nup: \"[[map#Part]]\"\n---\n"),
+                ("c.md", "#x"),
+                ("d.md", "#x"),
+            ],
+            Vec::<String>::new(),
+        );
+        let lessons = ids(&vault, &["a.md", "b.md", "c.md", "d.md"]);
+        let drafts = from_graph(&vault, &lessons, &[0, 1, 2, 3], &[]);
+        let groups: Vec<(&str, ModuleKind, &[usize])> = drafts
+            .iter()
+            .map(|d| (d.title.as_str(), d.kind, d.lessons.as_slice()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("Part", ModuleKind::Up, &[0, 1][..]),
+                ("x", ModuleKind::Tag, &[2, 3][..]),
+            ]
+        );
+    }
+}
