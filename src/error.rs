@@ -31,6 +31,14 @@ pub enum Error {
         /// What is wrong, with line and column when known.
         message: String,
     },
+    /// The search index could not be opened, read or written.
+    #[error("index at {}: {message}", path.display())]
+    Index {
+        /// The index folder.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// The library's result type.

@@ -2,9 +2,11 @@
 //! arguments, asks the library for a report, and hands it to a renderer.
 
 mod graph;
+mod index;
 mod lint;
 mod note;
 mod outline;
+mod search;
 mod tags;
 
 use std::io::{IsTerminal, Write};
@@ -14,12 +16,15 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use vaultkit::config::Config;
+use vaultkit::index::{Index, Refresh};
 use vaultkit::model::Severity;
 use vaultkit::render::Palette;
 use vaultkit::vault::Vault;
 
 const EXAMPLES: &str = "\
 Examples:
+  vaultkit --vault vault search \"product manager\"
+  vaultkit --vault vault lint
   vaultkit --vault vault graph stats
   vaultkit --vault vault show \"Becoming a Technical Product Manager\"
   vaultkit --vault vault backlinks Agile
@@ -59,6 +64,16 @@ enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Search notes with Obsidian's search syntax; exit 1 when nothing matches.
+    #[command(
+        after_help = "Examples:\n  vaultkit search agile\n  vaultkit search 'tag:#pm \"user research\"' --format json\n  vaultkit search '[status:draft]' --format table --fields status,created\n  vaultkit search 'links-to:Git -path:Archive' --format paths\n\nSyntax: words (all must match; a word matches the words it begins), \"phrases\",\nOR, -negation, ( groups ), file: path: content: tag:#x line:( ) section:( )\nmatch-case: ignore-case: /regex/ [property] [property:value] [property:null]\nlinks-to:NOTE linked-from:NOTE orphan:true"
+    )]
+    Search(search::SearchArgs),
+    /// Build or refresh the index in <vault>/.vaultkit/ (other commands refresh it too).
+    #[command(
+        after_help = "Examples:\n  vaultkit index\n  vaultkit index --stats\n  vaultkit index --rebuild"
+    )]
+    Index(index::IndexArgs),
     /// Show a note: properties, tags, headings, links (resolved) and backlinks.
     #[command(
         after_help = "Example:\n  vaultkit show \"Becoming a Technical Product Manager\" --format json"
@@ -123,8 +138,45 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let palette = Palette::new(use_color(cli.color));
     let root = locate_vault(cli.vault)?;
     let config = Config::load(&root)?;
-    let vault = Vault::load(&root, &config)
-        .with_context(|| format!("cannot load the vault at {}", root.display()))?;
+    let options = vaultkit::index::Options {
+        rebuild: matches!(&cli.command, Command::Index(args) if args.rebuild),
+        progress: !cli.quiet,
+    };
+    let needs_index = matches!(cli.command, Command::Search(_) | Command::Index(_));
+    let (index, refresh) = match Index::open(&root, &config, options) {
+        Ok((index, refresh)) => {
+            report_refresh(&refresh, cli.quiet, cli.verbose);
+            (Some(index), Some(refresh))
+        }
+        Err(err @ vaultkit::error::Error::NotAVault { .. }) => return Err(err.into()),
+        Err(err) if !needs_index => {
+            if !cli.quiet {
+                eprintln!("note: cannot use the index ({err}); reading the vault directly");
+            }
+            (None, None)
+        }
+        Err(err) => {
+            return Err(err)
+                .with_context(|| format!("cannot index the vault at {}", root.display()));
+        }
+    };
+    let vault = match (&cli.command, index, refresh) {
+        (Command::Search(args), Some(index), _) => {
+            let code = search::run(&index, &root, args, palette, &mut out)?;
+            out.flush()?;
+            return Ok(code);
+        }
+        (Command::Index(args), Some(index), Some(refresh)) => {
+            let code = index::run(&index, &refresh, args, &mut out)?;
+            out.flush()?;
+            return Ok(code);
+        }
+        (_, Some(index), Some(refresh)) => index
+            .vault(&root, refresh.problems)
+            .with_context(|| format!("cannot read the index of {}", root.display()))?,
+        _ => Vault::load(&root, &config)
+            .with_context(|| format!("cannot load the vault at {}", root.display()))?,
+    };
     if !matches!(cli.command, Command::Lint(_)) {
         report_problems(&vault, cli.quiet, cli.verbose);
     }
@@ -137,7 +189,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Graph(args) => graph::run(&context, &args, &mut out),
         Command::Lint(args) => lint::run(&context, &config, &args, &mut out),
         Command::Outline(args) => outline::run(&context, &args, &mut out),
-        Command::Completions { .. } => unreachable!("handled above"),
+        Command::Completions { .. } | Command::Search(_) | Command::Index(_) => {
+            unreachable!("handled above")
+        }
     }?;
     out.flush()?;
     // The process ends here: let the OS reclaim the vault's many small
@@ -176,6 +230,35 @@ fn locate_vault(explicit: Option<PathBuf>) -> Result<PathBuf> {
 
 fn looks_like_vault(dir: &Path) -> bool {
     dir.join(".obsidian").is_dir() || dir.join(vaultkit::config::FILE_NAME).is_file()
+}
+
+/// What the index refresh did, on stderr: a notice when the index had to be
+/// rebuilt or was busy, and the counts with `-v`.
+fn report_refresh(refresh: &Refresh, quiet: bool, verbose: bool) {
+    if quiet {
+        return;
+    }
+    if let Some(reason) = &refresh.rebuilt
+        && (verbose || refresh.had_index)
+    {
+        eprintln!("note: rebuilding the index: {reason}");
+    }
+    if refresh.stale {
+        eprintln!("note: another vaultkit process is updating the index; using it as it was");
+    }
+    if verbose {
+        eprintln!(
+            "index: {} notes, {} other files; parsed {}, added {}, changed {}, removed {}, relinked {} in {} ms",
+            refresh.notes,
+            refresh.attachments,
+            refresh.parsed,
+            refresh.added,
+            refresh.changed,
+            refresh.removed,
+            refresh.relinked,
+            refresh.elapsed.as_millis()
+        );
+    }
 }
 
 /// Problems reading the vault go to stderr: errors always (unless `-q`),

@@ -57,6 +57,15 @@ pub fn parse_note(path: &str, text: &str) -> ParsedNote {
     ParsedNote { note, diagnostics }
 }
 
+/// Where the body starts: after the front matter, when the note has one.
+pub fn body_start(text: &str) -> usize {
+    if text.starts_with("---") {
+        frontmatter::split(text).map_or(0, |block| block.body_start)
+    } else {
+        0
+    }
+}
+
 /// The note title a path stands for: the file name without `.md`.
 pub fn title_of(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);

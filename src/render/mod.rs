@@ -5,6 +5,7 @@ pub mod graph;
 pub mod lint;
 pub mod note;
 pub mod outline;
+pub mod search;
 pub mod tags;
 
 use std::fmt::Display;
@@ -64,6 +65,14 @@ impl Palette {
     /// Something questionable.
     pub fn warn(self, text: impl Display) -> String {
         self.paint(Style::new().fg_color(Some(AnsiColor::Yellow.into())), text)
+    }
+
+    /// A matched word.
+    pub fn matched(self, text: impl Display) -> String {
+        self.paint(
+            Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+            text,
+        )
     }
 
     /// A tag.

@@ -126,6 +126,19 @@ impl Vault {
         Self::from_parsed(parsed, attachments, Vec::new())
     }
 
+    /// Builds a vault from notes parsed earlier (sorted by path), e.g. from the
+    /// index's cache, and attachment paths (sorted).
+    pub fn assemble(
+        root: &Path,
+        parsed: Vec<ParsedNote>,
+        attachments: Vec<String>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Self {
+        let mut vault = Self::from_parsed(parsed, attachments, diagnostics);
+        vault.root = Some(root.to_owned());
+        vault
+    }
+
     fn from_parsed(
         parsed: Vec<ParsedNote>,
         attachments: Vec<String>,

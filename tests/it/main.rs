@@ -8,3 +8,4 @@ mod corpora;
 mod edge_cases;
 mod lint;
 mod outline;
+mod search;

@@ -56,3 +56,23 @@ pub fn resolved_links(vault: &Path, note: &str) -> Vec<(String, Option<String>)>
         })
         .collect()
 }
+
+/// A fresh copy of a fixture vault in a temporary folder (for tests that change it).
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = fixture(name);
+    for entry in walkdir::WalkDir::new(&source) {
+        let entry = entry.expect("fixture entry");
+        let relative = entry.path().strip_prefix(&source).expect("inside fixture");
+        if relative.starts_with(".vaultkit") {
+            continue;
+        }
+        let target = dir.path().join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    dir
+}

@@ -1,0 +1,414 @@
+//! The binary form of a parsed note, stored in the index so that a warm run
+//! parses nothing.
+//!
+//! The model's serde impls are the JSON contract users read (some fields are
+//! skipped or flattened there), so the cache has its own compact encoding:
+//! little-endian varints and length-prefixed UTF-8, field by field. Any
+//! mismatch on decoding is [`Corrupt`], which makes the caller rebuild.
+
+use crate::model::{
+    BlockId, Diagnostic, ExternalLink, Heading, Link, LinkKind, LinkOrigin, Note, Property,
+    Severity, Span, Tag, TagSource,
+};
+use crate::parse::ParsedNote;
+
+/// The bytes could not be decoded: the cache is stale or damaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the cached note data is damaged")]
+pub struct Corrupt;
+
+/// Encodes a parsed note.
+pub fn encode(parsed: &ParsedNote) -> Vec<u8> {
+    let mut out = Writer(Vec::with_capacity(256));
+    parsed.note.write(&mut out);
+    out.seq(&parsed.diagnostics);
+    out.0
+}
+
+/// Decodes what [`encode`] wrote. Diagnostics whose rule is not one the
+/// parser emits are dropped rather than trusted.
+pub fn decode(bytes: &[u8]) -> Result<ParsedNote, Corrupt> {
+    let mut input = Reader(bytes);
+    let note = Note::read(&mut input)?;
+    let diagnostics = input.seq()?;
+    if !input.0.is_empty() {
+        return Err(Corrupt);
+    }
+    Ok(ParsedNote { note, diagnostics })
+}
+
+/// Rule ids the parser and scanner emit: a cached diagnostic names one of these.
+const PARSE_RULES: &[&str] = &[
+    "invalid-encoding",
+    "invalid-frontmatter",
+    "invalid-tag",
+    "unreadable-file",
+    "unreadable-note",
+];
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn uint(&mut self, mut n: u64) {
+        while n >= 0x80 {
+            self.0.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        self.0.push(n as u8);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.uint(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            None => self.uint(0),
+            Some(s) => {
+                self.uint(s.len() as u64 + 1);
+                self.0.extend_from_slice(s.as_bytes());
+            }
+        }
+    }
+
+    fn seq<T: Codec>(&mut self, items: &[T]) {
+        self.uint(items.len() as u64);
+        for item in items {
+            item.write(self);
+        }
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn uint(&mut self) -> Result<u64, Corrupt> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&byte, rest) = self.0.split_first().ok_or(Corrupt)?;
+            self.0 = rest;
+            n |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Ok(n);
+            }
+        }
+        Err(Corrupt)
+    }
+
+    fn u32(&mut self) -> Result<u32, Corrupt> {
+        u32::try_from(self.uint()?).map_err(|_| Corrupt)
+    }
+
+    fn bytes(&mut self, len: u64) -> Result<&'a [u8], Corrupt> {
+        let len = usize::try_from(len).map_err(|_| Corrupt)?;
+        if len > self.0.len() {
+            return Err(Corrupt);
+        }
+        let (head, rest) = self.0.split_at(len);
+        self.0 = rest;
+        Ok(head)
+    }
+
+    fn str(&mut self) -> Result<String, Corrupt> {
+        let len = self.uint()?;
+        let bytes = self.bytes(len)?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| Corrupt)
+    }
+
+    fn opt_str(&mut self) -> Result<Option<String>, Corrupt> {
+        match self.uint()? {
+            0 => Ok(None),
+            len => {
+                let bytes = self.bytes(len - 1)?;
+                String::from_utf8(bytes.to_vec())
+                    .map(Some)
+                    .map_err(|_| Corrupt)
+            }
+        }
+    }
+
+    fn seq<T: Codec>(&mut self) -> Result<Vec<T>, Corrupt> {
+        let len = usize::try_from(self.uint()?).map_err(|_| Corrupt)?;
+        // Every item takes at least one byte: a length beyond that is damage.
+        if len > self.0.len() {
+            return Err(Corrupt);
+        }
+        (0..len).map(|_| T::read(self)).collect()
+    }
+}
+
+trait Codec: Sized {
+    fn write(&self, out: &mut Writer);
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt>;
+}
+
+impl Codec for String {
+    fn write(&self, out: &mut Writer) {
+        out.str(self);
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        input.str()
+    }
+}
+
+impl Codec for Span {
+    fn write(&self, out: &mut Writer) {
+        for n in [
+            self.line,
+            self.column,
+            self.end_line,
+            self.end_column,
+            self.start,
+            self.end,
+        ] {
+            out.uint(u64::from(n));
+        }
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        Ok(Self {
+            line: input.u32()?,
+            column: input.u32()?,
+            end_line: input.u32()?,
+            end_column: input.u32()?,
+            start: input.u32()?,
+            end: input.u32()?,
+        })
+    }
+}
+
+impl Codec for Option<Span> {
+    fn write(&self, out: &mut Writer) {
+        out.uint(u64::from(self.is_some()));
+        if let Some(span) = self {
+            span.write(out);
+        }
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        match input.uint()? {
+            0 => Ok(None),
+            1 => Span::read(input).map(Some),
+            _ => Err(Corrupt),
+        }
+    }
+}
+
+impl Codec for Property {
+    fn write(&self, out: &mut Writer) {
+        out.str(&self.key);
+        out.str(&self.value.to_string());
+        self.span.write(out);
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        let key = input.str()?;
+        let value = serde_json::from_str(&input.str()?).map_err(|_| Corrupt)?;
+        Ok(Self {
+            key,
+            value,
+            span: Span::read(input)?,
+        })
+    }
+}
+
+impl Codec for Tag {
+    fn write(&self, out: &mut Writer) {
+        out.str(&self.name);
+        out.uint(match self.source {
+            TagSource::Property => 0,
+            TagSource::Body => 1,
+        });
+        self.span.write(out);
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        Ok(Self {
+            name: input.str()?,
+            source: match input.uint()? {
+                0 => TagSource::Property,
+                1 => TagSource::Body,
+                _ => return Err(Corrupt),
+            },
+            span: Span::read(input)?,
+        })
+    }
+}
+
+impl Codec for Heading {
+    fn write(&self, out: &mut Writer) {
+        out.uint(u64::from(self.level));
+        out.str(&self.text);
+        self.span.write(out);
+        out.uint(u64::from(self.has_content));
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        Ok(Self {
+            level: u8::try_from(input.uint()?).map_err(|_| Corrupt)?,
+            text: input.str()?,
+            span: Span::read(input)?,
+            has_content: input.uint()? != 0,
+        })
+    }
+}
+
+impl Codec for BlockId {
+    fn write(&self, out: &mut Writer) {
+        out.str(&self.id);
+        self.span.write(out);
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        Ok(Self {
+            id: input.str()?,
+            span: Span::read(input)?,
+        })
+    }
+}
+
+impl Codec for ExternalLink {
+    fn write(&self, out: &mut Writer) {
+        out.str(&self.url);
+        self.span.write(out);
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        Ok(Self {
+            url: input.str()?,
+            span: Span::read(input)?,
+        })
+    }
+}
+
+impl Codec for Link {
+    fn write(&self, out: &mut Writer) {
+        out.str(&self.raw);
+        out.str(&self.target);
+        out.opt_str(self.heading.as_deref());
+        out.opt_str(self.block.as_deref());
+        out.opt_str(self.fragment.as_deref());
+        out.opt_str(self.display.as_deref());
+        out.opt_str(self.size.as_deref());
+        out.uint(match self.kind {
+            LinkKind::Wiki => 0,
+            LinkKind::Markdown => 1,
+            LinkKind::Embed => 2,
+        });
+        out.opt_str(match &self.origin {
+            LinkOrigin::Body => None,
+            LinkOrigin::Property(key) => Some(key),
+        });
+        self.span.write(out);
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        Ok(Self {
+            raw: input.str()?,
+            target: input.str()?,
+            heading: input.opt_str()?,
+            block: input.opt_str()?,
+            fragment: input.opt_str()?,
+            display: input.opt_str()?,
+            size: input.opt_str()?,
+            kind: match input.uint()? {
+                0 => LinkKind::Wiki,
+                1 => LinkKind::Markdown,
+                2 => LinkKind::Embed,
+                _ => return Err(Corrupt),
+            },
+            origin: input
+                .opt_str()?
+                .map_or(LinkOrigin::Body, LinkOrigin::Property),
+            span: Span::read(input)?,
+        })
+    }
+}
+
+impl Codec for Diagnostic {
+    fn write(&self, out: &mut Writer) {
+        out.str(self.rule);
+        out.uint(match self.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        });
+        out.str(&self.path);
+        self.span.write(out);
+        out.str(&self.message);
+        out.opt_str(self.help.as_deref());
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        let rule = input.str()?;
+        let rule = PARSE_RULES
+            .iter()
+            .find(|known| **known == rule)
+            .ok_or(Corrupt)?;
+        Ok(Self {
+            rule,
+            severity: match input.uint()? {
+                0 => Severity::Error,
+                1 => Severity::Warning,
+                2 => Severity::Info,
+                _ => return Err(Corrupt),
+            },
+            path: input.str()?,
+            span: Option::<Span>::read(input)?,
+            message: input.str()?,
+            help: input.opt_str()?,
+        })
+    }
+}
+
+impl Codec for Note {
+    fn write(&self, out: &mut Writer) {
+        out.str(&self.path);
+        out.str(&self.title);
+        out.seq(&self.properties);
+        out.seq(&self.aliases);
+        out.seq(&self.tags);
+        out.seq(&self.headings);
+        out.seq(&self.blocks);
+        out.seq(&self.links);
+        out.seq(&self.external);
+        out.uint(self.word_count as u64);
+        out.uint(u64::from(self.has_body));
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        Ok(Self {
+            path: input.str()?,
+            title: input.str()?,
+            properties: input.seq()?,
+            aliases: input.seq()?,
+            tags: input.seq()?,
+            headings: input.seq()?,
+            blocks: input.seq()?,
+            links: input.seq()?,
+            external: input.seq()?,
+            word_count: usize::try_from(input.uint()?).map_err(|_| Corrupt)?,
+            has_body: input.uint()? != 0,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_note;
+
+    const NOTE: &str = "---\ntags: [a, b/c]\naliases: [X]\nrelated: \"[[Other]]\"\ncreated: 2024-01-02\nstatus: null\n---\n# Title\nText with [[Link#Head|shown]] and ![[img.png|100]] and #inline.\n\n## Empty\n\npara ^block1\n\n[md](Other%20Note.md) https://example.com\n";
+
+    #[test]
+    fn a_parsed_note_survives_the_round_trip() {
+        let mut parsed = parse_note("Folder/Note.md", NOTE);
+        parsed.diagnostics.push(
+            Diagnostic::new("invalid-tag", Severity::Warning, "Folder/Note.md", "m").with_help("h"),
+        );
+        assert!(!parsed.note.links.is_empty() && !parsed.note.properties.is_empty());
+        assert_eq!(decode(&encode(&parsed)), Ok(parsed));
+    }
+
+    #[test]
+    fn truncated_or_altered_bytes_are_corrupt_not_a_panic() {
+        let bytes = encode(&parse_note("Note.md", NOTE));
+        for cut in 0..bytes.len() {
+            assert_eq!(decode(&bytes[..cut]), Err(Corrupt), "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(decode(&longer), Err(Corrupt));
+    }
+}

@@ -1,0 +1,800 @@
+//! The persistent index under `<vault>/.vaultkit/`: a tantivy full-text index
+//! with one document per vault file, which also carries each note's parsed
+//! form, its size, modification time and content hash. That makes it the
+//! vault's cache as well: [`Index::open`] refreshes it (re-parsing only added
+//! or changed notes) and [`Index::vault`] rebuilds the [`Vault`] from it
+//! without parsing anything.
+//!
+//! Only one process writes at a time (a lock file); readers never wait for a
+//! writer, because tantivy's commits are atomic.
+
+pub mod codec;
+pub mod schema;
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use rayon::prelude::*;
+use tantivy::columnar::StrColumn;
+use tantivy::schema::{OwnedValue, TantivyDocument, Value};
+use tantivy::{DocAddress, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::model::{Diagnostic, Note, Severity};
+use crate::parse::{self, ParsedNote};
+use crate::vault::resolve::Resolver;
+use crate::vault::{FileId, NoteId, Vault, scan};
+pub use schema::Fields;
+
+/// The folder, inside the vault, that holds vaultkit's data.
+pub const DATA_DIR: &str = ".vaultkit";
+/// Written in every commit: an index without it (older, newer, foreign) is rebuilt.
+const FORMAT: &str = "vaultkit-index 1";
+/// How long a process waits for another one to finish writing.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+/// Memory tantivy may buffer before it writes a segment.
+const WRITER_MEMORY: usize = 48 << 20;
+/// Builds that parse at least this many notes show a progress bar on a terminal.
+const PROGRESS_FROM: usize = 2000;
+
+/// How to open the index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Build from scratch even if the index is current.
+    pub rebuild: bool,
+    /// Show a progress bar on a terminal for long builds.
+    pub progress: bool,
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Default)]
+pub struct Refresh {
+    /// Notes in the vault now.
+    pub notes: usize,
+    /// Other files in the vault now.
+    pub attachments: usize,
+    /// Bytes of all notes.
+    pub note_bytes: u64,
+    /// Notes read and parsed in this run (0 when nothing changed).
+    pub parsed: usize,
+    /// Files new since the last run.
+    pub added: usize,
+    /// Files whose content changed.
+    pub changed: usize,
+    /// Files gone since the last run.
+    pub removed: usize,
+    /// Notes re-indexed because their links now resolve differently.
+    pub relinked: usize,
+    /// Why the index was built from scratch, if it was.
+    pub rebuilt: Option<String>,
+    /// Whether there was an index before this run.
+    pub had_index: bool,
+    /// Set when another process held the index and it was used as it was.
+    pub stale: bool,
+    /// Entries the scan could not read, and skipped symlinks.
+    pub problems: Vec<Diagnostic>,
+    /// Wall time of the refresh.
+    pub elapsed: Duration,
+}
+
+/// Size figures of the index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stats {
+    /// Documents for notes.
+    pub notes: u64,
+    /// Documents for other files.
+    pub attachments: u64,
+    /// Distinct words in note bodies (summed over segments).
+    pub terms: u64,
+    /// Bytes on disk.
+    pub bytes: u64,
+    /// Segments.
+    pub segments: usize,
+}
+
+/// An open, current index.
+pub struct Index {
+    dir: PathBuf,
+    index: tantivy::Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// A vault file as the index last saw it.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    address: DocAddress,
+    size: u64,
+    modified: u64,
+    hash: u64,
+    links_hash: u64,
+}
+
+/// A vault file as the scan sees it now.
+#[derive(Debug, Clone)]
+struct Current {
+    file: scan::ScannedFile,
+    size: u64,
+    modified: u64,
+}
+
+impl Index {
+    /// Opens the index of the vault at `root`, creating or refreshing it first.
+    pub fn open(root: &Path, config: &Config, options: Options) -> Result<(Self, Refresh)> {
+        let started = Instant::now();
+        let data = root.join(DATA_DIR);
+        let dir = data.join("index");
+        let language = &config.search.language;
+        let analyzer = schema::analyzer(language)?;
+        let payload = format!("{FORMAT}; language={language}");
+        let ignore = config.ignore_set(&root.join(crate::config::FILE_NAME))?;
+        // Scanning first also checks that the vault exists before anything is created.
+        let (current, problems) = scan_vault(root, &ignore)?;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+
+        let mut notice = if options.rebuild {
+            Some("--rebuild was given".to_owned())
+        } else {
+            None
+        };
+        let mut opened = match notice {
+            Some(_) => None,
+            None => match Self::existing(&dir, &payload, &analyzer) {
+                Ok(index) => Some(index),
+                Err(reason) => {
+                    notice = Some(reason);
+                    None
+                }
+            },
+        };
+
+        let mut refresh = Refresh {
+            had_index: dir.join("meta.json").is_file(),
+            problems,
+            ..Refresh::default()
+        };
+        let up_to_date = match &opened {
+            Some(index) => index.diff(&current)?.is_empty(),
+            None => false,
+        };
+        if !up_to_date {
+            let _lock = match WriteLock::acquire(&data)? {
+                Some(lock) => lock,
+                None if opened.is_some() => {
+                    refresh.stale = true;
+                    let index = opened.take().ok_or_else(|| index_error(&dir, "lost"))?;
+                    refresh.elapsed = started.elapsed();
+                    return Ok((index, refresh));
+                }
+                None => {
+                    return Err(index_error(
+                        &dir,
+                        "another vaultkit process is building the index; try again when it is done",
+                    ));
+                }
+            };
+            // Another process may have refreshed it while we waited.
+            if let Some(index) = &opened {
+                index.reader.reload().map_err(|e| index_error(&dir, e))?;
+            } else if notice.is_some() && !options.rebuild {
+                opened = Self::existing(&dir, &payload, &analyzer).ok();
+                if opened.is_some() {
+                    notice = None;
+                }
+            }
+            let index = match opened.take() {
+                Some(index) => index,
+                None => {
+                    refresh.rebuilt = notice.clone();
+                    Self::create(&dir, &analyzer)?
+                }
+            };
+            index.update(&current, &payload, options, &mut refresh)?;
+            opened = Some(index);
+        }
+        let index = opened.ok_or_else(|| index_error(&dir, "no index"))?;
+        refresh.notes = current.iter().filter(|c| c.file.is_note).count();
+        refresh.attachments = current.len() - refresh.notes;
+        refresh.note_bytes = current
+            .iter()
+            .filter(|c| c.file.is_note)
+            .map(|c| c.size)
+            .sum();
+        refresh.elapsed = started.elapsed();
+        Ok((index, refresh))
+    }
+
+    /// Opens the index in `dir` if it is whole and of this version. Damaged
+    /// files can make tantivy panic while it opens them; that counts as damage.
+    fn existing(
+        dir: &Path,
+        payload: &str,
+        analyzer: &tantivy::tokenizer::TextAnalyzer,
+    ) -> Result<Self, String> {
+        let previous_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Self::open_existing(dir, payload, analyzer)
+        }));
+        std::panic::set_hook(previous_hook);
+        opened.unwrap_or_else(|_| Err("the index files are damaged".to_owned()))
+    }
+
+    fn open_existing(
+        dir: &Path,
+        payload: &str,
+        analyzer: &tantivy::tokenizer::TextAnalyzer,
+    ) -> Result<Self, String> {
+        if !dir.join("meta.json").is_file() {
+            return Err("there was no index yet".to_owned());
+        }
+        let index = tantivy::Index::open_in_dir(dir)
+            .map_err(|e| format!("the index could not be opened ({e})"))?;
+        let metas = index
+            .load_metas()
+            .map_err(|e| format!("the index could not be read ({e})"))?;
+        if metas.payload.as_deref() != Some(payload) {
+            return Err("the index was written by another version or language".to_owned());
+        }
+        let (_, fields) = Fields::schema();
+        if index.schema() != Fields::schema().0 {
+            return Err("the index has another layout".to_owned());
+        }
+        Self::with(dir, index, fields, analyzer).map_err(|e| e.to_string())
+    }
+
+    /// A new, empty index in `dir`, replacing whatever was there.
+    fn create(dir: &Path, analyzer: &tantivy::tokenizer::TextAnalyzer) -> Result<Self> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, fields) = Fields::schema();
+        let index = tantivy::Index::create_in_dir(dir, schema).map_err(|e| index_error(dir, e))?;
+        Self::with(dir, index, fields, analyzer)
+    }
+
+    fn with(
+        dir: &Path,
+        index: tantivy::Index,
+        fields: Fields,
+        analyzer: &tantivy::tokenizer::TextAnalyzer,
+    ) -> Result<Self> {
+        index.tokenizers().register(schema::WORDS, analyzer.clone());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| index_error(dir, e))?;
+        // Validate every segment now, so damage shows up as a rebuild, not a
+        // failed search.
+        let searcher: Searcher = reader.searcher();
+        for segment in searcher.segment_readers() {
+            segment
+                .fast_fields()
+                .str("path")
+                .map_err(|e| index_error(dir, e))?;
+        }
+        Ok(Self {
+            dir: dir.to_owned(),
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// The fields of the index's documents.
+    pub fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    /// A searcher over the current commit.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The analyzer that turns text into indexed words.
+    pub fn analyzer(&self) -> Result<tantivy::tokenizer::TextAnalyzer> {
+        self.index
+            .tokenizers()
+            .get(schema::WORDS)
+            .ok_or_else(|| index_error(&self.dir, "the word analyzer is missing"))
+    }
+
+    /// The vault, rebuilt from the parsed notes stored in the index.
+    pub fn vault(&self, root: &Path, problems: Vec<Diagnostic>) -> Result<Vault> {
+        let searcher = self.searcher();
+        let mut notes = Vec::new();
+        let mut attachments = Vec::new();
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(64)
+                .map_err(|e| index_error(&self.dir, e))?;
+            let alive = segment.alive_bitset();
+            for doc in store.iter::<TantivyDocument>(alive) {
+                let doc = doc.map_err(|e| index_error(&self.dir, e))?;
+                match doc.get_first(self.fields.parsed).and_then(|v| v.as_bytes()) {
+                    Some(bytes) => notes.push(bytes.to_vec()),
+                    None => attachments.push(
+                        doc.get_first(self.fields.path)
+                            .and_then(|v| v.as_str())
+                            .unwrap_or_default()
+                            .to_owned(),
+                    ),
+                }
+            }
+        }
+        let mut parsed = notes
+            .par_iter()
+            .map(|bytes| codec::decode(bytes))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| index_error(&self.dir, e))?;
+        parsed.sort_unstable_by(|a, b| a.note.path.cmp(&b.note.path));
+        attachments.sort_unstable();
+        Ok(Vault::assemble(root, parsed, attachments, problems))
+    }
+
+    /// Size figures.
+    pub fn stats(&self) -> Result<Stats> {
+        let searcher = self.searcher();
+        let mut stats = Stats {
+            segments: searcher.segment_readers().len(),
+            ..Stats::default()
+        };
+        for segment in searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(self.fields.body)
+                .map_err(|e| index_error(&self.dir, e))?;
+            stats.terms += inverted.terms().num_terms() as u64;
+            let kinds = segment
+                .inverted_index(self.fields.kind)
+                .map_err(|e| index_error(&self.dir, e))?;
+            let notes = kinds
+                .doc_freq(&Term::from_field_text(self.fields.kind, "note"))
+                .map_err(|e| index_error(&self.dir, e))?;
+            stats.notes += u64::from(notes);
+            stats.attachments += u64::from(segment.num_docs()) - u64::from(notes);
+        }
+        stats.bytes = walkdir::WalkDir::new(&self.dir)
+            .into_iter()
+            .filter_map(|e| e.ok()?.metadata().ok())
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+            .sum();
+        Ok(stats)
+    }
+
+    /// What the index holds now, by path.
+    fn known(&self) -> Result<HashMap<String, Known>> {
+        let searcher = self.searcher();
+        let mut known = HashMap::with_capacity(searcher.num_docs() as usize);
+        let err = |e: tantivy::TantivyError| index_error(&self.dir, e);
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let fast = segment.fast_fields();
+            let paths: StrColumn = fast
+                .str("path")
+                .map_err(err)?
+                .ok_or_else(|| index_error(&self.dir, "the path column is missing"))?;
+            let column = |name: &str| {
+                fast.u64(name)
+                    .map(|c| c.first_or_default_col(0))
+                    .map_err(|e| index_error(&self.dir, e))
+            };
+            let (size, modified, hash, links_hash) = (
+                column("size")?,
+                column("modified")?,
+                column("hash")?,
+                column("links_hash")?,
+            );
+            let mut path = String::new();
+            for doc in segment.doc_ids_alive() {
+                path.clear();
+                let Some(ord_in_dict) = paths.term_ords(doc).next() else {
+                    continue;
+                };
+                paths
+                    .ord_to_str(ord_in_dict, &mut path)
+                    .map_err(|e| index_error(&self.dir, e))?;
+                known.insert(
+                    path.clone(),
+                    Known {
+                        address: DocAddress::new(ord as u32, doc),
+                        size: size.get_val(doc),
+                        modified: modified.get_val(doc),
+                        hash: hash.get_val(doc),
+                        links_hash: links_hash.get_val(doc),
+                    },
+                );
+            }
+        }
+        Ok(known)
+    }
+
+    /// The files that differ between the index and the scan.
+    fn diff<'a>(&self, current: &'a [Current]) -> Result<Diff<'a>> {
+        let mut known = self.known()?;
+        let mut diff = Diff::default();
+        for file in current {
+            match known.remove(&file.file.path) {
+                None => diff.added.push(file),
+                Some(k) if k.size != file.size || k.modified != file.modified => {
+                    diff.changed.push((file, k));
+                }
+                Some(_) => {}
+            }
+        }
+        diff.removed = known.into_iter().collect();
+        Ok(diff)
+    }
+
+    /// Brings the index in line with `current` and commits.
+    fn update(
+        &self,
+        current: &[Current],
+        payload: &str,
+        options: Options,
+        refresh: &mut Refresh,
+    ) -> Result<()> {
+        let err = |e: tantivy::TantivyError| index_error(&self.dir, e);
+        let diff = self.diff(current)?;
+        let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(err)?;
+        let resolver = Resolver::new(current.iter().enumerate().map(|(i, c)| {
+            let id = u32::try_from(i).unwrap_or(u32::MAX);
+            (FileId::Attachment(id), c.file.path.as_str())
+        }));
+        let path_of = |id: FileId| match id {
+            FileId::Note(NoteId(i)) | FileId::Attachment(i) => {
+                current[i as usize].file.path.as_str()
+            }
+        };
+        let targets = |note: &Note| -> Vec<&str> {
+            let mut targets: Vec<&str> = note
+                .links
+                .iter()
+                .filter(|l| !l.is_self())
+                .filter_map(|l| resolver.resolve(&l.target, &note.path).target)
+                .map(path_of)
+                .filter(|p| *p != note.path)
+                .collect();
+            targets.sort_unstable();
+            targets.dedup();
+            targets
+        };
+
+        refresh.added = diff.added.len();
+        refresh.removed = diff.removed.len();
+        for (path, _) in &diff.removed {
+            writer.delete_term(Term::from_field_text(self.fields.path, path));
+        }
+        // Files whose size or time changed: re-parse those whose content did.
+        let mut fresh: Vec<&Current> = diff.added.clone();
+        let mut retimed = Vec::new();
+        for (file, known) in &diff.changed {
+            match std::fs::read(&file.file.absolute) {
+                Ok(bytes) if xxh3(&bytes) == known.hash => retimed.push((*file, known.address)),
+                _ => fresh.push(file),
+            }
+        }
+        refresh.changed = fresh.len() - diff.added.len();
+
+        let progress = progress_bar(options.progress, fresh.len());
+        let indexed: Vec<String> = fresh
+            .par_iter()
+            .map(|file| -> Result<String> {
+                writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
+                let document = if file.file.is_note {
+                    let (parsed, text, hash) = read_and_parse(file);
+                    self.document(file, hash, Some((&parsed, &text)), &targets(&parsed.note))
+                } else {
+                    let hash = std::fs::read(&file.file.absolute).map_or(0, |b| xxh3(&b));
+                    self.document(file, hash, None, &[])
+                };
+                writer.add_document(document).map_err(err)?;
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+                Ok(file.file.path.clone())
+            })
+            .collect::<Result<_>>()?;
+        if let Some(bar) = progress {
+            bar.finish_and_clear();
+        }
+        refresh.parsed = indexed.iter().filter(|p| is_note(p)).count();
+
+        // Unchanged notes: re-index those whose links now resolve elsewhere
+        // (only possible when files came or went), and those only re-timed.
+        let searcher = self.searcher();
+        let redo: HashSet<&str> = indexed.iter().map(String::as_str).collect();
+        let path_set_changed = !diff.added.is_empty() || !diff.removed.is_empty();
+        let mut again: Vec<(&Current, DocAddress, bool)> = retimed
+            .iter()
+            .map(|(file, address)| (*file, *address, true))
+            .collect();
+        if path_set_changed {
+            let known = self.known()?;
+            again.extend(current.iter().filter_map(|file| {
+                let k = known.get(&file.file.path)?;
+                (file.file.is_note && !redo.contains(file.file.path.as_str()))
+                    .then_some((file, k.address, false))
+            }));
+            again.sort_by(|a, b| a.0.file.path.cmp(&b.0.file.path).then(b.2.cmp(&a.2)));
+            again.dedup_by(|a, b| a.0.file.path == b.0.file.path);
+        }
+        let known = self.known()?;
+        let relinked = again
+            .par_iter()
+            .map(|(file, address, retimed)| -> Result<usize> {
+                let stored: TantivyDocument = searcher.doc(*address).map_err(err)?;
+                let Some(bytes) = stored
+                    .get_first(self.fields.parsed)
+                    .and_then(|v| v.as_bytes())
+                else {
+                    // An attachment: only its time changed.
+                    writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
+                    let hash = known.get(&file.file.path).map_or(0, |k| k.hash);
+                    writer
+                        .add_document(self.document(file, hash, None, &[]))
+                        .map_err(err)?;
+                    return Ok(0);
+                };
+                let parsed = codec::decode(bytes).map_err(|e| index_error(&self.dir, e))?;
+                let targets = targets(&parsed.note);
+                let old = known.get(&file.file.path).map_or(0, |k| k.links_hash);
+                if !retimed && links_hash(&targets) == old {
+                    return Ok(0);
+                }
+                let bytes = std::fs::read(&file.file.absolute).unwrap_or_default();
+                let (text, _) = parse::decode(&file.file.path, &bytes);
+                writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
+                writer
+                    .add_document(self.document(
+                        file,
+                        xxh3(&bytes),
+                        Some((&parsed, &text)),
+                        &targets,
+                    ))
+                    .map_err(err)?;
+                Ok(usize::from(!retimed))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        refresh.relinked = relinked.iter().sum();
+
+        let mut commit = writer.prepare_commit().map_err(err)?;
+        commit.set_payload(payload);
+        commit.commit().map_err(err)?;
+        writer.wait_merging_threads().map_err(err)?;
+        self.reader.reload().map_err(err)?;
+        Ok(())
+    }
+
+    /// The document for one file; `note` is the parsed note and its text.
+    fn document(
+        &self,
+        file: &Current,
+        hash: u64,
+        note: Option<(&ParsedNote, &str)>,
+        targets: &[&str],
+    ) -> TantivyDocument {
+        let f = &self.fields;
+        let path = &file.file.path;
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.path, path);
+        doc.add_text(f.path_words, path);
+        doc.add_text(f.file, path.rsplit('/').next().unwrap_or(path));
+        doc.add_u64(f.size, file.size);
+        doc.add_u64(f.modified, file.modified);
+        doc.add_u64(f.hash, hash);
+        let Some((parsed, text)) = note else {
+            doc.add_text(f.kind, "file");
+            return doc;
+        };
+        let note = &parsed.note;
+        doc.add_text(f.kind, "note");
+        doc.add_text(f.title, &note.title);
+        for alias in &note.aliases {
+            doc.add_text(f.aliases, alias);
+        }
+        for heading in &note.headings {
+            doc.add_text(f.headings, &heading.text);
+        }
+        doc.add_text(f.body, &text[parse::body_start(text).min(text.len())..]);
+        let mut tags = HashSet::new();
+        for tag in &note.tags {
+            let lower = tag.name.to_lowercase();
+            for (i, _) in lower.match_indices('/') {
+                tags.insert(lower[..i].to_owned());
+            }
+            tags.insert(lower);
+        }
+        for tag in tags {
+            doc.add_text(f.tags, tag);
+        }
+        let mut props = Vec::new();
+        for property in &note.properties {
+            let key = property.key.to_lowercase();
+            doc.add_text(f.prop_keys, &key);
+            if is_empty_value(&property.value) {
+                doc.add_text(f.prop_null, &key);
+            }
+            props.push((key, OwnedValue::from(property.value.clone())));
+        }
+        if !props.is_empty() {
+            doc.add_field_value(f.props, &OwnedValue::Object(props));
+        }
+        for target in targets {
+            doc.add_text(f.links, target);
+        }
+        doc.add_u64(f.links_hash, links_hash(targets));
+        if let Some(created) = note.property("created").and_then(date_seconds) {
+            doc.add_i64(f.created, created);
+        }
+        doc.add_bytes(f.parsed, &codec::encode(parsed));
+        doc
+    }
+}
+
+/// Files added, changed (size or time) and removed since the last commit.
+#[derive(Default)]
+struct Diff<'a> {
+    added: Vec<&'a Current>,
+    changed: Vec<(&'a Current, Known)>,
+    removed: Vec<(String, Known)>,
+}
+
+impl Diff<'_> {
+    fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// An exclusive lock on writing the index, held until dropped (or the process ends).
+struct WriteLock {
+    _file: File,
+}
+
+impl WriteLock {
+    /// Waits up to [`LOCK_WAIT`] for the lock; `None` if another process keeps it.
+    fn acquire(data: &Path) -> Result<Option<Self>> {
+        let path = data.join("write.lock");
+        let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(Self { _file: file })),
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
+        }
+    }
+}
+
+/// Lists the vault's files with their size and modification time.
+fn scan_vault(root: &Path, ignore: &globset::GlobSet) -> Result<(Vec<Current>, Vec<Diagnostic>)> {
+    let found: Vec<Result<Current, Diagnostic>> = scan::walk(root, ignore)?
+        .par_bridge()
+        .map(|entry| {
+            let file = entry?;
+            match std::fs::symlink_metadata(&file.absolute) {
+                Ok(meta) => Ok(Current {
+                    size: meta.len(),
+                    modified: meta.modified().map_or(0, nanos),
+                    file,
+                }),
+                Err(e) => Err(Diagnostic::new(
+                    "unreadable-file",
+                    Severity::Error,
+                    file.path,
+                    format!("cannot read this entry: {e}"),
+                )),
+            }
+        })
+        .collect();
+    let mut current = Vec::with_capacity(found.len());
+    let mut problems = Vec::new();
+    for item in found {
+        match item {
+            Ok(file) => current.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    current.sort_unstable_by(|a, b| a.file.path.cmp(&b.file.path));
+    problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok((current, problems))
+}
+
+/// Reads and parses a note (or hashes an attachment): the parsed note, its text and its hash.
+fn read_and_parse(file: &Current) -> (ParsedNote, String, u64) {
+    let path = &file.file.path;
+    match std::fs::read(&file.file.absolute) {
+        Ok(bytes) => {
+            let hash = xxh3(&bytes);
+            let (text, problem) = parse::decode(path, &bytes);
+            let mut parsed = parse::parse_note(path, &text);
+            parsed.diagnostics.extend(problem);
+            (parsed, text.into_owned(), hash)
+        }
+        Err(e) => {
+            let mut parsed = parse::parse_note(path, "");
+            parsed.diagnostics.push(Diagnostic::new(
+                "unreadable-file",
+                Severity::Error,
+                path.as_str(),
+                format!("cannot read this note: {e}"),
+            ));
+            (parsed, String::new(), 0)
+        }
+    }
+}
+
+fn is_note(path: &str) -> bool {
+    Path::new(path)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+}
+
+fn xxh3(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// Hash of a note's sorted link targets.
+pub fn links_hash(targets: &[&str]) -> u64 {
+    xxh3(targets.join("\n").as_bytes())
+}
+
+fn nanos(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// Whether a property value counts as empty for `[key:null]`.
+fn is_empty_value(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Null => true,
+        serde_json::Value::String(s) => s.trim().is_empty(),
+        serde_json::Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// A `created`-style value (a date or a timestamp) as seconds since the epoch.
+pub fn date_seconds(value: &serde_json::Value) -> Option<i64> {
+    let text = value.as_str()?.trim();
+    if let Ok(stamp) = text.parse::<jiff::Timestamp>() {
+        return Some(stamp.as_second());
+    }
+    let datetime = match text.parse::<jiff::civil::DateTime>() {
+        Ok(datetime) => datetime,
+        Err(_) => text.parse::<jiff::civil::Date>().ok()?.at(0, 0, 0, 0),
+    };
+    jiff::tz::TimeZone::UTC
+        .to_timestamp(datetime)
+        .ok()
+        .map(|stamp| stamp.as_second())
+}
+
+fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    (enabled && len >= PROGRESS_FROM && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(len as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "indexing {bar:30} {pos}/{len} notes {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    })
+}
+
+fn index_error(dir: &Path, error: impl std::fmt::Display) -> Error {
+    Error::Index {
+        path: dir.to_owned(),
+        message: error.to_string(),
+    }
+}

@@ -1,0 +1,153 @@
+//! The fields of the search index and the tokenizer that fills them.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, JsonObjectOptions, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+
+use crate::error::{Error, Result};
+
+/// Name of the analyzer for words (lowercased, ASCII-folded, stemmed).
+pub const WORDS: &str = "vk_words";
+
+/// Every field of a document. One document per vault file: notes get every
+/// field, attachments only the file ones.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Vault path, exact (for updates and `links-to:`).
+    pub path: Field,
+    /// `"note"` or `"file"`.
+    pub kind: Field,
+    /// The file name, tokenized (`file:`).
+    pub file: Field,
+    /// The vault path, tokenized (`path:`).
+    pub path_words: Field,
+    /// The note title (file stem).
+    pub title: Field,
+    /// Aliases.
+    pub aliases: Field,
+    /// Heading texts.
+    pub headings: Field,
+    /// Body text (without front matter), with positions for phrases.
+    pub body: Field,
+    /// Tags, lowercased, each with all its ancestors (`a`, `a/b`).
+    pub tags: Field,
+    /// Lowercased property keys.
+    pub prop_keys: Field,
+    /// Lowercased keys of properties with an empty value.
+    pub prop_null: Field,
+    /// Property values by lowercased key.
+    pub props: Field,
+    /// Vault paths of resolved link targets (self-links excluded).
+    pub links: Field,
+    /// The `created` property as seconds since the epoch.
+    pub created: Field,
+    /// Modification time, nanoseconds since the epoch.
+    pub modified: Field,
+    /// File size in bytes.
+    pub size: Field,
+    /// Content hash (xxh3).
+    pub hash: Field,
+    /// Hash of the sorted resolved link targets: tells when to re-index.
+    pub links_hash: Field,
+    /// The parsed note (see [`super::codec`]).
+    pub parsed: Field,
+}
+
+impl Fields {
+    /// The schema and its fields.
+    pub fn schema() -> (Schema, Self) {
+        let mut b = Schema::builder();
+        let words = |positions: bool| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(WORDS)
+                    .set_index_option(if positions {
+                        IndexRecordOption::WithFreqsAndPositions
+                    } else {
+                        IndexRecordOption::WithFreqs
+                    }),
+            )
+        };
+        let fields = Self {
+            path: b.add_text_field("path", STRING | STORED | FAST),
+            kind: b.add_text_field("kind", STRING),
+            file: b.add_text_field("file", words(true)),
+            path_words: b.add_text_field("path_words", words(true)),
+            title: b.add_text_field("title", words(true)),
+            aliases: b.add_text_field("aliases", words(true)),
+            headings: b.add_text_field("headings", words(true)),
+            body: b.add_text_field("body", words(true)),
+            tags: b.add_text_field("tags", STRING),
+            prop_keys: b.add_text_field("prop_keys", STRING),
+            prop_null: b.add_text_field("prop_null", STRING),
+            props: b.add_json_field(
+                "props",
+                JsonObjectOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(WORDS)
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                ),
+            ),
+            links: b.add_text_field("links", STRING | STORED),
+            created: b.add_i64_field("created", FAST),
+            modified: b.add_u64_field("modified", FAST),
+            size: b.add_u64_field("size", FAST),
+            hash: b.add_u64_field("hash", FAST),
+            links_hash: b.add_u64_field("links_hash", FAST | INDEXED),
+            parsed: b.add_bytes_field("parsed", STORED),
+        };
+        (b.build(), fields)
+    }
+}
+
+/// The word analyzer for a `[search] language` setting.
+pub fn analyzer(language: &str) -> Result<TextAnalyzer> {
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(64))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter);
+    Ok(match stemming_language(language)? {
+        Some(language) => base.filter(Stemmer::new(language)).build(),
+        None => base.build(),
+    })
+}
+
+/// The stemmer for a language name or code; `None` for `"none"`.
+fn stemming_language(name: &str) -> Result<Option<Language>> {
+    use Language::*;
+    let language = match name.to_ascii_lowercase().as_str() {
+        "none" | "off" | "" => return Ok(None),
+        "en" | "english" => English,
+        "ar" | "arabic" => Arabic,
+        "da" | "danish" => Danish,
+        "nl" | "dutch" => Dutch,
+        "fi" | "finnish" => Finnish,
+        "fr" | "french" => French,
+        "de" | "german" => German,
+        "el" | "greek" => Greek,
+        "hu" | "hungarian" => Hungarian,
+        "it" | "italian" => Italian,
+        "no" | "norwegian" => Norwegian,
+        "pt" | "portuguese" => Portuguese,
+        "ro" | "romanian" => Romanian,
+        "ru" | "russian" => Russian,
+        "es" | "spanish" => Spanish,
+        "sv" | "swedish" => Swedish,
+        "ta" | "tamil" => Tamil,
+        "tr" | "turkish" => Turkish,
+        other => {
+            return Err(Error::Config {
+                path: crate::config::FILE_NAME.into(),
+                message: format!(
+                    "[search] language = \"{other}\" is not a stemming language; use an ISO code such as \"en\", \"de\", \"fr\", or \"none\""
+                ),
+            });
+        }
+    };
+    Ok(Some(language))
+}

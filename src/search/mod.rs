@@ -1,0 +1,8 @@
+//! Searching the index with Obsidian's search syntax.
+
+pub mod query;
+
+pub use query::{Query, SyntaxError};
+pub mod run;
+
+pub use run::{Hit, Results, SearchError, Sort, search};

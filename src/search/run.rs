@@ -1,0 +1,873 @@
+//! Running a [`Query`] against the index: which notes match, in what order,
+//! and the line that shows why.
+//!
+//! Words, phrases, tags, properties and links are answered by the index.
+//! What the index cannot know exactly (`match-case:`, `/regex/`, `line:`,
+//! `section:`) is checked on the note's text, read from disk, and only for
+//! notes the index has not already ruled out.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use regex::{Regex, RegexBuilder};
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, RegexQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Searcher, Term as IndexTerm};
+
+use super::query::{Query, Scope, Term, Text, Unit};
+use crate::index::{Fields, Index, codec};
+use crate::model::Note;
+use crate::parse;
+use crate::vault::FileId;
+use crate::vault::resolve::Resolver;
+
+/// How to order hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first: title and alias matches, then headings, then BM25.
+    #[default]
+    Relevance,
+    /// By title, A to Z.
+    Title,
+    /// By vault path.
+    Path,
+    /// Newest `created` first (notes without it last).
+    Created,
+    /// Most recently modified first.
+    Modified,
+}
+
+/// One matching note (or file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Vault path.
+    pub path: String,
+    /// Title (file name without `.md`).
+    pub title: String,
+    /// BM25 score of the matched words (0 when only filters matched).
+    pub score: f32,
+    /// The best matching line, 1-based, if a line shows the match.
+    pub line: Option<u32>,
+    /// That line's text (trimmed, at most about 200 characters).
+    pub snippet: Option<String>,
+    /// Byte ranges of the matched words within `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+    /// The parsed note; `None` for attachments.
+    pub note: Option<Note>,
+}
+
+/// The result of a search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// How many notes matched in all.
+    pub total: usize,
+    /// The first hits, in order, up to the limit.
+    pub hits: Vec<Hit>,
+}
+
+/// A search that cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// A `/regex/` is not valid.
+    #[error("invalid regular expression /{pattern}/: {message}")]
+    Regex {
+        /// The pattern.
+        pattern: String,
+        /// Why.
+        message: String,
+    },
+    /// `links-to:` or `linked-from:` names no note.
+    #[error("no note matches `{0}` (in links-to:/linked-from:)")]
+    NoSuchNote(String),
+    /// The index failed.
+    #[error("{0}")]
+    Index(String),
+}
+
+impl From<std::io::Error> for SearchError {
+    fn from(error: std::io::Error) -> Self {
+        Self::Index(error.to_string())
+    }
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(error: tantivy::TantivyError) -> Self {
+        Self::Index(error.to_string())
+    }
+}
+
+/// Runs `query` on the index of the vault at `root`.
+pub fn search(
+    index: &Index,
+    root: &Path,
+    query: &Query,
+    sort: Sort,
+    limit: usize,
+) -> Result<Results, SearchError> {
+    let searcher = index.searcher();
+    let mut engine = Engine {
+        searcher: &searcher,
+        fields: index.fields(),
+        analyzer: index
+            .analyzer()
+            .map_err(|e| SearchError::Index(e.to_string()))?,
+        root,
+        sets: HashMap::new(),
+        matchers: HashMap::new(),
+        paths: paths(&searcher)?,
+    };
+    engine.prepare(query)?;
+    let notes = engine.run(&TermQuery::new(
+        IndexTerm::from_field_text(engine.fields.kind, "note"),
+        IndexRecordOption::Basic,
+    ))?;
+    let universe: Vec<DocAddress> = if query.is_about_files() {
+        engine.run(&AllQuery)?.into_iter().collect()
+    } else {
+        notes.into_iter().collect()
+    };
+    let mut texts = TextCache::default();
+    let matched: Vec<DocAddress> = universe
+        .into_iter()
+        .filter(|doc| engine.matches(query, *doc, &mut texts))
+        .collect();
+
+    let positive = query.positive_texts();
+    let scores = engine.scores(&positive)?;
+    let tiers = engine.tiers(&positive)?;
+    let mut ranked: Vec<Ranked> = matched
+        .iter()
+        .map(|doc| Ranked {
+            doc: *doc,
+            path: engine.path(*doc).to_owned(),
+            score: scores.get(doc).copied().unwrap_or(0.0),
+            tier: tiers.get(doc).copied().unwrap_or(0),
+        })
+        .collect();
+    engine.order(&mut ranked, sort)?;
+    let total = ranked.len();
+    ranked.truncate(limit);
+    let highlighter = Highlighter::new(&positive, &engine.analyzer)?;
+    let hits = ranked
+        .into_iter()
+        .map(|r| engine.hit(r, &highlighter, &mut texts))
+        .collect::<Result<_, _>>()?;
+    Ok(Results { total, hits })
+}
+
+struct Ranked {
+    doc: DocAddress,
+    path: String,
+    score: f32,
+    tier: u8,
+}
+
+/// Vault path of every document, by segment and doc id.
+fn paths(searcher: &Searcher) -> Result<Vec<Vec<String>>, SearchError> {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            let column = segment
+                .fast_fields()
+                .str("path")?
+                .ok_or_else(|| SearchError::Index("the path column is missing".into()))?;
+            let mut out = vec![String::new(); segment.max_doc() as usize];
+            for doc in segment.doc_ids_alive() {
+                if let Some(ord) = column.term_ords(doc).next() {
+                    column
+                        .ord_to_str(ord, &mut out[doc as usize])
+                        .map_err(|e| SearchError::Index(e.to_string()))?;
+                }
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+struct Engine<'a> {
+    searcher: &'a Searcher,
+    fields: Fields,
+    analyzer: TextAnalyzer,
+    root: &'a Path,
+    /// Documents the index says match each leaf (keyed by the leaf's address).
+    sets: HashMap<*const Query, HashSet<DocAddress>>,
+    /// Text matchers for leaves checked on the text.
+    matchers: HashMap<*const Query, Regex>,
+    paths: Vec<Vec<String>>,
+}
+
+/// Note texts read so far in this search.
+#[derive(Default)]
+struct TextCache(HashMap<DocAddress, String>);
+
+impl Engine<'_> {
+    fn path(&self, doc: DocAddress) -> &str {
+        &self.paths[doc.segment_ord as usize][doc.doc_id as usize]
+    }
+
+    fn run(&self, query: &dyn TantivyQuery) -> Result<HashSet<DocAddress>, SearchError> {
+        Ok(self.searcher.search(query, &DocSetCollector)?)
+    }
+
+    /// Words as the index stores them.
+    fn words(&self, text: &str) -> Vec<String> {
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push(token.text.clone());
+        }
+        out
+    }
+
+    /// Computes, for every leaf, what the index can tell.
+    fn prepare(&mut self, query: &Query) -> Result<(), SearchError> {
+        let key = std::ptr::from_ref(query);
+        match query {
+            Query::All | Query::Orphan(_) => {}
+            Query::And(parts) | Query::Or(parts) => {
+                for part in parts {
+                    self.prepare(part)?;
+                }
+            }
+            Query::Not(inner) | Query::Within(_, inner) => self.prepare(inner)?,
+            Query::Text(text) => {
+                if let Some(index_query) = self.text_query(text, false)? {
+                    let set = self.run(index_query.as_ref())?;
+                    self.sets.insert(key, set);
+                }
+                if let Some(matcher) = text_matcher(text, &self.analyzer)? {
+                    self.matchers.insert(key, matcher);
+                }
+            }
+            Query::Tag(tag) => {
+                let set = self.run(&term_query(self.fields.tags, tag))?;
+                self.sets.insert(key, set);
+            }
+            Query::HasProperty(name) => {
+                let set = self.run(&term_query(self.fields.prop_keys, name))?;
+                self.sets.insert(key, set);
+            }
+            Query::NullProperty(name) => {
+                let set = self.run(&term_query(self.fields.prop_null, name))?;
+                self.sets.insert(key, set);
+            }
+            Query::LinksTo(name) => {
+                let target = self.resolve(name)?;
+                let set = self.run(&term_query(self.fields.links, &target))?;
+                self.sets.insert(key, set);
+            }
+            Query::LinkedFrom(name) => {
+                let source = self.resolve(name)?;
+                let docs = self.run(&term_query(self.fields.path, &source))?;
+                let mut targets = Vec::new();
+                for doc in docs {
+                    let stored: TantivyDocument = self.searcher.doc(doc)?;
+                    targets.extend(
+                        stored
+                            .get_all(self.fields.links)
+                            .filter_map(|v| v.as_str().map(str::to_owned)),
+                    );
+                }
+                let any: Vec<(Occur, Box<dyn TantivyQuery>)> = targets
+                    .iter()
+                    .map(|t| {
+                        (
+                            Occur::Should,
+                            Box::new(term_query(self.fields.path, t)) as Box<dyn TantivyQuery>,
+                        )
+                    })
+                    .collect();
+                let set = if any.is_empty() {
+                    HashSet::new()
+                } else {
+                    self.run(&BooleanQuery::new(any))?
+                };
+                self.sets.insert(key, set);
+            }
+        }
+        if let Query::Orphan(_) = query {
+            let set = self.orphans()?;
+            self.sets.insert(key, set);
+        }
+        Ok(())
+    }
+
+    /// Notes with no resolved links out and none in.
+    fn orphans(&self) -> Result<HashSet<DocAddress>, SearchError> {
+        let mut linked: HashSet<String> = HashSet::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.links)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                linked.insert(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
+        let no_links_out = self.run(&TermQuery::new(
+            IndexTerm::from_field_u64(self.fields.links_hash, crate::index::links_hash(&[])),
+            IndexRecordOption::Basic,
+        ))?;
+        Ok(no_links_out
+            .into_iter()
+            .filter(|doc| !linked.contains(self.path(*doc)))
+            .collect())
+    }
+
+    /// The vault path a note name stands for, resolved like a wikilink from the root.
+    fn resolve(&self, name: &str) -> Result<String, SearchError> {
+        let all: Vec<&str> = self
+            .paths
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let resolver = Resolver::new(
+            all.iter()
+                .enumerate()
+                .map(|(i, p)| (FileId::Attachment(u32::try_from(i).unwrap_or(u32::MAX)), *p)),
+        );
+        match resolver.resolve(name, "").target {
+            Some(FileId::Attachment(i) | FileId::Note(crate::vault::NoteId(i))) => {
+                Ok(all[i as usize].to_owned())
+            }
+            None => Err(SearchError::NoSuchNote(name.to_owned())),
+        }
+    }
+
+    /// The index query for a text leaf, or `None` when only the text can
+    /// answer (a regex). With `for_scoring`, fields carry their boosts.
+    fn text_query(
+        &self,
+        text: &Text,
+        for_scoring: bool,
+    ) -> Result<Option<Box<dyn TantivyQuery>>, SearchError> {
+        let f = &self.fields;
+        let fields: Vec<(Field, f32)> = match &text.scope {
+            Scope::Any => vec![
+                (f.title, 4.0),
+                (f.aliases, 4.0),
+                (f.headings, 2.0),
+                (f.body, 1.0),
+            ],
+            Scope::Content => vec![(f.body, 1.0)],
+            Scope::File => vec![(f.file, 1.0)],
+            Scope::Path => vec![(f.path_words, 1.0)],
+            Scope::Property(key) => return Ok(self.property_query(key, &text.term)),
+        };
+        let fields: Vec<(Field, f32)> = if for_scoring {
+            fields
+        } else {
+            fields.into_iter().map(|(field, _)| (field, 1.0)).collect()
+        };
+        self.words_query(&text.term, &fields)
+    }
+
+    /// A word or phrase in any of `fields` (each with its boost).
+    fn words_query(
+        &self,
+        term: &Term,
+        fields: &[(Field, f32)],
+    ) -> Result<Option<Box<dyn TantivyQuery>>, SearchError> {
+        let words = match term {
+            Term::Regex(_) => return Ok(None),
+            Term::Word(word) | Term::Phrase(word) => self.words(word),
+        };
+        if words.is_empty() {
+            return Ok(None);
+        }
+        let phrase = matches!(term, Term::Phrase(_)) && words.len() > 1;
+        let mut per_field: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for &(field, boost) in fields {
+            let query: Box<dyn TantivyQuery> = if phrase {
+                Box::new(PhraseQuery::new(
+                    words
+                        .iter()
+                        .map(|w| IndexTerm::from_field_text(field, w))
+                        .collect(),
+                ))
+            } else {
+                // Every word of the term must be there; the last one may
+                // also be the beginning of a longer word.
+                let mut all: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+                for (i, word) in words.iter().enumerate() {
+                    let exact: Box<dyn TantivyQuery> = Box::new(TermQuery::new(
+                        IndexTerm::from_field_text(field, word),
+                        IndexRecordOption::WithFreqs,
+                    ));
+                    let part: Box<dyn TantivyQuery> = if i + 1 == words.len() {
+                        let prefix =
+                            RegexQuery::from_pattern(&format!("{}.+", regex::escape(word)), field)?;
+                        Box::new(BooleanQuery::new(vec![
+                            (Occur::Should, Box::new(BoostQuery::new(exact, 2.0))),
+                            (
+                                Occur::Should,
+                                Box::new(BoostQuery::new(Box::new(prefix), 0.5)),
+                            ),
+                        ]))
+                    } else {
+                        exact
+                    };
+                    all.push((Occur::Must, part));
+                }
+                Box::new(BooleanQuery::new(all))
+            };
+            let query: Box<dyn TantivyQuery> = if (boost - 1.0).abs() > f32::EPSILON {
+                Box::new(BoostQuery::new(query, boost))
+            } else {
+                query
+            };
+            per_field.push((Occur::Should, query));
+        }
+        Ok(Some(Box::new(BooleanQuery::new(per_field))))
+    }
+
+    /// `[key:value]`: the value's words in that property.
+    fn property_query(&self, key: &str, term: &Term) -> Option<Box<dyn TantivyQuery>> {
+        let (Term::Word(value) | Term::Phrase(value)) = term else {
+            return None;
+        };
+        let terms: Vec<IndexTerm> = self
+            .words(value)
+            .iter()
+            .map(|word| {
+                let mut term = IndexTerm::from_field_json_path(self.fields.props, key, false);
+                term.append_type_and_str(word);
+                term
+            })
+            .collect();
+        match terms.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(
+                terms.into_iter().next()?,
+                IndexRecordOption::Basic,
+            ))),
+            _ => Some(Box::new(PhraseQuery::new(terms))),
+        }
+    }
+
+    /// Whether `doc` matches `query`.
+    fn matches(&self, query: &Query, doc: DocAddress, texts: &mut TextCache) -> bool {
+        let key = std::ptr::from_ref(query);
+        match query {
+            Query::All => true,
+            Query::And(parts) => parts.iter().all(|p| self.matches(p, doc, texts)),
+            Query::Or(parts) => parts.iter().any(|p| self.matches(p, doc, texts)),
+            Query::Not(inner) => !self.matches(inner, doc, texts),
+            Query::Text(text) => {
+                let indexed = self.sets.get(&key).map(|set| set.contains(&doc));
+                if indexed == Some(false) {
+                    return false;
+                }
+                let needs_text = text.match_case || matches!(text.term, Term::Regex(_));
+                if !needs_text {
+                    return indexed.unwrap_or(false);
+                }
+                let Some(matcher) = self.matchers.get(&key) else {
+                    return false;
+                };
+                match &text.scope {
+                    Scope::File => matcher.is_match(file_name(self.path(doc))),
+                    Scope::Path => matcher.is_match(self.path(doc)),
+                    Scope::Content => matcher.is_match(self.body(doc, texts)),
+                    Scope::Any => {
+                        matcher.is_match(parse::title_of(self.path(doc)))
+                            || matcher.is_match(self.body(doc, texts))
+                    }
+                    Scope::Property(key) => self
+                        .property_text(doc, key)
+                        .is_some_and(|value| matcher.is_match(&value)),
+                }
+            }
+            Query::Within(unit, inner) => {
+                if !has_negation(inner) && !self.matches(inner, doc, texts) {
+                    return false;
+                }
+                let body = self.body(doc, texts).to_owned();
+                let parts: Vec<&str> = match unit {
+                    Unit::Line => body.lines().collect(),
+                    Unit::Section => sections(&body),
+                };
+                parts.iter().any(|part| self.matches_text(inner, part))
+            }
+            Query::Orphan(wanted) => {
+                self.sets.get(&key).is_some_and(|set| set.contains(&doc)) == *wanted
+            }
+            _ => self.sets.get(&key).is_some_and(|set| set.contains(&doc)),
+        }
+    }
+
+    /// Whether a piece of text (a line or a section) matches `query` on its own.
+    fn matches_text(&self, query: &Query, text: &str) -> bool {
+        match query {
+            Query::All => true,
+            Query::And(parts) => parts.iter().all(|p| self.matches_text(p, text)),
+            Query::Or(parts) => parts.iter().any(|p| self.matches_text(p, text)),
+            Query::Not(inner) => !self.matches_text(inner, text),
+            Query::Within(_, inner) => self.matches_text(inner, text),
+            Query::Text(_) => self
+                .matchers
+                .get(&std::ptr::from_ref(query))
+                .is_some_and(|m| m.is_match(text)),
+            Query::Tag(tag) => text.split(|c: char| c.is_whitespace()).any(|word| {
+                word.strip_prefix('#').is_some_and(|t| {
+                    let t = t.to_lowercase();
+                    t == *tag || t.starts_with(&format!("{tag}/"))
+                })
+            }),
+            _ => false,
+        }
+    }
+
+    /// The body of a note (after its front matter), read once per search.
+    fn body<'t>(&self, doc: DocAddress, texts: &'t mut TextCache) -> &'t str {
+        let path = self.path(doc);
+        let text = texts.0.entry(doc).or_insert_with(|| {
+            let bytes = std::fs::read(self.root.join(path)).unwrap_or_default();
+            parse::decode(path, &bytes).0.into_owned()
+        });
+        &text[parse::body_start(text).min(text.len())..]
+    }
+
+    /// A property's value as text, from the stored note.
+    fn property_text(&self, doc: DocAddress, key: &str) -> Option<String> {
+        let note = self.note(doc)?;
+        let value = note
+            .properties
+            .iter()
+            .find(|p| p.key.to_lowercase() == key)?
+            .value
+            .clone();
+        Some(match value {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        })
+    }
+
+    fn note(&self, doc: DocAddress) -> Option<Note> {
+        let stored: TantivyDocument = self.searcher.doc(doc).ok()?;
+        let bytes = stored.get_first(self.fields.parsed)?.as_bytes()?;
+        codec::decode(bytes).ok().map(|parsed| parsed.note)
+    }
+
+    /// BM25 scores of the positive words, with field boosts.
+    fn scores(&self, positive: &[&Text]) -> Result<HashMap<DocAddress, f32>, SearchError> {
+        let mut parts: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for text in positive {
+            if (text.scope == Scope::Any || text.scope == Scope::Content)
+                && let Some(query) = self.text_query(text, true)?
+            {
+                parts.push((Occur::Should, query));
+            }
+        }
+        if parts.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let limit = (self.searcher.num_docs() as usize).max(1);
+        let top = self
+            .searcher
+            .search(&BooleanQuery::new(parts), &TopDocs::with_limit(limit))?;
+        Ok(top.into_iter().map(|(score, doc)| (doc, score)).collect())
+    }
+
+    /// 2 for notes whose title or an alias matches a positive word, 1 for a heading.
+    fn tiers(&self, positive: &[&Text]) -> Result<HashMap<DocAddress, u8>, SearchError> {
+        let f = &self.fields;
+        let mut tiers = HashMap::new();
+        for text in positive.iter().filter(|t| t.scope == Scope::Any) {
+            for (tier, fields) in [(1u8, [f.headings, f.headings]), (2, [f.title, f.aliases])] {
+                let fields = fields.map(|field| (field, 1.0));
+                let Some(query) = self.words_query(&text.term, &fields)? else {
+                    continue;
+                };
+                for doc in self.run(query.as_ref())? {
+                    let entry = tiers.entry(doc).or_insert(0);
+                    *entry = (*entry).max(tier);
+                }
+            }
+        }
+        Ok(tiers)
+    }
+
+    fn order(&self, ranked: &mut [Ranked], sort: Sort) -> Result<(), SearchError> {
+        match sort {
+            Sort::Relevance => ranked.sort_by(|a, b| {
+                b.tier
+                    .cmp(&a.tier)
+                    .then(b.score.total_cmp(&a.score))
+                    .then_with(|| a.path.cmp(&b.path))
+            }),
+            Sort::Path => ranked.sort_by(|a, b| a.path.cmp(&b.path)),
+            Sort::Title => ranked
+                .sort_by_cached_key(|r| (parse::title_of(&r.path).to_lowercase(), r.path.clone())),
+            Sort::Created => {
+                let columns = self
+                    .searcher
+                    .segment_readers()
+                    .iter()
+                    .map(|s| {
+                        s.fast_fields()
+                            .i64("created")
+                            .map(|c| c.first_or_default_col(i64::MIN))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                newest_first(ranked, &columns);
+            }
+            Sort::Modified => {
+                let columns = self
+                    .searcher
+                    .segment_readers()
+                    .iter()
+                    .map(|s| {
+                        s.fast_fields()
+                            .u64("modified")
+                            .map(|c| c.first_or_default_col(0))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                newest_first(ranked, &columns);
+            }
+        }
+        Ok(())
+    }
+
+    fn hit(
+        &self,
+        ranked: Ranked,
+        highlighter: &Highlighter,
+        texts: &mut TextCache,
+    ) -> Result<Hit, SearchError> {
+        let note = self.note(ranked.doc);
+        let best = if note.is_some() {
+            self.body(ranked.doc, texts);
+            let text = texts.0.get(&ranked.doc).map_or("", String::as_str);
+            highlighter.best_line(text)
+        } else {
+            None
+        };
+        let (line, snippet, highlights) = match best {
+            Some(best) => (Some(best.line), Some(best.text), best.highlights),
+            None => (None, None, Vec::new()),
+        };
+        Ok(Hit {
+            title: parse::title_of(&ranked.path).to_owned(),
+            path: ranked.path,
+            score: ranked.score,
+            line,
+            snippet,
+            highlights,
+            note,
+        })
+    }
+}
+
+/// Sorts by a column's value, largest first, then by path.
+fn newest_first<
+    T: tantivy::columnar::ColumnValues<V> + ?Sized,
+    V: Ord + Copy + std::fmt::Debug + 'static,
+>(
+    ranked: &mut [Ranked],
+    columns: &[std::sync::Arc<T>],
+) {
+    ranked.sort_by_cached_key(|r| {
+        let value = columns[r.doc.segment_ord as usize].get_val(r.doc.doc_id);
+        (std::cmp::Reverse(value), r.path.clone())
+    });
+}
+
+fn term_query(field: Field, text: &str) -> TermQuery {
+    TermQuery::new(
+        IndexTerm::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    )
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn has_negation(query: &Query) -> bool {
+    match query {
+        Query::Not(_) => true,
+        Query::And(parts) | Query::Or(parts) => parts.iter().any(has_negation),
+        Query::Within(_, inner) => has_negation(inner),
+        _ => false,
+    }
+}
+
+/// The text split at headings: each part runs from a heading (or the start)
+/// to the next heading.
+fn sections(body: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        if offset > start && is_heading(line) {
+            parts.push(&body[start..offset]);
+            start = offset;
+        }
+        offset += line.len();
+    }
+    parts.push(&body[start..]);
+    parts
+}
+
+fn is_heading(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|b| *b == b'#').count();
+    (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t', '\n', '\r'])
+}
+
+/// How a word is found in plain text: at the start of a word, as the index
+/// finds it (the common part of the word and its stem, so `managers` finds
+/// `management` as the stemmed index does).
+fn word_pattern(word: &str, analyzer: &TextAnalyzer) -> String {
+    let mut analyzer = analyzer.clone();
+    let mut stream = analyzer.token_stream(word);
+    let stem = stream.next().map(|t| t.text.clone()).unwrap_or_default();
+    let lower = word.to_lowercase();
+    let common: String = lower
+        .chars()
+        .zip(stem.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a)
+        .collect();
+    let stem_part = if common.chars().count() >= 3 && stream.next().is_none() {
+        common
+    } else {
+        lower
+    };
+    let escaped = regex::escape(&stem_part);
+    if stem_part.starts_with(|c: char| c.is_alphanumeric()) {
+        format!(r"\b{escaped}\w*")
+    } else {
+        format!(r"{escaped}\w*")
+    }
+}
+
+/// The regex that checks a text leaf on text.
+fn text_matcher(text: &Text, analyzer: &TextAnalyzer) -> Result<Option<Regex>, SearchError> {
+    let pattern = match &text.term {
+        Term::Regex(pattern) => pattern.clone(),
+        Term::Phrase(phrase) => phrase
+            .split_whitespace()
+            .map(regex::escape)
+            .collect::<Vec<_>>()
+            .join(r"\s+"),
+        Term::Word(word) if text.match_case => {
+            let escaped = regex::escape(word);
+            if word.starts_with(|c: char| c.is_alphanumeric()) {
+                format!(r"\b{escaped}")
+            } else {
+                escaped
+            }
+        }
+        Term::Word(word) => word_pattern(word, analyzer),
+    };
+    let case_insensitive = !text.match_case && !matches!(text.term, Term::Regex(_));
+    RegexBuilder::new(&pattern)
+        .case_insensitive(case_insensitive)
+        .size_limit(1 << 20)
+        .build()
+        .map(Some)
+        .map_err(|e| SearchError::Regex {
+            pattern: pattern.clone(),
+            message: e.to_string(),
+        })
+}
+
+/// Finds the line that best shows why a note matched.
+struct Highlighter {
+    matchers: Vec<Regex>,
+}
+
+/// A line chosen for a snippet.
+struct BestLine {
+    line: u32,
+    text: String,
+    highlights: Vec<(usize, usize)>,
+}
+
+/// Longest snippet shown, in bytes (cut at a character boundary).
+const SNIPPET_BYTES: usize = 200;
+
+impl Highlighter {
+    fn new(positive: &[&Text], analyzer: &TextAnalyzer) -> Result<Self, SearchError> {
+        let mut matchers = Vec::new();
+        for text in positive {
+            if matches!(text.scope, Scope::Any | Scope::Content) {
+                matchers.extend(text_matcher(text, analyzer)?);
+            }
+        }
+        Ok(Self { matchers })
+    }
+
+    /// The body line with the most distinct terms (the first of equals).
+    fn best_line(&self, text: &str) -> Option<BestLine> {
+        if self.matchers.is_empty() {
+            return None;
+        }
+        let body_start = parse::body_start(text).min(text.len());
+        let first_line = text[..body_start].matches('\n').count() + 1;
+        let mut best: Option<(usize, usize, &str)> = None;
+        for (i, line) in text[body_start..].lines().enumerate() {
+            let found = self.matchers.iter().filter(|m| m.is_match(line)).count();
+            if found > 0 && best.is_none_or(|(count, _, _)| found > count) {
+                best = Some((found, i, line));
+            }
+        }
+        let (_, index, line) = best?;
+        let trimmed = line.trim();
+        let mut ranges: Vec<(usize, usize)> = self
+            .matchers
+            .iter()
+            .flat_map(|m| {
+                m.find_iter(trimmed)
+                    .map(|found| (found.start(), found.end()))
+            })
+            .filter(|(start, end)| end > start)
+            .collect();
+        ranges.sort_unstable();
+        // Keep the snippet short, starting a little before the first match.
+        let mut start = 0;
+        if trimmed.len() > SNIPPET_BYTES {
+            let first = ranges.first().map_or(0, |r| r.0);
+            start = floor_char_boundary(trimmed, first.saturating_sub(40));
+        }
+        let end = floor_char_boundary(trimmed, (start + SNIPPET_BYTES).min(trimmed.len()));
+        let text = trimmed[start..end].to_owned();
+        let highlights = merge(ranges)
+            .into_iter()
+            .filter(|(s, e)| *s >= start && *e <= end)
+            .map(|(s, e)| (s - start, e - start))
+            .collect();
+        Some(BestLine {
+            line: u32::try_from(first_line + index).unwrap_or(u32::MAX),
+            text,
+            highlights,
+        })
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Sorted ranges with overlaps merged.
+fn merge(ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in ranges {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}

@@ -1,0 +1,424 @@
+//! `search` and `index`: every operator of the query language on the
+//! `search` fixture vault, ranking, formats, and the incremental index.
+
+use std::path::Path;
+
+use crate::util::{copy_fixture, fixture, json, vaultkit};
+
+/// The paths `search QUERY` returns, in order.
+fn hits(vault: &Path, query: &str) -> Vec<String> {
+    let output = vaultkit(
+        vault,
+        &["search", "--format", "paths", "--limit", "100", "--", query],
+    )
+    .output()
+    .expect("vaultkit runs");
+    assert!(
+        output.status.code() == Some(0) || output.status.code() == Some(1),
+        "search {query:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The same paths, sorted, for operators whose order is not the point.
+fn hit_set(vault: &Path, query: &str) -> Vec<String> {
+    let mut paths = hits(vault, query);
+    paths.sort();
+    paths
+}
+
+#[test]
+fn words_must_all_match_and_match_the_words_they_begin() {
+    let vault = fixture("search");
+    // `manag` begins management and manager; stemming makes `management` find `Manager` too.
+    for query in ["manag", "management"] {
+        assert_eq!(
+            hit_set(&vault, query),
+            ["Alpha.md", "Archive/Gamma.md", "Beta.md", "Delta.md"],
+            "{query}"
+        );
+    }
+    assert_eq!(hit_set(&vault, "alpha gamma"), ["Beta.md"]);
+    assert_eq!(hit_set(&vault, "zebra"), ["Lonely.md"]);
+    assert!(hits(&vault, "zebras-nowhere").is_empty());
+}
+
+#[test]
+fn phrases_or_negation_and_groups() {
+    let vault = fixture("search");
+    assert_eq!(
+        hit_set(&vault, "\"product manager\""),
+        ["Archive/Gamma.md", "Delta.md"]
+    );
+    assert_eq!(
+        hit_set(&vault, "product manager"),
+        ["Alpha.md", "Archive/Gamma.md", "Delta.md"]
+    );
+    assert_eq!(
+        hit_set(&vault, "alpha OR zebra"),
+        ["Alpha.md", "Beta.md", "Delta.md", "Lonely.md"]
+    );
+    assert_eq!(hit_set(&vault, "sprint -retro"), Vec::<String>::new());
+    assert_eq!(hit_set(&vault, "planning -retro"), ["Delta.md"]);
+    assert_eq!(
+        hit_set(&vault, "-(alpha OR beta OR gamma OR delta)"),
+        ["Lonely.md"]
+    );
+}
+
+#[test]
+fn file_path_and_content_scopes() {
+    let vault = fixture("search");
+    assert_eq!(hit_set(&vault, "file:gamma"), ["Archive/Gamma.md"]);
+    assert_eq!(hit_set(&vault, "path:archive"), ["Archive/Gamma.md"]);
+    // Like Obsidian, file: and path: find attachments too.
+    assert_eq!(hit_set(&vault, "file:diagram"), ["attachments/diagram.png"]);
+    // content: does not look at the file name: Alpha matches through its body heading.
+    assert_eq!(
+        hit_set(&vault, "content:alpha"),
+        ["Alpha.md", "Beta.md", "Delta.md"]
+    );
+    assert_eq!(hit_set(&vault, "content:first"), Vec::<String>::new());
+    assert_eq!(
+        hit_set(&vault, "first"),
+        ["Alpha.md"],
+        "aliases are searched"
+    );
+}
+
+#[test]
+fn tags_include_nested_children() {
+    let vault = fixture("search");
+    assert_eq!(hit_set(&vault, "tag:#project"), ["Alpha.md", "Beta.md"]);
+    assert_eq!(hit_set(&vault, "tag:project/alpha"), ["Alpha.md"]);
+    assert_eq!(hit_set(&vault, "tag:#urgent"), ["Beta.md"]);
+    assert_eq!(
+        hit_set(&vault, "tag:#proj"),
+        Vec::<String>::new(),
+        "no prefix match on tags"
+    );
+}
+
+#[test]
+fn line_and_section_look_within_one_line_or_section() {
+    let vault = fixture("search");
+    assert_eq!(hit_set(&vault, "line:(alpha gamma)"), ["Beta.md"]);
+    assert_eq!(hit_set(&vault, "line:(old sprint)"), Vec::<String>::new());
+    assert_eq!(
+        hit_set(&vault, "section:(retro sprint)"),
+        ["Alpha.md", "Archive/Gamma.md"]
+    );
+    assert_eq!(
+        hit_set(&vault, "section:(old sprint)"),
+        Vec::<String>::new()
+    );
+    assert_eq!(hit_set(&vault, "old sprint"), ["Archive/Gamma.md"]);
+}
+
+#[test]
+fn match_case_and_regex_check_the_text() {
+    let vault = fixture("search");
+    assert_eq!(hit_set(&vault, "match-case:API"), ["Archive/Gamma.md"]);
+    assert_eq!(hit_set(&vault, "match-case:Api"), Vec::<String>::new());
+    assert_eq!(
+        hit_set(&vault, "match-case:(Sprint planning)"),
+        ["Alpha.md"]
+    );
+    // Front matter is not content: Alpha's `created: 2024-01-05` does not match.
+    assert_eq!(hit_set(&vault, r"/\d{4}-\d{2}\b/"), ["Delta.md"]);
+    assert_eq!(hit_set(&vault, r"path:/^Archive\//"), ["Archive/Gamma.md"]);
+}
+
+#[test]
+fn properties_exist_match_values_or_are_empty() {
+    let vault = fixture("search");
+    assert_eq!(
+        hit_set(&vault, "[status]"),
+        ["Alpha.md", "Archive/Gamma.md", "Beta.md", "Delta.md"]
+    );
+    assert_eq!(hit_set(&vault, "[Status:active]"), ["Alpha.md", "Delta.md"]);
+    assert_eq!(
+        hit_set(&vault, "[status:draft OR active]"),
+        ["Alpha.md", "Beta.md", "Delta.md"]
+    );
+    assert_eq!(hit_set(&vault, "[status:null]"), ["Archive/Gamma.md"]);
+    assert_eq!(
+        hit_set(&vault, "[created] -[status:active]"),
+        ["Archive/Gamma.md", "Beta.md"]
+    );
+}
+
+#[test]
+fn graph_filters_resolve_note_names_like_wikilinks() {
+    let vault = fixture("search");
+    assert_eq!(hit_set(&vault, "links-to:Alpha"), ["Delta.md"]);
+    assert_eq!(hit_set(&vault, "links-to:\"diagram.png\""), ["Alpha.md"]);
+    assert_eq!(hit_set(&vault, "linked-from:[[Alpha]]"), ["Beta.md"]);
+    assert_eq!(
+        hit_set(&vault, "orphan:true"),
+        ["Archive/Gamma.md", "Lonely.md"]
+    );
+    assert_eq!(
+        hit_set(&vault, "orphan:false"),
+        ["Alpha.md", "Beta.md", "Delta.md"]
+    );
+    vaultkit(&vault, &["search", "links-to:Nowhere"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no note matches `Nowhere`"));
+}
+
+#[test]
+fn title_and_alias_matches_rank_above_body_matches() {
+    let vault = fixture("search");
+    assert_eq!(hits(&vault, "alpha")[0], "Alpha.md");
+    assert_eq!(hits(&vault, "steps")[0], "Alpha.md");
+    let delta_first = hits(&vault, "delta");
+    assert_eq!(delta_first, ["Delta.md"]);
+}
+
+#[test]
+fn sorting_by_title_path_and_created() {
+    let vault = fixture("search");
+    let sorted = |sort: &str| -> Vec<String> {
+        let output = vaultkit(
+            &vault,
+            &["search", "[status]", "--format", "paths", "--sort", sort],
+        )
+        .output()
+        .expect("runs");
+        String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        sorted("path"),
+        ["Alpha.md", "Archive/Gamma.md", "Beta.md", "Delta.md"]
+    );
+    assert_eq!(
+        sorted("title"),
+        ["Alpha.md", "Beta.md", "Delta.md", "Archive/Gamma.md"]
+    );
+    // Newest first; notes without `created` last.
+    assert_eq!(
+        sorted("created"),
+        ["Beta.md", "Alpha.md", "Archive/Gamma.md", "Delta.md"]
+    );
+}
+
+#[test]
+fn an_empty_query_with_only_filters_lists_the_matching_notes() {
+    let vault = fixture("search");
+    let report = json(
+        &vault,
+        &[
+            "search",
+            "tag:#project",
+            "--format",
+            "json",
+            "--sort",
+            "path",
+        ],
+    );
+    assert_eq!(report["query"], "tag:#project");
+    assert_eq!(report["total"], 2);
+    assert_eq!(report["hits"][0]["path"], "Alpha.md");
+    assert_eq!(report["hits"][0]["score"], 0.0);
+    assert_eq!(report["hits"][0]["line"], serde_json::Value::Null);
+}
+
+#[test]
+fn json_hits_carry_the_best_line_and_tags() {
+    let vault = fixture("search");
+    let report = json(&vault, &["search", "handbook", "--format", "json"]);
+    assert_eq!(report["total"], 1);
+    let hit = &report["hits"][0];
+    assert_eq!(hit["path"], "Beta.md");
+    assert_eq!(hit["title"], "Beta");
+    assert_eq!(hit["line"], 8);
+    assert_eq!(hit["snippet"], "Manager handbook. #urgent");
+    assert_eq!(hit["tags"], serde_json::json!(["project", "urgent"]));
+    assert!(hit["score"].as_f64().expect("score") > 0.0);
+}
+
+#[test]
+fn pretty_output_shows_path_title_and_numbered_line() {
+    let vault = fixture("search");
+    vaultkit(&vault, &["search", "zebra"])
+        .assert()
+        .success()
+        .stdout("Lonely.md  Lonely\n1:Nothing links here. A unique zebra word.\n");
+}
+
+#[test]
+fn table_and_csv_show_properties_like_dataview() {
+    let vault = fixture("search");
+    vaultkit(&vault, &["search", "[status]", "--sort", "path", "--format", "csv", "--fields", "status,created"])
+        .assert()
+        .success()
+        .stdout(
+            "path,title,status,created\nAlpha.md,Alpha,active,2024-01-05\nArchive/Gamma.md,Gamma,,2023-12-01\nBeta.md,Beta,draft,2024-03-01\nDelta.md,Delta,active,\n",
+        );
+    vaultkit(
+        &vault,
+        &[
+            "search",
+            "[status:draft]",
+            "--format",
+            "table",
+            "--fields",
+            "status",
+        ],
+    )
+    .assert()
+    .success()
+    .stdout("path     title  status\nBeta.md  Beta   draft\n");
+}
+
+#[test]
+fn no_hits_exits_1_and_a_bad_query_exits_2_naming_the_column() {
+    let vault = fixture("search");
+    vaultkit(&vault, &["search", "nothing-like-this"])
+        .assert()
+        .code(1)
+        .stdout("");
+    vaultkit(&vault, &["search", "(alpha beta"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "at column 12: expected `)` to close the group opened at column 1",
+        ));
+    vaultkit(&vault, &["search", "/[unclosed/"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("invalid regular expression"));
+}
+
+/// `index --stats`'s refresh line: (parsed, added, changed, removed).
+fn refresh_counts(vault: &Path) -> [u64; 4] {
+    let output = vaultkit(vault, &["index", "--stats"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("refresh"))
+        .expect("refresh line");
+    let number = |name: &str| -> u64 {
+        let after = line.split(&format!("{name} ")).nth(1).expect(name);
+        after
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .expect("n")
+            .parse()
+            .expect("number")
+    };
+    ["parsed", "added", "changed", "removed"].map(number)
+}
+
+#[test]
+fn an_unchanged_refresh_parses_nothing() {
+    let vault = copy_fixture("search");
+    assert_eq!(refresh_counts(vault.path()), [5, 6, 0, 0]);
+    assert_eq!(refresh_counts(vault.path()), [0, 0, 0, 0]);
+    // Touching a file without changing it re-parses nothing either.
+    let alpha = vault.path().join("Alpha.md");
+    let text = std::fs::read(&alpha).expect("read");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&alpha, &text).expect("write");
+    assert_eq!(refresh_counts(vault.path())[0], 0);
+}
+
+#[test]
+fn edits_additions_deletions_and_renames_show_in_the_next_search() {
+    let vault = copy_fixture("search");
+    let root = vault.path();
+    assert_eq!(hit_set(root, "zebra"), ["Lonely.md"]);
+
+    // Edit.
+    std::fs::write(root.join("Lonely.md"), "Now about giraffes.\n").expect("write");
+    assert!(hit_set(root, "zebra").is_empty());
+    assert_eq!(hit_set(root, "giraffes"), ["Lonely.md"]);
+    assert_eq!(refresh_counts(root), [0, 0, 0, 0]);
+
+    // Add a note that links to Lonely: it is no longer an orphan.
+    std::fs::write(root.join("New.md"), "A zebra visits [[Lonely]].\n").expect("write");
+    assert_eq!(hit_set(root, "zebra"), ["New.md"]);
+    assert_eq!(hit_set(root, "links-to:Lonely"), ["New.md"]);
+    assert_eq!(hit_set(root, "orphan:true"), ["Archive/Gamma.md"]);
+
+    // Delete.
+    std::fs::remove_file(root.join("Beta.md")).expect("remove");
+    assert!(hit_set(root, "handbook").is_empty());
+    assert_eq!(hit_set(root, "linked-from:Alpha"), Vec::<String>::new());
+
+    // A new note takes the name a link was missing: Alpha's [[Beta]] resolves again.
+    std::fs::rename(root.join("New.md"), root.join("Beta.md")).expect("rename");
+    assert_eq!(hit_set(root, "linked-from:Alpha"), ["Beta.md"]);
+    assert_eq!(hit_set(root, "zebra"), ["Beta.md"]);
+}
+
+#[test]
+fn a_corrupted_index_is_rebuilt_with_a_notice() {
+    let vault = copy_fixture("search");
+    let root = vault.path();
+    assert_eq!(hit_set(root, "zebra"), ["Lonely.md"]);
+    let meta = root.join(".vaultkit/index/meta.json");
+    std::fs::write(&meta, "{ not json").expect("corrupt");
+    vaultkit(root, &["search", "zebra", "--format", "paths"])
+        .assert()
+        .success()
+        .stdout("Lonely.md\n")
+        .stderr(predicates::str::contains(
+            "note: rebuilding the index: the index could not be opened",
+        ));
+    // Segment files damaged as well.
+    for entry in std::fs::read_dir(root.join(".vaultkit/index")).expect("dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "idx" || e == "store") {
+            std::fs::write(&path, b"garbage").expect("damage");
+        }
+    }
+    vaultkit(root, &["search", "zebra", "--format", "paths"])
+        .assert()
+        .success()
+        .stdout("Lonely.md\n");
+}
+
+#[test]
+fn two_processes_at_once_both_succeed() {
+    let vault = copy_fixture("search");
+    let root = vault.path();
+    let program = vaultkit(root, &[]).get_program().to_owned();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let program = program.clone();
+            let root = root.to_owned();
+            std::thread::spawn(move || {
+                std::process::Command::new(program)
+                    .arg("--vault")
+                    .arg(root)
+                    .args(["search", "zebra", "--format", "paths"])
+                    .output()
+                    .expect("runs")
+            })
+        })
+        .collect();
+    for handle in handles {
+        let output = handle.join().expect("thread");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&output.stdout), "Lonely.md\n");
+    }
+}
