@@ -55,14 +55,23 @@ impl Relation {
         match &link.origin {
             LinkOrigin::Body if link.is_embed() => Self::Embeds,
             LinkOrigin::Body => Self::Body,
-            LinkOrigin::Property(key) => match key.to_lowercase().as_str() {
-                "prerequisites" | "prerequisite" | "requires" => Self::Prerequisites,
-                "up" | "parent" | "parents" => Self::Up,
-                "down" | "child" | "children" => Self::Down,
-                "next" => Self::Next,
-                "prev" | "previous" => Self::Prev,
-                _ => Self::Related,
-            },
+            LinkOrigin::Property(key) => {
+                // Runs for every property link of the vault: no allocation.
+                let is = |names: &[&str]| names.iter().any(|n| key.eq_ignore_ascii_case(n));
+                if is(&["prerequisites", "prerequisite", "requires"]) {
+                    Self::Prerequisites
+                } else if is(&["up", "parent", "parents"]) {
+                    Self::Up
+                } else if is(&["down", "child", "children"]) {
+                    Self::Down
+                } else if is(&["next"]) {
+                    Self::Next
+                } else if is(&["prev", "previous"]) {
+                    Self::Prev
+                } else {
+                    Self::Related
+                }
+            }
         }
     }
 
@@ -134,6 +143,28 @@ mod tests {
         }
         assert_eq!("requires".parse::<Relation>(), Ok(Relation::Prerequisites));
         assert!("sideways".parse::<Relation>().is_err());
+    }
+
+    #[test]
+    fn property_keys_match_in_any_case() {
+        let vault = crate::vault::Vault::from_sources(
+            [(
+                "a.md",
+                "---\nRequires: \"[[b]]\"\nUP: \"[[b]]\"\nsee: \"[[b]]\"\n---\n[[b]] ![[b]]",
+            )],
+            ["b.md"],
+        );
+        let relations: Vec<Relation> = vault.notes()[0].links.iter().map(Relation::of).collect();
+        assert_eq!(
+            relations,
+            [
+                Relation::Prerequisites,
+                Relation::Up,
+                Relation::Related,
+                Relation::Body,
+                Relation::Embeds
+            ]
+        );
     }
 
     #[test]
