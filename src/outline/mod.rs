@@ -277,9 +277,10 @@ pub fn build(
         });
     }
 
-    let (title, generated_from, description) = match (root, source) {
-        (Some(r), _) => {
-            let shown = structured.map_or(r, |s| s);
+    let (title, generated_from, description) = match source {
+        Source::Root(r) => {
+            let r = *r;
+            let shown = structured.unwrap_or(r);
             let note = vault.note(shown);
             let title = note
                 .headings
@@ -293,11 +294,10 @@ pub fn build(
                 lesson::description(root_note, || text(root_note)),
             )
         }
-        (None, Source::Tag(tag)) => {
+        Source::Tag(tag) => {
             let tag = tag.trim_start_matches('#');
             (format!("Notes tagged {tag}"), format!("#{tag}"), None)
         }
-        (None, Source::Root(_)) => unreachable!("a root source has a root"),
     };
     Outline {
         title,
