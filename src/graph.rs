@@ -293,7 +293,7 @@ fn file_node(vault: &Vault, file: FileId) -> NodeIndex {
 }
 
 /// `[[Missing]]`, `[[missing.md]]` and `[[MISSING]]` name one unresolved target.
-fn unresolved_key(target: &str) -> String {
+pub(crate) fn unresolved_key(target: &str) -> String {
     let folded = fold(target);
     match folded.strip_suffix(".md") {
         Some(stem) => stem.to_owned(),

@@ -34,6 +34,7 @@ pub mod index;
 pub mod infer;
 pub mod lint;
 pub mod model;
+pub mod outline;
 pub mod parse;
 pub mod render;
 pub mod report;

@@ -6,6 +6,7 @@ mod index;
 mod init;
 mod lint;
 mod note;
+mod outline;
 mod search;
 mod tags;
 
@@ -106,6 +107,11 @@ enum Command {
         after_help = "Examples:\n  vaultkit graph stats\n  vaultkit graph --format dot | dot -Tsvg > vault.svg\n  vaultkit graph --from Git --depth 2 --format mermaid"
     )]
     Graph(graph::GraphArgs),
+    /// Turn a note and what it links to into an ordered course outline.
+    #[command(
+        after_help = "Examples:\n  vaultkit outline \"Create a course to become a Technical Product Manager\"\n  vaultkit outline Git --depth 1 --format json\n  vaultkit outline ROOT --write \"Course outline.md\"\n  vaultkit outline ROOT --check \"Course outline.md\""
+    )]
+    Outline(outline::OutlineArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  vaultkit completions bash > ~/.local/share/bash-completion/completions/vaultkit"
@@ -197,6 +203,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tags(args) => tags::run(&context, &args, &mut out),
         Command::Graph(args) => graph::run(&context, &args, &mut out),
         Command::Lint(args) => lint::run(&context, &config, &args, &mut out),
+        Command::Outline(args) => outline::run(&context, &args, &mut out),
         Command::Completions { .. } | Command::Init(_) | Command::Search(_) | Command::Index(_) => {
             unreachable!("handled above")
         }

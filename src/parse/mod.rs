@@ -4,7 +4,7 @@
 //! the Markdown body (see [`markdown`]). Every position points into the
 //! original text, front matter included.
 
-mod frontmatter;
+pub mod frontmatter;
 mod markdown;
 #[cfg(test)]
 mod properties;

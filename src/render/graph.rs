@@ -94,7 +94,7 @@ pub fn mermaid(out: &mut dyn Write, graph: &GraphExport) -> io::Result<()> {
     )
 }
 
-fn mermaid_text(text: &str) -> String {
+pub(super) fn mermaid_text(text: &str) -> String {
     text.replace('"', "#quot;")
 }
 

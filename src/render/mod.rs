@@ -4,6 +4,7 @@
 pub mod graph;
 pub mod lint;
 pub mod note;
+pub mod outline;
 pub mod search;
 pub mod tags;
 

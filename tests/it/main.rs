@@ -8,4 +8,5 @@ mod corpora;
 mod edge_cases;
 mod formats;
 mod lint;
+mod outline;
 mod search;

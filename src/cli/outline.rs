@@ -1,0 +1,227 @@
+//! `outline`: a course outline from a root note (or a tag), printed, written
+//! into the vault between managed markers, or checked for drift.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use vaultkit::atomic;
+use vaultkit::outline::relation::Relation;
+use vaultkit::outline::{self, Options, Outline, Source, managed};
+use vaultkit::parse;
+use vaultkit::render;
+
+use super::Ctx;
+use super::note::find;
+
+#[derive(Debug, Args)]
+pub struct OutlineArgs {
+    /// The root note: a vault path or a name resolved like a [[wikilink]].
+    #[arg(
+        value_name = "ROOT",
+        required_unless_present = "tag",
+        conflicts_with = "tag"
+    )]
+    root: Option<String>,
+    /// Make the course from every note with this tag (nested tags included).
+    #[arg(long, value_name = "TAG")]
+    tag: Option<String>,
+    /// Edge kinds to follow from the root, comma-separated: related,
+    /// prerequisites, up, down, next, prev, body, embeds [default: all but embeds].
+    #[arg(long, value_name = "KINDS", value_delimiter = ',')]
+    follow: Option<Vec<Relation>>,
+    /// How many links away from the root to go.
+    #[arg(long, default_value_t = 2)]
+    depth: usize,
+    /// Reading speed for lesson minutes, in words a minute.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    wpm: u32,
+    /// Notes the learner already knows: left out, with what they require.
+    #[arg(long, value_name = "NOTE", num_args = 1..)]
+    known: Vec<String>,
+    /// Notes with this tag are known (repeatable).
+    #[arg(long, value_name = "TAG")]
+    known_tag: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    format: Format,
+    /// Write the Markdown outline into this note (a vault path), between
+    /// managed markers; the rest of the note is kept.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["check", "format"])]
+    write: Option<String>,
+    /// Exit 1 and print a diff when this note's outline is out of date.
+    #[arg(long, value_name = "PATH", conflicts_with = "format")]
+    check: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// A Markdown note with front matter (what --write keeps in the vault).
+    Md,
+    /// The outline as JSON (see the README for the shape).
+    Json,
+    /// OPML 2.0, for outliners and mind-map tools.
+    Opml,
+    /// A Mermaid flowchart.
+    Mermaid,
+}
+
+pub fn run(context: &Ctx, args: &OutlineArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let vault = &context.vault;
+    let root = vault.root().context("the vault has no folder")?;
+    let target = args
+        .write
+        .as_deref()
+        .or(args.check.as_deref())
+        .map(|path| note_in_vault(root, path))
+        .transpose()?;
+    let source = match (&args.root, &args.tag) {
+        (Some(note), _) => Source::Root(find(context, note)?),
+        (None, Some(tag)) => Source::Tag(tag.clone()),
+        (None, None) => bail!("give a ROOT note or --tag TAG"),
+    };
+    let options = Options {
+        follow: args.follow.clone().unwrap_or_else(Relation::default_follow),
+        depth: args.depth,
+        wpm: args.wpm,
+        known: args
+            .known
+            .iter()
+            .map(|note| find(context, note))
+            .collect::<Result<_>>()?,
+        known_tags: args.known_tag.clone(),
+        exclude: target
+            .as_ref()
+            .and_then(|(_, relative)| vault.note_by_path(relative))
+            .into_iter()
+            .collect(),
+    };
+    let read = |note: &vaultkit::model::Note| {
+        let bytes = std::fs::read(root.join(&note.path)).ok()?;
+        Some(parse::decode(&note.path, &bytes).0.into_owned())
+    };
+    let outline = outline::build(vault, &source, &options, &read);
+    match (&target, args.write.is_some()) {
+        (Some((path, relative)), true) => write(&outline, path, relative),
+        (Some((path, relative)), false) => check(&outline, path, relative, out),
+        (None, _) => {
+            match args.format {
+                Format::Md => render::outline::markdown(out, &outline)?,
+                Format::Json => render::json(out, &outline)?,
+                Format::Opml => render::outline::opml(out, &outline)?,
+                Format::Mermaid => render::outline::mermaid(out, &outline)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `--write`: splice the outline into the note, writing only when it changes.
+fn write(outline: &Outline, path: &Path, relative: &str) -> Result<ExitCode> {
+    let existing = read_existing(path)?;
+    let updated = spliced(outline, existing.as_deref(), relative)?;
+    match existing {
+        Some(old) if old == updated => eprintln!("{relative} is up to date"),
+        Some(old) => {
+            if !atomic::write_if_unchanged(path, old.as_bytes(), updated.as_bytes())? {
+                bail!("{relative} changed while the outline was being built; run again");
+            }
+            eprintln!("wrote {relative} ({} lessons)", outline.lessons);
+        }
+        None => {
+            atomic::write(path, updated.as_bytes())?;
+            eprintln!("wrote {relative} ({} lessons)", outline.lessons);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--check`: exit 1 with a unified diff when `--write` would change the note.
+fn check(outline: &Outline, path: &Path, relative: &str, out: &mut dyn Write) -> Result<ExitCode> {
+    let existing = read_existing(path)?;
+    let expected = spliced(outline, existing.as_deref(), relative)?;
+    let current = existing.unwrap_or_default();
+    if current == expected {
+        eprintln!("{relative} is up to date");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let diff = similar::TextDiff::from_lines(&current, &expected);
+    write!(
+        out,
+        "{}",
+        diff.unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{relative}"), &format!("b/{relative}"))
+    )?;
+    eprintln!("{relative} is out of date; rerun with --write {relative} to update it");
+    Ok(ExitCode::from(1))
+}
+
+fn spliced(outline: &Outline, existing: Option<&str>, relative: &str) -> Result<String> {
+    managed::splice(
+        existing,
+        &render::outline::properties(outline),
+        &render::outline::markdown_body(outline),
+    )
+    .with_context(|| relative.to_owned())
+}
+
+fn read_existing(path: &Path) -> Result<Option<String>> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .with_context(|| format!("{} is not UTF-8; not touching it", path.display())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Where `--write`/`--check` PATH is on disk, and its vault path. PATH is
+/// relative to the vault folder (or absolute); it must be a `.md` note inside
+/// the vault, in a folder that exists.
+fn note_in_vault(root: &Path, path: &str) -> Result<(PathBuf, String)> {
+    let given = Path::new(path);
+    if !given
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+    {
+        bail!("{path}: the outline must go into a Markdown note (.md)");
+    }
+    if given.components().any(|c| c == Component::ParentDir) {
+        bail!("{path}: refusing a path with `..`; give a path inside the vault");
+    }
+    let joined = if given.is_absolute() {
+        given.to_owned()
+    } else {
+        root.join(given)
+    };
+    let vault = root
+        .canonicalize()
+        .with_context(|| format!("cannot read the vault folder {}", root.display()))?;
+    let name = joined.file_name().context("no file name")?;
+    let folder = joined
+        .parent()
+        .context("no folder")?
+        .canonicalize()
+        .with_context(|| format!("{path}: its folder does not exist"))?;
+    let mut target = folder.join(name);
+    if target.is_symlink() {
+        target = target
+            .canonicalize()
+            .with_context(|| format!("{path}: cannot follow the link"))?;
+    }
+    let Ok(relative) = target.strip_prefix(&vault) else {
+        bail!(
+            "{path}: refusing to write outside the vault ({})",
+            vault.display()
+        );
+    };
+    let relative = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok((target, relative))
+}
