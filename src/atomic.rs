@@ -32,6 +32,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Replaces `path` with `bytes` only if it still holds `expected` (what it
 /// held when it was read); returns whether it was written.
 pub fn write_if_unchanged(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<bool> {
+    pause_for_tests(path);
     let current = std::fs::read(path).map_err(|err| Error::io(path, err))?;
     if current != expected {
         return Ok(false);
@@ -39,6 +40,23 @@ pub fn write_if_unchanged(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<
     write(path, bytes)?;
     Ok(true)
 }
+
+/// Fault injection for the integration tests, in debug builds only: with
+/// `VAULTKIT_TEST_PAUSE_WRITE_MS` set, says `paused before writing PATH` on
+/// stderr and waits that long, so a test can edit the file in between.
+#[cfg(debug_assertions)]
+fn pause_for_tests(path: &Path) {
+    if let Some(ms) = std::env::var("VAULTKIT_TEST_PAUSE_WRITE_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+    {
+        eprintln!("paused before writing {}", path.display());
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn pause_for_tests(_: &Path) {}
 
 #[cfg(test)]
 mod tests {

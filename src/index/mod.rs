@@ -80,6 +80,12 @@ pub struct Refresh {
     pub stale: bool,
     /// Entries the scan could not read, and skipped symlinks.
     pub problems: Vec<Diagnostic>,
+    /// Where the index is kept instead of `<vault>/.vaultkit` when the vault
+    /// cannot be written (a folder in the user's cache).
+    pub relocated: Option<PathBuf>,
+    /// Why the index could not be brought up to date (such as a full disk);
+    /// it was then used as of its last commit.
+    pub failed: Option<String>,
     /// Wall time of the refresh.
     pub elapsed: Duration,
 }
@@ -129,18 +135,14 @@ impl Index {
     /// Opens the index of the vault at `root`, creating or refreshing it first.
     pub fn open(root: &Path, config: &Config, options: &Options) -> Result<(Self, Refresh)> {
         let started = Instant::now();
-        let data = options
-            .data_dir
-            .clone()
-            .unwrap_or_else(|| root.join(DATA_DIR));
-        let dir = data.join("index");
         let language = &config.search.language;
         let analyzer = schema::analyzer(language)?;
         let payload = format!("{FORMAT}; language={language}");
         let ignore = config.ignore_set(&root.join(crate::config::FILE_NAME))?;
         // Scanning first also checks that the vault exists before anything is created.
         let (current, problems) = scan_vault(root, &ignore)?;
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let (data, relocated) = data_dir(root, options)?;
+        let dir = data.join("index");
 
         let mut notice = if options.rebuild {
             Some("--rebuild was given".to_owned())
@@ -161,6 +163,7 @@ impl Index {
         let mut refresh = Refresh {
             had_index: dir.join("meta.json").is_file(),
             problems,
+            relocated,
             ..Refresh::default()
         };
         let up_to_date = match &opened {
@@ -192,14 +195,21 @@ impl Index {
                     notice = None;
                 }
             }
-            let index = match opened.take() {
-                Some(index) => index,
+            let (index, fresh) = match opened.take() {
+                Some(index) => (index, false),
                 None => {
                     refresh.rebuilt = notice.clone();
-                    Self::create(&dir, &analyzer)?
+                    (Self::create(&dir, &analyzer)?, true)
                 }
             };
-            index.update(&current, &payload, options, &mut refresh)?;
+            match index.update(&current, &payload, options, &mut refresh) {
+                // The last commit is whole: answer from it rather than fail.
+                Err(error) if !fresh => {
+                    index.reader.reload().map_err(|e| index_error(&dir, e))?;
+                    refresh.failed = Some(error.to_string());
+                }
+                result => result?,
+            }
             opened = Some(index);
         }
         let index = opened.ok_or_else(|| index_error(&dir, "no index"))?;
@@ -705,6 +715,53 @@ impl WriteLock {
             }
         }
     }
+}
+
+/// The folder that holds the index and its lock, created if need be:
+/// `options.data_dir`, else `<vault>/.vaultkit`, else, when the vault cannot
+/// be written, `<user cache>/vaultkit/<hash of the vault's real path>`
+/// (returned a second time, for the notice).
+fn data_dir(root: &Path, options: &Options) -> Result<(PathBuf, Option<PathBuf>)> {
+    if let Some(data) = &options.data_dir {
+        create_writable(data)?;
+        return Ok((data.clone(), None));
+    }
+    let data = root.join(DATA_DIR);
+    let error = match create_writable(&data) {
+        Ok(()) => return Ok((data, None)),
+        Err(Error::Io { source, .. })
+            if matches!(
+                source.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Error::io(&data, source)
+        }
+        Err(error) => return Err(error),
+    };
+    let real = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let Some(cache) = dirs::cache_dir() else {
+        return Err(error);
+    };
+    let data = cache.join("vaultkit").join(format!(
+        "{:016x}",
+        xxh3(real.as_os_str().as_encoded_bytes())
+    ));
+    create_writable(&data)?;
+    Ok((data.clone(), Some(data)))
+}
+
+/// Creates `data/index` and checks that `data` takes a new file (the lock).
+fn create_writable(data: &Path) -> Result<()> {
+    let dir = data.join("index");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let lock = data.join("write.lock");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&lock)
+        .map(drop)
+        .map_err(|e| Error::io(&lock, e))
 }
 
 /// Lists the vault's files with their size and modification time.

@@ -6,6 +6,7 @@ mod util;
 mod cli;
 mod corpora;
 mod edge_cases;
+mod faults;
 mod formats;
 mod lint;
 mod outline;
