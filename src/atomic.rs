@@ -1,6 +1,7 @@
 //! Writing files atomically: the new content goes to a temporary file in the
 //! same folder, which then replaces the old file in one rename, so a reader
-//! (or a crash) never sees half a file. The old file's permissions are kept.
+//! (or a crash) never sees half a file. The old file's permissions are kept;
+//! a new file gets the usual ones.
 
 use std::io::Write;
 use std::path::Path;
@@ -14,7 +15,12 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     let io = |err| Error::io(path, err);
-    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    // A new file gets the usual mode (0666 less the umask), not the
+    // temporary file's private 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temp = builder.tempfile_in(folder).map_err(io)?;
     temp.write_all(bytes).map_err(io)?;
     match std::fs::metadata(path) {
         Ok(old) => temp

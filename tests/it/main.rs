@@ -10,4 +10,5 @@ mod faults;
 mod formats;
 mod lint;
 mod outline;
+mod safety;
 mod search;
