@@ -144,20 +144,15 @@ impl Index {
         let (data, relocated) = data_dir(root, options)?;
         let dir = data.join("index");
 
-        let mut notice = if options.rebuild {
-            Some("--rebuild was given".to_owned())
-        } else {
-            None
-        };
-        let mut opened = match notice {
-            Some(_) => None,
-            None => match Self::existing(&dir, &payload, &analyzer) {
-                Ok(index) => Some(index),
-                Err(reason) => {
-                    notice = Some(reason);
-                    None
-                }
-            },
+        // Even for --rebuild: a whole index is rebuilt in place, in one
+        // commit, so that readers keep answering from the old one meanwhile.
+        let mut notice = None;
+        let mut opened = match Self::existing(&dir, &payload, &analyzer) {
+            Ok(index) => Some(index),
+            Err(reason) => {
+                notice = Some(reason);
+                None
+            }
         };
 
         let mut refresh = Refresh {
@@ -167,7 +162,7 @@ impl Index {
             ..Refresh::default()
         };
         let up_to_date = match &opened {
-            Some(index) => index.diff(&current)?.is_empty(),
+            Some(index) => !options.rebuild && index.diff(&current)?.is_empty(),
             None => false,
         };
         if !up_to_date {
@@ -189,7 +184,7 @@ impl Index {
             // Another process may have refreshed it while we waited.
             if let Some(index) = &opened {
                 index.reader.reload().map_err(|e| index_error(&dir, e))?;
-            } else if notice.is_some() && !options.rebuild {
+            } else if notice.is_some() {
                 opened = Self::existing(&dir, &payload, &analyzer).ok();
                 if opened.is_some() {
                     notice = None;
@@ -202,6 +197,9 @@ impl Index {
                     (Self::create(&dir, &analyzer)?, true)
                 }
             };
+            if options.rebuild {
+                refresh.rebuilt = Some("--rebuild was given".to_owned());
+            }
             match index.update(&current, &payload, options, &mut refresh) {
                 // The last commit is whole: answer from it rather than fail.
                 Err(error) if !fresh => {
@@ -482,8 +480,16 @@ impl Index {
         refresh: &mut Refresh,
     ) -> Result<()> {
         let err = |e: tantivy::TantivyError| index_error(&self.dir, e);
-        let diff = self.diff(current)?;
         let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(err)?;
+        let diff = if options.rebuild {
+            writer.delete_all_documents().map_err(err)?;
+            Diff {
+                added: current.iter().collect(),
+                ..Diff::default()
+            }
+        } else {
+            self.diff(current)?
+        };
         let resolver = Resolver::new(current.iter().enumerate().map(|(i, c)| {
             let id = u32::try_from(i).unwrap_or(u32::MAX);
             (FileId::Attachment(id), c.file.path.as_str())

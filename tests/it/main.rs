@@ -4,6 +4,7 @@
 mod util;
 
 mod cli;
+mod concurrency;
 mod corpora;
 mod edge_cases;
 mod faults;
