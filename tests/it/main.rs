@@ -9,6 +9,7 @@ mod corpora;
 mod edge_cases;
 mod faults;
 mod formats;
+mod fuzz_regressions;
 mod lint;
 mod outline;
 mod safety;
