@@ -135,10 +135,17 @@ fn an_unreadable_folder_is_reported_and_the_rest_processed() {
         chmod(&locked, 0o755);
         return;
     }
+    vaultkit(vault.path(), &["graph", "stats"])
+        .assert()
+        .success()
+        .stderr(
+            "error: Locked: cannot read this entry: Permission denied (os error 13) [unreadable-file]\n",
+        );
     vaultkit(vault.path(), &["lint"])
         .assert()
-        .stderr(predicate::str::contains(
-            "error: Locked: cannot read this entry: Permission denied",
+        .code(1)
+        .stdout(predicate::str::contains(
+            "Locked\nerror[unreadable-file]: cannot read this entry: Permission denied",
         ));
     assert_eq!(search_paths(vault.path(), "findme"), ["Open.md"]);
     chmod(&locked, 0o755);
