@@ -313,32 +313,53 @@ impl Index {
 
     /// The vault, rebuilt from the parsed notes stored in the index.
     pub fn vault(&self, root: &Path, problems: Vec<Diagnostic>) -> Result<Vault> {
+        const CHUNK: u32 = 2048;
         let searcher = self.searcher();
-        let mut notes = Vec::new();
-        let mut attachments = Vec::new();
-        for segment in searcher.segment_readers() {
-            let store = segment
-                .get_store_reader(64)
-                .map_err(|e| index_error(&self.dir, e))?;
-            let alive = segment.alive_bitset();
-            for doc in store.iter::<TantivyDocument>(alive) {
-                let doc = doc.map_err(|e| index_error(&self.dir, e))?;
-                match doc.get_first(self.fields.parsed).and_then(|v| v.as_bytes()) {
-                    Some(bytes) => notes.push(bytes.to_vec()),
-                    None => attachments.push(
-                        doc.get_first(self.fields.path)
-                            .and_then(|v| v.as_str())
-                            .unwrap_or_default()
-                            .to_owned(),
-                    ),
-                }
-            }
-        }
-        let mut parsed = notes
+        // Read and decode in chunks of documents, in parallel, without
+        // holding the stored bytes of all notes at once.
+        let chunks: Vec<(&tantivy::SegmentReader, u32)> = searcher
+            .segment_readers()
+            .iter()
+            .flat_map(|segment| {
+                (0..segment.max_doc())
+                    .step_by(CHUNK as usize)
+                    .map(move |start| (segment, start))
+            })
+            .collect();
+        let read: Vec<(Vec<ParsedNote>, Vec<String>)> = chunks
             .par_iter()
-            .map(|bytes| codec::decode(bytes))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| index_error(&self.dir, e))?;
+            .map(|(segment, start)| -> Result<_> {
+                let err = |e: &dyn std::fmt::Display| index_error(&self.dir, e);
+                let store = segment.get_store_reader(4).map_err(|e| err(&e))?;
+                let (mut notes, mut attachments) = (Vec::new(), Vec::new());
+                for doc in *start..(start + CHUNK).min(segment.max_doc()) {
+                    if segment.is_deleted(doc) {
+                        continue;
+                    }
+                    let stored: TantivyDocument = store.get(doc).map_err(|e| err(&e))?;
+                    match stored
+                        .get_first(self.fields.parsed)
+                        .and_then(|v| v.as_bytes())
+                    {
+                        Some(bytes) => notes.push(codec::decode(bytes).map_err(|e| err(&e))?),
+                        None => attachments.push(
+                            stored
+                                .get_first(self.fields.path)
+                                .and_then(|v| v.as_str())
+                                .unwrap_or_default()
+                                .to_owned(),
+                        ),
+                    }
+                }
+                Ok((notes, attachments))
+            })
+            .collect::<Result<_>>()?;
+        let (mut parsed, mut attachments): (Vec<ParsedNote>, Vec<String>) =
+            (Vec::new(), Vec::new());
+        for (notes, files) in read {
+            parsed.extend(notes);
+            attachments.extend(files);
+        }
         parsed.sort_unstable_by(|a, b| a.note.path.cmp(&b.note.path));
         attachments.sort_unstable();
         Ok(Vault::assemble(root, parsed, attachments, problems))
