@@ -18,50 +18,20 @@
 # benches/results/search.md.
 set -euo pipefail
 shopt -s inherit_errexit nullglob
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-readonly SEED=42
 read -r -a SIZES <<<"${SIZES:-2000 20000}"
 WORD="${WORD:-garden}"
-RUNS=(--warmup 2 --runs 10)
-QUICK=0
-case "${1:-}" in
-    --quick) RUNS=(--warmup 1 --runs 3); QUICK=1 ;;
-    "") ;;
-    *) sed -n '2,/^set /{/^set /d;s/^# \{0,1\}//;p}' "$0" >&2; exit 1 ;;
-esac
-
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
-BENCH_DIR="${BENCH_DIR:-/tmp/vaultkit-bench}"
 RESULTS="$REPO/benches/results/search.md"
-
-for tool in cargo rg hyperfine python3; do
-    command -v "$tool" >/dev/null || { echo "search.sh: $tool is missing (apt-get install ripgrep hyperfine python3)" >&2; exit 1; }
-done
-[[ -x /usr/bin/time ]] || { echo "search.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
-
-if [[ -z "${VAULTKIT_BIN:-}" ]]; then
-    (cd "$REPO" && cargo build --release --quiet)
-fi
-VK="${VAULTKIT_BIN:-$TARGET_DIR/release/vaultkit}"
-if [[ -z "${GEN_VAULT_BIN:-}" ]]; then
-    (cd "$REPO" && cargo build --release --quiet --example gen_vault)
-fi
-GEN_VAULT="${GEN_VAULT_BIN:-$TARGET_DIR/release/examples/gen_vault}"
-mkdir -p "$BENCH_DIR/json" "$BENCH_DIR/index" "$(dirname "$RESULTS")"
+bench_args "$@"
+bench_build
+mkdir -p "$BENCH_DIR/index"
 
 # NAME<TAB>DIR for each vault: generated ones (shared with graph_stats.sh), then the corpora.
 vaults() {
-    local notes dir params
+    local notes dir
     for notes in "${SIZES[@]}"; do
-        dir="$BENCH_DIR/synthetic-$((notes / 1000))k"
-        params="notes=$notes seed=$SEED generator=$(sha256sum "$REPO/examples/gen_vault.rs" | cut -d' ' -f1)"
-        if [[ ! -d "$dir" || "$(cat "$dir.params" 2>/dev/null)" != "$params" ]]; then
-            rm -rf -- "$dir" "$dir.params"
-            "$GEN_VAULT" --notes "$notes" --seed "$SEED" --out "$dir" >&2
-            echo "$params" >"$dir.params"
-        fi
-        printf 'synthetic-%dk\t%s\n' "$((notes / 1000))" "$dir"
+        printf 'synthetic-%dk\t%s\n' "$((notes / 1000))" "$(synthetic_vault "$notes")"
     done
     if ((QUICK)) || [[ ! -d "$REPO/../shared/corpora" ]]; then
         echo "search.sh: skipping the real corpora" >&2

@@ -158,8 +158,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         progress: !cli.quiet,
     };
     let needs_index = matches!(cli.command, Command::Search(_) | Command::Index(_));
-    let (index, refresh) = match Index::open(&root, &config, &options) {
-        Ok((index, refresh)) => {
+    // Without an index, other commands read the vault directly rather than
+    // build one: a first run (or CI on a fresh clone) pays no indexing.
+    let opened = if needs_index || Index::exists(&root, &options) {
+        Index::open(&root, &config, &options).map(Some)
+    } else {
+        Ok(None)
+    };
+    let (index, refresh) = match opened {
+        Ok(None) => (None, None),
+        Ok(Some((index, refresh))) => {
             report_refresh(&refresh, cli.quiet, cli.verbose);
             (Some(index), Some(refresh))
         }

@@ -126,13 +126,24 @@ struct Current {
 }
 
 impl Index {
+    /// Whether the vault at `root` has an index (whole or not) where `options` say.
+    pub fn exists(root: &Path, options: &Options) -> bool {
+        Self::data_dir(root, options)
+            .join("index/meta.json")
+            .is_file()
+    }
+
+    fn data_dir(root: &Path, options: &Options) -> PathBuf {
+        options
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| root.join(DATA_DIR))
+    }
+
     /// Opens the index of the vault at `root`, creating or refreshing it first.
     pub fn open(root: &Path, config: &Config, options: &Options) -> Result<(Self, Refresh)> {
         let started = Instant::now();
-        let data = options
-            .data_dir
-            .clone()
-            .unwrap_or_else(|| root.join(DATA_DIR));
+        let data = Self::data_dir(root, options);
         let dir = data.join("index");
         let language = &config.search.language;
         let analyzer = schema::analyzer(language)?;

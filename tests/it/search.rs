@@ -441,3 +441,27 @@ fn index_dir_keeps_the_index_out_of_the_vault() {
         .success()
         .stdout(predicates::str::contains("parsed 0, added 0"));
 }
+
+#[test]
+fn other_commands_use_an_index_when_there_is_one_and_never_build_it() {
+    let vault = fixture_copy("search");
+    vaultkit(vault.path(), &["lint"]).assert().success();
+    assert!(
+        !vault.path().join(".vaultkit").exists(),
+        "lint built an index"
+    );
+    vaultkit(vault.path(), &["index"]).assert().success();
+    std::fs::write(
+        vault.path().join("Lonely.md"),
+        "Now it links to [[Delta]].\n",
+    )
+    .expect("write");
+    // `show` refreshes the index (one note parsed) and answers from it.
+    vaultkit(vault.path(), &["-v", "show", "Lonely", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("\"Delta.md\""))
+        .stderr(predicates::str::contains(
+            "parsed 1, added 0, changed 1, removed 0",
+        ));
+}
