@@ -4,7 +4,7 @@
 #
 # Usage: benches/search.sh [--quick]
 #
-#   --quick   1 warmup + 3 runs instead of 2 + 10, synthetic vaults only
+#   --quick   1 warmup + 3 runs instead of 2 + 10
 #
 # Environment:
 #   BENCH_DIR      where generated vaults, indexes, copies and JSON go (default /tmp/vaultkit-bench)
@@ -33,7 +33,7 @@ vaults() {
     for notes in "${SIZES[@]}"; do
         printf 'synthetic-%dk\t%s\n' "$((notes / 1000))" "$(synthetic_vault "$notes")"
     done
-    if ((QUICK)) || [[ ! -d "$REPO/../shared/corpora" ]]; then
+    if [[ ! -d "$REPO/../shared/corpora" ]]; then
         echo "search.sh: skipping the real corpora" >&2
         return
     fi
