@@ -380,7 +380,9 @@ impl Engine<'_> {
                         IndexTerm::from_field_text(field, word),
                         IndexRecordOption::WithFreqs,
                     ));
-                    let part: Box<dyn TantivyQuery> = if i + 1 == words.len() {
+                    let part: Box<dyn TantivyQuery> = if i + 1 == words.len()
+                        && matches!(term, Term::Word(_))
+                    {
                         let prefix =
                             RegexQuery::from_pattern(&format!("{}.+", regex::escape(word)), field)?;
                         Box::new(BooleanQuery::new(vec![
@@ -444,7 +446,18 @@ impl Engine<'_> {
                 if indexed == Some(false) {
                     return false;
                 }
-                let needs_text = text.match_case || matches!(text.term, Term::Regex(_));
+                // Punctuation-only terms (`!!!`) leave the index nothing to
+                // look up: like case and regexes, the text answers them.
+                let needs_text = text.match_case
+                    || indexed.is_none()
+                    || match &text.term {
+                        Term::Regex(_) => true,
+                        // Punctuation in a phrase is not in the index.
+                        Term::Phrase(phrase) => phrase
+                            .chars()
+                            .any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
+                        Term::Word(_) => false,
+                    };
                 if !needs_text {
                     return indexed.unwrap_or(false);
                 }

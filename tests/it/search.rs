@@ -46,6 +46,10 @@ fn words_must_all_match_and_match_the_words_they_begin() {
     assert_eq!(hit_set(&vault, "alpha gamma"), ["Beta.md"]);
     assert_eq!(hit_set(&vault, "zebra"), ["Lonely.md"]);
     assert!(hits(&vault, "zebras-nowhere").is_empty());
+    // Punctuation has no words to index: the text answers, as a substring.
+    assert_eq!(hit_set(&vault, "++"), ["Lonely.md"]);
+    assert_eq!(hit_set(&vault, "\"C++ !!\""), ["Lonely.md"]);
+    assert!(hits(&vault, "!!!").is_empty());
 }
 
 #[test]
