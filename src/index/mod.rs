@@ -828,7 +828,7 @@ fn is_empty_value(value: &serde_json::Value) -> bool {
 }
 
 /// A `created`-style value (a date or a timestamp) as seconds since the epoch.
-pub fn date_seconds(value: &serde_json::Value) -> Option<i64> {
+fn date_seconds(value: &serde_json::Value) -> Option<i64> {
     let text = value.as_str()?.trim();
     if let Ok(stamp) = text.parse::<jiff::Timestamp>() {
         return Some(stamp.as_second());
@@ -861,5 +861,34 @@ fn index_error(dir: &Path, error: impl std::fmt::Display) -> Error {
     Error::Index {
         path: dir.to_owned(),
         message: error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_dates_become_seconds_whatever_their_form() {
+        let seconds = |v: &str| date_seconds(&serde_json::json!(v));
+        assert_eq!(seconds("1970-01-02"), Some(86_400));
+        assert_eq!(seconds("1970-01-02T00:00:10"), Some(86_410));
+        assert_eq!(seconds("1970-01-02T00:00:10Z"), Some(86_410));
+        assert_eq!(seconds("2026-02-30"), None);
+        assert_eq!(seconds("soon"), None);
+        assert_eq!(date_seconds(&serde_json::json!(2024)), None);
+    }
+
+    #[test]
+    fn empty_values_count_as_null() {
+        for value in [
+            serde_json::json!(null),
+            serde_json::json!(" "),
+            serde_json::json!([]),
+        ] {
+            assert!(is_empty_value(&value), "{value}");
+        }
+        assert!(!is_empty_value(&serde_json::json!(0)));
+        assert!(!is_empty_value(&serde_json::json!("x")));
     }
 }
