@@ -301,23 +301,20 @@ fn a_baseline_hides_known_findings_through_unrelated_edits() {
 #[test]
 fn a_missing_or_malformed_baseline_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let missing = dir.path().join("none.json");
-    vaultkit(
-        &fixture("lint-rules"),
-        &["lint", "--baseline", missing.to_str().expect("utf-8")],
-    )
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("cannot read the baseline"));
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "[]").expect("write");
-    vaultkit(
-        &fixture("lint-rules"),
-        &["lint", "--baseline", bad.to_str().expect("utf-8")],
-    )
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("not a vaultkit baseline"));
+    for (file, message) in [
+        (dir.path().join("none.json"), "cannot read the baseline"),
+        (bad, "not a vaultkit baseline"),
+    ] {
+        vaultkit(
+            &fixture("lint-rules"),
+            &["lint", "--baseline", file.to_str().expect("utf-8")],
+        )
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(message));
+    }
 }
 
 #[test]
