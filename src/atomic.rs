@@ -1,6 +1,7 @@
 //! Writing files atomically: the new content goes to a temporary file in the
 //! same folder, which then replaces the old file in one rename, so a reader
-//! (or a crash) never sees half a file. The old file's permissions are kept.
+//! (or a crash) never sees half a file. The old file's permissions are kept;
+//! a new file gets the usual ones.
 
 use std::io::Write;
 use std::path::Path;
@@ -14,7 +15,12 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     let io = |err| Error::io(path, err);
-    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    // A new file gets the usual mode (0666 less the umask), not the
+    // temporary file's private 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temp = builder.tempfile_in(folder).map_err(io)?;
     temp.write_all(bytes).map_err(io)?;
     match std::fs::metadata(path) {
         Ok(old) => temp
@@ -32,6 +38,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Replaces `path` with `bytes` only if it still holds `expected` (what it
 /// held when it was read); returns whether it was written.
 pub fn write_if_unchanged(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<bool> {
+    pause_for_tests(path);
     let current = std::fs::read(path).map_err(|err| Error::io(path, err))?;
     if current != expected {
         return Ok(false);
@@ -39,6 +46,23 @@ pub fn write_if_unchanged(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<
     write(path, bytes)?;
     Ok(true)
 }
+
+/// Fault injection for the integration tests, in debug builds only: with
+/// `VAULTKIT_TEST_PAUSE_WRITE_MS` set, says `paused before writing PATH` on
+/// stderr and waits that long, so a test can edit the file in between.
+#[cfg(debug_assertions)]
+fn pause_for_tests(path: &Path) {
+    if let Some(ms) = std::env::var("VAULTKIT_TEST_PAUSE_WRITE_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+    {
+        eprintln!("paused before writing {}", path.display());
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn pause_for_tests(_: &Path) {}
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::Args;
 use vaultkit::index::{Index, Refresh};
 
@@ -23,6 +23,9 @@ pub fn run(
     args: &IndexArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
+    if let Some(reason) = &refresh.failed {
+        bail!("the index was not updated: {reason}");
+    }
     let stats = index.stats()?;
     if !args.stats {
         writeln!(

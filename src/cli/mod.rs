@@ -151,6 +151,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     let palette = Palette::new(use_color(cli.color));
     let root = locate_vault(cli.vault)?;
+    vaultkit::vault::scan::check_root(&root)?;
     let config = Config::load(&root)?;
     let options = vaultkit::index::Options {
         data_dir: cli.index_dir.clone(),
@@ -273,6 +274,15 @@ fn report_refresh(refresh: &Refresh, quiet: bool, verbose: bool) {
         && (verbose || refresh.had_index)
     {
         eprintln!("note: rebuilding the index: {reason}");
+    }
+    if let Some(data) = &refresh.relocated {
+        eprintln!(
+            "note: the vault is read-only; its index is kept in {}",
+            data.display()
+        );
+    }
+    if let Some(reason) = &refresh.failed {
+        eprintln!("note: cannot update the index ({reason}); using it as it was");
     }
     if refresh.stale {
         eprintln!("note: another vaultkit process is updating the index; using it as it was");

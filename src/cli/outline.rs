@@ -235,6 +235,9 @@ fn note_in_vault(root: &Path, path: &str) -> Result<(PathBuf, String)> {
     {
         bail!("{path}: the outline must go into a Markdown note (.md)");
     }
+    if path.contains('\\') {
+        bail!("{path}: refusing a path with `\\`; vault paths use `/`");
+    }
     if given.components().any(|c| c == Component::ParentDir) {
         bail!("{path}: refusing a path with `..`; give a path inside the vault");
     }

@@ -80,6 +80,12 @@ pub struct Refresh {
     pub stale: bool,
     /// Entries the scan could not read, and skipped symlinks.
     pub problems: Vec<Diagnostic>,
+    /// Where the index is kept instead of `<vault>/.vaultkit` when the vault
+    /// cannot be written (a folder in the user's cache).
+    pub relocated: Option<PathBuf>,
+    /// Why the index could not be brought up to date (such as a full disk);
+    /// it was then used as of its last commit.
+    pub failed: Option<String>,
     /// Wall time of the refresh.
     pub elapsed: Duration,
 }
@@ -128,54 +134,47 @@ struct Current {
 impl Index {
     /// Whether the vault at `root` has an index (whole or not) where `options` say.
     pub fn exists(root: &Path, options: &Options) -> bool {
-        Self::data_dir(root, options)
-            .join("index/meta.json")
-            .is_file()
-    }
-
-    fn data_dir(root: &Path, options: &Options) -> PathBuf {
-        options
-            .data_dir
-            .clone()
-            .unwrap_or_else(|| root.join(DATA_DIR))
+        let has_index = |data: &Path| data.join("index/meta.json").is_file();
+        match &options.data_dir {
+            Some(data) => has_index(data),
+            None => {
+                has_index(&root.join(DATA_DIR))
+                    || cache_location(root).is_some_and(|d| has_index(&d))
+            }
+        }
     }
 
     /// Opens the index of the vault at `root`, creating or refreshing it first.
     pub fn open(root: &Path, config: &Config, options: &Options) -> Result<(Self, Refresh)> {
         let started = Instant::now();
-        let data = Self::data_dir(root, options);
-        let dir = data.join("index");
         let language = &config.search.language;
         let analyzer = schema::analyzer(language)?;
         let payload = format!("{FORMAT}; language={language}");
         let ignore = config.ignore_set(&root.join(crate::config::FILE_NAME))?;
         // Scanning first also checks that the vault exists before anything is created.
         let (current, problems) = scan_vault(root, &ignore)?;
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let (data, relocated) = data_dir(root, options)?;
+        let dir = data.join("index");
 
-        let mut notice = if options.rebuild {
-            Some("--rebuild was given".to_owned())
-        } else {
-            None
-        };
-        let mut opened = match notice {
-            Some(_) => None,
-            None => match Self::existing(&dir, &payload, &analyzer) {
-                Ok(index) => Some(index),
-                Err(reason) => {
-                    notice = Some(reason);
-                    None
-                }
-            },
+        // Even for --rebuild: a whole index is rebuilt in place, in one
+        // commit, so that readers keep answering from the old one meanwhile.
+        let mut notice = None;
+        let mut opened = match Self::existing(&dir, &payload, &analyzer) {
+            Ok(index) => Some(index),
+            Err(reason) => {
+                notice = Some(reason);
+                None
+            }
         };
 
         let mut refresh = Refresh {
             had_index: dir.join("meta.json").is_file(),
             problems,
+            relocated,
             ..Refresh::default()
         };
         let up_to_date = match &opened {
-            Some(index) => index.diff(&current)?.is_empty(),
+            Some(index) => !options.rebuild && index.diff(&current)?.is_empty(),
             None => false,
         };
         if !up_to_date {
@@ -197,20 +196,30 @@ impl Index {
             // Another process may have refreshed it while we waited.
             if let Some(index) = &opened {
                 index.reader.reload().map_err(|e| index_error(&dir, e))?;
-            } else if notice.is_some() && !options.rebuild {
+            } else if notice.is_some() {
                 opened = Self::existing(&dir, &payload, &analyzer).ok();
                 if opened.is_some() {
                     notice = None;
                 }
             }
-            let index = match opened.take() {
-                Some(index) => index,
+            let (index, fresh) = match opened.take() {
+                Some(index) => (index, false),
                 None => {
                     refresh.rebuilt = notice.clone();
-                    Self::create(&dir, &analyzer)?
+                    (Self::create(&dir, &analyzer)?, true)
                 }
             };
-            index.update(&current, &payload, options, &mut refresh)?;
+            if options.rebuild {
+                refresh.rebuilt = Some("--rebuild was given".to_owned());
+            }
+            match index.update(&current, &payload, options, &mut refresh) {
+                // The last commit is whole: answer from it rather than fail.
+                Err(error) if !fresh => {
+                    index.reader.reload().map_err(|e| index_error(&dir, e))?;
+                    refresh.failed = Some(error.to_string());
+                }
+                result => result?,
+            }
             opened = Some(index);
         }
         let index = opened.ok_or_else(|| index_error(&dir, "no index"))?;
@@ -504,8 +513,16 @@ impl Index {
         refresh: &mut Refresh,
     ) -> Result<()> {
         let err = |e: tantivy::TantivyError| index_error(&self.dir, e);
-        let diff = self.diff(current)?;
         let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(err)?;
+        let diff = if options.rebuild {
+            writer.delete_all_documents().map_err(err)?;
+            Diff {
+                added: current.iter().collect(),
+                ..Diff::default()
+            }
+        } else {
+            self.diff(current)?
+        };
         let resolver = Resolver::new(current.iter().enumerate().map(|(i, c)| {
             let id = u32::try_from(i).unwrap_or(u32::MAX);
             (FileId::Attachment(id), c.file.path.as_str())
@@ -737,6 +754,59 @@ impl WriteLock {
             }
         }
     }
+}
+
+/// The folder that holds the index and its lock, created if need be:
+/// `options.data_dir`, else `<vault>/.vaultkit`, else, when the vault cannot
+/// be written, `<user cache>/vaultkit/<hash of the vault's real path>`
+/// (returned a second time, for the notice).
+fn data_dir(root: &Path, options: &Options) -> Result<(PathBuf, Option<PathBuf>)> {
+    if let Some(data) = &options.data_dir {
+        create_writable(data)?;
+        return Ok((data.clone(), None));
+    }
+    let data = root.join(DATA_DIR);
+    let error = match create_writable(&data) {
+        Ok(()) => return Ok((data, None)),
+        Err(Error::Io { source, .. })
+            if matches!(
+                source.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Error::io(&data, source)
+        }
+        Err(error) => return Err(error),
+    };
+    root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let Some(data) = cache_location(root) else {
+        return Err(error);
+    };
+    create_writable(&data)?;
+    Ok((data.clone(), Some(data)))
+}
+
+/// Where the index of a vault that cannot hold one goes: the user's cache
+/// folder, under a hash of the vault's real path.
+fn cache_location(root: &Path) -> Option<PathBuf> {
+    let real = root.canonicalize().ok()?;
+    Some(dirs::cache_dir()?.join("vaultkit").join(format!(
+        "{:016x}",
+        xxh3(real.as_os_str().as_encoded_bytes())
+    )))
+}
+
+/// Creates `data/index` and checks that `data` takes a new file (the lock).
+fn create_writable(data: &Path) -> Result<()> {
+    let dir = data.join("index");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let lock = data.join("write.lock");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&lock)
+        .map(drop)
+        .map_err(|e| Error::io(&lock, e))
 }
 
 /// Lists the vault's files with their size and modification time.

@@ -4,7 +4,7 @@
 //!   as written on disk (`[[topic]]` → `[[Topic]]`);
 //! - `tags: a, b` and the removed `tag:` become a `tags:` list;
 //! - `[[alias]]`, which Obsidian does not resolve, becomes `[[Real name|alias]]`
-//!   when exactly one note has that alias.
+//!   when exactly one note has that alias (not in a table or a heading).
 //!
 //! Everything here is pure: the caller reads the note's text, checks that it is
 //! the text the vault was loaded from, and writes the result.
@@ -52,7 +52,13 @@ pub fn fixes(vault: &Vault, id: NoteId, text: &str, enabled: Enabled) -> Vec<Fix
                 .case
                 .then(|| case_fix(vault, link, resolution, text))
         } else {
-            enabled.aliases.then(|| alias_fix(vault, link, text))
+            // Not in a heading: it would change the heading's text, which
+            // links to that heading name.
+            let in_heading = note
+                .headings
+                .iter()
+                .any(|h| h.span.start <= link.span.start && link.span.end <= h.span.end);
+            (enabled.aliases && !in_heading).then(|| alias_fix(vault, link, text))
         };
         found.extend(fix.flatten());
     }
@@ -328,7 +334,10 @@ mod tests {
     #[test]
     fn alias_links_name_the_one_note_that_has_the_alias() {
         let notes = [
-            ("a.md", "[[AI]] [[AI|shown]] [[Both]]\n| [[AI]] | cell |\n"),
+            (
+                "a.md",
+                "[[AI]] [[AI|shown]] [[Both]]\n| [[AI]] | cell |\n# About [[AI]]\n",
+            ),
             (
                 "Artificial Intelligence.md",
                 "---\naliases: [AI, Both]\n---\n",
@@ -337,7 +346,7 @@ mod tests {
         ];
         assert_eq!(
             fixed(&notes, "a.md"),
-            "[[Artificial Intelligence|AI]] [[AI|shown]] [[Both]]\n| [[AI]] | cell |\n"
+            "[[Artificial Intelligence|AI]] [[AI|shown]] [[Both]]\n| [[AI]] | cell |\n# About [[AI]]\n"
         );
     }
 
@@ -390,5 +399,153 @@ mod tests {
         let vault = Vault::from_sources(notes, Vec::<String>::new());
         let id = vault.note_by_path("a.md").expect("note");
         assert!(fixes(&vault, id, "x[[topic]]", ALL).is_empty());
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Pieces of a note body: fixable links (case, alias) and unfixable
+        /// ones, a table cell, headings, tags and prose.
+        const PIECES: &[&str] = &[
+            "[[topic]]",
+            "[[TOPIC|shown]]",
+            "[[notes/deep#Part]]",
+            "![[topic]]",
+            "[t](TOPIC.md)",
+            "[[AI]]",
+            "[[Both]]",
+            "[[Topic]]",
+            "[[nowhere]]",
+            "| [[AI]] | cell |",
+            "# Heading",
+            "#tag/x",
+            "some prose",
+            "`[[topic]]`",
+        ];
+
+        /// Front matter with or without a legacy tag form.
+        const FRONT: &[&str] = &[
+            "",
+            "---\ntags: a, b c\n---\n",
+            "---\ntag: x\ntitle: t\n---\n",
+            "---\ntags: [a]\ntag: b\n---\n",
+            "---\ntag:\n  - one\n  - \"two words\"\n---\n",
+        ];
+
+        fn note() -> impl Strategy<Value = String> {
+            (
+                prop::sample::select(FRONT),
+                prop::collection::vec(
+                    (
+                        prop::sample::select(PIECES),
+                        prop::sample::select(vec![" ", "\n"]),
+                    ),
+                    0..14,
+                ),
+                any::<bool>(),
+            )
+                .prop_map(|(front, pieces, crlf)| {
+                    let mut text = front.to_owned();
+                    for (piece, gap) in pieces {
+                        text.push_str(piece);
+                        text.push_str(gap);
+                    }
+                    if crlf {
+                        text.replace('\n', "\r\n")
+                    } else {
+                        text
+                    }
+                })
+        }
+
+        fn vault_with(text: &str) -> Vault {
+            Vault::from_sources(
+                [
+                    ("a.md", text),
+                    ("Topic.md", "# Topic\n"),
+                    ("Notes/Deep.md", "---\naliases: [AI, Both]\n---\n# Part\n"),
+                    ("Other.md", "---\naliases: [Both]\n---\n"),
+                ],
+                Vec::<String>::new(),
+            )
+        }
+
+        /// What a fix may not change about a link: where it points, case aside.
+        fn link_key(vault: &Vault, id: NoteId) -> Vec<(Option<String>, Option<String>, LinkKind)> {
+            vault
+                .links_of(id)
+                .map(|(link, resolution)| {
+                    let target = resolution.target.map(|t| vault.file_path(t).to_owned());
+                    (target, link.heading.as_deref().map(fold), link.kind)
+                })
+                .collect()
+        }
+
+        proptest! {
+            #[test]
+            fn a_second_fix_finds_nothing_and_only_fixed_items_change(text in note()) {
+                let vault = vault_with(&text);
+                let id = vault.note_by_path("a.md").expect("note");
+                let made = fixes(&vault, id, &text, ALL);
+                let once = apply(&text, &made);
+
+                let again = vault_with(&once);
+                let id_again = again.note_by_path("a.md").expect("note");
+                prop_assert_eq!(fixes(&again, id_again, &once, ALL), Vec::<Fix>::new());
+
+                let (before, after) = (vault.note(id), again.note(id_again));
+                // Headings stay (a link in one may change case, which anchors ignore).
+                let headings = |note: &Note| -> Vec<String> {
+                    note.headings.iter().map(|h| fold(&h.text)).collect()
+                };
+                prop_assert_eq!(headings(before), headings(after));
+                prop_assert_eq!(before.word_count, after.word_count);
+                prop_assert_eq!(before.external.len(), after.external.len());
+                let tags = |note: &Note| {
+                    let mut names: Vec<String> =
+                        note.tags.iter().map(|t| t.name.to_lowercase()).collect();
+                    names.sort();
+                    names
+                };
+                // A tag fix turns a legacy form into a list: every tag stays, and
+                // the removed `tag:` form's names become tags.
+                if made.iter().any(|f| f.rule == "invalid-tag") {
+                    let after = tags(after);
+                    for tag in tags(before) {
+                        prop_assert!(after.contains(&tag), "{} lost", tag);
+                    }
+                } else {
+                    // Positions move with the fixes; names and values do not.
+                    prop_assert_eq!(tags(before), tags(after));
+                    let properties = |note: &Note| -> Vec<(String, Value)> {
+                        note.properties.iter().map(|p| (p.key.clone(), p.value.clone())).collect()
+                    };
+                    prop_assert_eq!(properties(before), properties(after));
+                }
+                // Links point where they pointed; a link to an alias now resolves
+                // to its owner, with the alias kept as what it shows.
+                let (old, new) = (link_key(&vault, id), link_key(&again, id_again));
+                prop_assert_eq!(old.len(), new.len());
+                let aliased: Vec<_> = vault
+                    .links_of(id)
+                    .map(|(link, _)| {
+                        made.iter().any(|f| {
+                            f.rule == "broken-link"
+                                && f.start == link.span.start as usize
+                        })
+                    })
+                    .collect();
+                for ((old, new), aliased) in old.iter().zip(&new).zip(aliased) {
+                    if aliased {
+                        prop_assert_eq!(old.0.as_deref(), None);
+                        prop_assert_eq!(new.0.as_deref(), Some("Notes/Deep.md"));
+                    } else {
+                        prop_assert_eq!(old, new);
+                    }
+                }
+            }
+        }
     }
 }

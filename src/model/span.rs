@@ -49,9 +49,11 @@ impl<'a> LineIndex<'a> {
         (to_u32(line + 1), to_u32(column))
     }
 
-    /// The span covering bytes `start..end`.
+    /// The span covering bytes `start..end`, clamped to the text and to
+    /// character boundaries.
     pub fn span(&self, start: usize, end: usize) -> Span {
-        let end = end.max(start);
+        let start = floor_char_boundary(self.text, start.min(self.text.len()));
+        let end = floor_char_boundary(self.text, end.max(start).min(self.text.len()));
         let (line, column) = self.position(start);
         let (end_line, end_column) = self.position(end);
         Span {

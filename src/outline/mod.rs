@@ -576,6 +576,11 @@ mod tests {
 
     /// A vault of `n` notes, `n0` the root; each link is (kind, from, to).
     fn vault(n: usize, links: &[(u8, usize, usize)]) -> Vault {
+        Vault::from_sources(sources(n, links), Vec::<String>::new())
+    }
+
+    /// The notes of [`vault`], as (path, text).
+    fn sources(n: usize, links: &[(u8, usize, usize)]) -> Vec<(String, String)> {
         let mut notes: Vec<(Vec<String>, String)> = (0..n)
             .map(|i| (Vec::new(), format!("Note {i}.\n")))
             .collect();
@@ -596,17 +601,18 @@ mod tests {
                 _ => body.push_str(&format!("See [[n{to}]].\n")),
             }
         }
-        Vault::from_sources(
-            notes.into_iter().enumerate().map(|(i, (front, body))| {
+        notes
+            .into_iter()
+            .enumerate()
+            .map(|(i, (front, body))| {
                 let text = if front.is_empty() {
                     body
                 } else {
                     format!("---\n{}\n---\n{body}", front.join("\n"))
                 };
                 (format!("n{i}.md"), text)
-            }),
-            Vec::<String>::new(),
-        )
+            })
+            .collect()
     }
 
     fn lesson_paths(modules: &[Module], out: &mut Vec<String>) {
@@ -649,6 +655,16 @@ mod tests {
             let options = Options { depth: 12, ..Options::default() };
             let outline = build(&vault, &Source::Root(root), &options, &|_| None);
             prop_assert_eq!(&outline, &build(&vault, &Source::Root(root), &options, &|_| None));
+            // Nor does it depend on the order the notes were found in.
+            let reversed = Vault::from_sources(
+                sources(n, &links).into_iter().rev(),
+                Vec::<String>::new(),
+            );
+            let reversed_root = reversed.note_by_path("n0.md").expect("root");
+            prop_assert_eq!(
+                &outline,
+                &build(&reversed, &Source::Root(reversed_root), &options, &|_| None)
+            );
 
             let mut taught = Vec::new();
             lesson_paths(&outline.modules, &mut taught);

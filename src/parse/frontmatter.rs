@@ -388,9 +388,14 @@ fn yaml_error(message: &str, block: Block<'_>, lines: &LineIndex<'_>, path: &str
     let span = match position {
         Some((line, column)) => {
             let file_line = first_line + line.saturating_sub(1);
-            let start = lines
-                .line_start(file_line)
-                .map_or(block.yaml_start, |s| s + column.saturating_sub(1) as usize);
+            // The column counts characters, not bytes.
+            let start = lines.line_start(file_line).map_or(block.yaml_start, |s| {
+                let line = lines.text()[s..].split('\n').next().unwrap_or_default();
+                s + line
+                    .char_indices()
+                    .nth(column.saturating_sub(1) as usize)
+                    .map_or(line.len(), |(i, _)| i)
+            });
             lines.span(start, start)
         }
         None => lines.span(block.yaml_start, block.yaml_start),
@@ -493,6 +498,16 @@ mod tests {
         assert_eq!(fm.links[1].origin, LinkOrigin::Property("related".into()));
         assert_eq!(fm.links[1].heading.as_deref(), Some("H"));
         assert_eq!((fm.links[1].span.line, fm.links[1].span.column), (4, 6));
+    }
+
+    #[test]
+    fn yaml_error_columns_count_characters() {
+        // Found by fuzzing: the column was taken as a byte offset.
+        let text = "---\nx: €€: b\n---\n";
+        let fm = front(text);
+        let span = fm.diagnostics[0].span.expect("a position");
+        assert_eq!((span.line, span.column), (2, 6));
+        assert_eq!(&text[span.start as usize..], ": b\n---\n");
     }
 
     #[test]

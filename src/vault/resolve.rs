@@ -561,4 +561,106 @@ mod tests {
         ));
         assert_eq!(find_block(&blocks, "other"), AnchorMatch::Missing);
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Paths from a small alphabet, so that names, folders and case
+        /// variants collide often.
+        fn paths() -> impl Strategy<Value = Vec<String>> {
+            let folder = prop::sample::select(vec!["", "a/", "A/", "b/", "a/c/", "b/a/"]);
+            let name = prop::sample::select(vec!["x", "X", "y", "note", "Note", "z z"]);
+            let ext = prop::sample::select(vec![".md", ".MD", ".png", ".md.md"]);
+            prop::collection::btree_set(
+                (folder, name, ext).prop_map(|(f, n, e)| format!("{f}{n}{e}")),
+                1..12,
+            )
+            .prop_map(|set| set.into_iter().collect())
+        }
+
+        /// The chosen path and the candidate paths, with files listed in `order`.
+        fn resolved(
+            files: &[String],
+            order: &[usize],
+            link: &str,
+            source: &str,
+        ) -> (Option<String>, Vec<String>) {
+            let resolver = Resolver::new(order.iter().map(|&i| {
+                let id = u32::try_from(i).expect("few files");
+                (FileId::Note(NoteId(id)), files[i].as_str())
+            }));
+            let path = |id: FileId| match id {
+                FileId::Note(NoteId(i)) | FileId::Attachment(i) => files[i as usize].clone(),
+            };
+            let found = resolver.resolve(link, source);
+            (
+                found.target.map(path),
+                found.candidates.into_iter().map(path).collect(),
+            )
+        }
+
+        proptest! {
+            #[test]
+            fn resolution_does_not_depend_on_scan_order(
+                files in paths(),
+                shuffle in Just(()).prop_perturb(|(), mut rng| rng.random::<u64>()),
+                link in prop::sample::select(vec![
+                    "x", "X", "note", "a/x", "A/Note", "c/x.md", "./x", "../x", "z z", "y.png", "b/a/note",
+                ]),
+                source_pick in any::<prop::sample::Index>(),
+            ) {
+                let source = source_pick.get(&files).clone();
+                let forward: Vec<usize> = (0..files.len()).collect();
+                let mut shuffled = forward.clone();
+                // A Fisher-Yates shuffle driven by the generated seed.
+                let mut seed = shuffle;
+                for i in (1..shuffled.len()).rev() {
+                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    let j = usize::try_from(seed >> 33).expect("fits") % (i + 1);
+                    shuffled.swap(i, j);
+                }
+                let reversed: Vec<usize> = forward.iter().rev().copied().collect();
+                let expected = resolved(&files, &forward, link, &source);
+                prop_assert_eq!(&resolved(&files, &shuffled, link, &source), &expected);
+                prop_assert_eq!(&resolved(&files, &reversed, link, &source), &expected);
+            }
+
+            #[test]
+            fn a_unique_basename_always_resolves(
+                files in paths(),
+                pick in any::<prop::sample::Index>(),
+                source_pick in any::<prop::sample::Index>(),
+            ) {
+                // The name a wikilink uses: the file name, without `.md` for
+                // notes (kept when the rest ends in `.md` too, as `[[x.md]]` means `x.md`).
+                let name = |path: &str| {
+                    let file = path.rsplit('/').next().unwrap_or(path).to_owned();
+                    let lower = file.to_lowercase();
+                    match lower.strip_suffix(".md") {
+                        Some(stem) if !stem.ends_with(".md") => file[..stem.len()].to_owned(),
+                        _ => file,
+                    }
+                };
+                let target = pick.get(&files);
+                let wanted = name(target);
+                // Unique: no other file has that name in any case, with or without `.md`.
+                let unique = files
+                    .iter()
+                    .filter(|f| {
+                        let file = f.rsplit('/').next().unwrap_or(f).to_lowercase();
+                        let lower = wanted.to_lowercase();
+                        file == lower || file == format!("{lower}.md")
+                    })
+                    .count()
+                    == 1;
+                prop_assume!(unique);
+                let source = source_pick.get(&files);
+                let order: Vec<usize> = (0..files.len()).collect();
+                let (chosen, _) = resolved(&files, &order, &wanted, source);
+                prop_assert_eq!(chosen.as_deref(), Some(target.as_str()));
+            }
+        }
+    }
 }

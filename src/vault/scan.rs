@@ -107,7 +107,8 @@ fn found(
     }))
 }
 
-fn check_root(root: &Path) -> Result<()> {
+/// Checks that `root` is a folder, naming what is wrong when it is not.
+pub fn check_root(root: &Path) -> Result<()> {
     match std::fs::metadata(root) {
         Ok(meta) if meta.is_dir() => Ok(()),
         Ok(_) => Err(Error::NotAVault {

@@ -4,9 +4,13 @@
 mod util;
 
 mod cli;
+mod concurrency;
 mod corpora;
 mod edge_cases;
+mod faults;
 mod formats;
+mod fuzz_regressions;
 mod lint;
 mod outline;
+mod safety;
 mod search;

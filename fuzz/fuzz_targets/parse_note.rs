@@ -1,0 +1,7 @@
+//! The note parser on arbitrary bytes, front matter included (see `checks::note`).
+#![no_main]
+
+#[path = "../checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| checks::note(bytes));
