@@ -65,8 +65,8 @@ bench() {
     # Cold: no index yet.
     time_pair "$j-cold.json" --prepare "rm -rf $index" \
         -n index "$vk index" -n lint "$vk lint --format json" -n rg "$rg_count"
-    rm -rf "$index"; local rss_index; rss_index="$(rss $vk index)"
     rm -rf "$index"; local rss_lint_cold; rss_lint_cold="$(rss $vk lint --format json)"
+    local rss_index; rss_index="$(rss $vk index)"
     local size; size="$(du -sb "$index" | cut -f1)"
     # Warm: nothing changed.
     time_pair "$j-warm.json" -n search "$vk search $WORD --format paths" -n lint "$vk lint --format json" \
