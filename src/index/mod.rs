@@ -397,15 +397,20 @@ impl Index {
                 .inverted_index(self.fields.body)
                 .map_err(|e| index_error(&self.dir, e))?;
             stats.terms += inverted.terms().num_terms() as u64;
-            let kinds = segment
-                .inverted_index(self.fields.kind)
-                .map_err(|e| index_error(&self.dir, e))?;
-            let notes = kinds
-                .doc_freq(&Term::from_field_text(self.fields.kind, "note"))
-                .map_err(|e| index_error(&self.dir, e))?;
-            stats.notes += u64::from(notes);
-            stats.attachments += u64::from(segment.num_docs()) - u64::from(notes);
         }
+        // Counted on live documents: a segment's term statistics still
+        // include the deleted ones until it is merged.
+        let notes = searcher
+            .search(
+                &tantivy::query::TermQuery::new(
+                    Term::from_field_text(self.fields.kind, "note"),
+                    tantivy::schema::IndexRecordOption::Basic,
+                ),
+                &tantivy::collector::Count,
+            )
+            .map_err(|e| index_error(&self.dir, e))?;
+        stats.notes = notes as u64;
+        stats.attachments = searcher.num_docs().saturating_sub(stats.notes);
         stats.bytes = walkdir::WalkDir::new(&self.dir)
             .into_iter()
             .filter_map(|e| e.ok()?.metadata().ok())

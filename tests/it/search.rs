@@ -368,6 +368,13 @@ fn edits_additions_deletions_and_renames_show_in_the_next_search() {
     std::fs::rename(root.join("New.md"), root.join("Beta.md")).expect("rename");
     assert_eq!(hit_set(root, "linked-from:Alpha"), ["Beta.md"]);
     assert_eq!(hit_set(root, "zebra"), ["Beta.md"]);
+    // Counts are of live documents, not of those replaced along the way.
+    vaultkit(root, &["index", "--stats"])
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with(
+            "notes        5\nother files  1\n",
+        ));
 }
 
 #[test]
