@@ -17,47 +17,17 @@
 # Writes the Markdown table to stdout and to benches/results/outline.md.
 set -euo pipefail
 shopt -s inherit_errexit
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-readonly SEED=42 NOTES=20000 TARGET_MS=200
+readonly NOTES=20000 TARGET_MS=200
 ROOT_NOTE="${OUTLINE_ROOT:-Index}"
 DEPTH="${OUTLINE_DEPTH:-7}"
-RUNS=(--warmup 2 --runs 10)
-case "${1:-}" in
-    --quick) RUNS=(--warmup 1 --runs 3) ;;
-    "") ;;
-    *) sed -n '2,/^set /{/^set /d;s/^# \{0,1\}//;p}' "$0" >&2; exit 1 ;;
-esac
-
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
-BENCH_DIR="${BENCH_DIR:-/tmp/vaultkit-bench}"
-VAULT="$BENCH_DIR/synthetic-20k"
+bench_args "$@"
+bench_build
+VAULTKIT="$VK"
+VAULT="$(synthetic_vault "$NOTES")"
 JSON="$BENCH_DIR/json/outline.json"
 RESULTS="$REPO/benches/results/outline.md"
-
-for tool in cargo rg hyperfine python3; do
-    command -v "$tool" >/dev/null || { echo "outline.sh: $tool is missing (apt-get install ripgrep hyperfine python3)" >&2; exit 1; }
-done
-
-if [[ -z "${VAULTKIT_BIN:-}" ]]; then
-    (cd "$REPO" && cargo build --release --quiet)
-fi
-VAULTKIT="${VAULTKIT_BIN:-$TARGET_DIR/release/vaultkit}"
-if [[ -z "${GEN_VAULT_BIN:-}" ]]; then
-    (cd "$REPO" && cargo build --release --quiet --example gen_vault)
-fi
-GEN_VAULT="${GEN_VAULT_BIN:-$TARGET_DIR/release/examples/gen_vault}"
-
-# The same vault (and the same stamp) as benches/graph_stats.sh, so either
-# script reuses what the other generated.
-params="notes=$NOTES seed=$SEED generator=$(sha256sum "$REPO/examples/gen_vault.rs" | cut -d' ' -f1)"
-if [[ ! -d "$VAULT" || "$(cat "$VAULT.params" 2>/dev/null)" != "$params" ]]; then
-    rm -rf -- "$VAULT" "$VAULT.params"
-    mkdir -p "$BENCH_DIR"
-    "$GEN_VAULT" --notes "$NOTES" --seed "$SEED" --out "$VAULT"
-    echo "$params" >"$VAULT.params"
-fi
-mkdir -p "$(dirname "$JSON")" "$(dirname "$RESULTS")"
 
 lessons="$("$VAULTKIT" -q --vault "$VAULT" outline "$ROOT_NOTE" --depth "$DEPTH" --format json |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["lessons"])')"

@@ -158,9 +158,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         rebuild: matches!(&cli.command, Command::Index(args) if args.rebuild),
         progress: !cli.quiet,
     };
-    let needs_index = matches!(cli.command, Command::Search(_) | Command::Index(_));
-    let (index, refresh) = match Index::open(&root, &config, &options) {
-        Ok((index, refresh)) => {
+    let needs_index = match &cli.command {
+        Command::Search(_) | Command::Index(_) => true,
+        Command::Outline(args) => args.needs_index(),
+        _ => false,
+    };
+    // Without an index, other commands read the vault directly rather than
+    // build one: a first run (or CI on a fresh clone) pays no indexing.
+    let opened = if needs_index || Index::exists(&root, &options) {
+        Index::open(&root, &config, &options).map(Some)
+    } else {
+        Ok(None)
+    };
+    let (index, refresh) = match opened {
+        Ok(None) => (None, None),
+        Ok(Some((index, refresh))) => {
             report_refresh(&refresh, cli.quiet, cli.verbose);
             (Some(index), Some(refresh))
         }
@@ -175,6 +187,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             return Err(err)
                 .with_context(|| format!("cannot index the vault at {}", root.display()));
         }
+    };
+    let queried = match (&cli.command, &index) {
+        (Command::Outline(args), Some(index)) => outline::search(index, &root, args)?,
+        _ => None,
     };
     let vault = match (&cli.command, index, refresh) {
         (Command::Search(args), Some(index), _) => {
@@ -204,7 +220,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tags(args) => tags::run(&context, &args, &mut out),
         Command::Graph(args) => graph::run(&context, &args, &mut out),
         Command::Lint(args) => lint::run(&context, &config, &args, &mut out),
-        Command::Outline(args) => outline::run(&context, &args, &mut out),
+        Command::Outline(args) => outline::run(&context, &args, queried, &mut out),
         Command::Completions { .. } | Command::Init(_) | Command::Search(_) | Command::Index(_) => {
             unreachable!("handled above")
         }

@@ -1,5 +1,5 @@
-//! `outline`: a course outline from a root note (or a tag), printed, written
-//! into the vault between managed markers, or checked for drift.
+//! `outline`: a course outline from a root note (or a tag, or a search),
+//! printed, written into the vault between managed markers, or checked for drift.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -8,10 +8,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use vaultkit::atomic;
+use vaultkit::index::Index;
 use vaultkit::outline::relation::Relation;
 use vaultkit::outline::{self, Options, Outline, Source, managed};
 use vaultkit::parse;
 use vaultkit::render;
+use vaultkit::search::{self, Sort};
 
 use super::Ctx;
 use super::note::find;
@@ -21,13 +23,17 @@ pub struct OutlineArgs {
     /// The root note: a vault path or a name resolved like a [[wikilink]].
     #[arg(
         value_name = "ROOT",
-        required_unless_present = "tag",
-        conflicts_with = "tag"
+        required_unless_present_any = ["tag", "query"],
+        conflicts_with_all = ["tag", "query"]
     )]
     root: Option<String>,
     /// Make the course from every note with this tag (nested tags included).
-    #[arg(long, value_name = "TAG")]
+    #[arg(long, value_name = "TAG", conflicts_with = "query")]
     tag: Option<String>,
+    /// Make the course from the notes matching this search (the syntax of
+    /// `vaultkit search`).
+    #[arg(long, value_name = "QUERY")]
+    query: Option<String>,
     /// Edge kinds to follow from the root, comma-separated: related,
     /// prerequisites, up, down, next, prev, body, embeds [default: all but embeds].
     #[arg(long, value_name = "KINDS", value_delimiter = ',')]
@@ -68,7 +74,40 @@ enum Format {
     Mermaid,
 }
 
-pub fn run(context: &Ctx, args: &OutlineArgs, out: &mut dyn Write) -> Result<ExitCode> {
+impl OutlineArgs {
+    /// Whether the command needs the index: `--query` searches it.
+    pub fn needs_index(&self) -> bool {
+        self.query.is_some()
+    }
+}
+
+/// What `--query` matched: the query's text and the vault paths of its hits.
+pub struct Matches {
+    text: String,
+    paths: Vec<String>,
+}
+
+/// Runs `--query` on the index, if it was given.
+pub fn search(index: &Index, root: &Path, args: &OutlineArgs) -> Result<Option<Matches>> {
+    let Some(text) = &args.query else {
+        return Ok(None);
+    };
+    let query = super::search::parse(text)?;
+    let results = search::search(index, root, &query, Sort::Path, usize::MAX)?;
+    Ok(Some(Matches {
+        text: text.clone(),
+        paths: results.hits.into_iter().map(|hit| hit.path).collect(),
+    }))
+}
+
+/// Builds the outline and prints, writes or checks it. `matches` holds what
+/// `--query` found (see [`search`]).
+pub fn run(
+    context: &Ctx,
+    args: &OutlineArgs,
+    matches: Option<Matches>,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let vault = &context.vault;
     let root = vault.root().context("the vault has no folder")?;
     let target = args
@@ -77,10 +116,17 @@ pub fn run(context: &Ctx, args: &OutlineArgs, out: &mut dyn Write) -> Result<Exi
         .or(args.check.as_deref())
         .map(|path| note_in_vault(root, path))
         .transpose()?;
-    let source = match (&args.root, &args.tag) {
-        (Some(note), _) => Source::Root(find(context, note)?),
-        (None, Some(tag)) => Source::Tag(tag.clone()),
-        (None, None) => bail!("give a ROOT note or --tag TAG"),
+    let source = match (&args.root, &args.tag, matches) {
+        (Some(note), ..) => Source::Root(find(context, note)?),
+        (None, Some(tag), _) => Source::Tag(tag.clone()),
+        (None, None, Some(Matches { text, paths })) => Source::Query {
+            text,
+            notes: paths
+                .iter()
+                .filter_map(|path| vault.note_by_path(path))
+                .collect(),
+        },
+        (None, None, None) => bail!("give a ROOT note, --tag TAG or --query QUERY"),
     };
     let options = Options {
         follow: args.follow.clone().unwrap_or_else(Relation::default_follow),

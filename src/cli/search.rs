@@ -57,6 +57,11 @@ enum Format {
     Table,
 }
 
+/// Parses a query, or says what is wrong with it.
+pub fn parse(text: &str) -> Result<Query> {
+    Query::parse(text).map_err(|e| anyhow!("invalid query `{text}`: {e}"))
+}
+
 /// Runs a search; exit 1 when nothing matched, like grep and ripgrep.
 pub fn run(
     index: &Index,
@@ -66,7 +71,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let text = args.query.join(" ");
-    let query = Query::parse(&text).map_err(|e| anyhow!("invalid query `{text}`: {e}"))?;
+    let query = parse(&text)?;
     let sort = match args.sort {
         SortArg::Relevance => Sort::Relevance,
         SortArg::Title => Sort::Title,

@@ -132,6 +132,18 @@ struct Current {
 }
 
 impl Index {
+    /// Whether the vault at `root` has an index (whole or not) where `options` say.
+    pub fn exists(root: &Path, options: &Options) -> bool {
+        let has_index = |data: &Path| data.join("index/meta.json").is_file();
+        match &options.data_dir {
+            Some(data) => has_index(data),
+            None => {
+                has_index(&root.join(DATA_DIR))
+                    || cache_location(root).is_some_and(|d| has_index(&d))
+            }
+        }
+    }
+
     /// Opens the index of the vault at `root`, creating or refreshing it first.
     pub fn open(root: &Path, config: &Config, options: &Options) -> Result<(Self, Refresh)> {
         let started = Instant::now();
@@ -321,32 +333,53 @@ impl Index {
 
     /// The vault, rebuilt from the parsed notes stored in the index.
     pub fn vault(&self, root: &Path, problems: Vec<Diagnostic>) -> Result<Vault> {
+        const CHUNK: u32 = 2048;
         let searcher = self.searcher();
-        let mut notes = Vec::new();
-        let mut attachments = Vec::new();
-        for segment in searcher.segment_readers() {
-            let store = segment
-                .get_store_reader(64)
-                .map_err(|e| index_error(&self.dir, e))?;
-            let alive = segment.alive_bitset();
-            for doc in store.iter::<TantivyDocument>(alive) {
-                let doc = doc.map_err(|e| index_error(&self.dir, e))?;
-                match doc.get_first(self.fields.parsed).and_then(|v| v.as_bytes()) {
-                    Some(bytes) => notes.push(bytes.to_vec()),
-                    None => attachments.push(
-                        doc.get_first(self.fields.path)
-                            .and_then(|v| v.as_str())
-                            .unwrap_or_default()
-                            .to_owned(),
-                    ),
-                }
-            }
-        }
-        let mut parsed = notes
+        // Read and decode in chunks of documents, in parallel, without
+        // holding the stored bytes of all notes at once.
+        let chunks: Vec<(&tantivy::SegmentReader, u32)> = searcher
+            .segment_readers()
+            .iter()
+            .flat_map(|segment| {
+                (0..segment.max_doc())
+                    .step_by(CHUNK as usize)
+                    .map(move |start| (segment, start))
+            })
+            .collect();
+        let read: Vec<(Vec<ParsedNote>, Vec<String>)> = chunks
             .par_iter()
-            .map(|bytes| codec::decode(bytes))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| index_error(&self.dir, e))?;
+            .map(|(segment, start)| -> Result<_> {
+                let err = |e: &dyn std::fmt::Display| index_error(&self.dir, e);
+                let store = segment.get_store_reader(4).map_err(|e| err(&e))?;
+                let (mut notes, mut attachments) = (Vec::new(), Vec::new());
+                for doc in *start..(start + CHUNK).min(segment.max_doc()) {
+                    if segment.is_deleted(doc) {
+                        continue;
+                    }
+                    let stored: TantivyDocument = store.get(doc).map_err(|e| err(&e))?;
+                    match stored
+                        .get_first(self.fields.parsed)
+                        .and_then(|v| v.as_bytes())
+                    {
+                        Some(bytes) => notes.push(codec::decode(bytes).map_err(|e| err(&e))?),
+                        None => attachments.push(
+                            stored
+                                .get_first(self.fields.path)
+                                .and_then(|v| v.as_str())
+                                .unwrap_or_default()
+                                .to_owned(),
+                        ),
+                    }
+                }
+                Ok((notes, attachments))
+            })
+            .collect::<Result<_>>()?;
+        let (mut parsed, mut attachments): (Vec<ParsedNote>, Vec<String>) =
+            (Vec::new(), Vec::new());
+        for (notes, files) in read {
+            parsed.extend(notes);
+            attachments.extend(files);
+        }
         parsed.sort_unstable_by(|a, b| a.note.path.cmp(&b.note.path));
         attachments.sort_unstable();
         Ok(Vault::assemble(root, parsed, attachments, problems))
@@ -364,15 +397,20 @@ impl Index {
                 .inverted_index(self.fields.body)
                 .map_err(|e| index_error(&self.dir, e))?;
             stats.terms += inverted.terms().num_terms() as u64;
-            let kinds = segment
-                .inverted_index(self.fields.kind)
-                .map_err(|e| index_error(&self.dir, e))?;
-            let notes = kinds
-                .doc_freq(&Term::from_field_text(self.fields.kind, "note"))
-                .map_err(|e| index_error(&self.dir, e))?;
-            stats.notes += u64::from(notes);
-            stats.attachments += u64::from(segment.num_docs()) - u64::from(notes);
         }
+        // Counted on live documents: a segment's term statistics still
+        // include the deleted ones until it is merged.
+        let notes = searcher
+            .search(
+                &tantivy::query::TermQuery::new(
+                    Term::from_field_text(self.fields.kind, "note"),
+                    tantivy::schema::IndexRecordOption::Basic,
+                ),
+                &tantivy::collector::Count,
+            )
+            .map_err(|e| index_error(&self.dir, e))?;
+        stats.notes = notes as u64;
+        stats.attachments = searcher.num_docs().saturating_sub(stats.notes);
         stats.bytes = walkdir::WalkDir::new(&self.dir)
             .into_iter()
             .filter_map(|e| e.ok()?.metadata().ok())
@@ -745,16 +783,22 @@ fn data_dir(root: &Path, options: &Options) -> Result<(PathBuf, Option<PathBuf>)
         }
         Err(error) => return Err(error),
     };
-    let real = root.canonicalize().map_err(|e| Error::io(root, e))?;
-    let Some(cache) = dirs::cache_dir() else {
+    root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let Some(data) = cache_location(root) else {
         return Err(error);
     };
-    let data = cache.join("vaultkit").join(format!(
-        "{:016x}",
-        xxh3(real.as_os_str().as_encoded_bytes())
-    ));
     create_writable(&data)?;
     Ok((data.clone(), Some(data)))
+}
+
+/// Where the index of a vault that cannot hold one goes: the user's cache
+/// folder, under a hash of the vault's real path.
+fn cache_location(root: &Path) -> Option<PathBuf> {
+    let real = root.canonicalize().ok()?;
+    Some(dirs::cache_dir()?.join("vaultkit").join(format!(
+        "{:016x}",
+        xxh3(real.as_os_str().as_encoded_bytes())
+    )))
 }
 
 /// Creates `data/index` and checks that `data` takes a new file (the lock).
@@ -859,7 +903,7 @@ fn is_empty_value(value: &serde_json::Value) -> bool {
 }
 
 /// A `created`-style value (a date or a timestamp) as seconds since the epoch.
-pub fn date_seconds(value: &serde_json::Value) -> Option<i64> {
+fn date_seconds(value: &serde_json::Value) -> Option<i64> {
     let text = value.as_str()?.trim();
     if let Ok(stamp) = text.parse::<jiff::Timestamp>() {
         return Some(stamp.as_second());
@@ -892,5 +936,34 @@ fn index_error(dir: &Path, error: impl std::fmt::Display) -> Error {
     Error::Index {
         path: dir.to_owned(),
         message: error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_dates_become_seconds_whatever_their_form() {
+        let seconds = |v: &str| date_seconds(&serde_json::json!(v));
+        assert_eq!(seconds("1970-01-02"), Some(86_400));
+        assert_eq!(seconds("1970-01-02T00:00:10"), Some(86_410));
+        assert_eq!(seconds("1970-01-02T00:00:10Z"), Some(86_410));
+        assert_eq!(seconds("2026-02-30"), None);
+        assert_eq!(seconds("soon"), None);
+        assert_eq!(date_seconds(&serde_json::json!(2024)), None);
+    }
+
+    #[test]
+    fn empty_values_count_as_null() {
+        for value in [
+            serde_json::json!(null),
+            serde_json::json!(" "),
+            serde_json::json!([]),
+        ] {
+            assert!(is_empty_value(&value), "{value}");
+        }
+        assert!(!is_empty_value(&serde_json::json!(0)));
+        assert!(!is_empty_value(&serde_json::json!("x")));
     }
 }

@@ -141,12 +141,7 @@ fn finding(
 }
 
 fn missing_help(link: &Link) -> String {
-    let has_extension = link
-        .target
-        .rsplit('/')
-        .next()
-        .is_some_and(|name| name.contains('.'));
-    if has_extension {
+    if names_a_file_type(&link.target) {
         "create the file, or fix the name".to_owned()
     } else {
         format!(
@@ -154,6 +149,17 @@ fn missing_help(link: &Link) -> String {
             link.target
         )
     }
+}
+
+/// Whether a link's last segment ends in something like a file extension
+/// (`.png`, `.canvas`), not merely a dot in a name (`J.D. Salinger`,
+/// `2021.07.17`): those name notes, so Obsidian would create `<name>.md`.
+fn names_a_file_type(target: &str) -> bool {
+    let name = target.rsplit('/').next().unwrap_or_default();
+    name.rsplit_once('.').is_some_and(|(_, extension)| {
+        extension.chars().all(|c| c.is_ascii_alphanumeric())
+            && extension.chars().any(|c| c.is_ascii_alphabetic())
+    })
 }
 
 #[cfg(test)]
@@ -219,5 +225,20 @@ mod tests {
                 .unwrap_or_default()
                 .contains("[[Artificial Intelligence|AI]]")
         );
+    }
+
+    #[test]
+    fn only_a_real_extension_makes_a_missing_link_a_file() {
+        assert!(names_a_file_type("pics/Figure 1.png"));
+        assert!(names_a_file_type("Board.canvas"));
+        for note in [
+            "J.D. Salinger",
+            "E. M. Forster",
+            "2021.07.17",
+            "Publish.",
+            "a.b/Note",
+        ] {
+            assert!(!names_a_file_type(note), "{note}");
+        }
     }
 }

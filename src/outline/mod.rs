@@ -36,6 +36,14 @@ pub enum Source {
     Root(NoteId),
     /// Every note with this tag (or one nested under it).
     Tag(String),
+    /// The notes a search query matched (found by the caller, e.g. with
+    /// `search::search`), and the query's text.
+    Query {
+        /// The query as the user wrote it.
+        text: String,
+        /// The matching notes.
+        notes: Vec<NoteId>,
+    },
 }
 
 /// How to build an outline.
@@ -73,7 +81,7 @@ impl Default for Options {
 pub struct Outline {
     /// The course title.
     pub title: String,
-    /// Vault path of the root note; `null` for a tag.
+    /// Vault path of the root note; `null` for a tag or a query.
     pub root: Option<String>,
     /// The root's description.
     pub description: Option<String>,
@@ -93,7 +101,8 @@ pub struct Outline {
     pub known: Vec<NoteRef>,
     /// Attachments the selection links to.
     pub attachments: Vec<String>,
-    /// What the outline was made from, as a wikilink (`[[Root]]`) or `#tag`.
+    /// What the outline was made from: a wikilink (`[[Root]]`), `#tag` or
+    /// `search: QUERY`.
     #[serde(skip)]
     pub generated_from: String,
 }
@@ -187,6 +196,7 @@ pub fn build(
             Some(*id),
         ),
         Source::Tag(tag) => (select::by_tag(vault, tag, is_outline), None),
+        Source::Query { notes, .. } => (select::listed(vault, notes, is_outline), None),
     };
     let structured = root.and_then(|r| structure::structured_note(vault, r, &selection.notes));
     let lessons: Vec<NoteId> = selection
@@ -298,6 +308,11 @@ pub fn build(
             let tag = tag.trim_start_matches('#');
             (format!("Notes tagged {tag}"), format!("#{tag}"), None)
         }
+        Source::Query { text, .. } => (
+            format!("Notes matching {text}"),
+            format!("search: {text}"),
+            None,
+        ),
     };
     Outline {
         title,

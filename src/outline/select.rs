@@ -1,5 +1,6 @@
 //! Selection: which notes a course is made of. From a root, a breadth-first
-//! walk over the chosen edge kinds up to a depth; or every note with a tag.
+//! walk over the chosen edge kinds up to a depth; or every note with a tag;
+//! or the notes a search matched.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -87,6 +88,18 @@ pub fn by_tag(vault: &Vault, tag: &str, skip: impl Fn(&Note) -> bool) -> Selecti
     }
 }
 
+/// The given notes (say, a search's matches), each once, in path order.
+pub fn listed(vault: &Vault, notes: &[NoteId], skip: impl Fn(&Note) -> bool) -> Selection {
+    let mut notes = notes.to_vec();
+    notes.sort_unstable();
+    notes.dedup();
+    notes.retain(|&id| !skip(vault.note(id)));
+    Selection {
+        notes,
+        ..Selection::default()
+    }
+}
+
 /// Whether a note has `tag` or a tag nested under it (case-insensitive).
 pub fn has_tag(note: &Note, tag: &str) -> bool {
     let wanted = tag.trim_start_matches('#').to_lowercase();
@@ -164,6 +177,21 @@ mod tests {
             Vec::<String>::new(),
         );
         let selection = by_tag(&vault, "#cooking", |_| false);
+        assert_eq!(paths(&vault, &selection.notes), ["a.md", "c.md"]);
+    }
+
+    #[test]
+    fn listed_notes_come_once_in_path_order_without_skipped_ones() {
+        let vault = Vault::from_sources(
+            [("a.md", ""), ("b.md", ""), ("c.md", "")],
+            Vec::<String>::new(),
+        );
+        let id = |path| vault.note_by_path(path).expect("note");
+        let selection = listed(
+            &vault,
+            &[id("c.md"), id("a.md"), id("c.md"), id("b.md")],
+            |n| n.path == "b.md",
+        );
         assert_eq!(paths(&vault, &selection.notes), ["a.md", "c.md"]);
     }
 }

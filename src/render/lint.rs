@@ -182,7 +182,7 @@ pub fn junit(out: &mut dyn Write, findings: &[Diagnostic]) -> io::Result<()> {
         findings.len()
     )?;
     for group in findings.chunk_by(|a, b| a.path == b.path) {
-        let path = xml(&group[0].path);
+        let path = super::xml(&group[0].path);
         writeln!(
             out,
             r#"  <testsuite name="{path}" tests="{0}" failures="{0}">"#,
@@ -201,8 +201,8 @@ pub fn junit(out: &mut dyn Write, findings: &[Diagnostic]) -> io::Result<()> {
                 out,
                 r#"      <failure type="{}" message="{}">{}</failure>"#,
                 finding.severity.as_str(),
-                xml(&finding.message),
-                xml(finding.help.as_deref().unwrap_or_default())
+                super::xml(&finding.message),
+                super::xml(finding.help.as_deref().unwrap_or_default())
             )?;
             writeln!(out, "    </testcase>")?;
         }
@@ -351,22 +351,6 @@ fn sarif_result(finding: &Diagnostic, fingerprint: &str) -> serde_json::Value {
         "locations": [{ "physicalLocation": location }],
         "partialFingerprints": { "vaultkit/v1": fingerprint },
     })
-}
-
-/// Escapes text for XML content and attribute values.
-fn xml(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 #[cfg(test)]

@@ -248,7 +248,7 @@ pub fn opml(out: &mut dyn Write, outline: &Outline) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(out, r#"<opml version="2.0">"#)?;
     writeln!(out, "  <head>")?;
-    writeln!(out, "    <title>{}</title>", xml(&outline.title))?;
+    writeln!(out, "    <title>{}</title>", super::xml(&outline.title))?;
     writeln!(out, "  </head>")?;
     writeln!(out, "  <body>")?;
     for (i, module) in outline.modules.iter().enumerate() {
@@ -260,9 +260,9 @@ pub fn opml(out: &mut dyn Write, outline: &Outline) -> io::Result<()> {
             writeln!(
                 out,
                 r#"      <outline text="{}" _note="{} in {}, line {}"/>"#,
-                xml(&gap.title),
+                super::xml(&gap.title),
                 gap_kind(gap.kind),
-                xml(&gap.path),
+                super::xml(&gap.path),
                 gap.line
             )?;
         }
@@ -277,21 +277,21 @@ fn opml_module(out: &mut dyn Write, module: &Module, number: &str, depth: usize)
     writeln!(
         out,
         r#"{indent}<outline text="{} {} ({} min)">"#,
-        xml(&label(number)),
-        xml(&module.title),
+        super::xml(&label(number)),
+        super::xml(&module.title),
         module.minutes
     )?;
     for lesson in &module.lessons {
         let note = lesson
             .description
             .as_deref()
-            .map_or_else(String::new, |d| format!(r#" _note="{}""#, xml(d)));
+            .map_or_else(String::new, |d| format!(r#" _note="{}""#, super::xml(d)));
         writeln!(
             out,
             r#"{indent}  <outline text="{} ({} min)" path="{}"{note}/>"#,
-            xml(&lesson.title),
+            super::xml(&lesson.title),
             lesson.minutes,
-            xml(&lesson.path)
+            super::xml(&lesson.path)
         )?;
     }
     for (i, sub) in module.modules.iter().enumerate() {
@@ -306,25 +306,6 @@ fn gap_kind(kind: GapKind) -> &'static str {
         GapKind::EmptyNote => "empty note",
         GapKind::Unresolved => "missing note",
     }
-}
-
-/// Text escaped for an XML attribute or element; characters XML 1.0 cannot
-/// hold are dropped.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' => out.push_str("&#9;"),
-            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A Mermaid flowchart: modules as subgraphs, lessons as nodes, arrows from

@@ -380,7 +380,9 @@ impl Engine<'_> {
                         IndexTerm::from_field_text(field, word),
                         IndexRecordOption::WithFreqs,
                     ));
-                    let part: Box<dyn TantivyQuery> = if i + 1 == words.len() {
+                    let part: Box<dyn TantivyQuery> = if i + 1 == words.len()
+                        && matches!(term, Term::Word(_))
+                    {
                         let prefix =
                             RegexQuery::from_pattern(&format!("{}.+", regex::escape(word)), field)?;
                         Box::new(BooleanQuery::new(vec![
@@ -444,7 +446,18 @@ impl Engine<'_> {
                 if indexed == Some(false) {
                     return false;
                 }
-                let needs_text = text.match_case || matches!(text.term, Term::Regex(_));
+                // Punctuation-only terms (`!!!`) leave the index nothing to
+                // look up: like case and regexes, the text answers them.
+                let needs_text = text.match_case
+                    || indexed.is_none()
+                    || match &text.term {
+                        Term::Regex(_) => true,
+                        // Punctuation in a phrase is not in the index.
+                        Term::Phrase(phrase) => phrase
+                            .chars()
+                            .any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
+                        Term::Word(_) => false,
+                    };
                 if !needs_text {
                     return indexed.unwrap_or(false);
                 }
@@ -585,33 +598,36 @@ impl Engine<'_> {
             Sort::Path => ranked.sort_by(|a, b| a.path.cmp(&b.path)),
             Sort::Title => ranked
                 .sort_by_cached_key(|r| (parse::title_of(&r.path).to_lowercase(), r.path.clone())),
-            Sort::Created => {
-                let columns = self
-                    .searcher
-                    .segment_readers()
-                    .iter()
-                    .map(|s| {
-                        s.fast_fields()
-                            .i64("created")
-                            .map(|c| c.first_or_default_col(i64::MIN))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                newest_first(ranked, &columns);
-            }
-            Sort::Modified => {
-                let columns = self
-                    .searcher
-                    .segment_readers()
-                    .iter()
-                    .map(|s| {
-                        s.fast_fields()
-                            .u64("modified")
-                            .map(|c| c.first_or_default_col(0))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                newest_first(ranked, &columns);
-            }
+            Sort::Created => self.newest_first(ranked, |fast| {
+                fast.i64("created")
+                    .map(|c| c.first_or_default_col(i64::MIN))
+            })?,
+            Sort::Modified => self.newest_first(ranked, |fast| {
+                fast.u64("modified").map(|c| c.first_or_default_col(0))
+            })?,
         }
+        Ok(())
+    }
+
+    /// Sorts by a fast field's value, largest first, then by path.
+    fn newest_first<V: Ord + Copy + std::fmt::Debug + 'static>(
+        &self,
+        ranked: &mut [Ranked],
+        column: impl Fn(
+            &tantivy::fastfield::FastFieldReaders,
+        )
+            -> tantivy::Result<std::sync::Arc<dyn tantivy::columnar::ColumnValues<V>>>,
+    ) -> Result<(), SearchError> {
+        let columns = self
+            .searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| column(segment.fast_fields()))
+            .collect::<Result<Vec<_>, _>>()?;
+        ranked.sort_by_cached_key(|r| {
+            let value = columns[r.doc.segment_ord as usize].get_val(r.doc.doc_id);
+            (std::cmp::Reverse(value), r.path.clone())
+        });
         Ok(())
     }
 
@@ -643,20 +659,6 @@ impl Engine<'_> {
             note,
         })
     }
-}
-
-/// Sorts by a column's value, largest first, then by path.
-fn newest_first<
-    T: tantivy::columnar::ColumnValues<V> + ?Sized,
-    V: Ord + Copy + std::fmt::Debug + 'static,
->(
-    ranked: &mut [Ranked],
-    columns: &[std::sync::Arc<T>],
-) {
-    ranked.sort_by_cached_key(|r| {
-        let value = columns[r.doc.segment_ord as usize].get_val(r.doc.doc_id);
-        (std::cmp::Reverse(value), r.path.clone())
-    });
 }
 
 fn term_query(field: Field, text: &str) -> TermQuery {

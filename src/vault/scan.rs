@@ -129,14 +129,14 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 /// `root/a/b.md` -> `a/b.md`, NFC-normalised with `/` separators.
 fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let joined = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    match super::resolve::nfc(&joined) {
-        std::borrow::Cow::Borrowed(_) => joined,
+    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
+    let slashed = if std::path::MAIN_SEPARATOR == '/' {
+        rel.into_owned()
+    } else {
+        rel.replace(std::path::MAIN_SEPARATOR, "/")
+    };
+    match super::resolve::nfc(&slashed) {
+        std::borrow::Cow::Borrowed(_) => slashed,
         std::borrow::Cow::Owned(normalised) => normalised,
     }
 }

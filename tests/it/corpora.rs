@@ -1,5 +1,7 @@
 //! The real public vaults in `../shared/corpora/`, when present: `graph stats`
-//! must run on each without error. Skipped, with a printed reason, when absent.
+//! must run on each without error, and `lint` must report exactly the broken
+//! links Obsidian's help vault is known to have. Skipped, with a printed
+//! reason, when absent.
 
 use std::path::PathBuf;
 
@@ -57,4 +59,37 @@ fn every_corpus_loads() {
         assert!(stats["notes"].as_u64().expect("notes") > 10, "{name}");
         assert!(stats["links"].as_u64().expect("links") > 10, "{name}");
     }
+}
+
+#[test]
+fn lint_reports_only_the_six_documented_broken_links_in_obsidian_help() {
+    let Some(vault) = corpus("obsidian-help/en") else {
+        return;
+    };
+    let index = tempfile::tempdir().expect("tempdir");
+    let output = vaultkit(&vault, &["lint", "--format", "json"])
+        .env("VAULTKIT_INDEX_DIR", index.path())
+        .output()
+        .expect("vaultkit runs");
+    assert_eq!(output.status.code(), Some(1), "the six links are errors");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let errors: Vec<(String, String, u64)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["rule"].as_str().expect("rule").to_owned(),
+                d["path"].as_str().expect("path").to_owned(),
+                d["line"].as_u64().expect("line"),
+            )
+        })
+        .collect();
+    let page = "Linking notes and files/Internal links.md";
+    let expected: Vec<(String, String, u64)> = [154, 155, 162, 163, 168, 169]
+        .into_iter()
+        .map(|line| ("broken-link".to_owned(), page.to_owned(), line))
+        .collect();
+    assert_eq!(errors, expected);
 }

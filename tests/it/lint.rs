@@ -5,15 +5,21 @@ use serde_json::Value;
 
 use crate::util::{copy_of, fixture, fixture_copy, sample_vault, vaultkit};
 
-/// `(rule, path, line)` of every finding in `lint --format json`, and the exit code.
-fn lint(vault: &str, args: &[&str]) -> (Vec<(String, String, Option<u64>)>, i32) {
+/// `lint --format json <args>` on `vault`: the parsed report, the exit code and stderr.
+fn lint_report(vault: &std::path::Path, args: &[&str]) -> (Vec<Value>, i32, String) {
     let mut all = vec!["lint", "--format", "json"];
     all.extend_from_slice(args);
-    let output = vaultkit(&fixture(vault), &all).output().expect("runs");
+    let output = vaultkit(vault, &all).output().expect("runs");
     let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let findings = report["diagnostics"]
-        .as_array()
-        .expect("a list")
+    let findings = report["diagnostics"].as_array().expect("a list").clone();
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    (findings, output.status.code().expect("exit code"), stderr)
+}
+
+/// `(rule, path, line)` of every finding in the fixture `vault`, and the exit code.
+fn lint(vault: &str, args: &[&str]) -> (Vec<(String, String, Option<u64>)>, i32) {
+    let (findings, code, _) = lint_report(&fixture(vault), args);
+    let findings = findings
         .iter()
         .map(|d| {
             (
@@ -23,7 +29,7 @@ fn lint(vault: &str, args: &[&str]) -> (Vec<(String, String, Option<u64>)>, i32)
             )
         })
         .collect();
-    (findings, output.status.code().expect("exit code"))
+    (findings, code)
 }
 
 fn finding(rule: &str, path: &str, line: Option<u64>) -> (String, String, Option<u64>) {
@@ -227,15 +233,10 @@ fn ci_formats_name_the_repository_path_and_count_findings() {
         ));
 }
 
-/// `(rule, line)` of each finding `lint --format json <args>` reports in `vault`, and the exit code.
+/// `(rule, line)` of each finding `lint --format json <args>` reports in `vault`, the exit code and stderr.
 fn lint_at(vault: &std::path::Path, args: &[&str]) -> (Vec<(String, u64)>, i32, String) {
-    let mut all = vec!["lint", "--format", "json"];
-    all.extend_from_slice(args);
-    let output = vaultkit(vault, &all).output().expect("runs");
-    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let findings = report["diagnostics"]
-        .as_array()
-        .expect("a list")
+    let (findings, code, stderr) = lint_report(vault, args);
+    let findings = findings
         .iter()
         .map(|d| {
             (
@@ -244,8 +245,7 @@ fn lint_at(vault: &std::path::Path, args: &[&str]) -> (Vec<(String, u64)>, i32, 
             )
         })
         .collect();
-    let stderr = String::from_utf8(output.stderr).expect("utf-8");
-    (findings, output.status.code().expect("exit code"), stderr)
+    (findings, code, stderr)
 }
 
 #[test]
@@ -301,23 +301,20 @@ fn a_baseline_hides_known_findings_through_unrelated_edits() {
 #[test]
 fn a_missing_or_malformed_baseline_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let missing = dir.path().join("none.json");
-    vaultkit(
-        &fixture("lint-rules"),
-        &["lint", "--baseline", missing.to_str().expect("utf-8")],
-    )
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("cannot read the baseline"));
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "[]").expect("write");
-    vaultkit(
-        &fixture("lint-rules"),
-        &["lint", "--baseline", bad.to_str().expect("utf-8")],
-    )
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("not a vaultkit baseline"));
+    for (file, message) in [
+        (dir.path().join("none.json"), "cannot read the baseline"),
+        (bad, "not a vaultkit baseline"),
+    ] {
+        vaultkit(
+            &fixture("lint-rules"),
+            &["lint", "--baseline", file.to_str().expect("utf-8")],
+        )
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(message));
+    }
 }
 
 #[test]

@@ -603,3 +603,61 @@ fn unpaired_markers_are_refused_and_the_note_is_left_alone() {
         text
     );
 }
+
+#[test]
+fn a_query_selects_the_notes_it_matches_instead_of_a_root() {
+    // `Beginner outline.md` matches too, but a generated outline is never a lesson.
+    let outline = outline_json(
+        "outline-query",
+        &["--query", "[level:beginner] -[status:draft]"],
+    );
+    assert_eq!(
+        outline["title"],
+        "Notes matching [level:beginner] -[status:draft]"
+    );
+    assert_eq!(outline["root"], Value::Null);
+    assert_eq!(
+        modules(&outline),
+        [("Basics".into(), vec!["Knife skills".into(), "Stock".into()])]
+    );
+
+    let words = outline_json("outline-query", &["--query", "simmer"]);
+    assert_eq!(
+        modules(&words),
+        [
+            ("Basics".into(), vec!["Knife skills".into(), "Stock".into()]),
+            (
+                "Other notes".into(),
+                vec!["Broth".into(), "Consomme".into()]
+            ),
+        ]
+    );
+
+    let markdown = stdout(
+        &fixture("outline-query"),
+        &["outline", "--query", "path:Advanced"],
+    );
+    assert!(
+        markdown.contains("generated_from: \"search: path:Advanced\"\n")
+            && markdown.contains("[[Consomme]]"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn a_bad_query_or_a_query_beside_a_root_is_a_usage_error() {
+    let bad = vaultkit(&fixture("outline-query"), &["outline", "--query", "(stock"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid query `(stock`"));
+
+    for extra in [&["Kitchen"][..], &["--tag", "x"]] {
+        let mut args = vec!["outline", "--query", "stock"];
+        args.extend_from_slice(extra);
+        let both = vaultkit(&fixture("outline-query"), &args)
+            .output()
+            .expect("runs");
+        assert_eq!(both.status.code(), Some(2), "{extra:?}");
+    }
+}

@@ -46,6 +46,10 @@ fn words_must_all_match_and_match_the_words_they_begin() {
     assert_eq!(hit_set(&vault, "alpha gamma"), ["Beta.md"]);
     assert_eq!(hit_set(&vault, "zebra"), ["Lonely.md"]);
     assert!(hits(&vault, "zebras-nowhere").is_empty());
+    // Punctuation has no words to index: the text answers, as a substring.
+    assert_eq!(hit_set(&vault, "++"), ["Lonely.md"]);
+    assert_eq!(hit_set(&vault, "\"C++ !!\""), ["Lonely.md"]);
+    assert!(hits(&vault, "!!!").is_empty());
 }
 
 #[test]
@@ -364,6 +368,13 @@ fn edits_additions_deletions_and_renames_show_in_the_next_search() {
     std::fs::rename(root.join("New.md"), root.join("Beta.md")).expect("rename");
     assert_eq!(hit_set(root, "linked-from:Alpha"), ["Beta.md"]);
     assert_eq!(hit_set(root, "zebra"), ["Beta.md"]);
+    // Counts are of live documents, not of those replaced along the way.
+    vaultkit(root, &["index", "--stats"])
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with(
+            "notes        5\nother files  1\n",
+        ));
 }
 
 #[test]
@@ -440,4 +451,28 @@ fn index_dir_keeps_the_index_out_of_the_vault() {
         .assert()
         .success()
         .stdout(predicates::str::contains("parsed 0, added 0"));
+}
+
+#[test]
+fn other_commands_use_an_index_when_there_is_one_and_never_build_it() {
+    let vault = fixture_copy("search");
+    vaultkit(vault.path(), &["lint"]).assert().success();
+    assert!(
+        !vault.path().join(".vaultkit").exists(),
+        "lint built an index"
+    );
+    vaultkit(vault.path(), &["index"]).assert().success();
+    std::fs::write(
+        vault.path().join("Lonely.md"),
+        "Now it links to [[Delta]].\n",
+    )
+    .expect("write");
+    // `show` refreshes the index (one note parsed) and answers from it.
+    vaultkit(vault.path(), &["-v", "show", "Lonely", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("\"Delta.md\""))
+        .stderr(predicates::str::contains(
+            "parsed 1, added 0, changed 1, removed 0",
+        ));
 }
