@@ -134,12 +134,9 @@ impl Constraints {
             let Some(first) = tarjan_scc(&self.graph)
                 .into_iter()
                 .filter(|members| members.len() > 1)
-                .map(|members| {
-                    let first = *members
-                        .iter()
-                        .min_by_key(|n| rank[n.index()])
-                        .expect("a component has members");
-                    (members, first)
+                .filter_map(|members| {
+                    let first = *members.iter().min_by_key(|n| rank[n.index()])?;
+                    Some((members, first))
                 })
                 .min_by_key(|(_, first)| rank[first.index()])
             else {
@@ -148,7 +145,9 @@ impl Constraints {
             let (members, start) = first;
             let members: HashSet<NodeIndex> = members.into_iter().collect();
             let path = self.shortest_cycle(start, &members, rank);
-            let last = *path.last().expect("a cycle has a last node");
+            let Some(&last) = path.last() else {
+                return cycles;
+            };
             if let Some(edge) = self.graph.find_edge(last, start) {
                 self.graph.remove_edge(edge);
             }
@@ -226,10 +225,10 @@ pub fn sequence(rank: &[usize], edges: &[(usize, usize)]) -> Vec<usize> {
         let next = match ready.pop() {
             Some(Reverse((_, i))) if placed[i] => continue,
             Some(Reverse((_, i))) => i,
-            None => (0..n)
-                .filter(|&i| !placed[i])
-                .min_by_key(|&i| rank[i])
-                .expect("an item is left"),
+            None => match (0..n).filter(|&i| !placed[i]).min_by_key(|&i| rank[i]) {
+                Some(i) => i,
+                None => break,
+            },
         };
         placed[next] = true;
         order.push(next);

@@ -423,26 +423,23 @@ fn communities(
     let mut drafts: Vec<Draft> = groups
         .into_values()
         .filter(|group| group.len() >= 2)
-        .map(|group| {
-            let hub = *group
-                .iter()
-                .min_by(|&&a, &&b| {
-                    degree[b].cmp(&degree[a]).then_with(|| {
-                        let (a, b) = (vault.note(lessons[a]), vault.note(lessons[b]));
-                        fold(&a.title)
-                            .cmp(&fold(&b.title))
-                            .then(a.path.cmp(&b.path))
-                    })
+        .filter_map(|group| {
+            let hub = *group.iter().min_by(|&&a, &&b| {
+                degree[b].cmp(&degree[a]).then_with(|| {
+                    let (a, b) = (vault.note(lessons[a]), vault.note(lessons[b]));
+                    fold(&a.title)
+                        .cmp(&fold(&b.title))
+                        .then(a.path.cmp(&b.path))
                 })
-                .expect("a group has members");
+            })?;
             for m in &group {
                 free.remove(m);
             }
-            draft(
+            Some(draft(
                 &format!("Around {}", vault.note(lessons[hub]).title),
                 ModuleKind::Community,
                 group,
-            )
+            ))
         })
         .collect();
     drafts.sort_by(|a, b| {
