@@ -8,8 +8,19 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Replaces (or creates) `path` with `bytes`.
+/// Replaces (or creates) `path` with `bytes`, synced to disk.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace(path, bytes, true)
+}
+
+/// Replaces (or creates) `path` with `bytes` without waiting for the disk:
+/// for caches that are checked when read, where a crash may cost a rebuild
+/// but never a wrong answer. Readers still see the old file or the new one.
+pub fn write_cache(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace(path, bytes, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -30,7 +41,9 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
         Err(err) => return Err(io(err)),
     }
-    temp.as_file().sync_all().map_err(io)?;
+    if sync {
+        temp.as_file().sync_all().map_err(io)?;
+    }
     temp.persist(path).map_err(|err| io(err.error))?;
     Ok(())
 }

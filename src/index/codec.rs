@@ -46,10 +46,11 @@ const PARSE_RULES: &[&str] = &[
     "unreadable-note",
 ];
 
-struct Writer(Vec<u8>);
+/// Appends varints and length-prefixed strings to a buffer.
+pub(super) struct Writer(pub(super) Vec<u8>);
 
 impl Writer {
-    fn uint(&mut self, mut n: u64) {
+    pub(super) fn uint(&mut self, mut n: u64) {
         while n >= 0x80 {
             self.0.push((n as u8) | 0x80);
             n >>= 7;
@@ -57,7 +58,7 @@ impl Writer {
         self.0.push(n as u8);
     }
 
-    fn str(&mut self, s: &str) {
+    pub(super) fn str(&mut self, s: &str) {
         self.uint(s.len() as u64);
         self.0.extend_from_slice(s.as_bytes());
     }
@@ -80,10 +81,11 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
+/// Reads what [`Writer`] wrote; running short or past the end is [`Corrupt`].
+pub(super) struct Reader<'a>(pub(super) &'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn uint(&mut self) -> Result<u64, Corrupt> {
+    pub(super) fn uint(&mut self) -> Result<u64, Corrupt> {
         let mut n = 0u64;
         for shift in (0..64).step_by(7) {
             let (&byte, rest) = self.0.split_first().ok_or(Corrupt)?;
@@ -100,7 +102,7 @@ impl<'a> Reader<'a> {
         u32::try_from(self.uint()?).map_err(|_| Corrupt)
     }
 
-    fn bytes(&mut self, len: u64) -> Result<&'a [u8], Corrupt> {
+    pub(super) fn bytes(&mut self, len: u64) -> Result<&'a [u8], Corrupt> {
         let len = usize::try_from(len).map_err(|_| Corrupt)?;
         if len > self.0.len() {
             return Err(Corrupt);
@@ -110,7 +112,7 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    fn str(&mut self) -> Result<String, Corrupt> {
+    pub(super) fn str(&mut self) -> Result<String, Corrupt> {
         let len = self.uint()?;
         let bytes = self.bytes(len)?;
         String::from_utf8(bytes.to_vec()).map_err(|_| Corrupt)

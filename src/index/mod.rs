@@ -1,16 +1,19 @@
 //! The persistent index under `<vault>/.vaultkit/`: a tantivy full-text index
-//! with one document per vault file, which also carries each note's parsed
-//! form, its size, modification time and content hash. That makes it the
-//! vault's cache as well: [`Index::open`] refreshes it (re-parsing only added
-//! or changed notes) and [`Index::vault`] rebuilds the [`Vault`] from it
-//! without parsing anything.
+//! with one document per vault file (`index/`), and beside it the note table
+//! (`notes.bin`, see [`table`]) with every file's size, modification time and
+//! content hash and every note's parsed form. That makes it the vault's cache
+//! as well: [`Index::open`] refreshes it (one stat pass, then re-parsing only
+//! added or changed notes) and [`Index::vault`] rebuilds the [`Vault`] from
+//! the table without parsing anything.
 //!
 //! Only one process writes at a time (a lock file); readers never wait for a
-//! writer, because tantivy's commits are atomic.
+//! writer, because tantivy's commits and the table's replacement are atomic,
+//! and a table that does not match the commit is never used.
 
 pub mod codec;
 pub mod schema;
 mod stem;
+pub mod table;
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -19,8 +22,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 use tantivy::columnar::StrColumn;
-use tantivy::schema::{OwnedValue, TantivyDocument, Value};
-use tantivy::{DocAddress, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
+use tantivy::schema::{OwnedValue, TantivyDocument};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -29,11 +32,12 @@ use crate::parse::{self, ParsedNote};
 use crate::vault::resolve::Resolver;
 use crate::vault::{FileId, NoteId, Vault, scan};
 pub use schema::Fields;
+use table::{Entry, Table};
 
 /// The folder, inside the vault, that holds vaultkit's data.
 pub const DATA_DIR: &str = ".vaultkit";
 /// Written in every commit: an index without it (older, newer, foreign) is rebuilt.
-const FORMAT: &str = "vaultkit-index 1";
+const FORMAT: &str = "vaultkit-index 2";
 /// How long a process waits for another one to finish writing.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
 /// Memory tantivy may buffer before it writes a segment.
@@ -111,16 +115,7 @@ pub struct Index {
     index: tantivy::Index,
     reader: IndexReader,
     fields: Fields,
-}
-
-/// A vault file as the index last saw it.
-#[derive(Debug, Clone, Copy)]
-struct Known {
-    address: DocAddress,
-    size: u64,
-    modified: u64,
-    hash: u64,
-    links_hash: u64,
+    table: Table,
 }
 
 /// A vault file as the scan sees it now.
@@ -129,6 +124,8 @@ struct Current {
     file: scan::ScannedFile,
     size: u64,
     modified: u64,
+    /// Where it is in the scan, which is in path order.
+    position: usize,
 }
 
 impl Index {
@@ -154,59 +151,42 @@ impl Index {
         // Scanning first also checks that the vault exists before anything is created.
         let (current, problems) = scan_vault(root, &ignore)?;
         let (data, relocated) = data_dir(root, options)?;
-        let dir = data.join("index");
 
         // Even for --rebuild: a whole index is rebuilt in place, in one
         // commit, so that readers keep answering from the old one meanwhile.
-        let mut notice = None;
-        let mut opened = match Self::existing(&dir, &payload, &analyzer) {
-            Ok(index) => Some(index),
-            Err(reason) => {
-                notice = Some(reason);
-                None
-            }
-        };
-
+        let mut opened = Self::existing(&data, &payload, &analyzer);
         let mut refresh = Refresh {
-            had_index: dir.join("meta.json").is_file(),
+            had_index: data.join("index/meta.json").is_file(),
             problems,
             relocated,
             ..Refresh::default()
         };
         let up_to_date = match &opened {
-            Some(index) => !options.rebuild && index.diff(&current)?.is_empty(),
-            None => false,
+            Ok(index) => !options.rebuild && Diff::new(&index.table, &current).is_empty(),
+            Err(_) => false,
         };
         if !up_to_date {
             let _lock = match WriteLock::acquire(&data)? {
                 Some(lock) => lock,
-                None if opened.is_some() => {
+                None => {
+                    let index = opened.map_err(|_| {
+                        index_error(
+                            &data,
+                            "another vaultkit process is building the index; try again when it is done",
+                        )
+                    })?;
                     refresh.stale = true;
-                    let index = opened.take().ok_or_else(|| index_error(&dir, "lost"))?;
                     refresh.elapsed = started.elapsed();
                     return Ok((index, refresh));
                 }
-                None => {
-                    return Err(index_error(
-                        &dir,
-                        "another vaultkit process is building the index; try again when it is done",
-                    ));
-                }
             };
             // Another process may have refreshed it while we waited.
-            if let Some(index) = &opened {
-                index.reader.reload().map_err(|e| index_error(&dir, e))?;
-            } else if notice.is_some() {
-                opened = Self::existing(&dir, &payload, &analyzer).ok();
-                if opened.is_some() {
-                    notice = None;
-                }
-            }
-            let (index, fresh) = match opened.take() {
-                Some(index) => (index, false),
-                None => {
-                    refresh.rebuilt = notice.clone();
-                    (Self::create(&dir, &analyzer)?, true)
+            opened = Self::existing(&data, &payload, &analyzer);
+            let (mut index, fresh) = match opened {
+                Ok(index) => (index, false),
+                Err(reason) => {
+                    refresh.rebuilt = Some(reason);
+                    (Self::create(&data, &analyzer)?, true)
                 }
             };
             if options.rebuild {
@@ -215,14 +195,15 @@ impl Index {
             match index.update(&current, &payload, options, &mut refresh) {
                 // The last commit is whole: answer from it rather than fail.
                 Err(error) if !fresh => {
-                    index.reader.reload().map_err(|e| index_error(&dir, e))?;
+                    index = Self::existing(&data, &payload, &analyzer)
+                        .map_err(|reason| index_error(&data, reason))?;
                     refresh.failed = Some(error.to_string());
                 }
                 result => result?,
             }
-            opened = Some(index);
+            opened = Ok(index);
         }
-        let index = opened.ok_or_else(|| index_error(&dir, "no index"))?;
+        let index = opened.map_err(|reason| index_error(&data, reason))?;
         refresh.notes = current.iter().filter(|c| c.file.is_note).count();
         refresh.attachments = current.len() - refresh.notes;
         refresh.note_bytes = current
@@ -234,54 +215,69 @@ impl Index {
         Ok((index, refresh))
     }
 
-    /// Opens the index in `dir` if it is whole and of this version. Damaged
-    /// files can make tantivy panic while it opens them; that counts as damage.
+    /// Opens the index and note table in `data` if they are whole, of this
+    /// version and of the same commit; otherwise says why not. Damaged files
+    /// can make tantivy panic while it opens them; that counts as damage.
     fn existing(
-        dir: &Path,
+        data: &Path,
         payload: &str,
         analyzer: &tantivy::tokenizer::TextAnalyzer,
     ) -> Result<Self, String> {
         let previous_hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
         let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Self::open_existing(dir, payload, analyzer)
+            Self::open_existing(data, payload, analyzer)
         }));
         std::panic::set_hook(previous_hook);
         opened.unwrap_or_else(|_| Err("the index files are damaged".to_owned()))
     }
 
     fn open_existing(
-        dir: &Path,
+        data: &Path,
         payload: &str,
         analyzer: &tantivy::tokenizer::TextAnalyzer,
     ) -> Result<Self, String> {
+        let dir = data.join("index");
         if !dir.join("meta.json").is_file() {
             return Err("there was no index yet".to_owned());
         }
-        let index = tantivy::Index::open_in_dir(dir)
+        // The table first: it is written after the commit it describes, so a
+        // commit made meanwhile shows up as a mismatch below.
+        let table = Table::load(&data.join(table::FILE_NAME))?;
+        let index = tantivy::Index::open_in_dir(&dir)
             .map_err(|e| format!("the index could not be opened ({e})"))?;
-        let metas = index
-            .load_metas()
-            .map_err(|e| format!("the index could not be read ({e})"))?;
-        if metas.payload.as_deref() != Some(payload) {
+        let metas = |index: &tantivy::Index| {
+            index
+                .load_metas()
+                .map_err(|e| format!("the index could not be read ({e})"))
+        };
+        let before = metas(&index)?;
+        if before.payload.as_deref() != Some(payload) {
             return Err("the index was written by another version or language".to_owned());
         }
-        let (_, fields) = Fields::schema();
-        if index.schema() != Fields::schema().0 {
+        let (schema, fields) = Fields::schema();
+        if index.schema() != schema {
             return Err("the index has another layout".to_owned());
         }
-        Self::with(dir, index, fields, analyzer).map_err(|e| e.to_string())
+        let opened = Self::with(&dir, index, fields, analyzer, table).map_err(|e| e.to_string())?;
+        if opened.table.opstamp != before.opstamp || metas(&opened.index)?.opstamp != before.opstamp
+        {
+            return Err("the note table does not match the index".to_owned());
+        }
+        Ok(opened)
     }
 
-    /// A new, empty index in `dir`, replacing whatever was there.
-    fn create(dir: &Path, analyzer: &tantivy::tokenizer::TextAnalyzer) -> Result<Self> {
+    /// A new, empty index in `data`, replacing whatever was there.
+    fn create(data: &Path, analyzer: &tantivy::tokenizer::TextAnalyzer) -> Result<Self> {
+        let dir = data.join("index");
         if dir.exists() {
-            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let (schema, fields) = Fields::schema();
-        let index = tantivy::Index::create_in_dir(dir, schema).map_err(|e| index_error(dir, e))?;
-        Self::with(dir, index, fields, analyzer)
+        let index =
+            tantivy::Index::create_in_dir(&dir, schema).map_err(|e| index_error(&dir, e))?;
+        Self::with(&dir, index, fields, analyzer, Table::empty())
     }
 
     fn with(
@@ -289,6 +285,7 @@ impl Index {
         index: tantivy::Index,
         fields: Fields,
         analyzer: &tantivy::tokenizer::TextAnalyzer,
+        table: Table,
     ) -> Result<Self> {
         index.tokenizers().register(schema::WORDS, analyzer.clone());
         let reader = index
@@ -310,6 +307,7 @@ impl Index {
             index,
             reader,
             fields,
+            table,
         })
     }
 
@@ -331,58 +329,39 @@ impl Index {
             .ok_or_else(|| index_error(&self.dir, "the word analyzer is missing"))
     }
 
-    /// The vault, rebuilt from the parsed notes stored in the index.
+    /// The vault, rebuilt from the parsed notes of the note table.
     pub fn vault(&self, root: &Path, problems: Vec<Diagnostic>) -> Result<Vault> {
-        const CHUNK: u32 = 2048;
-        let searcher = self.searcher();
-        // Read and decode in chunks of documents, in parallel, without
-        // holding the stored bytes of all notes at once.
-        let chunks: Vec<(&tantivy::SegmentReader, u32)> = searcher
-            .segment_readers()
+        let notes: Vec<&Entry> = self
+            .table
+            .entries
             .iter()
-            .flat_map(|segment| {
-                (0..segment.max_doc())
-                    .step_by(CHUNK as usize)
-                    .map(move |start| (segment, start))
-            })
+            .filter(|e| e.note.is_some())
             .collect();
-        let read: Vec<(Vec<ParsedNote>, Vec<String>)> = chunks
+        let parsed = notes
             .par_iter()
-            .map(|(segment, start)| -> Result<_> {
-                let err = |e: &dyn std::fmt::Display| index_error(&self.dir, e);
-                let store = segment.get_store_reader(4).map_err(|e| err(&e))?;
-                let (mut notes, mut attachments) = (Vec::new(), Vec::new());
-                for doc in *start..(start + CHUNK).min(segment.max_doc()) {
-                    if segment.is_deleted(doc) {
-                        continue;
-                    }
-                    let stored: TantivyDocument = store.get(doc).map_err(|e| err(&e))?;
-                    match stored
-                        .get_first(self.fields.parsed)
-                        .and_then(|v| v.as_bytes())
-                    {
-                        Some(bytes) => notes.push(codec::decode(bytes).map_err(|e| err(&e))?),
-                        None => attachments.push(
-                            stored
-                                .get_first(self.fields.path)
-                                .and_then(|v| v.as_str())
-                                .unwrap_or_default()
-                                .to_owned(),
-                        ),
-                    }
-                }
-                Ok((notes, attachments))
-            })
-            .collect::<Result<_>>()?;
-        let (mut parsed, mut attachments): (Vec<ParsedNote>, Vec<String>) =
-            (Vec::new(), Vec::new());
-        for (notes, files) in read {
-            parsed.extend(notes);
-            attachments.extend(files);
-        }
-        parsed.sort_unstable_by(|a, b| a.note.path.cmp(&b.note.path));
-        attachments.sort_unstable();
+            .with_min_len(256)
+            .map(|entry| self.parsed(entry))
+            .collect::<Result<Vec<_>>>()?;
+        let attachments = self
+            .table
+            .entries
+            .iter()
+            .filter(|e| e.note.is_none())
+            .map(|e| e.path.clone())
+            .collect();
         Ok(Vault::assemble(root, parsed, attachments, problems))
+    }
+
+    /// The parsed note at a vault path, from the note table.
+    pub fn note(&self, path: &str) -> Result<Option<Note>> {
+        match self.table.get(path) {
+            Some(entry) if entry.note.is_some() => Ok(Some(self.parsed(entry)?.note)),
+            _ => Ok(None),
+        }
+    }
+
+    fn parsed(&self, entry: &Entry) -> Result<ParsedNote> {
+        decode(&self.table, entry).map_err(|e| index_error(&self.dir, e))
     }
 
     /// Size figures.
@@ -398,21 +377,17 @@ impl Index {
                 .map_err(|e| index_error(&self.dir, e))?;
             stats.terms += inverted.terms().num_terms() as u64;
         }
-        // Counted on live documents: a segment's term statistics still
-        // include the deleted ones until it is merged.
-        let notes = searcher
-            .search(
-                &tantivy::query::TermQuery::new(
-                    Term::from_field_text(self.fields.kind, "note"),
-                    tantivy::schema::IndexRecordOption::Basic,
-                ),
-                &tantivy::collector::Count,
-            )
-            .map_err(|e| index_error(&self.dir, e))?;
-        stats.notes = notes as u64;
-        stats.attachments = searcher.num_docs().saturating_sub(stats.notes);
+        stats.notes = self
+            .table
+            .entries
+            .iter()
+            .filter(|e| e.note.is_some())
+            .count() as u64;
+        stats.attachments = self.table.entries.len() as u64 - stats.notes;
+        let table = self.dir.with_file_name(table::FILE_NAME);
         stats.bytes = walkdir::WalkDir::new(&self.dir)
             .into_iter()
+            .chain(walkdir::WalkDir::new(table))
             .filter_map(|e| e.ok()?.metadata().ok())
             .filter(|m| m.is_file())
             .map(|m| m.len())
@@ -454,80 +429,22 @@ impl Index {
             .collect()
     }
 
-    /// What the index holds now, by path.
-    fn known(&self) -> Result<HashMap<String, Known>> {
-        let searcher = self.searcher();
-        let paths = self.doc_paths(&searcher)?;
-        let mut known = HashMap::with_capacity(searcher.num_docs() as usize);
-        for (ord, (segment, paths)) in searcher.segment_readers().iter().zip(paths).enumerate() {
-            let fast = segment.fast_fields();
-            let column = |name: &str| {
-                fast.u64(name)
-                    .map(|c| c.first_or_default_col(0))
-                    .map_err(|e| index_error(&self.dir, e))
-            };
-            let (size, modified, hash, links_hash) = (
-                column("size")?,
-                column("modified")?,
-                column("hash")?,
-                column("links_hash")?,
-            );
-            for (doc, path) in paths.into_iter().enumerate() {
-                if path.is_empty() {
-                    continue;
-                }
-                let doc = u32::try_from(doc).unwrap_or(u32::MAX);
-                known.insert(
-                    path,
-                    Known {
-                        address: DocAddress::new(u32::try_from(ord).unwrap_or(u32::MAX), doc),
-                        size: size.get_val(doc),
-                        modified: modified.get_val(doc),
-                        hash: hash.get_val(doc),
-                        links_hash: links_hash.get_val(doc),
-                    },
-                );
-            }
-        }
-        Ok(known)
-    }
-
-    /// The files that differ between the index and the scan.
-    fn diff<'a>(&self, current: &'a [Current]) -> Result<Diff<'a>> {
-        let mut known = self.known()?;
-        let mut diff = Diff::default();
-        for file in current {
-            match known.remove(&file.file.path) {
-                None => diff.added.push(file),
-                Some(k) if k.size != file.size || k.modified != file.modified => {
-                    diff.changed.push((file, k));
-                }
-                Some(_) => {}
-            }
-        }
-        diff.removed = known.into_iter().collect();
-        Ok(diff)
-    }
-
-    /// Brings the index in line with `current` and commits.
+    /// Brings the index and the note table in line with `current`, commits
+    /// and saves the table.
     fn update(
-        &self,
+        &mut self,
         current: &[Current],
         payload: &str,
         options: &Options,
         refresh: &mut Refresh,
     ) -> Result<()> {
         let err = |e: tantivy::TantivyError| index_error(&self.dir, e);
-        let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(err)?;
-        let diff = if options.rebuild {
-            writer.delete_all_documents().map_err(err)?;
-            Diff {
-                added: current.iter().collect(),
-                ..Diff::default()
-            }
+        let old = if options.rebuild {
+            Table::empty()
         } else {
-            self.diff(current)?
+            std::mem::replace(&mut self.table, Table::empty())
         };
+        let diff = Diff::new(&old, current);
         let resolver = Resolver::new(current.iter().enumerate().map(|(i, c)| {
             let id = u32::try_from(i).unwrap_or(u32::MAX);
             (FileId::Attachment(id), c.file.path.as_str())
@@ -551,117 +468,128 @@ impl Index {
             targets
         };
 
-        refresh.added = diff.added.len();
-        refresh.removed = diff.removed.len();
-        for (path, _) in &diff.removed {
-            writer.delete_term(Term::from_field_text(self.fields.path, path));
-        }
-        // Files whose size or time changed: re-parse those whose content did.
+        // Files whose size or time changed: re-parse those whose content did;
+        // the others only get their new size and time in the table.
         let mut fresh: Vec<&Current> = diff.added.clone();
-        let mut retimed = Vec::new();
-        for (file, known) in &diff.changed {
+        for (file, entry) in &diff.changed {
             match std::fs::read(&file.file.absolute) {
-                Ok(bytes) if xxh3(&bytes) == known.hash => retimed.push((*file, known.address)),
+                Ok(bytes) if xxh3(&bytes) == entry.hash => {}
                 _ => fresh.push(file),
             }
         }
+        refresh.added = diff.added.len();
+        refresh.removed = diff.removed.len();
         refresh.changed = fresh.len() - diff.added.len();
+        let path_set_changed = !diff.added.is_empty() || !diff.removed.is_empty();
+        if fresh.is_empty() && !path_set_changed && !options.rebuild {
+            self.table = retimed(&old, current);
+            return self.table.save(&self.dir.with_file_name(table::FILE_NAME));
+        }
 
+        let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(err)?;
+        if options.rebuild {
+            writer.delete_all_documents().map_err(err)?;
+        }
+        for entry in &diff.removed {
+            writer.delete_term(Term::from_field_text(self.fields.path, &entry.path));
+        }
         let progress = progress_bar(options.progress, fresh.len());
-        let indexed: Vec<String> = fresh
+        let mut written: Vec<(usize, Entry, Option<Vec<u8>>)> = fresh
             .par_iter()
-            .map(|file| -> Result<String> {
+            .map(|file| -> Result<_> {
                 writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
-                let document = if file.file.is_note {
+                let (entry, encoded) = if file.file.is_note {
                     let (parsed, text, hash) = read_and_parse(file);
-                    self.document(file, hash, Some((&parsed, &text)), &targets(&parsed.note))
+                    let targets = targets(&parsed.note);
+                    writer
+                        .add_document(self.document(file, Some((&parsed, &text)), &targets))
+                        .map_err(err)?;
+                    (
+                        entry(file, hash, links_hash(&targets)),
+                        Some(codec::encode(&parsed)),
+                    )
                 } else {
                     let hash = std::fs::read(&file.file.absolute).map_or(0, |b| xxh3(&b));
-                    self.document(file, hash, None, &[])
+                    writer
+                        .add_document(self.document(file, None, &[]))
+                        .map_err(err)?;
+                    (entry(file, hash, 0), None)
                 };
-                writer.add_document(document).map_err(err)?;
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
-                Ok(file.file.path.clone())
+                Ok((file.position, entry, encoded))
             })
             .collect::<Result<_>>()?;
         if let Some(bar) = progress {
             bar.finish_and_clear();
         }
-        refresh.parsed = indexed.iter().filter(|p| is_note(p)).count();
+        refresh.parsed = written.iter().filter(|(_, _, e)| e.is_some()).count();
 
-        // Unchanged notes: re-index those whose links now resolve elsewhere
-        // (only possible when files came or went), and those only re-timed.
-        let searcher = self.searcher();
-        let redo: HashSet<&str> = indexed.iter().map(String::as_str).collect();
-        let path_set_changed = !diff.added.is_empty() || !diff.removed.is_empty();
-        let mut again: Vec<(&Current, DocAddress, bool)> = retimed
-            .iter()
-            .map(|(file, address)| (*file, *address, true))
-            .collect();
+        // Unchanged notes: when files came or went, re-index those whose
+        // links now resolve elsewhere (a new note can take a missing name).
+        let mut relinked = HashMap::new();
         if path_set_changed {
-            let known = self.known()?;
-            again.extend(current.iter().filter_map(|file| {
-                let k = known.get(&file.file.path)?;
-                (file.file.is_note && !redo.contains(file.file.path.as_str()))
-                    .then_some((file, k.address, false))
-            }));
-            again.sort_by(|a, b| a.0.file.path.cmp(&b.0.file.path).then(b.2.cmp(&a.2)));
-            again.dedup_by(|a, b| a.0.file.path == b.0.file.path);
-        }
-        let known = self.known()?;
-        let relinked = again
-            .par_iter()
-            .map(|(file, address, retimed)| -> Result<usize> {
-                let stored: TantivyDocument = searcher.doc(*address).map_err(err)?;
-                let Some(bytes) = stored
-                    .get_first(self.fields.parsed)
-                    .and_then(|v| v.as_bytes())
-                else {
-                    // An attachment: only its time changed.
+            let redone: HashSet<usize> = written.iter().map(|(at, _, _)| *at).collect();
+            relinked = current
+                .par_iter()
+                .filter(|file| file.file.is_note && !redone.contains(&file.position))
+                .filter_map(|file| {
+                    let entry = old.get(&file.file.path)?;
+                    Some((file, entry))
+                })
+                .map(|(file, entry)| -> Result<Option<_>> {
+                    let parsed = decode(&old, entry).map_err(|e| index_error(&self.dir, e))?;
+                    let targets = targets(&parsed.note);
+                    let hash = links_hash(&targets);
+                    if hash == entry.links_hash {
+                        return Ok(None);
+                    }
+                    let bytes = std::fs::read(&file.file.absolute).unwrap_or_default();
+                    let (text, _) = parse::decode(&file.file.path, &bytes);
                     writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
-                    let hash = known.get(&file.file.path).map_or(0, |k| k.hash);
                     writer
-                        .add_document(self.document(file, hash, None, &[]))
+                        .add_document(self.document(file, Some((&parsed, &text)), &targets))
                         .map_err(err)?;
-                    return Ok(0);
-                };
-                let parsed = codec::decode(bytes).map_err(|e| index_error(&self.dir, e))?;
-                let targets = targets(&parsed.note);
-                let old = known.get(&file.file.path).map_or(0, |k| k.links_hash);
-                if !retimed && links_hash(&targets) == old {
-                    return Ok(0);
-                }
-                let bytes = std::fs::read(&file.file.absolute).unwrap_or_default();
-                let (text, _) = parse::decode(&file.file.path, &bytes);
-                writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
-                writer
-                    .add_document(self.document(
-                        file,
-                        xxh3(&bytes),
-                        Some((&parsed, &text)),
-                        &targets,
-                    ))
-                    .map_err(err)?;
-                Ok(usize::from(!retimed))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        refresh.relinked = relinked.iter().sum();
+                    Ok(Some((file.position, hash)))
+                })
+                .filter_map(Result::transpose)
+                .collect::<Result<HashMap<_, _>>>()?;
+            refresh.relinked = relinked.len();
+        }
 
         let mut commit = writer.prepare_commit().map_err(err)?;
         commit.set_payload(payload);
-        commit.commit().map_err(err)?;
+        let opstamp = commit.commit().map_err(err)?;
         writer.wait_merging_threads().map_err(err)?;
         self.reader.reload().map_err(err)?;
-        Ok(())
+
+        // The new table: new entries for the files read now, the old ones
+        // (with their new size, time and link hash) for the others.
+        written.sort_unstable_by_key(|(at, _, _)| *at);
+        let mut written = written.into_iter().peekable();
+        let mut builder = table::Builder::default();
+        for (at, file) in current.iter().enumerate() {
+            if let Some((_, entry, encoded)) = written.next_if(|(i, _, _)| *i == at) {
+                builder.push(entry, encoded.as_deref());
+            } else if let Some(entry) = old.get(&file.file.path) {
+                let kept = Entry {
+                    size: file.size,
+                    modified: file.modified,
+                    links_hash: relinked.get(&at).copied().unwrap_or(entry.links_hash),
+                    ..entry.clone()
+                };
+                builder.push(kept, old.encoded(entry));
+            }
+        }
+        self.table = builder.finish(opstamp);
+        self.table.save(&self.dir.with_file_name(table::FILE_NAME))
     }
 
     /// The document for one file; `note` is the parsed note and its text.
     fn document(
         &self,
         file: &Current,
-        hash: u64,
         note: Option<(&ParsedNote, &str)>,
         targets: &[&str],
     ) -> TantivyDocument {
@@ -671,9 +599,6 @@ impl Index {
         doc.add_text(f.path, path);
         doc.add_text(f.path_words, path);
         doc.add_text(f.file, path.rsplit('/').next().unwrap_or(path));
-        doc.add_u64(f.size, file.size);
-        doc.add_u64(f.modified, file.modified);
-        doc.add_u64(f.hash, hash);
         let Some((parsed, text)) = note else {
             doc.add_text(f.kind, "file");
             return doc;
@@ -718,20 +643,82 @@ impl Index {
         if let Some(created) = note.property("created").and_then(date_seconds) {
             doc.add_i64(f.created, created);
         }
-        doc.add_bytes(f.parsed, &codec::encode(parsed));
         doc
     }
 }
 
-/// Files added, changed (size or time) and removed since the last commit.
+/// The table entry for a file read now.
+fn entry(file: &Current, hash: u64, links_hash: u64) -> Entry {
+    Entry {
+        path: file.file.path.clone(),
+        size: file.size,
+        modified: file.modified,
+        hash,
+        links_hash,
+        note: None,
+    }
+}
+
+/// The parsed note of a table entry.
+fn decode(table: &Table, entry: &Entry) -> Result<ParsedNote, codec::Corrupt> {
+    codec::decode(table.encoded(entry).ok_or(codec::Corrupt)?)
+}
+
+/// `old` with the sizes and times of `current`, when only those changed.
+fn retimed(old: &Table, current: &[Current]) -> Table {
+    let mut builder = table::Builder::default();
+    for (entry, file) in old.entries.iter().zip(current) {
+        builder.push(
+            Entry {
+                size: file.size,
+                modified: file.modified,
+                ..entry.clone()
+            },
+            old.encoded(entry),
+        );
+    }
+    builder.finish(old.opstamp)
+}
+
+/// Files added, changed (size or time) and removed since the table was written.
 #[derive(Default)]
 struct Diff<'a> {
     added: Vec<&'a Current>,
-    changed: Vec<(&'a Current, Known)>,
-    removed: Vec<(String, Known)>,
+    changed: Vec<(&'a Current, &'a Entry)>,
+    removed: Vec<&'a Entry>,
 }
 
-impl Diff<'_> {
+impl<'a> Diff<'a> {
+    /// Compares the table with the scan; both are in path order.
+    fn new(table: &'a Table, current: &'a [Current]) -> Self {
+        let mut diff = Self::default();
+        let (mut known, mut now) = (table.entries.iter().peekable(), current.iter().peekable());
+        loop {
+            match (known.peek(), now.peek()) {
+                (Some(k), Some(c)) if k.path == c.file.path => {
+                    if k.size != c.size || k.modified != c.modified {
+                        diff.changed.push((c, k));
+                    }
+                    known.next();
+                    now.next();
+                }
+                (Some(k), Some(c)) if k.path < c.file.path => {
+                    diff.removed.push(k);
+                    known.next();
+                }
+                (Some(k), None) => {
+                    diff.removed.push(k);
+                    known.next();
+                }
+                (_, Some(c)) => {
+                    diff.added.push(c);
+                    now.next();
+                }
+                (None, None) => return diff,
+            }
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
     }
@@ -814,38 +801,43 @@ fn create_writable(data: &Path) -> Result<()> {
         .map_err(|e| Error::io(&lock, e))
 }
 
-/// Lists the vault's files with their size and modification time.
+/// Lists the vault's files with their size and modification time: one
+/// walk, then the files are looked at in parallel.
 fn scan_vault(root: &Path, ignore: &globset::GlobSet) -> Result<(Vec<Current>, Vec<Diagnostic>)> {
-    let found: Vec<Result<Current, Diagnostic>> = scan::walk(root, ignore)?
-        .par_bridge()
-        .map(|entry| {
-            let file = entry?;
-            match std::fs::symlink_metadata(&file.absolute) {
-                Ok(meta) => Ok(Current {
-                    size: meta.len(),
-                    modified: meta.modified().map_or(0, nanos),
-                    file,
-                }),
-                Err(e) => Err(Diagnostic::new(
-                    "unreadable-file",
-                    Severity::Error,
-                    file.path,
-                    format!("cannot read this entry: {e}"),
-                )),
-            }
+    let scan::Scan {
+        files,
+        mut diagnostics,
+    } = scan::scan(root, ignore)?;
+    let found: Vec<Result<Current, Diagnostic>> = files
+        .into_par_iter()
+        .with_min_len(512)
+        .map(|file| match std::fs::symlink_metadata(&file.absolute) {
+            Ok(meta) => Ok(Current {
+                size: meta.len(),
+                modified: meta.modified().map_or(0, nanos),
+                file,
+                position: 0,
+            }),
+            Err(e) => Err(Diagnostic::new(
+                "unreadable-file",
+                Severity::Error,
+                file.path,
+                format!("cannot read this entry: {e}"),
+            )),
         })
         .collect();
     let mut current = Vec::with_capacity(found.len());
-    let mut problems = Vec::new();
     for item in found {
         match item {
             Ok(file) => current.push(file),
-            Err(problem) => problems.push(problem),
+            Err(problem) => diagnostics.push(problem),
         }
     }
-    current.sort_unstable_by(|a, b| a.file.path.cmp(&b.file.path));
-    problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok((current, problems))
+    for (position, file) in current.iter_mut().enumerate() {
+        file.position = position;
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok((current, diagnostics))
 }
 
 /// Reads and parses a note (or hashes an attachment): the parsed note, its text and its hash.
@@ -870,12 +862,6 @@ fn read_and_parse(file: &Current) -> (ParsedNote, String, u64) {
             (parsed, String::new(), 0)
         }
     }
-}
-
-fn is_note(path: &str) -> bool {
-    Path::new(path)
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
 }
 
 fn xxh3(bytes: &[u8]) -> u64 {

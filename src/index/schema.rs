@@ -48,16 +48,8 @@ pub struct Fields {
     pub links: Field,
     /// The `created` property as seconds since the epoch.
     pub created: Field,
-    /// Modification time, nanoseconds since the epoch.
-    pub modified: Field,
-    /// File size in bytes.
-    pub size: Field,
-    /// Content hash (xxh3).
-    pub hash: Field,
-    /// Hash of the sorted resolved link targets: tells when to re-index.
+    /// Hash of the sorted resolved link targets (notes with no links share one).
     pub links_hash: Field,
-    /// The parsed note (see [`super::codec`]).
-    pub parsed: Field,
 }
 
 impl Fields {
@@ -76,7 +68,7 @@ impl Fields {
             )
         };
         let fields = Self {
-            path: b.add_text_field("path", STRING | STORED | FAST),
+            path: b.add_text_field("path", STRING | FAST),
             kind: b.add_text_field("kind", STRING),
             file: b.add_text_field("file", words(true)),
             path_words: b.add_text_field("path_words", words(true)),
@@ -97,11 +89,7 @@ impl Fields {
             ),
             links: b.add_text_field("links", STRING | STORED),
             created: b.add_i64_field("created", FAST),
-            modified: b.add_u64_field("modified", FAST),
-            size: b.add_u64_field("size", FAST),
-            hash: b.add_u64_field("hash", FAST),
-            links_hash: b.add_u64_field("links_hash", FAST | INDEXED),
-            parsed: b.add_bytes_field("parsed", STORED),
+            links_hash: b.add_u64_field("links_hash", INDEXED),
         };
         (b.build(), fields)
     }

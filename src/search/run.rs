@@ -20,7 +20,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, Term as IndexTerm};
 
 use super::query::{Query, Scope, Term, Text, Unit};
-use crate::index::{Fields, Index, codec};
+use crate::index::{Fields, Index};
 use crate::model::Note;
 use crate::parse;
 use crate::vault::FileId;
@@ -111,6 +111,7 @@ pub fn search(
 ) -> Result<Results, SearchError> {
     let searcher = index.searcher();
     let mut engine = Engine {
+        index,
         searcher: &searcher,
         fields: index.fields(),
         analyzer: index
@@ -170,6 +171,7 @@ struct Ranked {
 }
 
 struct Engine<'a> {
+    index: &'a Index,
     searcher: &'a Searcher,
     fields: Fields,
     analyzer: TextAnalyzer,
@@ -543,9 +545,7 @@ impl Engine<'_> {
     }
 
     fn note(&self, doc: DocAddress) -> Option<Note> {
-        let stored: TantivyDocument = self.searcher.doc(doc).ok()?;
-        let bytes = stored.get_first(self.fields.parsed)?.as_bytes()?;
-        codec::decode(bytes).ok().map(|parsed| parsed.note)
+        self.index.note(self.path(doc)).ok().flatten()
     }
 
     /// BM25 scores of the positive words, with field boosts.

@@ -94,12 +94,13 @@ fn found(
         )
         .with_help("move or copy the target into the vault to include it")));
     }
-    if !entry.file_type().is_file() || ignore.is_match(&path) || path == crate::config::FILE_NAME {
+    if !entry.file_type().is_file()
+        || path == crate::config::FILE_NAME
+        || (!ignore.is_empty() && ignore.is_match(&path))
+    {
         return None;
     }
-    let is_note = Path::new(&path)
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
+    let is_note = is_markdown(&path);
     Some(Ok(ScannedFile {
         path,
         absolute: entry.into_path(),
@@ -127,9 +128,30 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.as_encoded_bytes().first() == Some(&b'.')
 }
 
+/// Whether a vault path names a Markdown note (`.md`, any case).
+pub fn is_markdown(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && ext.eq_ignore_ascii_case("md"))
+}
+
 /// `root/a/b.md` -> `a/b.md`, NFC-normalised with `/` separators.
 fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
+    // Walk entries start with `root` itself: cut it off as bytes, which is
+    // much cheaper than comparing path components.
+    let rel = match path
+        .as_os_str()
+        .as_encoded_bytes()
+        .strip_prefix(root.as_os_str().as_encoded_bytes())
+    {
+        Some(rest) => {
+            let rest = rest
+                .strip_prefix(std::path::MAIN_SEPARATOR_STR.as_bytes())
+                .unwrap_or(rest);
+            String::from_utf8_lossy(rest)
+        }
+        None => path.strip_prefix(root).unwrap_or(path).to_string_lossy(),
+    };
     let slashed = if std::path::MAIN_SEPARATOR == '/' {
         rel.into_owned()
     } else {

@@ -392,12 +392,48 @@ fn an_index_from_a_future_version_is_rebuilt() {
     rebuilt_after(
         |dir| {
             let meta = std::fs::read_to_string(dir.join("meta.json")).expect("read");
-            assert!(meta.contains("vaultkit-index 1;"));
-            let future = meta.replace("vaultkit-index 1;", "vaultkit-index 99;");
+            assert!(meta.contains("vaultkit-index 2;"));
+            let future = meta.replace("vaultkit-index 2;", "vaultkit-index 99;");
             std::fs::write(dir.join("meta.json"), future).expect("write");
         },
         "the index was written by another version or language\n",
     );
+}
+
+#[test]
+fn a_damaged_note_table_is_rebuilt() {
+    rebuilt_after(
+        |dir| {
+            let table = dir.with_file_name("notes.bin");
+            let mut bytes = std::fs::read(&table).expect("read");
+            let last = bytes.len() - 1;
+            bytes[last] ^= 0xff;
+            std::fs::write(table, bytes).expect("write");
+        },
+        "the note table is damaged\n",
+    );
+}
+
+/// A table left from an earlier commit (as a crash between the commit and
+/// the table's replacement would leave it) is never paired with a newer index.
+#[test]
+fn a_note_table_of_another_commit_is_rebuilt() {
+    let vault = fixture_copy("search");
+    vaultkit(vault.path(), &["index"]).assert().success();
+    let table = vault.path().join(".vaultkit/notes.bin");
+    let old = std::fs::read(&table).expect("read");
+    std::fs::write(
+        vault.path().join("Alpha.md"),
+        "# Alpha\n\nnow about okapis\n",
+    )
+    .expect("edit");
+    vaultkit(vault.path(), &["index"]).assert().success();
+    std::fs::write(&table, old).expect("put the old table back");
+    vaultkit(vault.path(), &["search", "okapis", "--format", "paths"])
+        .assert()
+        .success()
+        .stdout("Alpha.md\n")
+        .stderr("note: rebuilding the index: the note table does not match the index\n");
 }
 
 /// The write lock is an OS lock (flock), so a process killed while holding it

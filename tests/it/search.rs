@@ -339,6 +339,8 @@ fn an_unchanged_refresh_parses_nothing() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(&alpha, &text).expect("write");
     assert_eq!(refresh_counts(vault.path())[0], 0);
+    assert_eq!(refresh_counts(vault.path()), [0, 0, 0, 0]);
+    assert_eq!(hit_set(vault.path(), "alpha").len(), 3);
 }
 
 #[test]

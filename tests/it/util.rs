@@ -17,9 +17,20 @@ pub fn sample_vault() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("vault")
 }
 
-/// `vaultkit --vault <vault> --color never <args>`, with no vault from the environment.
+/// `vaultkit --vault <vault> --color never <args>`, with no vault from the
+/// environment. Vaults that are part of the repository (fixtures, the sample
+/// vault) are never written: their index goes under the target folder.
 pub fn vaultkit(vault: &Path, args: &[&str]) -> Command {
     let mut command = assert_cmd::cargo::cargo_bin_cmd!("vaultkit");
+    if let Ok(inside) = vault.strip_prefix(env!("CARGO_MANIFEST_DIR")) {
+        let name = inside.to_string_lossy().replace(['/', '\\'], "-");
+        command.env(
+            "VAULTKIT_INDEX_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join("indexes")
+                .join(name),
+        );
+    }
     command
         .env_remove("VAULTKIT_VAULT")
         .env("NO_COLOR", "1")
