@@ -10,17 +10,18 @@ use crate::error::{Error, Result};
 
 /// Replaces (or creates) `path` with `bytes`, synced to disk.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    replace(path, bytes, true)
+    replace(path, &[bytes], true)
 }
 
-/// Replaces (or creates) `path` with `bytes` without waiting for the disk:
-/// for caches that are checked when read, where a crash may cost a rebuild
-/// but never a wrong answer. Readers still see the old file or the new one.
-pub fn write_cache(path: &Path, bytes: &[u8]) -> Result<()> {
-    replace(path, bytes, false)
+/// Replaces (or creates) `path` with `parts`, one after the other, without
+/// waiting for the disk: for caches that are checked when read, where a
+/// crash may cost a rebuild but never a wrong answer. Readers still see the
+/// old file or the new one.
+pub fn write_cache(path: &Path, parts: &[&[u8]]) -> Result<()> {
+    replace(path, parts, false)
 }
 
-fn replace(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
+fn replace(path: &Path, parts: &[&[u8]], sync: bool) -> Result<()> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -32,7 +33,9 @@ fn replace(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut temp = builder.tempfile_in(folder).map_err(io)?;
-    temp.write_all(bytes).map_err(io)?;
+    for part in parts {
+        temp.write_all(part).map_err(io)?;
+    }
     match std::fs::metadata(path) {
         Ok(old) => temp
             .as_file()

@@ -482,7 +482,8 @@ impl Index {
         refresh.changed = fresh.len() - diff.added.len();
         let path_set_changed = !diff.added.is_empty() || !diff.removed.is_empty();
         if fresh.is_empty() && !path_set_changed && !options.rebuild {
-            self.table = retimed(&old, current);
+            let opstamp = old.opstamp;
+            self.table = next_table(old, current, Vec::new(), &HashMap::new(), opstamp);
             return self.table.save(&self.dir.with_file_name(table::FILE_NAME));
         }
 
@@ -494,7 +495,7 @@ impl Index {
             writer.delete_term(Term::from_field_text(self.fields.path, &entry.path));
         }
         let progress = progress_bar(options.progress, fresh.len());
-        let mut written: Vec<(usize, Entry, Option<Vec<u8>>)> = fresh
+        let written: Vec<(usize, Entry, Option<Vec<u8>>)> = fresh
             .par_iter()
             .map(|file| -> Result<_> {
                 writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
@@ -564,25 +565,7 @@ impl Index {
         writer.wait_merging_threads().map_err(err)?;
         self.reader.reload().map_err(err)?;
 
-        // The new table: new entries for the files read now, the old ones
-        // (with their new size, time and link hash) for the others.
-        written.sort_unstable_by_key(|(at, _, _)| *at);
-        let mut written = written.into_iter().peekable();
-        let mut builder = table::Builder::default();
-        for (at, file) in current.iter().enumerate() {
-            if let Some((_, entry, encoded)) = written.next_if(|(i, _, _)| *i == at) {
-                builder.push(entry, encoded.as_deref());
-            } else if let Some(entry) = old.get(&file.file.path) {
-                let kept = Entry {
-                    size: file.size,
-                    modified: file.modified,
-                    links_hash: relinked.get(&at).copied().unwrap_or(entry.links_hash),
-                    ..entry.clone()
-                };
-                builder.push(kept, old.encoded(entry));
-            }
-        }
-        self.table = builder.finish(opstamp);
+        self.table = next_table(old, current, written, &relinked, opstamp);
         self.table.save(&self.dir.with_file_name(table::FILE_NAME))
     }
 
@@ -664,20 +647,38 @@ fn decode(table: &Table, entry: &Entry) -> Result<ParsedNote, codec::Corrupt> {
     codec::decode(table.encoded(entry).ok_or(codec::Corrupt)?)
 }
 
-/// `old` with the sizes and times of `current`, when only those changed.
-fn retimed(old: &Table, current: &[Current]) -> Table {
-    let mut builder = table::Builder::default();
-    for (entry, file) in old.entries.iter().zip(current) {
-        builder.push(
-            Entry {
-                size: file.size,
-                modified: file.modified,
-                ..entry.clone()
-            },
-            old.encoded(entry),
-        );
+/// The table after a refresh: for each file of `current`, its entry from
+/// `written` (the files read now, by position), else its old entry with its
+/// new size and time (and the new link hash `relinked` has for it).
+fn next_table(
+    old: Table,
+    current: &[Current],
+    mut written: Vec<(usize, Entry, Option<Vec<u8>>)>,
+    relinked: &HashMap<usize, u64>,
+    opstamp: u64,
+) -> Table {
+    written.sort_unstable_by_key(|(at, _, _)| *at);
+    let mut written = written.into_iter().peekable();
+    let (old_entries, old_notes) = old.into_parts();
+    let mut old_entries = old_entries.into_iter().peekable();
+    let mut builder = table::Builder::with_capacity(current.len(), old_notes.len());
+    for (at, file) in current.iter().enumerate() {
+        // Both are in path order: entries before this file were removed.
+        while old_entries.next_if(|e| e.path < file.file.path).is_some() {}
+        let kept = old_entries.next_if(|e| e.path == file.file.path);
+        if let Some((_, entry, encoded)) = written.next_if(|(i, _, _)| *i == at) {
+            builder.push(entry, encoded.as_deref());
+        } else if let Some(mut entry) = kept {
+            entry.size = file.size;
+            entry.modified = file.modified;
+            if let Some(hash) = relinked.get(&at) {
+                entry.links_hash = *hash;
+            }
+            let encoded = entry.note.clone().and_then(|range| old_notes.get(range));
+            builder.push(entry, encoded);
+        }
     }
-    builder.finish(old.opstamp)
+    builder.finish(opstamp)
 }
 
 /// Files added, changed (size or time) and removed since the table was written.

@@ -116,18 +116,16 @@ impl Table {
             );
         }
         let entries = entries.0;
-        let mut bytes = Vec::with_capacity(HEADER + entries.len() + self.notes.len());
-        bytes.extend_from_slice(MAGIC);
+        let mut header = Vec::with_capacity(HEADER);
+        header.extend_from_slice(MAGIC);
         for word in [
             entries.len() as u64,
             super::xxh3(&entries),
             super::xxh3(&self.notes),
         ] {
-            bytes.extend_from_slice(&word.to_le_bytes());
+            header.extend_from_slice(&word.to_le_bytes());
         }
-        bytes.extend_from_slice(&entries);
-        bytes.extend_from_slice(&self.notes);
-        crate::atomic::write_cache(path, &bytes)
+        crate::atomic::write_cache(path, &[&header, &entries, &self.notes])
     }
 
     /// The entry for a vault path.
@@ -136,6 +134,11 @@ impl Table {
             .binary_search_by(|e| e.path.as_str().cmp(path))
             .ok()
             .map(|i| &self.entries[i])
+    }
+
+    /// The entries and the note data they point into.
+    pub fn into_parts(self) -> (Vec<Entry>, Vec<u8>) {
+        (self.entries, self.notes)
     }
 
     /// The encoded parsed note of an entry (`None` for attachments).
@@ -156,6 +159,14 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// A builder with room for `entries` files and `bytes` of note data.
+    pub fn with_capacity(entries: usize, bytes: usize) -> Self {
+        Self {
+            entries: Vec::with_capacity(entries),
+            notes: Vec::with_capacity(bytes),
+        }
+    }
+
     /// Adds a file; `encoded` is its encoded parsed note (`None` for an attachment).
     pub fn push(&mut self, mut entry: Entry, encoded: Option<&[u8]>) {
         entry.note = encoded.map(|bytes| {
