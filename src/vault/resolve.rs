@@ -16,7 +16,9 @@
 //! descend the heading tree, and block ids match exactly.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -52,10 +54,12 @@ struct Entry {
 
 /// Precomputed lookup keys for every file in the vault.
 pub struct Resolver {
-    /// Sorted by folded path, so exact paths are found by binary search.
+    /// Sorted by folded path (files that differ only in case are neighbours).
     entries: Vec<Entry>,
+    /// Folded path to the range of `entries` that has it.
+    by_path: FxHashMap<Box<str>, Range<u32>>,
     /// Folded file name to indexes into `entries`.
-    by_name: HashMap<Box<str>, Vec<u32>>,
+    by_name: FxHashMap<Box<str>, Vec<u32>>,
 }
 
 impl Resolver {
@@ -70,15 +74,24 @@ impl Resolver {
             })
             .collect();
         entries.sort_by(|a, b| a.lower.cmp(&b.lower).then_with(|| a.path.cmp(&b.path)));
-        let mut by_name: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut by_path: FxHashMap<Box<str>, Range<u32>> = FxHashMap::default();
+        let mut by_name: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
         for (index, entry) in entries.iter().enumerate() {
             let index = u32::try_from(index).unwrap_or(u32::MAX);
+            by_path
+                .entry(entry.lower.as_str().into())
+                .or_insert(index..index)
+                .end = index + 1;
             by_name
                 .entry(file_name(&entry.lower).into())
                 .or_default()
                 .push(index);
         }
-        Self { entries, by_name }
+        Self {
+            entries,
+            by_path,
+            by_name,
+        }
     }
 
     /// Resolves a non-empty link path written in the note at `source`.
@@ -112,12 +125,11 @@ impl Resolver {
 
     /// The files at exactly this (folded) vault path.
     fn exact(&self, lower: &str, wanted: &str) -> Option<PathMatch> {
-        let first = self.entries.partition_point(|e| e.lower.as_str() < lower);
-        let count = self.entries[first..]
-            .iter()
-            .take_while(|e| e.lower == lower)
-            .count();
-        (count > 0).then(|| self.choose((first..first + count).collect(), wanted))
+        let range = self.by_path.get(lower)?;
+        Some(self.choose(
+            (range.start as usize..range.end as usize).collect(),
+            wanted,
+        ))
     }
 
     /// Files whose (folded) path ends with `lower`, ranked by Obsidian's tie-breaks:
