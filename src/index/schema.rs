@@ -34,7 +34,7 @@ pub struct Fields {
     pub aliases: Field,
     /// Heading texts.
     pub headings: Field,
-    /// Body text (without front matter), with positions for phrases.
+    /// Body text (without front matter), words and counts only.
     pub body: Field,
     /// Tags, lowercased, each with all its ancestors (`a`, `a/b`).
     pub tags: Field,
@@ -75,7 +75,9 @@ impl Fields {
             title: b.add_text_field("title", words(true)),
             aliases: b.add_text_field("aliases", words(true)),
             headings: b.add_text_field("headings", words(true)),
-            body: b.add_text_field("body", words(true)),
+            // No positions: they would be a third of the index, and
+            // phrases are checked on the text (as Obsidian matches them).
+            body: b.add_text_field("body", words(false)),
             tags: b.add_text_field("tags", STRING),
             prop_keys: b.add_text_field("prop_keys", STRING),
             prop_null: b.add_text_field("prop_null", STRING),

@@ -366,7 +366,8 @@ impl Engine<'_> {
         let phrase = matches!(term, Term::Phrase(_)) && words.len() > 1;
         let mut per_field: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for &(field, boost) in fields {
-            let query: Box<dyn TantivyQuery> = if phrase {
+            // The body has no positions: its phrases are checked on the text.
+            let query: Box<dyn TantivyQuery> = if phrase && field != self.fields.body {
                 Box::new(PhraseQuery::new(
                     words
                         .iter()
@@ -454,10 +455,12 @@ impl Engine<'_> {
                     || indexed.is_none()
                     || match &text.term {
                         Term::Regex(_) => true,
-                        // Punctuation in a phrase is not in the index.
-                        Term::Phrase(phrase) => phrase
-                            .chars()
-                            .any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
+                        // The index has no positions in the body, nor
+                        // punctuation anywhere: the text tells.
+                        Term::Phrase(phrase) => {
+                            phrase.split_whitespace().nth(1).is_some()
+                                || phrase.chars().any(|c| !c.is_alphanumeric())
+                        }
                         Term::Word(_) => false,
                     };
                 if !needs_text {
@@ -473,6 +476,9 @@ impl Engine<'_> {
                     Scope::Any => {
                         matcher.is_match(parse::title_of(self.path(doc)))
                             || matcher.is_match(self.body(doc, texts))
+                            || self.note(doc).is_some_and(|note| {
+                                note.aliases.iter().any(|alias| matcher.is_match(alias))
+                            })
                     }
                     Scope::Property(key) => self
                         .property_text(doc, key)
@@ -734,9 +740,17 @@ fn word_pattern(word: &str, analyzer: &TextAnalyzer) -> String {
 fn text_matcher(text: &Text, analyzer: &TextAnalyzer) -> Result<Option<Regex>, SearchError> {
     let pattern = match &text.term {
         Term::Regex(pattern) => pattern.clone(),
+        // Each word as the index finds it (the start of a word, stemmed);
+        // pieces with punctuation literally.
         Term::Phrase(phrase) => phrase
             .split_whitespace()
-            .map(regex::escape)
+            .map(|piece| {
+                if !text.match_case && piece.chars().all(char::is_alphanumeric) {
+                    word_pattern(piece, analyzer)
+                } else {
+                    regex::escape(piece)
+                }
+            })
             .collect::<Vec<_>>()
             .join(r"\s+"),
         Term::Word(word) if text.match_case => {

@@ -126,10 +126,7 @@ impl Resolver {
     /// The files at exactly this (folded) vault path.
     fn exact(&self, lower: &str, wanted: &str) -> Option<PathMatch> {
         let range = self.by_path.get(lower)?;
-        Some(self.choose(
-            (range.start as usize..range.end as usize).collect(),
-            wanted,
-        ))
+        Some(self.choose((range.start as usize..range.end as usize).collect(), wanted))
     }
 
     /// Files whose (folded) path ends with `lower`, ranked by Obsidian's tie-breaks:

@@ -63,6 +63,12 @@ fn phrases_or_negation_and_groups() {
         hit_set(&vault, "product manager"),
         ["Alpha.md", "Archive/Gamma.md", "Delta.md"]
     );
+    // A phrase's words must be next to each other, in order (checked on the text).
+    assert_eq!(hit_set(&vault, "\"manager role\""), ["Delta.md"]);
+    assert!(hits(&vault, "\"role manager\"").is_empty());
+    assert!(hits(&vault, "\"manager product\"").is_empty());
+    // Aliases are searched too, phrases included.
+    assert_eq!(hit_set(&vault, "\"first steps\""), ["Alpha.md"]);
     assert_eq!(
         hit_set(&vault, "alpha OR zebra"),
         ["Alpha.md", "Beta.md", "Delta.md", "Lonely.md"]
