@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 use vaultkit::config::Config;
 use vaultkit::lint::{self, baseline, baseline::Baseline, changes, fix};
 use vaultkit::model::{Diagnostic, Severity, Span};
@@ -285,20 +286,23 @@ fn report_gone(gone: &[baseline::Entry], file: &Path) {
 /// The text of every file with a positioned finding, for code frames; a file
 /// that cannot be read again simply gets no frame.
 fn sources(root: Option<&Path>, findings: &[Diagnostic]) -> render::lint::Sources {
-    let mut sources = render::lint::Sources::new();
     let Some(root) = root else {
-        return sources;
+        return render::lint::Sources::new();
     };
-    for finding in findings.iter().filter(|f| f.span.is_some()) {
-        if sources.contains_key(&finding.path) {
-            continue;
-        }
-        if let Ok(bytes) = std::fs::read(root.join(&finding.path)) {
-            let (text, _) = vaultkit::parse::decode(&finding.path, &bytes);
-            sources.insert(finding.path.clone(), text.into_owned());
-        }
-    }
-    sources
+    let mut paths: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.span.is_some())
+        .map(|f| f.path.as_str())
+        .collect();
+    paths.dedup();
+    paths
+        .par_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(root.join(path)).ok()?;
+            let (text, _) = vaultkit::parse::decode(path, &bytes);
+            Some(((*path).to_owned(), text.into_owned()))
+        })
+        .collect()
 }
 
 /// The vault folder as typed (`vault/`), so annotation paths match the

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Palette;
@@ -28,12 +29,23 @@ pub fn human(
     } else {
         Renderer::plain()
     };
-    for group in findings.chunk_by(|a, b| a.path == b.path) {
-        writeln!(out, "{}", palette.path(palette.title(&group[0].path)))?;
-        for finding in group {
-            let source = sources.get(&finding.path).map(String::as_str);
-            writeln!(out, "{}\n", renderer.render(&[report(finding, source)]))?;
-        }
+    // Frames take most of the time: files are rendered in parallel, then
+    // written in order.
+    let groups: Vec<&[Diagnostic]> = findings.chunk_by(|a, b| a.path == b.path).collect();
+    let rendered: Vec<String> = groups
+        .par_iter()
+        .map(|group| {
+            let mut text = format!("{}\n", palette.path(palette.title(&group[0].path)));
+            for finding in *group {
+                let source = sources.get(&finding.path).map(String::as_str);
+                text.push_str(&renderer.render(&[report(finding, source)]));
+                text.push_str("\n\n");
+            }
+            text
+        })
+        .collect();
+    for text in rendered {
+        out.write_all(text.as_bytes())?;
     }
     let summary = Summary::of(findings);
     writeln!(
