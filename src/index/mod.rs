@@ -331,6 +331,9 @@ impl Index {
 
     /// The vault, rebuilt from the parsed notes of the note table.
     pub fn vault(&self, root: &Path, problems: Vec<Diagnostic>) -> Result<Vault> {
+        self.table
+            .preload()
+            .map_err(|e| index_error(&self.dir, e))?;
         let notes: Vec<&Entry> = self
             .table
             .entries
@@ -439,7 +442,8 @@ impl Index {
         refresh: &mut Refresh,
     ) -> Result<()> {
         let err = |e: tantivy::TantivyError| index_error(&self.dir, e);
-        let old = if options.rebuild {
+        let rebuild = options.rebuild;
+        let old = if rebuild {
             Table::empty()
         } else {
             std::mem::replace(&mut self.table, Table::empty())
@@ -481,14 +485,15 @@ impl Index {
         refresh.removed = diff.removed.len();
         refresh.changed = fresh.len() - diff.added.len();
         let path_set_changed = !diff.added.is_empty() || !diff.removed.is_empty();
-        if fresh.is_empty() && !path_set_changed && !options.rebuild {
+        if fresh.is_empty() && !path_set_changed && !rebuild {
             let opstamp = old.opstamp;
-            self.table = next_table(old, current, Vec::new(), &HashMap::new(), opstamp);
+            self.table = next_table(old, current, Vec::new(), &HashMap::new(), opstamp)
+                .map_err(|e| index_error(&self.dir, e))?;
             return self.table.save(&self.dir.with_file_name(table::FILE_NAME));
         }
 
         let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(err)?;
-        if options.rebuild {
+        if rebuild {
             writer.delete_all_documents().map_err(err)?;
         }
         for entry in &diff.removed {
@@ -531,6 +536,7 @@ impl Index {
         // links now resolve elsewhere (a new note can take a missing name).
         let mut relinked = HashMap::new();
         if path_set_changed {
+            old.preload().map_err(|e| index_error(&self.dir, e))?;
             let redone: HashSet<usize> = written.iter().map(|(at, _, _)| *at).collect();
             relinked = current
                 .par_iter()
@@ -565,7 +571,8 @@ impl Index {
         writer.wait_merging_threads().map_err(err)?;
         self.reader.reload().map_err(err)?;
 
-        self.table = next_table(old, current, written, &relinked, opstamp);
+        self.table = next_table(old, current, written, &relinked, opstamp)
+            .map_err(|e| index_error(&self.dir, e))?;
         self.table.save(&self.dir.with_file_name(table::FILE_NAME))
     }
 
@@ -651,31 +658,29 @@ fn decode(table: &Table, entry: &Entry) -> Result<ParsedNote, codec::Corrupt> {
 /// `written` (the files read now, by position), else its old entry with its
 /// new size and time (and the new link hash `relinked` has for it).
 fn next_table(
-    old: Table,
+    mut old: Table,
     current: &[Current],
     mut written: Vec<(usize, Entry, Option<Vec<u8>>)>,
     relinked: &HashMap<usize, u64>,
     opstamp: u64,
-) -> Table {
+) -> Result<Table, String> {
     written.sort_unstable_by_key(|(at, _, _)| *at);
     let mut written = written.into_iter().peekable();
-    let (old_entries, old_notes) = old.into_parts();
-    let mut old_entries = old_entries.into_iter().peekable();
-    let mut builder = table::Builder::with_capacity(current.len(), old_notes.len());
+    let mut old_entries = old.take_entries().into_iter().peekable();
+    let mut builder = table::Builder::new(Some(&old), current.len());
     for (at, file) in current.iter().enumerate() {
         // Both are in path order: entries before this file were removed.
         while old_entries.next_if(|e| e.path < file.file.path).is_some() {}
         let kept = old_entries.next_if(|e| e.path == file.file.path);
         if let Some((_, entry, encoded)) = written.next_if(|(i, _, _)| *i == at) {
-            builder.push(entry, encoded.as_deref());
+            builder.push(entry, encoded);
         } else if let Some(mut entry) = kept {
             entry.size = file.size;
             entry.modified = file.modified;
             if let Some(hash) = relinked.get(&at) {
                 entry.links_hash = *hash;
             }
-            let encoded = entry.note.clone().and_then(|range| old_notes.get(range));
-            builder.push(entry, encoded);
+            builder.push_kept(entry);
         }
     }
     builder.finish(opstamp)

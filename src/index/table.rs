@@ -9,20 +9,33 @@
 //! checksums, and anything that does not check out makes the caller rebuild.
 //!
 //! Layout: a magic line, then three little-endian `u64`s (the length of the
-//! entries section, its xxh3 and the xxh3 of the note data), the entries
-//! (varints and length-prefixed paths, see [`super::codec`]), then the
-//! encoded parsed notes back to back.
+//! entries section, its xxh3 and the xxh3 of the rest), the entries (varints
+//! and length-prefixed paths, see [`super::codec`]), then the parsed notes in
+//! zstd-compressed blocks of consecutive notes. A block ends after a note
+//! whose path hashes to a multiple of [`BLOCK_SPLIT`], so adding or removing
+//! a note changes only its own block, and a refresh recompresses only the
+//! blocks whose notes changed. Blocks are decompressed when first needed: a
+//! search needs none.
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use super::codec::{Corrupt, Reader, Writer};
 
 /// The table's file name, in the index's data folder.
 pub const FILE_NAME: &str = "notes.bin";
 /// First bytes of the file; another version means a rebuild.
-const MAGIC: &[u8] = b"vaultkit-notes 1\n";
+const MAGIC: &[u8] = b"vaultkit-notes 2\n";
 const HEADER: usize = MAGIC.len() + 24;
+/// A block ends after a note whose path hash is a multiple of this (about
+/// this many notes per block), or once it holds [`BLOCK_BYTES`].
+const BLOCK_SPLIT: u64 = 128;
+const BLOCK_BYTES: usize = 1 << 20;
+/// zstd's default level: a third of the size at a few ms per MB.
+const LEVEL: i32 = 3;
 
 /// A vault file as the index last saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +50,36 @@ pub struct Entry {
     pub hash: u64,
     /// Hash of the note's sorted resolved link targets (see [`super::links_hash`]).
     pub links_hash: u64,
-    /// Where the note's encoded parsed form lies in the note data; `None`
-    /// for attachments.
-    pub note: Option<Range<usize>>,
+    /// Where the note's encoded parsed form lies; `None` for attachments.
+    pub note: Option<NoteAt>,
+}
+
+/// The place of an encoded note: its block and its bytes there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteAt {
+    block: u32,
+    range: Range<usize>,
+}
+
+/// Consecutive encoded notes, compressed.
+struct Block {
+    notes: usize,
+    raw_hash: u64,
+    raw_len: usize,
+    compressed: Vec<u8>,
+    raw: OnceLock<Option<Vec<u8>>>,
+}
+
+impl Block {
+    fn raw(&self) -> Option<&[u8]> {
+        self.raw
+            .get_or_init(|| {
+                zstd::bulk::decompress(&self.compressed, self.raw_len)
+                    .ok()
+                    .filter(|raw| super::xxh3(raw) == self.raw_hash)
+            })
+            .as_deref()
+    }
 }
 
 /// The note table of one index commit.
@@ -48,14 +88,17 @@ pub struct Table {
     pub opstamp: u64,
     /// Every file, in path order.
     pub entries: Vec<Entry>,
-    /// The encoded notes, back to back.
-    notes: Vec<u8>,
+    blocks: Vec<Block>,
 }
 
 impl Table {
     /// An empty table (an index with no commit yet).
     pub fn empty() -> Self {
-        Builder::default().finish(0)
+        Self {
+            opstamp: 0,
+            entries: Vec::new(),
+            blocks: Vec::new(),
+        }
     }
 
     /// Reads the table at `path`: `Err` with the reason when it is missing,
@@ -78,22 +121,17 @@ impl Table {
             word.copy_from_slice(&header[at..at + 8]);
             u64::from_le_bytes(word)
         };
-        let (entries_len, entries_hash, notes_hash) = (word(0), word(1), word(2));
+        let (entries_len, entries_hash, blocks_hash) = (word(0), word(1), word(2));
         let body = &bytes[HEADER..];
         let entries_len = usize::try_from(entries_len).map_err(damaged)?;
         if entries_len > body.len() {
             return Err(damaged(()));
         }
-        let (entries, notes) = body.split_at(entries_len);
-        if super::xxh3(entries) != entries_hash || super::xxh3(notes) != notes_hash {
+        let (entries, blocks) = body.split_at(entries_len);
+        if super::xxh3(entries) != entries_hash || super::xxh3(blocks) != blocks_hash {
             return Err(damaged(()));
         }
-        let (opstamp, entries) = decode_entries(entries, notes.len()).map_err(damaged)?;
-        Ok(Self {
-            opstamp,
-            entries,
-            notes: notes.to_vec(),
-        })
+        decode(entries, blocks).map_err(damaged)
     }
 
     /// Writes the table to `path`, replacing the old one in one rename.
@@ -112,20 +150,31 @@ impl Table {
                 entry
                     .note
                     .as_ref()
-                    .map_or(0, |range| range.len() as u64 + 1),
+                    .map_or(0, |at| at.range.len() as u64 + 1),
             );
         }
-        let entries = entries.0;
+        let mut blocks = Writer(Vec::with_capacity(self.blocks.len() * 16));
+        blocks.uint(self.blocks.len() as u64);
+        for block in &self.blocks {
+            blocks.uint(block.notes as u64);
+            blocks.uint(block.raw_len as u64);
+            blocks.uint(block.raw_hash);
+            blocks.uint(block.compressed.len() as u64);
+        }
+        for block in &self.blocks {
+            blocks.0.extend_from_slice(&block.compressed);
+        }
+        let (entries, blocks) = (entries.0, blocks.0);
         let mut header = Vec::with_capacity(HEADER);
         header.extend_from_slice(MAGIC);
         for word in [
             entries.len() as u64,
             super::xxh3(&entries),
-            super::xxh3(&self.notes),
+            super::xxh3(&blocks),
         ] {
             header.extend_from_slice(&word.to_le_bytes());
         }
-        crate::atomic::write_cache(path, &[&header, &entries, &self.notes])
+        crate::atomic::write_cache(path, &[&header, &entries, &blocks])
     }
 
     /// The entry for a vault path.
@@ -136,14 +185,48 @@ impl Table {
             .map(|i| &self.entries[i])
     }
 
-    /// The entries and the note data they point into.
-    pub fn into_parts(self) -> (Vec<Entry>, Vec<u8>) {
-        (self.entries, self.notes)
+    /// The encoded parsed note of an entry (`None` for attachments, or if
+    /// its block does not decompress).
+    pub fn encoded(&self, entry: &Entry) -> Option<&[u8]> {
+        self.bytes(entry.note.as_ref()?)
     }
 
-    /// The encoded parsed note of an entry (`None` for attachments).
-    pub fn encoded(&self, entry: &Entry) -> Option<&[u8]> {
-        self.notes.get(entry.note.clone()?)
+    fn bytes(&self, at: &NoteAt) -> Option<&[u8]> {
+        self.blocks
+            .get(at.block as usize)?
+            .raw()?
+            .get(at.range.clone())
+    }
+
+    /// The block `parts` are, whole and in order, if they are one of this table's.
+    fn whole_block(&self, parts: &[Part]) -> Option<&Block> {
+        let (mut block, mut end) = (None, 0);
+        for part in parts {
+            let Part::Kept(at) = part else {
+                return None;
+            };
+            if *block.get_or_insert(at.block) != at.block || at.range.start != end {
+                return None;
+            }
+            end = at.range.end;
+        }
+        self.blocks
+            .get(block? as usize)
+            .filter(|found| found.raw_len == end)
+    }
+
+    /// Decompresses every block now, in parallel (for callers about to read
+    /// every note); `Err` if one is damaged.
+    pub fn preload(&self) -> Result<(), String> {
+        self.blocks
+            .par_iter()
+            .try_for_each(|block| block.raw().map(drop).ok_or_else(|| damaged(())))
+    }
+
+    /// Takes the entries out, leaving the notes readable through
+    /// [`Table::encoded`] with the taken entries.
+    pub fn take_entries(&mut self) -> Vec<Entry> {
+        std::mem::take(&mut self.entries)
     }
 }
 
@@ -151,51 +234,172 @@ fn damaged<E>(_: E) -> String {
     "the note table is damaged".to_owned()
 }
 
-/// Collects the entries of a new table, in path order.
-#[derive(Default)]
-pub struct Builder {
-    entries: Vec<Entry>,
-    notes: Vec<u8>,
+/// A note's bytes in a block being built: new, or where they are in the
+/// previous table.
+enum Part {
+    New(Vec<u8>),
+    Kept(NoteAt),
 }
 
-impl Builder {
-    /// A builder with room for `entries` files and `bytes` of note data.
-    pub fn with_capacity(entries: usize, bytes: usize) -> Self {
+impl Part {
+    fn len(&self) -> usize {
+        match self {
+            Part::New(bytes) => bytes.len(),
+            Part::Kept(at) => at.range.len(),
+        }
+    }
+}
+
+/// Collects the entries of a new table, in path order. A block whose notes
+/// are exactly one block of the previous table is carried over compressed,
+/// without being read.
+pub struct Builder<'a> {
+    previous: Option<&'a Table>,
+    entries: Vec<Entry>,
+    /// Closed blocks, and the one being filled with its length.
+    closed: Vec<Vec<Part>>,
+    open: Vec<Part>,
+    open_len: usize,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder with room for `entries` files, whose kept notes come from `previous`.
+    pub fn new(previous: Option<&'a Table>, entries: usize) -> Self {
         Self {
+            previous,
             entries: Vec::with_capacity(entries),
-            notes: Vec::with_capacity(bytes),
+            closed: Vec::new(),
+            open: Vec::new(),
+            open_len: 0,
         }
     }
 
     /// Adds a file; `encoded` is its encoded parsed note (`None` for an attachment).
-    pub fn push(&mut self, mut entry: Entry, encoded: Option<&[u8]>) {
-        entry.note = encoded.map(|bytes| {
-            let start = self.notes.len();
-            self.notes.extend_from_slice(bytes);
-            start..self.notes.len()
-        });
+    pub fn push(&mut self, entry: Entry, encoded: Option<Vec<u8>>) {
+        self.add(entry, encoded.map(Part::New));
+    }
+
+    /// Adds a file of the previous table, its note unchanged.
+    pub fn push_kept(&mut self, mut entry: Entry) {
+        let part = entry.note.take().map(Part::Kept);
+        self.add(entry, part);
+    }
+
+    fn add(&mut self, mut entry: Entry, part: Option<Part>) {
+        if let Some(part) = part {
+            let start = self.open_len;
+            self.open_len += part.len();
+            entry.note = Some(NoteAt {
+                block: u32::try_from(self.closed.len()).unwrap_or(u32::MAX),
+                range: start..self.open_len,
+            });
+            self.open.push(part);
+            if super::xxh3(entry.path.as_bytes()).is_multiple_of(BLOCK_SPLIT)
+                || self.open_len >= BLOCK_BYTES
+            {
+                self.close();
+            }
+        }
         self.entries.push(entry);
     }
 
-    /// The table, for the tantivy commit `opstamp`.
-    pub fn finish(self, opstamp: u64) -> Table {
-        Table {
+    fn close(&mut self) {
+        self.closed.push(std::mem::take(&mut self.open));
+        self.open_len = 0;
+    }
+
+    /// The table, for the tantivy commit `opstamp`; new blocks are
+    /// compressed in parallel. `Err` if a kept note cannot be read.
+    pub fn finish(mut self, opstamp: u64) -> Result<Table, String> {
+        if !self.open.is_empty() {
+            self.close();
+        }
+        let previous = self.previous;
+        let blocks = self
+            .closed
+            .into_par_iter()
+            .map(|parts| {
+                if let Some(block) = previous.and_then(|table| table.whole_block(&parts)) {
+                    return Ok(Block {
+                        notes: block.notes,
+                        raw_hash: block.raw_hash,
+                        raw_len: block.raw_len,
+                        compressed: block.compressed.clone(),
+                        raw: OnceLock::new(),
+                    });
+                }
+                let notes = parts.len();
+                let mut raw = Vec::with_capacity(parts.iter().map(Part::len).sum());
+                for part in parts {
+                    match part {
+                        Part::New(bytes) => raw.extend_from_slice(&bytes),
+                        Part::Kept(at) => raw.extend_from_slice(
+                            previous
+                                .and_then(|table| table.bytes(&at))
+                                .ok_or_else(|| damaged(()))?,
+                        ),
+                    }
+                }
+                Ok(Block {
+                    notes,
+                    raw_hash: super::xxh3(&raw),
+                    raw_len: raw.len(),
+                    compressed: zstd::bulk::compress(&raw, LEVEL).map_err(damaged)?,
+                    raw: OnceLock::from(Some(raw)),
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Table {
             opstamp,
             entries: self.entries,
-            notes: self.notes,
-        }
+            blocks,
+        })
     }
 }
 
-fn decode_entries(bytes: &[u8], notes_len: usize) -> Result<(u64, Vec<Entry>), Corrupt> {
-    let mut input = Reader(bytes);
-    let opstamp = input.uint()?;
+/// Reads the entries and the blocks' table of contents; notes are assigned
+/// to blocks in order, as [`Builder`] filled them.
+fn decode(entries: &[u8], blocks: &[u8]) -> Result<Table, Corrupt> {
+    let mut input = Reader(blocks);
     let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
-    if count > bytes.len() {
+    if count > blocks.len() {
         return Err(Corrupt);
     }
-    let mut entries = Vec::with_capacity(count);
-    let mut offset = 0usize;
+    let mut sizes = Vec::with_capacity(count);
+    for _ in 0..count {
+        let notes = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
+        let raw_len = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
+        let raw_hash = input.uint()?;
+        let compressed_len = input.uint()?;
+        sizes.push((notes, raw_len, raw_hash, compressed_len));
+    }
+    let mut table = Table {
+        opstamp: 0,
+        entries: Vec::new(),
+        blocks: Vec::with_capacity(count),
+    };
+    for (notes, raw_len, raw_hash, compressed_len) in sizes {
+        table.blocks.push(Block {
+            notes,
+            raw_hash,
+            raw_len,
+            compressed: input.bytes(compressed_len)?.to_vec(),
+            raw: OnceLock::new(),
+        });
+    }
+    if !input.0.is_empty() {
+        return Err(Corrupt);
+    }
+
+    let mut input = Reader(entries);
+    table.opstamp = input.uint()?;
+    let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
+    if count > entries.len() {
+        return Err(Corrupt);
+    }
+    table.entries.reserve(count);
+    // Notes fill the blocks in order, each block as many as it says.
+    let (mut block, mut filled, mut offset) = (0usize, 0usize, 0usize);
     for _ in 0..count {
         let path = input.str()?;
         let [size, modified, hash, links_hash] = [(); 4].map(|()| input.uint());
@@ -203,15 +407,27 @@ fn decode_entries(bytes: &[u8], notes_len: usize) -> Result<(u64, Vec<Entry>), C
             0 => None,
             len => {
                 let len = usize::try_from(len - 1).map_err(|_| Corrupt)?;
+                while table.blocks.get(block).ok_or(Corrupt)?.notes == filled {
+                    if offset != table.blocks[block].raw_len {
+                        return Err(Corrupt);
+                    }
+                    (block, filled, offset) = (block + 1, 0, 0);
+                }
                 let range = offset..offset.checked_add(len).ok_or(Corrupt)?;
-                offset = range.end;
-                Some(range)
+                if range.end > table.blocks[block].raw_len {
+                    return Err(Corrupt);
+                }
+                (filled, offset) = (filled + 1, range.end);
+                Some(NoteAt {
+                    block: u32::try_from(block).map_err(|_| Corrupt)?,
+                    range,
+                })
             }
         };
-        if entries.last().is_some_and(|last: &Entry| last.path >= path) {
+        if table.entries.last().is_some_and(|last| last.path >= path) {
             return Err(Corrupt);
         }
-        entries.push(Entry {
+        table.entries.push(Entry {
             path,
             size: size?,
             modified: modified?,
@@ -220,10 +436,18 @@ fn decode_entries(bytes: &[u8], notes_len: usize) -> Result<(u64, Vec<Entry>), C
             note,
         });
     }
-    if !input.0.is_empty() || offset != notes_len {
+    let whole = match table.blocks.len() {
+        0 => true,
+        n => {
+            block + 1 == n
+                && filled == table.blocks[block].notes
+                && offset == table.blocks[block].raw_len
+        }
+    };
+    if !input.0.is_empty() || !whole {
         return Err(Corrupt);
     }
-    Ok((opstamp, entries))
+    Ok(table)
 }
 
 #[cfg(test)]
@@ -241,38 +465,99 @@ mod tests {
         }
     }
 
-    fn sample() -> Table {
-        let mut builder = Builder::default();
-        builder.push(entry("a.md", 1), Some(b"first note"));
-        builder.push(entry("b/c.png", 2), None);
-        builder.push(entry("b/d.md", 300), Some(b""));
-        builder.push(entry("e.md", u64::MAX), Some(b"third"));
-        builder.finish(42)
+    /// `notes` notes (`n000.md`, …) with an attachment after every tenth.
+    fn table(notes: usize, body: impl Fn(usize) -> String) -> Table {
+        let mut builder = Builder::new(None, notes);
+        for i in 0..notes {
+            builder.push(
+                entry(&format!("n{i:05}.md"), i as u64),
+                Some(body(i).into_bytes()),
+            );
+            if i % 10 == 0 {
+                builder.push(entry(&format!("n{i:05}.png"), 7), None);
+            }
+        }
+        builder.finish(42).unwrap()
+    }
+
+    fn notes_of(table: &Table) -> Vec<Option<&[u8]>> {
+        table.entries.iter().map(|e| table.encoded(e)).collect()
     }
 
     #[test]
     fn a_saved_table_loads_back_whole() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        let table = sample();
+        let table = table(1000, |i| format!("note {i} ").repeat(i % 7));
+        assert!(table.blocks.len() > 3, "{} blocks", table.blocks.len());
         table.save(&path).unwrap();
         let loaded = Table::load(&path).unwrap();
         assert_eq!(loaded.opstamp, 42);
         assert_eq!(loaded.entries, table.entries);
-        let bytes: Vec<Option<&[u8]>> = loaded.entries.iter().map(|e| loaded.encoded(e)).collect();
+        assert_eq!(notes_of(&loaded), notes_of(&table));
+        assert_eq!(loaded.encoded(loaded.get("n00010.png").unwrap()), None);
         assert_eq!(
-            bytes,
-            [Some(&b"first note"[..]), None, Some(b""), Some(b"third")]
+            loaded.encoded(loaded.get("n00013.md").unwrap()),
+            Some(&b"note 13 note 13 note 13 note 13 note 13 note 13 "[..])
         );
-        assert_eq!(loaded.get("b/d.md").map(|e| e.size), Some(300));
-        assert!(loaded.get("b").is_none());
+        assert!(loaded.get("n00010").is_none());
+        Table::empty().save(&path).unwrap();
+        assert!(Table::load(&path).unwrap().entries.is_empty());
+    }
+
+    #[test]
+    fn changing_one_note_changes_one_block() {
+        let before = table(3000, |i| format!("note {i}"));
+        let after = table(3000, |i| {
+            if i == 1234 {
+                "edited".to_owned()
+            } else {
+                format!("note {i}")
+            }
+        });
+        let hashes = |t: &Table| -> Vec<u64> { t.blocks.iter().map(|b| b.raw_hash).collect() };
+        let (old, new) = (hashes(&before), hashes(&after));
+        assert_eq!(old.len(), new.len());
+        assert_eq!(old.iter().zip(&new).filter(|(a, b)| a != b).count(), 1);
+    }
+
+    #[test]
+    fn kept_notes_keep_their_compressed_blocks() {
+        let before = table(3000, |i| format!("note {i}"));
+        let mut builder = Builder::new(Some(&before), 3300);
+        for entry in &before.entries {
+            match entry.path.as_str() {
+                "n01234.md" => builder.push(entry.clone(), Some(b"edited".to_vec())),
+                _ => builder.push_kept(entry.clone()),
+            }
+        }
+        let after = builder.finish(43).unwrap();
+        // Only the edited note's block was read and compressed again.
+        let read = after
+            .blocks
+            .iter()
+            .filter(|b| b.raw.get().is_some())
+            .count();
+        assert_eq!(read, 1);
+        assert_eq!(after.blocks.len(), before.blocks.len());
+        assert_eq!(
+            notes_of(&after)
+                .iter()
+                .filter(|n| n.is_some_and(|b| b == b"edited"))
+                .count(),
+            1
+        );
+        assert_eq!(
+            after.encoded(after.get("n00007.md").unwrap()),
+            Some(&b"note 7"[..])
+        );
     }
 
     #[test]
     fn any_damage_is_reported_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        sample().save(&path).unwrap();
+        table(40, |i| format!("note {i}")).save(&path).unwrap();
         let good = std::fs::read(&path).unwrap();
         for at in 0..good.len() {
             let mut bad = good.clone();
