@@ -70,7 +70,8 @@ bench() {
     local size; size="$(du -sb "$index" | cut -f1)"
     # Warm: nothing changed.
     time_pair "$j-warm.json" -n search "$vk search $WORD --format paths" -n lint "$vk lint --format json" \
-        -n "rg-l" "rg -i -l $WORD --glob '*.md' $dir" -n rg "$rg_count"
+        -n "rg-l" "rg -i -l $WORD --glob '*.md' $dir" -n rg "$rg_count" \
+        -n stat "find $dir -type f -not -path '*/.*' -printf '%s %T@\\n'"
     local rss_lint_warm; rss_lint_warm="$(rss $vk lint --format json)"
     # One note edited before each search.
     cp "$note" "$BENCH_DIR/edited.bak"
@@ -94,7 +95,7 @@ print(f"| {name} | {notes} | {mb:.1f} "
       f"| {edit['search']:.0f} ms ({edit['search'] / edit['rg']:.1f}x) "
       f"| {cold['lint']:.0f} ms ({cold['lint'] / cold['rg']:.1f}x), {int(rss_lint_cold) / 1024:.0f} MB "
       f"| {warm['lint']:.0f} ms ({warm['lint'] / warm['rg']:.1f}x), {int(rss_lint_warm) / 1024:.0f} MB "
-      f"| {cold['rg']:.0f} / {warm['rg-l']:.0f} ms "
+      f"| {cold['rg']:.0f} / {warm['rg-l']:.0f} / {warm['stat']:.0f} ms "
       f"| {1000 * cold['index'] / (int(md) / 1e6) / 1000:.0f} ms/MB |")
 PY
 }
@@ -105,8 +106,9 @@ PY
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit: $(git -C "$REPO" describe --always --dirty), hyperfine ${RUNS[*]}, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(rg --version | head -n 1)"
     echo "- ratios: against \`rg --count-matches '\\[\\['\` (index, edit, lint) and \`rg -i -l $WORD\` (warm search) over the same files, same run"
+    echo "- stat floor: \`find DIR -type f -printf '%s %T@'\` over the same files (one thread): what looking at every file's size and time costs, which every refresh does"
     echo
-    echo "| vault | notes | MB | cold \`index\` | its peak RSS | index size / Markdown | warm \`search $WORD\` | edit one note, then \`search\` | \`lint\`, no index | \`lint\`, warm | rg count / rg -l | cold index per MB |"
+    echo "| vault | notes | MB | cold \`index\` | its peak RSS | index size / Markdown | warm \`search $WORD\` | edit one note, then \`search\` | \`lint\`, no index | \`lint\`, warm | rg count / rg -l / stat floor | cold index per MB |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     while IFS=$'\t' read -r name dir; do
         bench "$name" "$dir"
