@@ -55,7 +55,14 @@ impl<'a> LineIndex<'a> {
         let start = floor_char_boundary(self.text, start.min(self.text.len()));
         let end = floor_char_boundary(self.text, end.max(start).min(self.text.len()));
         let (line, column) = self.position(start);
-        let (end_line, end_column) = self.position(end);
+        // Most spans end on the line they start on: count on from the start
+        // rather than from the line's beginning again.
+        let next_line = self.line_starts.get(line as usize).copied();
+        let (end_line, end_column) = if next_line.is_none_or(|next| end < next) {
+            (line, column + to_u32(self.text[start..end].chars().count()))
+        } else {
+            self.position(end)
+        };
         Span {
             line,
             column,
@@ -107,6 +114,17 @@ mod tests {
         assert_eq!(index.position(7), (2, 3));
         assert_eq!(index.position(10), (3, 1));
         assert_eq!(index.position(999), (3, 2));
+    }
+
+    #[test]
+    fn spans_on_one_line_and_across_lines() {
+        let index = LineIndex::new("ab\r\ncé d\nx");
+        let columns = |s: Span| (s.line, s.column, s.end_line, s.end_column);
+        assert_eq!(columns(index.span(4, 8)), (2, 1, 2, 4));
+        assert_eq!(columns(index.span(0, 4)), (1, 1, 2, 1));
+        assert_eq!(columns(index.span(5, 11)), (2, 2, 3, 2));
+        assert_eq!(columns(index.span(10, 99)), (3, 1, 3, 2));
+        assert_eq!(columns(index.span(3, 3)), (1, 4, 1, 4));
     }
 
     #[test]

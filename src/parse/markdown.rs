@@ -188,7 +188,7 @@ impl Scanner<'_, '_> {
             return;
         }
         self.body.word_count += count_words(text);
-        if self.heading.is_none() && !text.trim().is_empty() {
+        if self.heading.is_none() && self.awaits_content() && !text.trim().is_empty() {
             self.mark_content();
         }
         if self.link_depth > 0 {
@@ -202,6 +202,11 @@ impl Scanner<'_, '_> {
             _ => self.prose.push(range.clone()),
         }
         self.pending_block = self.block_id_at_end(range);
+    }
+
+    /// Whether the last heading has no content yet (so text could give it some).
+    fn awaits_content(&self) -> bool {
+        self.body.headings.last().is_some_and(|h| !h.has_content)
     }
 
     fn mark_content(&mut self) {
@@ -353,15 +358,24 @@ fn has_url_mark(text: &str) -> bool {
 }
 
 /// Words in `text`: runs of non-whitespace (ASCII whitespace only, for speed).
+/// Counts word starts (a non-space byte at the start or after a space) with
+/// no loop-carried state, so the compiler can vectorise it.
 fn count_words(text: &str) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
-    for byte in text.bytes() {
-        let space = byte.is_ascii_whitespace();
-        words += usize::from(!space && !in_word);
-        in_word = !space;
-    }
-    words
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    let starts: usize = bytes
+        .iter()
+        .zip(&bytes[1..])
+        .map(|(&before, &byte)| usize::from(is_space(before) & !is_space(byte)))
+        .sum();
+    starts + usize::from(!is_space(first))
+}
+
+/// `u8::is_ascii_whitespace` as plain comparisons (space, tab, LF, FF, CR).
+fn is_space(byte: u8) -> bool {
+    byte == b' ' || (byte.wrapping_sub(b'\t') < 5 && byte != 0x0B)
 }
 
 fn is_block_end(event: &Event<'_>) -> bool {
@@ -462,4 +476,28 @@ fn code_ranges(body: &str) -> Vec<Range<usize>> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_words;
+    use proptest::prelude::*;
+
+    #[test]
+    fn words_are_runs_of_non_whitespace() {
+        assert_eq!(count_words(""), 0);
+        assert_eq!(count_words("  "), 0);
+        assert_eq!(count_words("one"), 1);
+        assert_eq!(count_words(" one\ttwo\r\nthree\x0cfour "), 4);
+        // A vertical tab is not ASCII whitespace in Rust's sense.
+        assert_eq!(count_words("a\x0bb"), 1);
+        assert_eq!(count_words("é ü"), 2);
+    }
+
+    proptest! {
+        #[test]
+        fn counts_like_split_ascii_whitespace(text in "[ a\\t\\n\\r\\x0b\\x0cé]{0,40}") {
+            prop_assert_eq!(count_words(&text), text.split_ascii_whitespace().count());
+        }
+    }
 }
