@@ -5,22 +5,26 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Palette;
 use crate::lint::Summary;
 use crate::model::{Diagnostic, Severity, Span};
 
-/// The text of notes, by vault path, for code frames. A finding whose file is
-/// missing here is shown without a frame.
+/// The text of notes, by vault path, for fingerprints. A finding whose file
+/// is missing here is fingerprinted without its text.
 pub type Sources = HashMap<String, String>;
 
 /// Findings grouped by file: each with its rule, `path:line:column`, a code
 /// frame underlining the offending text, and its help; then the summary line.
+/// `source` gives the text of a file with positioned findings (`None` when it
+/// cannot be read, which leaves its findings without a frame); files are
+/// read and rendered in parallel, a batch at a time, and written in order.
 pub fn human(
     out: &mut dyn Write,
     findings: &[Diagnostic],
-    sources: &Sources,
+    source: &(dyn Fn(&str) -> Option<String> + Sync),
     palette: Palette,
 ) -> io::Result<()> {
     let renderer = if palette.enabled() {
@@ -28,11 +32,28 @@ pub fn human(
     } else {
         Renderer::plain()
     };
-    for group in findings.chunk_by(|a, b| a.path == b.path) {
-        writeln!(out, "{}", palette.path(palette.title(&group[0].path)))?;
-        for finding in group {
-            let source = sources.get(&finding.path).map(String::as_str);
-            writeln!(out, "{}\n", renderer.render(&[report(finding, source)]))?;
+    let groups: Vec<&[Diagnostic]> = findings.chunk_by(|a, b| a.path == b.path).collect();
+    for batch in groups.chunks(256) {
+        let rendered: Vec<String> = batch
+            .par_iter()
+            .map(|group| {
+                let path = &group[0].path;
+                let text = group
+                    .iter()
+                    .any(|f| f.span.is_some())
+                    .then(|| source(path))
+                    .flatten();
+                let mut block = palette.path(palette.title(path));
+                block.push('\n');
+                for finding in *group {
+                    block.push_str(&renderer.render(&[report(finding, text.as_deref())]));
+                    block.push_str("\n\n");
+                }
+                block
+            })
+            .collect();
+        for block in rendered {
+            out.write_all(block.as_bytes())?;
         }
     }
     let summary = Summary::of(findings);
@@ -381,10 +402,9 @@ mod tests {
 
     #[test]
     fn human_output_frames_the_span_and_groups_by_file() {
-        let mut sources = Sources::new();
-        sources.insert("a.md".into(), "# A\n\nsee [[x]] now\n".into());
+        let source = |path: &str| (path == "a.md").then(|| "# A\n\nsee [[x]] now\n".to_owned());
         let mut out = Vec::new();
-        human(&mut out, &findings(), &sources, Palette::new(false)).expect("write");
+        human(&mut out, &findings(), &source, Palette::new(false)).expect("write");
         let expected = "\
 a.md
 error[broken-link]: `[[x]]` leads nowhere
@@ -406,10 +426,9 @@ warning[empty-note]: the note is empty
 
     #[test]
     fn a_frame_is_left_out_when_the_text_no_longer_fits() {
-        let mut sources = Sources::new();
-        sources.insert("a.md".into(), "short".into());
+        let source = |_: &str| Some("short".to_owned());
         let mut out = Vec::new();
-        human(&mut out, &findings()[..1], &sources, Palette::new(false)).expect("write");
+        human(&mut out, &findings()[..1], &source, Palette::new(false)).expect("write");
         let text = String::from_utf8(out).expect("utf-8");
         assert!(text.contains(" --> a.md:3:5\n"), "{text}");
         assert!(!text.contains('^'), "{text}");
