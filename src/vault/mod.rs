@@ -7,7 +7,6 @@
 pub mod resolve;
 pub mod scan;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -67,8 +66,10 @@ pub struct Vault {
     resolutions: Vec<Vec<Resolution>>,
     diagnostics: Vec<Diagnostic>,
     resolver: Resolver,
-    /// Folded alias to the notes that claim it.
-    aliases: HashMap<String, Vec<NoteId>>,
+    /// Folded aliases, sorted, each beside the note that claims it
+    /// (`alias_notes`): a note per claim, in path order for one alias.
+    alias_names: Vec<String>,
+    alias_notes: Vec<NoteId>,
 }
 
 impl Vault {
@@ -85,16 +86,23 @@ impl Vault {
                 Err(diagnostic) => Found::Problem(diagnostic),
             })
             .collect();
-        let mut parsed = Vec::new();
         let mut attachments = Vec::new();
         let mut diagnostics = Vec::new();
-        for item in found {
-            match item {
-                Found::Note(note) => parsed.push(note),
-                Found::Attachment(path) => attachments.push(path),
-                Found::Problem(diagnostic) => diagnostics.push(diagnostic),
-            }
-        }
+        // Collected in place: the notes reuse the buffer of what was found.
+        let mut parsed: Vec<ParsedNote> = found
+            .into_iter()
+            .filter_map(|item| match item {
+                Found::Note(note) => Some(note),
+                Found::Attachment(path) => {
+                    attachments.push(path);
+                    None
+                }
+                Found::Problem(diagnostic) => {
+                    diagnostics.push(diagnostic);
+                    None
+                }
+            })
+            .collect();
         parsed.sort_unstable_by(|a, b| a.note.path.cmp(&b.note.path));
         attachments.sort_unstable();
         let mut vault = Self::from_parsed(parsed, attachments, diagnostics);
@@ -173,15 +181,17 @@ impl Vault {
             })
             .collect();
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let mut aliases: HashMap<String, Vec<NoteId>> = HashMap::new();
-        for (i, note) in notes.iter().enumerate() {
-            for alias in &note.aliases {
-                aliases
-                    .entry(resolve::fold(alias))
-                    .or_default()
-                    .push(NoteId(to_u32(i)));
-            }
-        }
+        let mut aliases: Vec<(String, NoteId)> = notes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, note)| {
+                let id = NoteId(to_u32(i));
+                note.aliases.iter().map(move |a| (resolve::fold(a), id))
+            })
+            .collect();
+        // Stable: the notes of one alias stay in path order.
+        aliases.sort_by(|a, b| a.0.cmp(&b.0));
+        let (alias_names, alias_notes) = aliases.into_iter().unzip();
         Self {
             root: None,
             notes,
@@ -189,7 +199,8 @@ impl Vault {
             resolutions,
             diagnostics,
             resolver,
-            aliases,
+            alias_names,
+            alias_notes,
         }
     }
 
@@ -244,9 +255,10 @@ impl Vault {
     /// Notes that list `name` among their aliases (case-insensitive). Aliases
     /// never resolve links; this is for hints such as "write `[[Note|alias]]`".
     pub fn notes_with_alias(&self, name: &str) -> &[NoteId] {
-        self.aliases
-            .get(&resolve::fold(name.trim()))
-            .map_or(&[], Vec::as_slice)
+        let folded = resolve::fold(name.trim());
+        let first = self.alias_names.partition_point(|a| *a < folded);
+        let count = self.alias_names[first..].partition_point(|a| *a == folded);
+        &self.alias_notes[first..first + count]
     }
 
     /// The note at this vault path (exact).

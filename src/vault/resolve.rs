@@ -16,7 +16,6 @@
 //! descend the heading tree, and block ids match exactly.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -48,14 +47,24 @@ struct Entry {
     id: FileId,
     path: String,
     lower: String,
+    /// Where the file name starts in `lower`.
+    name_start: usize,
+}
+
+impl Entry {
+    /// The folded file name.
+    fn name(&self) -> &str {
+        &self.lower[self.name_start..]
+    }
 }
 
 /// Precomputed lookup keys for every file in the vault.
 pub struct Resolver {
     /// Sorted by folded path, so exact paths are found by binary search.
     entries: Vec<Entry>,
-    /// Folded file name to indexes into `entries`.
-    by_name: HashMap<Box<str>, Vec<u32>>,
+    /// Indexes into `entries`, sorted by folded file name (then index), so the
+    /// files of one name are found by binary search.
+    by_name: Vec<u32>,
 }
 
 impl Resolver {
@@ -63,22 +72,30 @@ impl Resolver {
     pub fn new<'a>(files: impl IntoIterator<Item = (FileId, &'a str)>) -> Self {
         let mut entries: Vec<Entry> = files
             .into_iter()
-            .map(|(id, path)| Entry {
-                id,
-                path: path.to_owned(),
-                lower: fold(path),
+            .map(|(id, path)| {
+                let lower = fold(path);
+                Entry {
+                    id,
+                    path: path.to_owned(),
+                    name_start: lower.len() - file_name(&lower).len(),
+                    lower,
+                }
             })
             .collect();
         entries.sort_by(|a, b| a.lower.cmp(&b.lower).then_with(|| a.path.cmp(&b.path)));
-        let mut by_name: HashMap<Box<str>, Vec<u32>> = HashMap::new();
-        for (index, entry) in entries.iter().enumerate() {
-            let index = u32::try_from(index).unwrap_or(u32::MAX);
-            by_name
-                .entry(file_name(&entry.lower).into())
-                .or_default()
-                .push(index);
-        }
+        let mut by_name: Vec<u32> = (0..entries.len())
+            .map(|index| u32::try_from(index).unwrap_or(u32::MAX))
+            .collect();
+        by_name.sort_by(|&a, &b| entries[a as usize].name().cmp(entries[b as usize].name()));
         Self { entries, by_name }
+    }
+
+    /// Indexes into `entries` of the files named `name` (folded), in path order.
+    fn named(&self, name: &str) -> &[u32] {
+        let name_of = |&i: &u32| self.entries[i as usize].name();
+        let first = self.by_name.partition_point(|i| name_of(i) < name);
+        let count = self.by_name[first..].partition_point(|i| name_of(i) == name);
+        &self.by_name[first..first + count]
     }
 
     /// Resolves a non-empty link path written in the note at `source`.
@@ -124,8 +141,7 @@ impl Resolver {
     /// the source note's folder, then the shortest path, then path order.
     fn by_suffix(&self, lower: &str, wanted: &str, source: &str) -> Option<PathMatch> {
         let candidates: Vec<usize> = self
-            .by_name
-            .get(file_name(lower))?
+            .named(file_name(lower))
             .iter()
             .map(|&i| i as usize)
             .filter(|&i| ends_with_path(&self.entries[i].lower, lower))
