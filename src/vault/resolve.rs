@@ -16,6 +16,7 @@
 //! descend the heading tree, and block ids match exactly.
 
 use std::borrow::Cow;
+use std::hash::BuildHasher;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -47,24 +48,50 @@ struct Entry {
     id: FileId,
     path: String,
     lower: String,
-    /// Where the file name starts in `lower`.
-    name_start: usize,
-}
-
-impl Entry {
-    /// The folded file name.
-    fn name(&self) -> &str {
-        &self.lower[self.name_start..]
-    }
 }
 
 /// Precomputed lookup keys for every file in the vault.
 pub struct Resolver {
-    /// Sorted by folded path, so exact paths are found by binary search.
+    /// Sorted by folded path (then path).
     entries: Vec<Entry>,
-    /// Indexes into `entries`, sorted by folded file name (then index), so the
-    /// files of one name are found by binary search.
-    by_name: Vec<u32>,
+    /// `entries` by folded path.
+    by_path: HashIndex,
+    /// `entries` by folded file name.
+    by_name: HashIndex,
+}
+
+/// Indexes of a list, found by the hash of a key of each item: two flat
+/// arrays (no allocation per item), searched by binary search over hashes.
+struct HashIndex {
+    /// The keys' hashes, sorted.
+    hashes: Vec<u64>,
+    /// The item index of each hash; ascending among equal hashes.
+    items: Vec<u32>,
+}
+
+impl HashIndex {
+    fn new<'a>(keys: impl Iterator<Item = &'a str>) -> Self {
+        let mut pairs: Vec<(u64, u32)> = keys
+            .enumerate()
+            .map(|(i, key)| (hash(key), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        pairs.sort_unstable();
+        let (hashes, items) = pairs.into_iter().unzip();
+        Self { hashes, items }
+    }
+
+    /// The items whose key hashes like `key` (callers compare the keys), in
+    /// ascending order.
+    fn get(&self, key: &str) -> impl Iterator<Item = usize> + '_ {
+        let wanted = hash(key);
+        let first = self.hashes.partition_point(|&h| h < wanted);
+        let count = self.hashes[first..].partition_point(|&h| h == wanted);
+        self.items[first..first + count].iter().map(|&i| i as usize)
+    }
+}
+
+fn hash(key: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 impl Resolver {
@@ -72,30 +99,20 @@ impl Resolver {
     pub fn new<'a>(files: impl IntoIterator<Item = (FileId, &'a str)>) -> Self {
         let mut entries: Vec<Entry> = files
             .into_iter()
-            .map(|(id, path)| {
-                let lower = fold(path);
-                Entry {
-                    id,
-                    path: path.to_owned(),
-                    name_start: lower.len() - file_name(&lower).len(),
-                    lower,
-                }
+            .map(|(id, path)| Entry {
+                id,
+                path: path.to_owned(),
+                lower: fold(path),
             })
             .collect();
         entries.sort_by(|a, b| a.lower.cmp(&b.lower).then_with(|| a.path.cmp(&b.path)));
-        let mut by_name: Vec<u32> = (0..entries.len())
-            .map(|index| u32::try_from(index).unwrap_or(u32::MAX))
-            .collect();
-        by_name.sort_by(|&a, &b| entries[a as usize].name().cmp(entries[b as usize].name()));
-        Self { entries, by_name }
-    }
-
-    /// Indexes into `entries` of the files named `name` (folded), in path order.
-    fn named(&self, name: &str) -> &[u32] {
-        let name_of = |&i: &u32| self.entries[i as usize].name();
-        let first = self.by_name.partition_point(|i| name_of(i) < name);
-        let count = self.by_name[first..].partition_point(|i| name_of(i) == name);
-        &self.by_name[first..first + count]
+        let by_path = HashIndex::new(entries.iter().map(|e| e.lower.as_str()));
+        let by_name = HashIndex::new(entries.iter().map(|e| file_name(&e.lower)));
+        Self {
+            entries,
+            by_path,
+            by_name,
+        }
     }
 
     /// Resolves a non-empty link path written in the note at `source`.
@@ -129,21 +146,21 @@ impl Resolver {
 
     /// The files at exactly this (folded) vault path.
     fn exact(&self, lower: &str, wanted: &str) -> Option<PathMatch> {
-        let first = self.entries.partition_point(|e| e.lower.as_str() < lower);
-        let count = self.entries[first..]
-            .iter()
-            .take_while(|e| e.lower == lower)
-            .count();
-        (count > 0).then(|| self.choose((first..first + count).collect(), wanted))
+        let found: Vec<usize> = self
+            .by_path
+            .get(lower)
+            .filter(|&i| self.entries[i].lower == lower)
+            .collect();
+        (!found.is_empty()).then(|| self.choose(found, wanted))
     }
 
     /// Files whose (folded) path ends with `lower`, ranked by Obsidian's tie-breaks:
     /// the source note's folder, then the shortest path, then path order.
     fn by_suffix(&self, lower: &str, wanted: &str, source: &str) -> Option<PathMatch> {
+        // Ending with the path means having its file name too.
         let candidates: Vec<usize> = self
-            .named(file_name(lower))
-            .iter()
-            .map(|&i| i as usize)
+            .by_name
+            .get(file_name(lower))
             .filter(|&i| ends_with_path(&self.entries[i].lower, lower))
             .collect();
         if candidates.len() <= 1 {
