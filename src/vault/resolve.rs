@@ -18,6 +18,8 @@
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 
+use hashbrown::HashTable;
+
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use super::FileId;
@@ -60,33 +62,27 @@ pub struct Resolver {
     by_name: HashIndex,
 }
 
-/// Indexes of a list, found by the hash of a key of each item: two flat
-/// arrays (no allocation per item), searched by binary search over hashes.
-struct HashIndex {
-    /// The keys' hashes, sorted.
-    hashes: Vec<u64>,
-    /// The item index of each hash; ascending among equal hashes.
-    items: Vec<u32>,
-}
+/// Indexes of a list, found by a key of each item: a hash table of bare
+/// indexes (no allocation per item).
+struct HashIndex(HashTable<u32>);
 
 impl HashIndex {
-    fn new<'a>(keys: impl Iterator<Item = &'a str>) -> Self {
-        let mut pairs: Vec<(u64, u32)> = keys
-            .enumerate()
-            .map(|(i, key)| (hash(key), u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect();
-        pairs.sort_unstable();
-        let (hashes, items) = pairs.into_iter().unzip();
-        Self { hashes, items }
+    /// Indexes items `0..count` by `key(i)`.
+    fn new<'a>(count: usize, key: impl Fn(usize) -> &'a str) -> Self {
+        let mut table = HashTable::with_capacity(count);
+        for i in 0..count {
+            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            table.insert_unique(hash(key(i)), index, |&j| hash(key(j as usize)));
+        }
+        Self(table)
     }
 
-    /// The items whose key hashes like `key` (callers compare the keys), in
-    /// ascending order.
-    fn get(&self, key: &str) -> impl Iterator<Item = usize> + '_ {
-        let wanted = hash(key);
-        let first = self.hashes.partition_point(|&h| h < wanted);
-        let count = self.hashes[first..].partition_point(|&h| h == wanted);
-        self.items[first..first + count].iter().map(|&i| i as usize)
+    /// The items whose key may be `key`, in ascending order (callers compare
+    /// the keys themselves).
+    fn get(&self, key: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = self.0.iter_hash(hash(key)).map(|&i| i as usize).collect();
+        found.sort_unstable();
+        found
     }
 }
 
@@ -106,8 +102,8 @@ impl Resolver {
             })
             .collect();
         entries.sort_by(|a, b| a.lower.cmp(&b.lower).then_with(|| a.path.cmp(&b.path)));
-        let by_path = HashIndex::new(entries.iter().map(|e| e.lower.as_str()));
-        let by_name = HashIndex::new(entries.iter().map(|e| file_name(&e.lower)));
+        let by_path = HashIndex::new(entries.len(), |i| &entries[i].lower);
+        let by_name = HashIndex::new(entries.len(), |i| file_name(&entries[i].lower));
         Self {
             entries,
             by_path,
@@ -146,11 +142,8 @@ impl Resolver {
 
     /// The files at exactly this (folded) vault path.
     fn exact(&self, lower: &str, wanted: &str) -> Option<PathMatch> {
-        let found: Vec<usize> = self
-            .by_path
-            .get(lower)
-            .filter(|&i| self.entries[i].lower == lower)
-            .collect();
+        let mut found = self.by_path.get(lower);
+        found.retain(|&i| self.entries[i].lower == lower);
         (!found.is_empty()).then(|| self.choose(found, wanted))
     }
 
@@ -158,11 +151,8 @@ impl Resolver {
     /// the source note's folder, then the shortest path, then path order.
     fn by_suffix(&self, lower: &str, wanted: &str, source: &str) -> Option<PathMatch> {
         // Ending with the path means having its file name too.
-        let candidates: Vec<usize> = self
-            .by_name
-            .get(file_name(lower))
-            .filter(|&i| ends_with_path(&self.entries[i].lower, lower))
-            .collect();
+        let mut candidates = self.by_name.get(file_name(lower));
+        candidates.retain(|&i| ends_with_path(&self.entries[i].lower, lower));
         if candidates.len() <= 1 {
             return candidates.first().map(|&i| self.choose(vec![i], wanted));
         }
