@@ -115,38 +115,69 @@ fn frame<'a>(
     )
 }
 
+/// The JSON report. Keys are written in alphabetical order, as in every
+/// earlier release (which built a sorted `serde_json::Value` first).
 #[derive(Serialize)]
-struct JsonFinding<'a> {
-    rule: &'a str,
-    severity: Severity,
-    path: &'a str,
-    line: Option<u32>,
-    column: Option<u32>,
-    end_line: Option<u32>,
-    end_column: Option<u32>,
-    message: &'a str,
-    help: Option<&'a str>,
+struct JsonReport<'a> {
+    diagnostics: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
 }
 
-/// `{"diagnostics":[…],"summary":{"errors","warnings","infos","notes"}}`.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    column: Option<u32>,
+    end_column: Option<u32>,
+    end_line: Option<u32>,
+    help: Option<&'a str>,
+    line: Option<u32>,
+    message: &'a str,
+    path: &'a str,
+    rule: &'a str,
+    severity: Severity,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    infos: usize,
+    notes: usize,
+    warnings: usize,
+}
+
+/// `{"diagnostics":[…],"summary":{"errors","infos","notes","warnings"}}`.
 pub fn json(out: &mut dyn Write, findings: &[Diagnostic]) -> io::Result<()> {
-    let diagnostics: Vec<JsonFinding<'_>> = findings
+    let diagnostics = findings
         .iter()
         .map(|f| JsonFinding {
+            column: f.span.map(|s| s.column),
+            end_column: f.span.map(|s| s.end_column),
+            end_line: f.span.map(|s| s.end_line),
+            help: f.help.as_deref(),
+            line: f.span.map(|s| s.line),
+            message: &f.message,
+            path: &f.path,
             rule: f.rule,
             severity: f.severity,
-            path: &f.path,
-            line: f.span.map(|s| s.line),
-            column: f.span.map(|s| s.column),
-            end_line: f.span.map(|s| s.end_line),
-            end_column: f.span.map(|s| s.end_column),
-            message: &f.message,
-            help: f.help.as_deref(),
         })
         .collect();
+    let Summary {
+        errors,
+        warnings,
+        infos,
+        notes,
+    } = Summary::of(findings);
+    let summary = JsonSummary {
+        errors,
+        infos,
+        notes,
+        warnings,
+    };
     super::json(
         out,
-        &serde_json::json!({ "diagnostics": diagnostics, "summary": Summary::of(findings) }),
+        &JsonReport {
+            diagnostics,
+            summary,
+        },
     )
 }
 
