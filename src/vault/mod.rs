@@ -419,7 +419,7 @@ fn read_note(path: &str, absolute: &Path) -> ParsedNote {
         // file's size (one system call fewer per note).
         let read =
             std::fs::File::open(absolute).and_then(|file| file.take(u64::MAX).read_to_end(bytes));
-        match read {
+        let parsed = match read {
             Ok(_) => {
                 let (text, problem) = parse::decode(path, bytes);
                 let mut parsed = parse::parse_note(path, &text);
@@ -427,9 +427,17 @@ fn read_note(path: &str, absolute: &Path) -> ParsedNote {
                 parsed
             }
             Err(err) => read_failure(path, &err),
+        };
+        // A huge note's buffer is not kept for the rest of the run.
+        if bytes.capacity() > KEPT_READ_BUFFER {
+            *bytes = Vec::new();
         }
+        parsed
     })
 }
+
+/// The largest read buffer a thread keeps between notes.
+const KEPT_READ_BUFFER: usize = 1 << 20;
 
 /// An empty note and a diagnostic, for a note that could not be read.
 fn read_failure(path: &str, err: &std::io::Error) -> ParsedNote {
