@@ -171,29 +171,30 @@ impl Vault {
                     .enumerate()
                     .map(|(i, p)| (FileId::Attachment(to_u32(i)), p.as_str())),
             );
-        let resolver = Resolver::new(files);
-        let resolutions = notes
-            .par_iter()
-            .enumerate()
-            .map(|(i, note)| {
-                note.links
-                    .iter()
-                    .map(|link| resolve_link(&resolver, &notes, NoteId(to_u32(i)), link))
-                    .collect()
-            })
-            .collect();
-        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let mut aliases: Vec<(String, NoteId)> = notes
-            .iter()
-            .enumerate()
-            .flat_map(|(i, note)| {
-                let id = NoteId(to_u32(i));
-                note.aliases.iter().map(move |a| (resolve::fold(a), id))
-            })
-            .collect();
-        // Stable: the notes of one alias stay in path order.
-        aliases.sort_by(|a, b| a.0.cmp(&b.0));
-        let (alias_names, alias_notes) = aliases.into_iter().unzip();
+        // The alias table and the sorted diagnostics are built beside the
+        // resolver and the resolutions.
+        let ((resolver, resolutions), ((alias_names, alias_notes), ())) = rayon::join(
+            || {
+                let resolver = Resolver::new(files);
+                let resolutions = notes
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, note)| {
+                        note.links
+                            .iter()
+                            .map(|link| resolve_link(&resolver, &notes, NoteId(to_u32(i)), link))
+                            .collect()
+                    })
+                    .collect();
+                (resolver, resolutions)
+            },
+            || {
+                rayon::join(
+                    || alias_table(&notes),
+                    || diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key())),
+                )
+            },
+        );
         Self {
             root: None,
             notes,
@@ -323,6 +324,21 @@ impl Vault {
             suggestions,
         })
     }
+}
+
+/// Every note's aliases, folded and sorted (stable: the notes of one alias
+/// stay in path order), beside the note that claims each.
+fn alias_table(notes: &[Note]) -> (Vec<String>, Vec<NoteId>) {
+    let mut aliases: Vec<(String, NoteId)> = notes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, note)| {
+            let id = NoteId(to_u32(i));
+            note.aliases.iter().map(move |a| (resolve::fold(a), id))
+        })
+        .collect();
+    aliases.sort_by(|a, b| a.0.cmp(&b.0));
+    aliases.into_iter().unzip()
 }
 
 /// Why [`Vault::find_note`] found nothing.
