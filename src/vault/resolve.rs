@@ -86,6 +86,7 @@ impl HashIndex {
     }
 }
 
+/// The hash of a lookup key (folded paths and names are short: Fx is quick).
 fn hash(key: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(key)
 }
