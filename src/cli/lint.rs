@@ -145,7 +145,15 @@ pub fn run(
             || f.span
                 .is_some_and(|span| into_deleted.contains(&(f.path.clone(), span)))
     });
-    let sources = sources(vault.root(), &findings);
+    // Fingerprints need the notes' text; other reports read it (for code
+    // frames) one file at a time, or not at all.
+    let needs_sources =
+        args.format == Format::Sarif || args.baseline.is_some() || args.write_baseline.is_some();
+    let sources = if needs_sources {
+        sources(vault.root(), &findings)
+    } else {
+        render::lint::Sources::new()
+    };
     let fingerprints = |findings: &[Diagnostic]| -> Vec<String> {
         findings
             .iter()
@@ -169,8 +177,15 @@ pub fn run(
         report_gone(&filtered.gone, file);
         findings = filtered.new;
     }
+    // Standard output is line-buffered: write the report in large blocks.
+    let mut out = std::io::BufWriter::new(out);
+    let out: &mut dyn Write = &mut out;
     match args.format {
-        Format::Human => render::lint::human(out, &findings, &sources, context.palette)?,
+        Format::Human => {
+            let root = vault.root();
+            let source = |path: &str| root.and_then(|root| read_source(root, path));
+            render::lint::human(out, &findings, &source, context.palette)?;
+        }
         Format::Json => render::lint::json(out, &findings)?,
         Format::Sarif => render::lint::sarif(
             out,
@@ -181,6 +196,7 @@ pub fn run(
         Format::Github => render::lint::github(out, &findings, &vault_prefix(vault.root()))?,
         Format::Junit => render::lint::junit(out, &findings)?,
     }
+    out.flush()?;
     let threshold = match (args.deny.is_some(), args.fail_on) {
         (true, _) | (false, FailOn::Warning) => Severity::Warning,
         (false, FailOn::Error) => Severity::Error,
@@ -283,8 +299,8 @@ fn report_gone(gone: &[baseline::Entry], file: &Path) {
     }
 }
 
-/// The text of every file with a positioned finding, for code frames; a file
-/// that cannot be read again simply gets no frame.
+/// The text of every file with a positioned finding, for fingerprints; a
+/// file that cannot be read again is fingerprinted without it.
 fn sources(root: Option<&Path>, findings: &[Diagnostic]) -> render::lint::Sources {
     let Some(root) = root else {
         return render::lint::Sources::new();
@@ -294,15 +310,19 @@ fn sources(root: Option<&Path>, findings: &[Diagnostic]) -> render::lint::Source
         .filter(|f| f.span.is_some())
         .map(|f| f.path.as_str())
         .collect();
+    paths.sort_unstable();
     paths.dedup();
     paths
-        .par_iter()
-        .filter_map(|path| {
-            let bytes = std::fs::read(root.join(path)).ok()?;
-            let (text, _) = vaultkit::parse::decode(path, &bytes);
-            Some(((*path).to_owned(), text.into_owned()))
-        })
+        .into_par_iter()
+        .filter_map(|path| Some((path.to_owned(), read_source(root, path)?)))
         .collect()
+}
+
+/// The decoded text of the note at vault path `path`, if it can be read.
+fn read_source(root: &Path, path: &str) -> Option<String> {
+    let bytes = std::fs::read(root.join(path)).ok()?;
+    let (text, _) = vaultkit::parse::decode(path, &bytes);
+    Some(text.into_owned())
 }
 
 /// The vault folder as typed (`vault/`), so annotation paths match the

@@ -197,13 +197,28 @@ pub fn unknown_rules(config: &Config) -> Vec<String> {
 pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
     let levels = &config.lint.rules;
     let enabled = |id: &str| severity_of(id, levels).is_some();
-    let mut findings: Vec<Diagnostic> = vault.diagnostics().to_vec();
-    links::check(vault, &mut findings);
-    frontmatter::check(vault, config, today, &mut findings);
-    schema::check(vault, &config.schema, &mut findings);
-    structure::check(vault, enabled("orphan-note"), &mut findings);
+    // The rules run side by side; their findings are joined in a fixed order.
+    let with_orphans = enabled("orphan-note");
+    let ((links, front), (schema, structure)) = rayon::join(
+        || {
+            rayon::join(
+                || collect(|out| links::check(vault, out)),
+                || collect(|out| frontmatter::check(vault, config, today, out)),
+            )
+        },
+        || {
+            rayon::join(
+                || collect(|out| schema::check(vault, &config.schema, out)),
+                || collect(|out| structure::check(vault, with_orphans, out)),
+            )
+        },
+    );
+    let findings = vault
+        .diagnostics()
+        .iter()
+        .cloned()
+        .chain([links, front, schema, structure].into_iter().flatten());
     let mut findings: Vec<Diagnostic> = findings
-        .into_iter()
         .filter_map(|mut finding| {
             debug_assert!(
                 rule_by_id(finding.rule).is_some(),
@@ -216,6 +231,13 @@ pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
+}
+
+/// The findings one rule adds.
+fn collect(rule: impl FnOnce(&mut Vec<Diagnostic>)) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    rule(&mut found);
+    found
 }
 
 /// Whether the config leaves rule `id` on.

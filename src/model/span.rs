@@ -30,6 +30,8 @@ pub struct Span {
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// Whether the text is all ASCII, where a column is a byte count.
+    ascii: bool,
 }
 
 impl<'a> LineIndex<'a> {
@@ -37,7 +39,20 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Self { text, line_starts }
+        Self {
+            text,
+            line_starts,
+            ascii: text.is_ascii(),
+        }
+    }
+
+    /// Characters in `start..end` (both on character boundaries).
+    fn chars_between(&self, start: usize, end: usize) -> usize {
+        if self.ascii {
+            end - start
+        } else {
+            self.text[start..end].chars().count()
+        }
     }
 
     /// The 1-based (line, column) of a byte offset, clamped to the text.
@@ -45,7 +60,7 @@ impl<'a> LineIndex<'a> {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let line_start = self.line_starts[line];
-        let column = self.text[line_start..offset].chars().count() + 1;
+        let column = self.chars_between(line_start, offset) + 1;
         (to_u32(line + 1), to_u32(column))
     }
 
@@ -55,7 +70,14 @@ impl<'a> LineIndex<'a> {
         let start = floor_char_boundary(self.text, start.min(self.text.len()));
         let end = floor_char_boundary(self.text, end.max(start).min(self.text.len()));
         let (line, column) = self.position(start);
-        let (end_line, end_column) = self.position(end);
+        // Most spans end on the line they start on: count on from the start
+        // rather than from the line's beginning again.
+        let next_line = self.line_starts.get(line as usize).copied();
+        let (end_line, end_column) = if next_line.is_none_or(|next| end < next) {
+            (line, column + to_u32(self.chars_between(start, end)))
+        } else {
+            self.position(end)
+        };
         Span {
             line,
             column,
@@ -107,6 +129,20 @@ mod tests {
         assert_eq!(index.position(7), (2, 3));
         assert_eq!(index.position(10), (3, 1));
         assert_eq!(index.position(999), (3, 2));
+    }
+
+    #[test]
+    fn spans_on_one_line_and_across_lines() {
+        let index = LineIndex::new("ab\r\ncé d\nx");
+        let columns = |s: Span| (s.line, s.column, s.end_line, s.end_column);
+        assert_eq!(columns(index.span(4, 8)), (2, 1, 2, 4));
+        assert_eq!(columns(index.span(0, 4)), (1, 1, 2, 1));
+        assert_eq!(columns(index.span(5, 11)), (2, 2, 3, 2));
+        assert_eq!(columns(index.span(10, 99)), (3, 1, 3, 2));
+        assert_eq!(columns(index.span(3, 3)), (1, 4, 1, 4));
+        let ascii = LineIndex::new("ab\ncd e");
+        assert_eq!(columns(ascii.span(1, 4)), (1, 2, 2, 2));
+        assert_eq!(columns(ascii.span(3, 9)), (2, 1, 2, 5));
     }
 
     #[test]

@@ -188,7 +188,7 @@ impl Scanner<'_, '_> {
             return;
         }
         self.body.word_count += count_words(text);
-        if self.heading.is_none() && !text.trim().is_empty() {
+        if self.heading.is_none() && self.awaits_content() && !text.trim().is_empty() {
             self.mark_content();
         }
         if self.link_depth > 0 {
@@ -202,6 +202,11 @@ impl Scanner<'_, '_> {
             _ => self.prose.push(range.clone()),
         }
         self.pending_block = self.block_id_at_end(range);
+    }
+
+    /// Whether the last heading has no content yet (so text could give it some).
+    fn awaits_content(&self) -> bool {
+        self.body.headings.last().is_some_and(|h| !h.has_content)
     }
 
     fn mark_content(&mut self) {
@@ -276,10 +281,8 @@ impl Scanner<'_, '_> {
         if self.table_depth > 0 || self.heading.is_some() {
             return None;
         }
-        let text = &self.source[range.clone()];
-        memchr::memchr(b'^', text.as_bytes())?;
-        let caps = BLOCK_ID.captures(text)?;
-        let caret = range.start + caps.get(0)?.start();
+        let (caret, id) = trailing_block_id(&self.source[range.clone()])?;
+        let caret = range.start + caret;
         let before = &self.source[..caret];
         // Inside a quote or callout only a `^id` line of its own (a lazy
         // continuation line right after it) names a block: the whole quote.
@@ -288,10 +291,9 @@ impl Scanner<'_, '_> {
         }
         let boundary =
             before.is_empty() || before.ends_with([' ', '\t', '\n']) || before.ends_with("]]");
-        let id = caps.get(1)?;
         boundary.then(|| BlockId {
-            id: id.as_str().to_owned(),
-            span: self.span(caret, range.start + id.end()),
+            id: id.to_owned(),
+            span: self.span(caret, caret + 1 + id.len()),
         })
     }
 
@@ -333,10 +335,6 @@ impl Scanner<'_, '_> {
     }
 }
 
-static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\^([A-Za-z0-9-]+)[ \t]*$").expect("the block id pattern is valid")
-});
-
 static BARE_URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\b(?:https?|ftp)://[^\s<>"'`\[\]()]+"#).expect("the URL pattern is valid")
 });
@@ -344,6 +342,19 @@ static BARE_URL: LazyLock<Regex> = LazyLock::new(|| {
 static URL_SCHEME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Za-z][A-Za-z0-9+.\-]+:").expect("the scheme pattern is valid")
 });
+
+/// A `^id` (letters, digits, `-`) ending `text`, before any trailing spaces
+/// or tabs: the offset of `^` and the id.
+fn trailing_block_id(text: &str) -> Option<(usize, &str)> {
+    let trimmed = text.trim_end_matches([' ', '\t']);
+    let id_len = trimmed
+        .bytes()
+        .rev()
+        .take_while(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        .count();
+    let caret = trimmed.len().checked_sub(id_len + 1)?;
+    (id_len > 0 && trimmed.as_bytes()[caret] == b'^').then(|| (caret, &trimmed[caret + 1..]))
+}
 
 /// Whether `text` holds `://`, the sign of a bare URL. (A `memmem` search
 /// sets up more than it saves on the short runs of prose this is asked about.)
@@ -353,15 +364,32 @@ fn has_url_mark(text: &str) -> bool {
 }
 
 /// Words in `text`: runs of non-whitespace (ASCII whitespace only, for speed).
+/// Counts word starts (a non-space byte at the start or after a space) with
+/// no loop-carried state, so the compiler can vectorise it.
 fn count_words(text: &str) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
-    for byte in text.bytes() {
-        let space = byte.is_ascii_whitespace();
-        words += usize::from(!space && !in_word);
-        in_word = !space;
-    }
-    words
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    // Byte-wide sums over chunks of at most 255 pairs cannot overflow.
+    let chunk_starts = |(before, after): (&[u8], &[u8])| {
+        let starts = before.iter().zip(after).fold(0u8, |sum, (&b, &a)| {
+            sum + u8::from(is_space(b) & !is_space(a))
+        });
+        usize::from(starts)
+    };
+    let pairs = bytes.len() - 1;
+    let starts: usize = bytes[..pairs]
+        .chunks(255)
+        .zip(bytes[1..].chunks(255))
+        .map(chunk_starts)
+        .sum();
+    starts + usize::from(!is_space(first))
+}
+
+/// `u8::is_ascii_whitespace` as plain comparisons (space, tab, LF, FF, CR).
+fn is_space(byte: u8) -> bool {
+    byte == b' ' || (byte.wrapping_sub(b'\t') < 5 && byte != 0x0B)
 }
 
 fn is_block_end(event: &Event<'_>) -> bool {
@@ -462,4 +490,40 @@ fn code_ranges(body: &str) -> Vec<Range<usize>> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count_words, trailing_block_id};
+    use proptest::prelude::*;
+
+    #[test]
+    fn block_ids_end_the_text() {
+        assert_eq!(trailing_block_id("text ^my-id"), Some((5, "my-id")));
+        assert_eq!(trailing_block_id("text ^id \t"), Some((5, "id")));
+        assert_eq!(trailing_block_id("^a ^b"), Some((3, "b")));
+        assert_eq!(trailing_block_id("^"), None);
+        assert_eq!(trailing_block_id("text ^my_id"), None);
+        assert_eq!(trailing_block_id("text ^id\n"), None);
+        assert_eq!(trailing_block_id("no id"), None);
+        assert_eq!(trailing_block_id("é^é"), None);
+    }
+
+    #[test]
+    fn words_are_runs_of_non_whitespace() {
+        assert_eq!(count_words(""), 0);
+        assert_eq!(count_words("  "), 0);
+        assert_eq!(count_words("one"), 1);
+        assert_eq!(count_words(" one\ttwo\r\nthree\x0cfour "), 4);
+        // A vertical tab is not ASCII whitespace in Rust's sense.
+        assert_eq!(count_words("a\x0bb"), 1);
+        assert_eq!(count_words("é ü"), 2);
+    }
+
+    proptest! {
+        #[test]
+        fn counts_like_split_ascii_whitespace(text in "[ a\\t\\n\\r\\x0b\\x0cé]{0,600}") {
+            prop_assert_eq!(count_words(&text), text.split_ascii_whitespace().count());
+        }
+    }
 }

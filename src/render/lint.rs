@@ -12,16 +12,19 @@ use super::Palette;
 use crate::lint::Summary;
 use crate::model::{Diagnostic, Severity, Span};
 
-/// The text of notes, by vault path, for code frames. A finding whose file is
-/// missing here is shown without a frame.
+/// The text of notes, by vault path, for fingerprints. A finding whose file
+/// is missing here is fingerprinted without its text.
 pub type Sources = HashMap<String, String>;
 
 /// Findings grouped by file: each with its rule, `path:line:column`, a code
 /// frame underlining the offending text, and its help; then the summary line.
+/// `source` gives the text of a file with positioned findings (`None` when it
+/// cannot be read, which leaves its findings without a frame); files are
+/// read and rendered in parallel, a batch at a time, and written in order.
 pub fn human(
     out: &mut dyn Write,
     findings: &[Diagnostic],
-    sources: &Sources,
+    source: &(dyn Fn(&str) -> Option<String> + Sync),
     palette: Palette,
 ) -> io::Result<()> {
     let renderer = if palette.enabled() {
@@ -29,23 +32,29 @@ pub fn human(
     } else {
         Renderer::plain()
     };
-    // Frames take most of the time: files are rendered in parallel, then
-    // written in order.
     let groups: Vec<&[Diagnostic]> = findings.chunk_by(|a, b| a.path == b.path).collect();
-    let rendered: Vec<String> = groups
-        .par_iter()
-        .map(|group| {
-            let mut text = format!("{}\n", palette.path(palette.title(&group[0].path)));
-            for finding in *group {
-                let source = sources.get(&finding.path).map(String::as_str);
-                text.push_str(&renderer.render(&[report(finding, source)]));
-                text.push_str("\n\n");
-            }
-            text
-        })
-        .collect();
-    for text in rendered {
-        out.write_all(text.as_bytes())?;
+    for batch in groups.chunks(256) {
+        let rendered: Vec<String> = batch
+            .par_iter()
+            .map(|group| {
+                let path = &group[0].path;
+                let text = group
+                    .iter()
+                    .any(|f| f.span.is_some())
+                    .then(|| source(path))
+                    .flatten();
+                let mut block = palette.path(palette.title(path));
+                block.push('\n');
+                for finding in *group {
+                    block.push_str(&renderer.render(&[report(finding, text.as_deref())]));
+                    block.push_str("\n\n");
+                }
+                block
+            })
+            .collect();
+        for block in rendered {
+            out.write_all(block.as_bytes())?;
+        }
     }
     let summary = Summary::of(findings);
     writeln!(
@@ -106,38 +115,69 @@ fn frame<'a>(
     )
 }
 
+/// The JSON report. Keys are written in alphabetical order, as in every
+/// earlier release (which built a sorted `serde_json::Value` first).
 #[derive(Serialize)]
-struct JsonFinding<'a> {
-    rule: &'a str,
-    severity: Severity,
-    path: &'a str,
-    line: Option<u32>,
-    column: Option<u32>,
-    end_line: Option<u32>,
-    end_column: Option<u32>,
-    message: &'a str,
-    help: Option<&'a str>,
+struct JsonReport<'a> {
+    diagnostics: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
 }
 
-/// `{"diagnostics":[…],"summary":{"errors","warnings","infos","notes"}}`.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    column: Option<u32>,
+    end_column: Option<u32>,
+    end_line: Option<u32>,
+    help: Option<&'a str>,
+    line: Option<u32>,
+    message: &'a str,
+    path: &'a str,
+    rule: &'a str,
+    severity: Severity,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    infos: usize,
+    notes: usize,
+    warnings: usize,
+}
+
+/// `{"diagnostics":[…],"summary":{"errors","infos","notes","warnings"}}`.
 pub fn json(out: &mut dyn Write, findings: &[Diagnostic]) -> io::Result<()> {
-    let diagnostics: Vec<JsonFinding<'_>> = findings
+    let diagnostics = findings
         .iter()
         .map(|f| JsonFinding {
+            column: f.span.map(|s| s.column),
+            end_column: f.span.map(|s| s.end_column),
+            end_line: f.span.map(|s| s.end_line),
+            help: f.help.as_deref(),
+            line: f.span.map(|s| s.line),
+            message: &f.message,
+            path: &f.path,
             rule: f.rule,
             severity: f.severity,
-            path: &f.path,
-            line: f.span.map(|s| s.line),
-            column: f.span.map(|s| s.column),
-            end_line: f.span.map(|s| s.end_line),
-            end_column: f.span.map(|s| s.end_column),
-            message: &f.message,
-            help: f.help.as_deref(),
         })
         .collect();
+    let Summary {
+        errors,
+        warnings,
+        infos,
+        notes,
+    } = Summary::of(findings);
+    let summary = JsonSummary {
+        errors,
+        infos,
+        notes,
+        warnings,
+    };
     super::json(
         out,
-        &serde_json::json!({ "diagnostics": diagnostics, "summary": Summary::of(findings) }),
+        &JsonReport {
+            diagnostics,
+            summary,
+        },
     )
 }
 
@@ -393,10 +433,9 @@ mod tests {
 
     #[test]
     fn human_output_frames_the_span_and_groups_by_file() {
-        let mut sources = Sources::new();
-        sources.insert("a.md".into(), "# A\n\nsee [[x]] now\n".into());
+        let source = |path: &str| (path == "a.md").then(|| "# A\n\nsee [[x]] now\n".to_owned());
         let mut out = Vec::new();
-        human(&mut out, &findings(), &sources, Palette::new(false)).expect("write");
+        human(&mut out, &findings(), &source, Palette::new(false)).expect("write");
         let expected = "\
 a.md
 error[broken-link]: `[[x]]` leads nowhere
@@ -418,10 +457,9 @@ warning[empty-note]: the note is empty
 
     #[test]
     fn a_frame_is_left_out_when_the_text_no_longer_fits() {
-        let mut sources = Sources::new();
-        sources.insert("a.md".into(), "short".into());
+        let source = |_: &str| Some("short".to_owned());
         let mut out = Vec::new();
-        human(&mut out, &findings()[..1], &sources, Palette::new(false)).expect("write");
+        human(&mut out, &findings()[..1], &source, Palette::new(false)).expect("write");
         let text = String::from_utf8(out).expect("utf-8");
         assert!(text.contains(" --> a.md:3:5\n"), "{text}");
         assert!(!text.contains('^'), "{text}");

@@ -16,9 +16,9 @@
 //! descend the heading tree, and block ids match exactly.
 
 use std::borrow::Cow;
-use std::ops::Range;
+use std::hash::BuildHasher;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -54,12 +54,41 @@ struct Entry {
 
 /// Precomputed lookup keys for every file in the vault.
 pub struct Resolver {
-    /// Sorted by folded path (files that differ only in case are neighbours).
+    /// Sorted by folded path (then path).
     entries: Vec<Entry>,
-    /// Folded path to the range of `entries` that has it.
-    by_path: FxHashMap<Box<str>, Range<u32>>,
-    /// Folded file name to indexes into `entries`.
-    by_name: FxHashMap<Box<str>, Vec<u32>>,
+    /// `entries` by folded path.
+    by_path: HashIndex,
+    /// `entries` by folded file name.
+    by_name: HashIndex,
+}
+
+/// Indexes of a list, found by a key of each item: a hash table of bare
+/// indexes (no allocation per item).
+struct HashIndex(HashTable<u32>);
+
+impl HashIndex {
+    /// Indexes items `0..count` by `key(i)`.
+    fn new<'a>(count: usize, key: impl Fn(usize) -> &'a str) -> Self {
+        let mut table = HashTable::with_capacity(count);
+        for i in 0..count {
+            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            table.insert_unique(hash(key(i)), index, |&j| hash(key(j as usize)));
+        }
+        Self(table)
+    }
+
+    /// The items whose key may be `key`, in ascending order (callers compare
+    /// the keys themselves).
+    fn get(&self, key: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = self.0.iter_hash(hash(key)).map(|&i| i as usize).collect();
+        found.sort_unstable();
+        found
+    }
+}
+
+/// The hash of a lookup key (folded paths and names are short: Fx is quick).
+fn hash(key: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 impl Resolver {
@@ -74,19 +103,8 @@ impl Resolver {
             })
             .collect();
         entries.sort_by(|a, b| a.lower.cmp(&b.lower).then_with(|| a.path.cmp(&b.path)));
-        let mut by_path: FxHashMap<Box<str>, Range<u32>> = FxHashMap::default();
-        let mut by_name: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
-        for (index, entry) in entries.iter().enumerate() {
-            let index = u32::try_from(index).unwrap_or(u32::MAX);
-            by_path
-                .entry(entry.lower.as_str().into())
-                .or_insert(index..index)
-                .end = index + 1;
-            by_name
-                .entry(file_name(&entry.lower).into())
-                .or_default()
-                .push(index);
-        }
+        let by_path = HashIndex::new(entries.len(), |i| &entries[i].lower);
+        let by_name = HashIndex::new(entries.len(), |i| file_name(&entries[i].lower));
         Self {
             entries,
             by_path,
@@ -125,20 +143,17 @@ impl Resolver {
 
     /// The files at exactly this (folded) vault path.
     fn exact(&self, lower: &str, wanted: &str) -> Option<PathMatch> {
-        let range = self.by_path.get(lower)?;
-        Some(self.choose((range.start as usize..range.end as usize).collect(), wanted))
+        let mut found = self.by_path.get(lower);
+        found.retain(|&i| self.entries[i].lower == lower);
+        (!found.is_empty()).then(|| self.choose(found, wanted))
     }
 
     /// Files whose (folded) path ends with `lower`, ranked by Obsidian's tie-breaks:
     /// the source note's folder, then the shortest path, then path order.
     fn by_suffix(&self, lower: &str, wanted: &str, source: &str) -> Option<PathMatch> {
-        let candidates: Vec<usize> = self
-            .by_name
-            .get(file_name(lower))?
-            .iter()
-            .map(|&i| i as usize)
-            .filter(|&i| ends_with_path(&self.entries[i].lower, lower))
-            .collect();
+        // Ending with the path means having its file name too.
+        let mut candidates = self.by_name.get(file_name(lower));
+        candidates.retain(|&i| ends_with_path(&self.entries[i].lower, lower));
         if candidates.len() <= 1 {
             return candidates.first().map(|&i| self.choose(vec![i], wanted));
         }
