@@ -1,6 +1,6 @@
 //! How much of a full parse is the crates' own floor: times, on one thread and
-//! with every note already in memory, pulldown-cmark alone, yaml-rust2's
-//! loader alone, and vaultkit's whole `parse_note`.
+//! with every note already in memory, pulldown-cmark alone, gray_matter's YAML
+//! engine alone, and vaultkit's whole `parse_note`.
 //!
 //! ```sh
 //! cargo run --release --example parse_floor -- /tmp/vaultkit-bench/synthetic-20k
@@ -9,8 +9,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use gray_matter::engine::{Engine, YAML};
 use pulldown_cmark::{Options, Parser};
-use yaml_rust2::YamlLoader;
 
 fn main() {
     let Some(root) = std::env::args().nth(1) else {
@@ -41,11 +41,11 @@ fn main() {
     let yaml = best_of_3(|| {
         for (_, text) in &notes {
             if let Some(yaml) = front_matter(text) {
-                drop(YamlLoader::load_from_str(yaml));
+                let _ = YAML::parse(yaml);
             }
         }
     });
-    println!("  yaml-rust2 loader           {yaml:>8.0?}");
+    println!("  gray_matter YAML engine     {yaml:>8.0?}");
     let whole = best_of_3(|| {
         for (path, text) in &notes {
             drop(vaultkit::parse::parse_note(path, text));

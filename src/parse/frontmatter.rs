@@ -1,11 +1,12 @@
-//! Front matter: finding the `---` block, reading it as YAML, and locating
-//! every property, tag and link in the original lines.
+//! Front matter: finding the `---` block, reading it with gray_matter's YAML
+//! engine, and locating every property, tag and link in the original lines.
 
 use std::sync::LazyLock;
 
+use gray_matter::Pod;
+use gray_matter::engine::{Engine, YAML};
 use regex::Regex;
 use serde_json::Value;
-use yaml_rust2::{Yaml, YamlLoader};
 
 use super::tags;
 use super::wikilink;
@@ -71,17 +72,17 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
     if block.yaml.trim().is_empty() {
         return out;
     }
-    let document = match YamlLoader::load_from_str(block.yaml) {
-        Ok(documents) => documents.into_iter().next().unwrap_or(Yaml::Null),
+    let pod = match YAML::parse(block.yaml) {
+        Ok(pod) => pod,
         Err(err) => {
             out.diagnostics
                 .push(yaml_error(&err.to_string(), block, lines, path));
             return out;
         }
     };
-    let entries = match document {
-        Yaml::Hash(map) => entries(map),
-        Yaml::Null | Yaml::Alias(_) | Yaml::BadValue => return out,
+    let entries = match pod {
+        Pod::Hash(map) => map,
+        Pod::Null => return out,
         _ => {
             let span = lines.span(
                 block.yaml_start,
@@ -101,16 +102,15 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
         }
     };
     let keys = locate_keys(block);
-    // File order; keys not found in the lines last, by name.
-    let mut entries: Vec<(usize, String, Yaml)> = entries
-        .into_iter()
-        .map(|(key, yaml)| {
-            let position = keys.iter().position(|k| k.name == key);
-            (position.unwrap_or(usize::MAX), key, yaml)
-        })
-        .collect();
-    entries.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    for (_, key, yaml) in entries {
+    let mut entries: Vec<(String, Pod)> = entries.into_iter().collect();
+    entries.sort_by_cached_key(|(key, _)| {
+        let position = keys
+            .iter()
+            .position(|k| k.name == *key)
+            .unwrap_or(usize::MAX);
+        (position, key.clone())
+    });
+    for (key, pod) in entries {
         let located = keys.iter().find(|k| k.name == key);
         let (key_start, block_range) = located.map_or(
             (block.yaml_start, (block.yaml_start, block.yaml_start)),
@@ -123,7 +123,7 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
             range: block_range,
             fallback: key_span,
         };
-        let value = to_json(yaml);
+        let value = to_json(pod);
         out.links.extend(property_links(&key, &value, &finder));
         if key.eq_ignore_ascii_case("tags") {
             read_tags(&value, &finder, path, &mut out);
@@ -151,21 +151,21 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
 }
 
 /// A top-level key and the byte range of its lines.
-struct KeyLocation<'a> {
-    name: &'a str,
+struct KeyLocation {
+    name: String,
     start: usize,
     block_end: usize,
 }
 
 /// Top-level keys: lines that start at column 1 with a key followed by `:`
 /// and a space or the end of the line. Quoted keys lose their quotes.
-fn locate_keys(block: Block<'_>) -> Vec<KeyLocation<'_>> {
-    let mut keys: Vec<KeyLocation<'_>> = Vec::new();
+fn locate_keys(block: Block<'_>) -> Vec<KeyLocation> {
+    let mut keys: Vec<KeyLocation> = Vec::new();
     let mut offset = 0;
     for line in block.yaml.split_inclusive('\n') {
         if let Some((start, name)) = top_level_key(line) {
             keys.push(KeyLocation {
-                name,
+                name: name.to_owned(),
                 start: block.yaml_start + offset + start,
                 block_end: 0,
             });
@@ -236,14 +236,13 @@ impl Finder<'_, '_> {
 
 fn property_links(key: &str, value: &Value, finder: &Finder<'_, '_>) -> Vec<Link> {
     let mut cursor = 0;
-    let items: &[Value] = match value {
-        Value::String(_) => std::slice::from_ref(value),
-        Value::Array(items) => items,
-        _ => &[],
+    let items: Vec<&str> = match value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
     };
     items
-        .iter()
-        .filter_map(Value::as_str)
+        .into_iter()
         .filter_map(|item| {
             let raw = item.trim();
             let (embed, inner) = wikilink::whole(raw)?;
@@ -266,11 +265,7 @@ fn read_tags(value: &Value, finder: &Finder<'_, '_>, path: &str, out: &mut Front
             .at(span)
             .with_help(help.to_owned())
     };
-    let block_text = finder.block_text();
-    // The pattern needs a `#`: most blocks have none, and need no search.
-    let comments = memchr::memchr(b'#', block_text.as_bytes())
-        .map(|_| UNQUOTED_HASH_ITEM.captures_iter(block_text));
-    for caps in comments.into_iter().flatten() {
+    for caps in UNQUOTED_HASH_ITEM.captures_iter(finder.block_text()) {
         let Some(comment) = caps.get(1) else { continue };
         let start = finder.range.0 + comment.start();
         let span = finder
@@ -356,63 +351,19 @@ fn string_items(value: &Value) -> Vec<String> {
     }
 }
 
-/// A mapping's entries with text keys, sorted by key: scalar keys become
-/// their text (`null` for a null key), other keys are dropped, and of two
-/// keys with the same text the later wins.
-fn entries(map: yaml_rust2::yaml::Hash) -> Vec<(String, Yaml)> {
-    let mut entries: Vec<(String, Yaml)> = map
-        .into_iter()
-        .filter_map(|(key, value)| {
-            let key = match key {
-                Yaml::String(mut s) | Yaml::Real(mut s) => {
-                    s.shrink_to_fit();
-                    s
-                }
-                Yaml::Boolean(b) => b.to_string(),
-                Yaml::Integer(i) => i.to_string(),
-                Yaml::Null => "null".to_owned(),
-                _ => return None,
-            };
-            Some((key, value))
-        })
-        .collect();
-    // A stable sort keeps equal keys in file order; the last one's value stays.
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    entries.dedup_by(|later, kept| {
-        let same = later.0 == kept.0;
-        if same {
-            std::mem::swap(&mut later.1, &mut kept.1);
+fn to_json(pod: Pod) -> Value {
+    match pod {
+        Pod::Null => Value::Null,
+        Pod::String(s) => Value::String(s),
+        Pod::Integer(i) => Value::from(i),
+        Pod::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        Pod::Boolean(b) => Value::Bool(b),
+        Pod::Array(items) => Value::Array(items.into_iter().map(to_json).collect()),
+        Pod::Hash(map) => {
+            let mut entries: Vec<(String, Pod)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, to_json(v))).collect())
         }
-        same
-    });
-    entries
-}
-
-/// A YAML value as JSON-like data. A real that Rust cannot read (`.inf`)
-/// becomes 0, a non-finite one null; aliases and bad values are null.
-fn to_json(yaml: Yaml) -> Value {
-    match yaml {
-        Yaml::String(mut s) => {
-            // The scanner grows its strings; a vault keeps many of them.
-            s.shrink_to_fit();
-            Value::String(s)
-        }
-        Yaml::Integer(i) => Value::from(i),
-        Yaml::Real(s) => serde_json::Number::from_f64(s.parse().unwrap_or(0.0))
-            .map_or(Value::Null, Value::Number),
-        Yaml::Boolean(b) => Value::Bool(b),
-        Yaml::Array(items) => {
-            let mut items: Vec<Value> = items.into_iter().map(to_json).collect();
-            items.shrink_to_fit();
-            Value::Array(items)
-        }
-        Yaml::Hash(map) => Value::Object(
-            entries(map)
-                .into_iter()
-                .map(|(key, value)| (key, to_json(value)))
-                .collect(),
-        ),
-        Yaml::Null | Yaml::Alias(_) | Yaml::BadValue => Value::Null,
     }
 }
 
@@ -608,7 +559,7 @@ mod tests {
         // Of two keys with the same text, the later one's value stays.
         assert_eq!(value("1").as_deref(), Some("\"uno\""));
         assert_eq!(value("x").as_deref(), Some("1.5"));
-        // A real Rust cannot read is 0, as gray_matter made it.
+        // A real Rust cannot read (`.inf`) becomes 0.
         assert_eq!(value("y").as_deref(), Some("0.0"));
         assert_eq!(value("m").as_deref(), Some(r#"{"a":[2,3],"b":1}"#));
         assert_eq!(value("ref").as_deref(), Some("\"hi\""));
