@@ -59,6 +59,10 @@ CORPORA="$REPO/../shared/corpora"
 RESULTS_DIR="$REPO/benches/results"
 RESULTS_FILE="$RESULTS_DIR/graph_stats.md"
 JSON_DIR="$BENCH_DIR/json"
+# Cold runs: `graph stats` uses an index only where there is one, so point it
+# at a folder that never holds one (a vault may have its own `.vaultkit`).
+export VAULTKIT_INDEX_DIR="$BENCH_DIR/no-index"
+rm -rf -- "$VAULTKIT_INDEX_DIR"
 
 # --- tools ----------------------------------------------------------------------
 
