@@ -442,8 +442,7 @@ impl Index {
         refresh: &mut Refresh,
     ) -> Result<()> {
         let err = |e: tantivy::TantivyError| index_error(&self.dir, e);
-        let rebuild = options.rebuild;
-        let old = if rebuild {
+        let old = if options.rebuild {
             Table::empty()
         } else {
             std::mem::replace(&mut self.table, Table::empty())
@@ -485,7 +484,7 @@ impl Index {
         refresh.removed = diff.removed.len();
         refresh.changed = fresh.len() - diff.added.len();
         let path_set_changed = !diff.added.is_empty() || !diff.removed.is_empty();
-        if fresh.is_empty() && !path_set_changed && !rebuild {
+        if fresh.is_empty() && !path_set_changed && !options.rebuild {
             let opstamp = old.opstamp;
             self.table = next_table(old, current, Vec::new(), &HashMap::new(), opstamp)
                 .map_err(|e| index_error(&self.dir, e))?;
@@ -493,7 +492,7 @@ impl Index {
         }
 
         let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(err)?;
-        if rebuild {
+        if options.rebuild {
             writer.delete_all_documents().map_err(err)?;
         }
         for entry in &diff.removed {
