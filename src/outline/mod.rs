@@ -16,6 +16,7 @@ pub mod structure;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::Note;
@@ -178,7 +179,7 @@ pub fn build(
     vault: &Vault,
     source: &Source,
     options: &Options,
-    text: &dyn Fn(&Note) -> Option<String>,
+    text: &(dyn Fn(&Note) -> Option<String> + Sync),
 ) -> Outline {
     let names = LinkNames::new(vault);
     let excluded: HashSet<&str> = options
@@ -251,6 +252,14 @@ pub fn build(
     drafts.extend(order_groups(groups, &keys, &dag));
 
     let known = known_notes(vault, options);
+    // Descriptions may read files: in parallel, before the modules are built.
+    let descriptions: Vec<Option<String>> = lessons
+        .par_iter()
+        .map(|&id| {
+            let note = vault.note(id);
+            (!known.contains(&id)).then(|| lesson::description(note, || text(note)))?
+        })
+        .collect();
     let builder = Builder {
         vault,
         names: &names,
@@ -259,7 +268,7 @@ pub fn build(
         dag: &dag,
         known: &known,
         wpm: options.wpm,
-        text,
+        descriptions: &descriptions,
         structured: structured.map(|s| vault.note(s)),
     };
     let mut left_out = Vec::new();
@@ -435,7 +444,8 @@ struct Builder<'a> {
     dag: &'a [(usize, usize)],
     known: &'a HashSet<NoteId>,
     wpm: u32,
-    text: &'a dyn Fn(&Note) -> Option<String>,
+    /// Each lesson's description, by its index in `lessons`.
+    descriptions: &'a [Option<String>],
     structured: Option<&'a Note>,
 }
 
@@ -456,11 +466,12 @@ impl Builder<'_> {
             .collect();
         let mut lessons = Vec::new();
         for position in order::sequence(&rank, &edges) {
-            let id = self.lessons[draft.lessons[position]];
+            let index = draft.lessons[position];
+            let id = self.lessons[index];
             if self.known.contains(&id) {
                 left_out.push(self.names.note_ref(self.vault, id));
             } else {
-                lessons.push(self.lesson(id));
+                lessons.push(self.lesson(index));
             }
         }
         let modules: Vec<Module> = draft
@@ -486,9 +497,10 @@ impl Builder<'_> {
         })
     }
 
-    fn lesson(&self, id: NoteId) -> Lesson {
+    /// The lesson at an index in `lessons`.
+    fn lesson(&self, index: usize) -> Lesson {
+        let id = self.lessons[index];
         let note = self.vault.note(id);
-        let description = lesson::description(note, || (self.text)(note));
         let mut prerequisites: Vec<NoteRef> = Vec::new();
         for (link, resolution) in self.vault.links_of(id) {
             if let (Relation::Prerequisites, Some(FileId::Note(target))) =
@@ -504,7 +516,7 @@ impl Builder<'_> {
         Lesson {
             title: note.title.clone(),
             path: note.path.clone(),
-            description,
+            description: self.descriptions[index].clone(),
             minutes: lesson::minutes(note.word_count, self.wpm),
             words: note.word_count,
             status: lesson::text_property(note, "status"),
