@@ -331,20 +331,10 @@ impl Index {
 
     /// The vault, rebuilt from the parsed notes of the note table.
     pub fn vault(&self, root: &Path, problems: Vec<Diagnostic>) -> Result<Vault> {
-        self.table
-            .preload()
-            .map_err(|e| index_error(&self.dir, e))?;
-        let notes: Vec<&Entry> = self
+        let parsed = self
             .table
-            .entries
-            .iter()
-            .filter(|e| e.note.is_some())
-            .collect();
-        let parsed = notes
-            .par_iter()
-            .with_min_len(256)
-            .map(|entry| self.parsed(entry))
-            .collect::<Result<Vec<_>>>()?;
+            .decode_notes(codec::decode)
+            .map_err(|e| index_error(&self.dir, e))?;
         let attachments = self
             .table
             .entries
