@@ -54,13 +54,15 @@ pub fn run(
     writeln!(out, "size         {}{share}", human_bytes(stats.bytes))?;
     writeln!(
         out,
-        "refresh      {} ms: parsed {}, added {}, changed {}, removed {}, relinked {}",
+        "refresh      {} ms: parsed {}, added {}, changed {}, removed {}, relinked {}; listed {} of {} folders",
         refresh.elapsed.as_millis(),
         refresh.parsed,
         refresh.added,
         refresh.changed,
         refresh.removed,
-        refresh.relinked
+        refresh.relinked,
+        refresh.listed,
+        refresh.folders
     )?;
     Ok(ExitCode::SUCCESS)
 }

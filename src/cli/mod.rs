@@ -289,9 +289,11 @@ fn report_refresh(refresh: &Refresh, quiet: bool, verbose: bool) {
     }
     if verbose {
         eprintln!(
-            "index: {} notes, {} other files; parsed {}, added {}, changed {}, removed {}, relinked {} in {} ms",
+            "index: {} notes, {} other files; listed {} of {} folders; parsed {}, added {}, changed {}, removed {}, relinked {} in {} ms",
             refresh.notes,
             refresh.attachments,
+            refresh.listed,
+            refresh.folders,
             refresh.parsed,
             refresh.added,
             refresh.changed,

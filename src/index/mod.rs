@@ -2,8 +2,9 @@
 //! with one document per vault file (`index/`), and beside it the note table
 //! (`notes.bin`, see [`table`]) with every file's size, modification time and
 //! content hash and every note's parsed form. That makes it the vault's cache
-//! as well: [`Index::open`] refreshes it (one stat pass, then re-parsing only
-//! added or changed notes) and [`Index::vault`] rebuilds the [`Vault`] from
+//! as well: [`Index::open`] refreshes it (one stat pass, listing only the
+//! folders that changed, see [`listing`]; then re-parsing only added or
+//! changed notes) and [`Index::vault`] rebuilds the [`Vault`] from
 //! the table without parsing anything.
 //!
 //! Only one process writes at a time (a lock file); readers never wait for a
@@ -11,6 +12,7 @@
 //! and a table that does not match the commit is never used.
 
 pub mod codec;
+pub mod listing;
 pub mod schema;
 mod stem;
 pub mod table;
@@ -18,7 +20,7 @@ pub mod table;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tantivy::columnar::StrColumn;
@@ -31,8 +33,9 @@ use crate::model::{Diagnostic, Note, Severity};
 use crate::parse::{self, ParsedNote};
 use crate::vault::resolve::Resolver;
 use crate::vault::{FileId, NoteId, Vault, scan};
+use listing::{Current, Listing};
 pub use schema::Fields;
-use table::{Entry, Table};
+use table::{Entry, Folders, Table};
 
 /// The folder, inside the vault, that holds vaultkit's data.
 pub const DATA_DIR: &str = ".vaultkit";
@@ -84,6 +87,10 @@ pub struct Refresh {
     pub stale: bool,
     /// Entries the scan could not read, and skipped symlinks.
     pub problems: Vec<Diagnostic>,
+    /// Folders in the vault now.
+    pub folders: usize,
+    /// Folders the scan listed; the others were known unchanged.
+    pub listed: usize,
     /// Where the index is kept instead of `<vault>/.vaultkit` when the vault
     /// cannot be written (a folder in the user's cache).
     pub relocated: Option<PathBuf>,
@@ -118,16 +125,6 @@ pub struct Index {
     table: Table,
 }
 
-/// A vault file as the scan sees it now.
-#[derive(Debug, Clone)]
-struct Current {
-    file: scan::ScannedFile,
-    size: u64,
-    modified: u64,
-    /// Where it is in the scan, which is in path order.
-    position: usize,
-}
-
 impl Index {
     /// Whether the vault at `root` has an index (whole or not) where `options` say.
     pub fn exists(root: &Path, options: &Options) -> bool {
@@ -148,21 +145,44 @@ impl Index {
         let analyzer = schema::analyzer(language)?;
         let payload = format!("{FORMAT}; language={language}");
         let ignore = config.ignore_set(&root.join(crate::config::FILE_NAME))?;
-        // Scanning first also checks that the vault exists before anything is created.
-        let (current, problems) = scan_vault(root, &ignore)?;
+        let ignore_key = xxh3(config.ignore.join("\n").as_bytes());
+        // Nothing is created for a vault that does not exist.
+        scan::check_root(root)?;
         let (data, relocated) = data_dir(root, options)?;
 
         // Even for --rebuild: a whole index is rebuilt in place, in one
         // commit, so that readers keep answering from the old one meanwhile.
         let mut opened = Self::existing(&data, &payload, &analyzer);
+        let Listing {
+            current,
+            problems,
+            folders,
+            listed,
+            settled,
+        } = listing::scan(
+            root,
+            &ignore,
+            ignore_key,
+            opened.as_ref().ok().map(|index| &index.table),
+        )?;
         let mut refresh = Refresh {
             had_index: data.join("index/meta.json").is_file(),
             problems,
             relocated,
+            folders: folders.list.len(),
+            listed,
             ..Refresh::default()
         };
+        // The table is written again when its folder records changed, or
+        // would now be trusted, even if no file changed: the next scan then
+        // skips those folders.
         let up_to_date = match &opened {
-            Ok(index) => !options.rebuild && Diff::new(&index.table, &current).is_empty(),
+            Ok(index) => {
+                !options.rebuild
+                    && Diff::new(&index.table, &current).is_empty()
+                    && same_folders(&index.table.folders, &folders)
+                    && !settled
+            }
             Err(_) => false,
         };
         if !up_to_date {
@@ -192,7 +212,7 @@ impl Index {
             if options.rebuild {
                 refresh.rebuilt = Some("--rebuild was given".to_owned());
             }
-            match index.update(&current, &payload, options, &mut refresh) {
+            match index.update(&current, folders, &payload, options, &mut refresh) {
                 // The last commit is whole: answer from it rather than fail.
                 Err(error) if !fresh => {
                     index = Self::existing(&data, &payload, &analyzer)
@@ -427,6 +447,7 @@ impl Index {
     fn update(
         &mut self,
         current: &[Current],
+        folders: Folders,
         payload: &str,
         options: &Options,
         refresh: &mut Refresh,
@@ -476,7 +497,7 @@ impl Index {
         let path_set_changed = !diff.added.is_empty() || !diff.removed.is_empty();
         if fresh.is_empty() && !path_set_changed && !options.rebuild {
             let opstamp = old.opstamp;
-            self.table = next_table(old, current, Vec::new(), &HashMap::new(), opstamp)
+            self.table = next_table(old, current, folders, Vec::new(), &HashMap::new(), opstamp)
                 .map_err(|e| index_error(&self.dir, e))?;
             return self.table.save(&self.dir.with_file_name(table::FILE_NAME));
         }
@@ -560,7 +581,7 @@ impl Index {
         writer.wait_merging_threads().map_err(err)?;
         self.reader.reload().map_err(err)?;
 
-        self.table = next_table(old, current, written, &relinked, opstamp)
+        self.table = next_table(old, current, folders, written, &relinked, opstamp)
             .map_err(|e| index_error(&self.dir, e))?;
         self.table.save(&self.dir.with_file_name(table::FILE_NAME))
     }
@@ -643,12 +664,19 @@ fn decode(table: &Table, entry: &Entry) -> Result<ParsedNote, codec::Corrupt> {
     codec::decode(table.encoded(entry).ok_or(codec::Corrupt)?)
 }
 
+/// Whether two sets of folder records are the same but for when they were
+/// made: a scan that found nothing new needs no new table.
+fn same_folders(old: &Folders, new: &Folders) -> bool {
+    old.ignore == new.ignore && old.list == new.list
+}
+
 /// The table after a refresh: for each file of `current`, its entry from
 /// `written` (the files read now, by position), else its old entry with its
 /// new size and time (and the new link hash `relinked` has for it).
 fn next_table(
     mut old: Table,
     current: &[Current],
+    folders: Folders,
     mut written: Vec<(usize, Entry, Option<Vec<u8>>)>,
     relinked: &HashMap<usize, u64>,
     opstamp: u64,
@@ -672,7 +700,7 @@ fn next_table(
             builder.push_kept(entry);
         }
     }
-    builder.finish(opstamp)
+    builder.finish(opstamp, folders)
 }
 
 /// Files added, changed (size or time) and removed since the table was written.
@@ -798,43 +826,6 @@ fn create_writable(data: &Path) -> Result<()> {
 
 /// Lists the vault's files with their size and modification time: one
 /// walk, then the files are looked at in parallel.
-fn scan_vault(root: &Path, ignore: &globset::GlobSet) -> Result<(Vec<Current>, Vec<Diagnostic>)> {
-    let scan::Scan {
-        files,
-        mut diagnostics,
-    } = scan::scan(root, ignore)?;
-    let found: Vec<Result<Current, Diagnostic>> = files
-        .into_par_iter()
-        .with_min_len(512)
-        .map(|file| match std::fs::symlink_metadata(&file.absolute) {
-            Ok(meta) => Ok(Current {
-                size: meta.len(),
-                modified: meta.modified().map_or(0, nanos),
-                file,
-                position: 0,
-            }),
-            Err(e) => Err(Diagnostic::new(
-                "unreadable-file",
-                Severity::Error,
-                file.path,
-                format!("cannot read this entry: {e}"),
-            )),
-        })
-        .collect();
-    let mut current = Vec::with_capacity(found.len());
-    for item in found {
-        match item {
-            Ok(file) => current.push(file),
-            Err(problem) => diagnostics.push(problem),
-        }
-    }
-    for (position, file) in current.iter_mut().enumerate() {
-        file.position = position;
-    }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok((current, diagnostics))
-}
-
 /// Reads and parses a note (or hashes an attachment): the parsed note, its text and its hash.
 fn read_and_parse(file: &Current) -> (ParsedNote, String, u64) {
     let path = &file.file.path;
@@ -866,11 +857,6 @@ fn xxh3(bytes: &[u8]) -> u64 {
 /// Hash of a note's sorted link targets.
 pub fn links_hash(targets: &[&str]) -> u64 {
     xxh3(targets.join("\n").as_bytes())
-}
-
-fn nanos(time: SystemTime) -> u64 {
-    time.duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
 /// Whether a property value counts as empty for `[key:null]`.

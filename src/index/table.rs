@@ -28,7 +28,7 @@ use super::codec::{Corrupt, Reader, Writer};
 /// The table's file name, in the index's data folder.
 pub const FILE_NAME: &str = "notes.bin";
 /// First bytes of the file; another version means a rebuild.
-const MAGIC: &[u8] = b"vaultkit-notes 2\n";
+const MAGIC: &[u8] = b"vaultkit-notes 3\n";
 const HEADER: usize = MAGIC.len() + 24;
 /// A block ends after a note whose path hash is a multiple of this (about
 /// this many notes per block), or once it holds [`BLOCK_BYTES`].
@@ -52,6 +52,29 @@ pub struct Entry {
     pub links_hash: u64,
     /// Where the note's encoded parsed form lies; `None` for attachments.
     pub note: Option<NoteAt>,
+}
+
+/// A folder as a scan listed it (see [`super::listing`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    /// Vault path (`""` for the vault's own folder).
+    pub path: String,
+    /// Modification time, nanoseconds since the epoch, taken before the listing.
+    pub modified: u64,
+    /// Whether something in it could not be read or was skipped: such a
+    /// folder is listed on every scan, so its problems are reported again.
+    pub reread: bool,
+}
+
+/// The vault's folders as the scan that made the table found them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Folders {
+    /// When that scan started, nanoseconds since the epoch.
+    pub listed_at: u64,
+    /// A hash of the `ignore` globs it applied.
+    pub ignore: u64,
+    /// Every folder, in path order.
+    pub list: Vec<Folder>,
 }
 
 /// The place of an encoded note: its block and its bytes there.
@@ -98,6 +121,8 @@ pub struct Table {
     pub opstamp: u64,
     /// Every file, in path order.
     pub entries: Vec<Entry>,
+    /// Every folder, for a scan that lists only what changed.
+    pub folders: Folders,
     blocks: Vec<Block>,
 }
 
@@ -107,6 +132,7 @@ impl Table {
         Self {
             opstamp: 0,
             entries: Vec::new(),
+            folders: Folders::default(),
             blocks: Vec::new(),
         }
     }
@@ -162,6 +188,14 @@ impl Table {
                     .as_ref()
                     .map_or(0, |at| at.range.len() as u64 + 1),
             );
+        }
+        entries.uint(self.folders.listed_at);
+        entries.uint(self.folders.ignore);
+        entries.uint(self.folders.list.len() as u64);
+        for folder in &self.folders.list {
+            entries.str(&folder.path);
+            entries.uint(folder.modified);
+            entries.uint(u64::from(folder.reread));
         }
         let mut blocks = Writer(Vec::with_capacity(self.blocks.len() * 16));
         blocks.uint(self.blocks.len() as u64);
@@ -353,9 +387,10 @@ impl<'a> Builder<'a> {
         self.open_len = 0;
     }
 
-    /// The table, for the tantivy commit `opstamp`; new blocks are
-    /// compressed in parallel. `Err` if a kept note cannot be read.
-    pub fn finish(mut self, opstamp: u64) -> Result<Table, String> {
+    /// The table, for the tantivy commit `opstamp` and a scan that found
+    /// `folders`; new blocks are compressed in parallel. `Err` if a kept
+    /// note cannot be read.
+    pub fn finish(mut self, opstamp: u64, folders: Folders) -> Result<Table, String> {
         if !self.open.is_empty() {
             self.close();
         }
@@ -399,6 +434,7 @@ impl<'a> Builder<'a> {
         Ok(Table {
             opstamp,
             entries: self.entries,
+            folders,
             blocks,
         })
     }
@@ -423,6 +459,7 @@ fn decode(entries: &[u8], blocks: &[u8]) -> Result<Table, Corrupt> {
     let mut table = Table {
         opstamp: 0,
         entries: Vec::new(),
+        folders: Folders::default(),
         blocks: Vec::with_capacity(count),
     };
     for (notes, raw_len, raw_hash, compressed_len) in sizes {
@@ -483,6 +520,35 @@ fn decode(entries: &[u8], blocks: &[u8]) -> Result<Table, Corrupt> {
             note,
         });
     }
+    table.folders.listed_at = input.uint()?;
+    table.folders.ignore = input.uint()?;
+    let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
+    if count > input.0.len() {
+        return Err(Corrupt);
+    }
+    table.folders.list.reserve(count);
+    for _ in 0..count {
+        let path = input.str()?;
+        let modified = input.uint()?;
+        let reread = match input.uint()? {
+            0 => false,
+            1 => true,
+            _ => return Err(Corrupt),
+        };
+        if table
+            .folders
+            .list
+            .last()
+            .is_some_and(|last| last.path >= path)
+        {
+            return Err(Corrupt);
+        }
+        table.folders.list.push(Folder {
+            path,
+            modified,
+            reread,
+        });
+    }
     let whole = match table.blocks.len() {
         0 => true,
         n => {
@@ -524,7 +590,20 @@ mod tests {
                 builder.push(entry(&format!("n{i:05}.png"), 7), None);
             }
         }
-        builder.finish(42).unwrap()
+        builder
+            .finish(
+                42,
+                Folders {
+                    listed_at: 7,
+                    ignore: 9,
+                    list: vec![Folder {
+                        path: "A".to_owned(),
+                        modified: 5,
+                        reread: true,
+                    }],
+                },
+            )
+            .unwrap()
     }
 
     fn notes_of(table: &Table) -> Vec<Option<&[u8]>> {
@@ -541,6 +620,7 @@ mod tests {
         let loaded = Table::load(&path).unwrap();
         assert_eq!(loaded.opstamp, 42);
         assert_eq!(loaded.entries, table.entries);
+        assert_eq!(loaded.folders, table.folders);
         assert_eq!(notes_of(&loaded), notes_of(&table));
         assert_eq!(loaded.encoded(loaded.get("n00010.png").unwrap()), None);
         assert_eq!(
@@ -598,7 +678,7 @@ mod tests {
                 _ => builder.push_kept(entry.clone()),
             }
         }
-        let after = builder.finish(43).unwrap();
+        let after = builder.finish(43, Folders::default()).unwrap();
         // Of the previous table, only the edited note's block was read.
         let read = before
             .blocks

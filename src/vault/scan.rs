@@ -26,28 +26,6 @@ pub struct ScannedFile {
     pub is_note: bool,
 }
 
-/// The result of a scan.
-#[derive(Debug, Default)]
-pub struct Scan {
-    /// Files in path order.
-    pub files: Vec<ScannedFile>,
-    /// Entries that could not be read, and symlinks that were skipped.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Lists the vault under `root`, skipping dot-entries and `ignore` matches.
-pub fn scan(root: &Path, ignore: &GlobSet) -> Result<Scan> {
-    let mut out = Scan::default();
-    for found in walk(root, ignore)? {
-        match found {
-            Ok(file) => out.files.push(file),
-            Err(diagnostic) => out.diagnostics.push(diagnostic),
-        }
-    }
-    out.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
-}
-
 /// The vault's files as they are found, in no particular order, with a
 /// diagnostic for each entry that could not be read or was skipped. Lets
 /// callers start reading files before the walk is over.
@@ -56,19 +34,49 @@ pub fn walk<'a>(
     ignore: &'a GlobSet,
 ) -> Result<impl Iterator<Item = Result<ScannedFile, Diagnostic>> + Send + 'a> {
     check_root(root)?;
-    let walker = WalkDir::new(root)
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-    Ok(walker.filter_map(move |entry| found(root, ignore, entry)))
+    Ok(
+        list(root, ignore, "", true).filter_map(|listed| match listed {
+            Ok(Listed::File(file)) => Some(Ok(file)),
+            Ok(Listed::Folder(_)) => None,
+            Err(problem) => Some(Err(problem)),
+        }),
+    )
 }
 
-/// One walk entry: a file of the vault, a problem, or nothing (folders, ignored files).
+/// An entry of a [`list`]ing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listed {
+    /// A file of the vault.
+    File(ScannedFile),
+    /// A folder, by vault path (`/`-separated, NFC-normalised).
+    Folder(String),
+}
+
+/// What the vault folder `folder` (a vault path, `""` for the root) holds:
+/// its files and sub-folders, and with `deep` everything below them too, in
+/// no particular order. Dot-entries are skipped, ignored files left out.
+pub fn list<'a>(
+    root: &'a Path,
+    ignore: &'a GlobSet,
+    folder: &str,
+    deep: bool,
+) -> impl Iterator<Item = Result<Listed, Diagnostic>> + Send + 'a {
+    WalkDir::new(root.join(folder))
+        .min_depth(1)
+        .max_depth(if deep { usize::MAX } else { 1 })
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|entry| !is_hidden(entry.file_name()))
+        .filter_map(move |entry| found(root, ignore, entry))
+}
+
+/// One walk entry: a file or folder of the vault, a problem, or nothing
+/// (ignored files, and whatever is neither a file nor a folder).
 fn found(
     root: &Path,
     ignore: &GlobSet,
     entry: walkdir::Result<walkdir::DirEntry>,
-) -> Option<Result<ScannedFile, Diagnostic>> {
+) -> Option<Result<Listed, Diagnostic>> {
     let entry = match entry {
         Ok(entry) => entry,
         Err(err) => {
@@ -94,6 +102,9 @@ fn found(
         )
         .with_help("move or copy the target into the vault to include it")));
     }
+    if entry.file_type().is_dir() {
+        return Some(Ok(Listed::Folder(path)));
+    }
     if !entry.file_type().is_file()
         || path == crate::config::FILE_NAME
         || (!ignore.is_empty() && ignore.is_match(&path))
@@ -101,11 +112,11 @@ fn found(
         return None;
     }
     let is_note = is_markdown(&path);
-    Some(Ok(ScannedFile {
+    Some(Ok(Listed::File(ScannedFile {
         path,
         absolute: entry.into_path(),
         is_note,
-    }))
+    })))
 }
 
 /// Checks that `root` is a folder, naming what is wrong when it is not.
@@ -167,6 +178,19 @@ fn relative(root: &Path, path: &Path) -> String {
 mod tests {
     use super::*;
 
+    /// The files in path order, and the problems.
+    fn scan(root: &Path, ignore: &GlobSet) -> Result<(Vec<ScannedFile>, Vec<Diagnostic>)> {
+        let (mut files, mut problems) = (Vec::new(), Vec::new());
+        for found in walk(root, ignore)? {
+            match found {
+                Ok(file) => files.push(file),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((files, problems))
+    }
+
     fn write(root: &Path, path: &str) {
         let full = root.join(path);
         std::fs::create_dir_all(full.parent().expect("has a parent")).expect("mkdir");
@@ -190,12 +214,8 @@ mod tests {
         }
         let mut builder = globset::GlobSetBuilder::new();
         builder.add(globset::Glob::new("templates/**").expect("glob"));
-        let scan = scan(dir.path(), &builder.build().expect("set")).expect("scan");
-        let paths: Vec<_> = scan
-            .files
-            .iter()
-            .map(|f| (f.path.as_str(), f.is_note))
-            .collect();
+        let (files, _) = scan(dir.path(), &builder.build().expect("set")).expect("scan");
+        let paths: Vec<_> = files.iter().map(|f| (f.path.as_str(), f.is_note)).collect();
         assert_eq!(
             paths,
             [("A/img.png", false), ("A/z.md", true), ("b.md", true)]
@@ -214,9 +234,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         write(dir.path(), "a.md");
         std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).expect("symlink");
-        let scan = scan(dir.path(), &GlobSet::empty()).expect("scan");
-        assert_eq!(scan.files.len(), 1);
-        assert_eq!(scan.diagnostics[0].rule, "symlink-skipped");
-        assert_eq!(scan.diagnostics[0].path, "loop");
+        let (files, problems) = scan(dir.path(), &GlobSet::empty()).expect("scan");
+        assert_eq!(files.len(), 1);
+        assert_eq!(problems[0].rule, "symlink-skipped");
+        assert_eq!(problems[0].path, "loop");
     }
 }

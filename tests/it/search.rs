@@ -349,6 +349,67 @@ fn an_unchanged_refresh_parses_nothing() {
     assert_eq!(hit_set(vault.path(), "alpha").len(), 3);
 }
 
+/// `index --stats`'s folder counts: (listed, all).
+fn folder_counts(vault: &Path) -> (u64, u64) {
+    let output = vaultkit(vault, &["index", "--stats"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let counts = text
+        .split("; listed ")
+        .nth(1)
+        .and_then(|rest| rest.strip_suffix(" folders\n"))
+        .expect("folder counts");
+    let (listed, all) = counts.split_once(" of ").expect("n of m");
+    (listed.parse().expect("n"), all.parse().expect("m"))
+}
+
+/// Sets every folder's time to an hour ago, as if nothing had been added
+/// or removed for a while.
+fn age_folders(root: &Path) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_dir() && !entry.path().ends_with(".vaultkit") {
+            std::fs::File::open(entry.path())
+                .and_then(|folder| folder.set_modified(past))
+                .expect("set the folder's time");
+        }
+    }
+}
+
+#[test]
+fn a_refresh_lists_only_the_folders_that_changed() {
+    let vault = fixture_copy("search");
+    let root = vault.path();
+    assert_eq!(
+        folder_counts(root),
+        (3, 3),
+        "the vault, Archive, attachments"
+    );
+    // Folders changed just now are listed again: their times could still
+    // change within the same tick.
+    assert_eq!(folder_counts(root), (3, 3));
+    age_folders(root);
+    assert_eq!(folder_counts(root), (3, 3));
+    assert_eq!(folder_counts(root), (0, 3));
+    // An edit in place changes no folder, and is still seen.
+    std::fs::write(root.join("Archive/Gamma.md"), "Now about okapis.\n").expect("write");
+    assert_eq!(hit_set(root, "okapis"), ["Archive/Gamma.md"]);
+    assert_eq!(folder_counts(root), (0, 3));
+    // A new note changes its folder, which is listed again.
+    std::fs::write(root.join("Archive/Okapi.md"), "More okapis.\n").expect("write");
+    assert_eq!(
+        hit_set(root, "okapis"),
+        ["Archive/Gamma.md", "Archive/Okapi.md"]
+    );
+    // A new folder is listed whole.
+    std::fs::create_dir_all(root.join("New/Deeper")).expect("mkdir");
+    std::fs::write(root.join("New/Deeper/Third.md"), "Okapis again.\n").expect("write");
+    assert_eq!(hit_set(root, "okapis").len(), 3);
+    assert_eq!(folder_counts(root).1, 5);
+}
+
 #[test]
 fn edits_additions_deletions_and_renames_show_in_the_next_search() {
     let vault = fixture_copy("search");

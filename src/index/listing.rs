@@ -1,0 +1,463 @@
+//! The vault as it is now: every file with its size and modification time.
+//!
+//! The first scan lists every folder. Later scans use the note table's
+//! folder records: a folder's time changes when an entry is added, removed
+//! or renamed in it (not when a file in it is edited), so only folders whose
+//! time changed are listed again, and the files of the others are the ones
+//! the table knows. Every file is still stat'ed, so edits are always seen.
+//! This is git's "untracked cache" idea.
+//!
+//! A record is trusted only when the folder's time was at least [`RACY`]
+//! older than the start of the scan that made it: on file systems with
+//! coarse times, a folder changed in the same tick as its listing could
+//! otherwise keep its time. A folder whose listing had problems (an
+//! unreadable entry, a skipped symlink) is listed every time, so that its
+//! problems are reported on every run.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::SystemTime;
+
+use globset::GlobSet;
+use rayon::prelude::*;
+
+use super::table::{Folder, Folders, Table};
+use crate::error::Result;
+use crate::model::{Diagnostic, Severity};
+use crate::vault::scan::{self, Listed, ScannedFile};
+
+/// How much older than its scan a folder's time must be to be trusted
+/// (FAT keeps times to 2 s).
+const RACY: u64 = 2_000_000_000;
+
+/// A vault file as the scan sees it now.
+#[derive(Debug, Clone)]
+pub struct Current {
+    /// The file.
+    pub file: ScannedFile,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub modified: u64,
+    /// Where it is in the scan, which is in path order.
+    pub position: usize,
+}
+
+/// What a scan found.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Every file, in path order.
+    pub current: Vec<Current>,
+    /// Entries that could not be read, and symlinks that were skipped,
+    /// sorted by path.
+    pub problems: Vec<Diagnostic>,
+    /// The folders, as records for the next scan.
+    pub folders: Folders,
+    /// How many folders were listed (the others were known unchanged).
+    pub listed: usize,
+    /// Whether folders listed only because their records were too recent
+    /// to trust are old enough now: records written now would let the next
+    /// scan skip them.
+    pub settled: bool,
+}
+
+/// Scans the vault at `root`. `known` is the note table of the last scan,
+/// if any; `ignore_key` identifies the `ignore` globs (records made under
+/// other globs are not used).
+pub fn scan(
+    root: &Path,
+    ignore: &GlobSet,
+    ignore_key: u64,
+    known: Option<&Table>,
+) -> Result<Listing> {
+    scan::check_root(root)?;
+    let listed_at = now();
+    let usable = known.filter(|t| t.folders.ignore == ignore_key && !t.folders.list.is_empty());
+    if let Some(table) = usable
+        && let Some(listing) = rescan(root, ignore, table, listed_at)
+    {
+        return Ok(listing);
+    }
+    let mut found = Found::default();
+    found.add_folder(root, String::new(), ignore, true);
+    Ok(found
+        .finish(root, ignore_key, listed_at)
+        .unwrap_or_default())
+}
+
+/// A scan that lists only the folders whose records do not hold; `None`
+/// when the table turns out not to match the vault (a known file is gone
+/// from a folder whose time did not change), for a full scan instead.
+fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Option<Listing> {
+    let records = &table.folders;
+    let times: Vec<Option<u64>> = records
+        .list
+        .par_iter()
+        .map(|folder| folder_time(root, &folder.path))
+        .collect();
+    let mut found = Found::default();
+    let mut trusted: HashSet<&str> = HashSet::new();
+    for (record, time) in records.list.iter().zip(&times) {
+        let Some(time) = *time else { continue };
+        found.known.insert(record.path.clone());
+        let same = time == record.modified && !record.reread && time <= listed_at;
+        if same && record.modified.saturating_add(RACY) < records.listed_at {
+            trusted.insert(&record.path);
+            found.folders.push(record.clone());
+        } else {
+            // Too recent then, old enough now: new records would hold.
+            found.settled |= same && time.saturating_add(RACY) < listed_at;
+            found.to_list.push((record.path.clone(), time));
+        }
+    }
+    found.files = table
+        .entries
+        .iter()
+        .filter(|entry| trusted.contains(parent(&entry.path)))
+        .map(|entry| ScannedFile {
+            path: entry.path.clone(),
+            absolute: root.join(&entry.path),
+            is_note: scan::is_markdown(&entry.path),
+        })
+        .collect();
+    found.from_table = found.files.len();
+    for (path, time) in std::mem::take(&mut found.to_list) {
+        found.folders.push(Folder {
+            path: path.clone(),
+            modified: time,
+            reread: false,
+        });
+        found.add_folder(root, path, ignore, false);
+    }
+    found.finish(root, records.ignore, listed_at)
+}
+
+/// What a scan gathers before it stats the files.
+#[derive(Default)]
+struct Found {
+    files: Vec<ScannedFile>,
+    /// How many of `files` (the first ones) came from the note table.
+    from_table: usize,
+    folders: Vec<Folder>,
+    /// Folders that exist and have a record.
+    known: HashSet<String>,
+    /// Known folders to list, with their time now.
+    to_list: Vec<(String, u64)>,
+    /// Folders found by listing, not yet timed.
+    new_folders: Vec<String>,
+    problems: Vec<Diagnostic>,
+    listed: usize,
+    settled: bool,
+}
+
+impl Found {
+    /// Lists `folder`; with `deep`, everything below it too. Sub-folders
+    /// without a record are listed whole.
+    fn add_folder(&mut self, root: &Path, folder: String, ignore: &GlobSet, deep: bool) {
+        if deep {
+            self.new_folders.push(folder.clone());
+        }
+        self.listed += 1;
+        let mut unknown = Vec::new();
+        for listed in scan::list(root, ignore, &folder, deep) {
+            match listed {
+                Ok(Listed::File(file)) => self.files.push(file),
+                Ok(Listed::Folder(path)) if deep => {
+                    self.listed += 1;
+                    self.new_folders.push(path);
+                }
+                Ok(Listed::Folder(path)) if !self.known.contains(&path) => unknown.push(path),
+                Ok(Listed::Folder(_)) => {}
+                Err(problem) => self.problems.push(problem),
+            }
+        }
+        for path in unknown {
+            self.add_folder(root, path, ignore, true);
+        }
+    }
+
+    /// Times the new folders, stats every file and puts it all in order;
+    /// `None` if a file the table knows is gone.
+    fn finish(mut self, root: &Path, ignore_key: u64, listed_at: u64) -> Option<Listing> {
+        let timed: Vec<Folder> = self
+            .new_folders
+            .par_iter()
+            .filter_map(|path| {
+                Some(Folder {
+                    path: path.clone(),
+                    modified: folder_time(root, path)?,
+                    reread: false,
+                })
+            })
+            .collect();
+        self.folders.extend(timed);
+        let from_table = self.from_table;
+        let stats: Vec<(bool, std::result::Result<Current, Diagnostic>)> = self
+            .files
+            .into_par_iter()
+            .enumerate()
+            .with_min_len(512)
+            .map(|(i, file)| (i < from_table, stat(file)))
+            .collect();
+        let mut current = Vec::with_capacity(stats.len());
+        for (from_table, stat) in stats {
+            match stat {
+                Ok(file) => current.push(file),
+                // The table has it, and its folder did not change: the
+                // records do not hold after all.
+                Err(_) if from_table => return None,
+                Err(problem) => self.problems.push(problem),
+            }
+        }
+        current.sort_unstable_by(|a, b| a.file.path.cmp(&b.file.path));
+        for (position, file) in current.iter_mut().enumerate() {
+            file.position = position;
+        }
+        self.problems
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let troubled: HashSet<&str> = self.problems.iter().map(|p| parent(&p.path)).collect();
+        for folder in &mut self.folders {
+            folder.reread |= troubled.contains(folder.path.as_str());
+        }
+        self.folders.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        Some(Listing {
+            current,
+            problems: self.problems,
+            folders: Folders {
+                listed_at,
+                ignore: ignore_key,
+                list: self.folders,
+            },
+            listed: self.listed,
+            settled: self.settled,
+        })
+    }
+}
+
+/// A file with its size and time, or why it could not be stat'ed.
+fn stat(file: ScannedFile) -> std::result::Result<Current, Diagnostic> {
+    match std::fs::symlink_metadata(&file.absolute) {
+        Ok(meta) => Ok(Current {
+            size: meta.len(),
+            modified: meta.modified().map_or(0, nanos),
+            file,
+            position: 0,
+        }),
+        Err(e) => Err(Diagnostic::new(
+            "unreadable-file",
+            Severity::Error,
+            file.path,
+            format!("cannot read this entry: {e}"),
+        )),
+    }
+}
+
+/// The modification time of a vault folder; `None` if it is gone or is no
+/// longer a folder.
+fn folder_time(root: &Path, path: &str) -> Option<u64> {
+    let meta = std::fs::symlink_metadata(root.join(path)).ok()?;
+    meta.is_dir().then(|| meta.modified().map_or(0, nanos))
+}
+
+/// The folder of a vault path (`""` at the top).
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(folder, _)| folder)
+}
+
+fn now() -> u64 {
+    nanos(SystemTime::now())
+}
+
+/// Nanoseconds since the epoch.
+pub fn nanos(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::index::table::{Builder, Entry};
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+
+    /// Sets the time of `root` and every folder below it to an hour ago, as
+    /// if nothing had been added or removed for a while.
+    fn age_folders(root: &Path) {
+        let past = SystemTime::now() - Duration::from_secs(3600);
+        for entry in walkdir::WalkDir::new(root) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_dir() {
+                std::fs::File::open(entry.path())
+                    .unwrap()
+                    .set_modified(past)
+                    .unwrap();
+            }
+        }
+    }
+
+    /// The note table a refresh would write after `listing`.
+    fn table_of(listing: &Listing) -> Table {
+        let mut builder = Builder::new(None, listing.current.len());
+        for file in &listing.current {
+            let entry = Entry {
+                path: file.file.path.clone(),
+                size: file.size,
+                modified: file.modified,
+                hash: 0,
+                links_hash: 0,
+                note: None,
+            };
+            let note = file.file.is_note.then(|| b"note".to_vec());
+            builder.push(entry, note);
+        }
+        builder.finish(1, listing.folders.clone()).unwrap()
+    }
+
+    fn paths(listing: &Listing) -> Vec<&str> {
+        listing
+            .current
+            .iter()
+            .map(|c| c.file.path.as_str())
+            .collect()
+    }
+
+    fn vault() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for path in [
+            "a.md",
+            "A/b.md",
+            "A/B/c.md",
+            "A/B/img.png",
+            "D/d.md",
+            ".obsidian/x.json",
+        ] {
+            write(dir.path(), path, "text");
+        }
+        age_folders(dir.path());
+        dir
+    }
+
+    const IGNORE: u64 = 1;
+
+    fn scan_with(root: &Path, known: Option<&Table>) -> Listing {
+        scan(root, &GlobSet::empty(), IGNORE, known).unwrap()
+    }
+
+    #[test]
+    fn unchanged_folders_are_not_listed_again() {
+        let dir = vault();
+        let first = scan_with(dir.path(), None);
+        assert_eq!(first.listed, 4, "the vault, A, A/B and D; nothing hidden");
+        let folders: Vec<&str> = first.folders.list.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(folders, ["", "A", "A/B", "D"]);
+        let table = table_of(&first);
+        let second = scan_with(dir.path(), Some(&table));
+        assert_eq!(second.listed, 0);
+        assert_eq!(paths(&second), paths(&first));
+        assert_eq!(second.folders.list, first.folders.list);
+        // An edit changes no folder's time, and the stat still sees it.
+        write(dir.path(), "A/B/c.md", "longer text");
+        let edited = scan_with(dir.path(), Some(&table));
+        assert_eq!(edited.listed, 0);
+        let c = edited
+            .current
+            .iter()
+            .find(|c| c.file.path == "A/B/c.md")
+            .unwrap();
+        assert_eq!(c.size, 11);
+    }
+
+    #[test]
+    fn added_removed_and_renamed_entries_are_found() {
+        let dir = vault();
+        let table = table_of(&scan_with(dir.path(), None));
+        write(dir.path(), "A/new.md", "x");
+        std::fs::remove_file(dir.path().join("D/d.md")).unwrap();
+        std::fs::rename(dir.path().join("A/B"), dir.path().join("A/C")).unwrap();
+        write(dir.path(), "E/F/deep.md", "x");
+        let listing = scan_with(dir.path(), Some(&table));
+        assert_eq!(
+            paths(&listing),
+            [
+                "A/C/c.md",
+                "A/C/img.png",
+                "A/b.md",
+                "A/new.md",
+                "E/F/deep.md",
+                "a.md"
+            ]
+        );
+        let folders: Vec<&str> = listing
+            .folders
+            .list
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+        assert_eq!(folders, ["", "A", "A/C", "D", "E", "E/F"]);
+        // The vault (E is new), A (new.md, C), D (d.md gone), and the new
+        // A/C, E and E/F; not A/B, which is gone.
+        assert_eq!(listing.listed, 6);
+        let positions: Vec<usize> = listing.current.iter().map(|c| c.position).collect();
+        assert_eq!(positions, (0..6).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn recent_folders_and_other_ignore_globs_are_listed_again() {
+        let dir = vault();
+        let table = table_of(&scan_with(dir.path(), None));
+        // A folder changed just now may change again within its time's tick.
+        write(dir.path(), "D/e.md", "x");
+        let recent = table_of(&scan_with(dir.path(), Some(&table)));
+        let again = scan_with(dir.path(), Some(&recent));
+        assert_eq!(again.listed, 1, "D is too recent to trust");
+        assert!(!again.settled);
+        let other = scan(dir.path(), &GlobSet::empty(), IGNORE + 1, Some(&table)).unwrap();
+        assert_eq!(other.listed, 4);
+    }
+
+    #[test]
+    fn records_too_recent_then_but_old_enough_now_settle() {
+        let dir = vault();
+        // Records made within a tick of the folders' times are not trusted;
+        // the times being old enough now, new records would be.
+        let mut early = table_of(&scan_with(dir.path(), None));
+        early.folders.listed_at = early.folders.list[0].modified + 1;
+        let settling = scan_with(dir.path(), Some(&early));
+        assert_eq!((settling.listed, settling.settled), (4, true));
+        let settled = scan_with(dir.path(), Some(&table_of(&settling)));
+        assert_eq!((settled.listed, settled.settled), (0, false));
+    }
+
+    #[test]
+    fn a_known_file_gone_from_an_unchanged_folder_means_a_full_scan() {
+        let dir = vault();
+        let table = table_of(&scan_with(dir.path(), None));
+        // Removed, then the folder's time put back: the records lie.
+        std::fs::remove_file(dir.path().join("A/b.md")).unwrap();
+        age_folders(dir.path());
+        let listing = scan_with(dir.path(), Some(&table));
+        assert_eq!(listing.listed, 4);
+        assert!(!paths(&listing).contains(&"A/b.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_with_problems_are_listed_every_time() {
+        let dir = vault();
+        std::os::unix::fs::symlink(dir.path().join("a.md"), dir.path().join("A/link.md")).unwrap();
+        age_folders(dir.path());
+        let first = scan_with(dir.path(), None);
+        let table = table_of(&first);
+        let second = scan_with(dir.path(), Some(&table));
+        assert_eq!(second.listed, 1, "A, for its symlink");
+        assert_eq!(second.problems.len(), 1);
+        assert_eq!(second.problems[0].path, "A/link.md");
+    }
+}
