@@ -12,7 +12,8 @@
 //! coarse times, a folder changed in the same tick as its listing could
 //! otherwise keep its time. A folder whose listing had problems (an
 //! unreadable entry, a skipped symlink) is listed every time, so that its
-//! problems are reported on every run.
+//! problems are reported on every run; so is a folder holding a name that
+//! is not in NFC on disk (its vault path, normalised, would not find it).
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -79,7 +80,7 @@ pub fn scan(
         return Ok(listing);
     }
     let mut found = Found::default();
-    found.add_folder(root, String::new(), ignore, true);
+    found.add_folder(root, String::new(), root, ignore, true);
     Ok(found
         .finish(root, ignore_key, listed_at)
         .unwrap_or_default())
@@ -127,7 +128,8 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
             modified: time,
             reread: false,
         });
-        found.add_folder(root, path, ignore, false);
+        let at = root.join(&path);
+        found.add_folder(root, path, &at, ignore, false);
     }
     found.finish(root, records.ignore, listed_at)
 }
@@ -146,33 +148,50 @@ struct Found {
     /// Folders found by listing, not yet timed.
     new_folders: Vec<String>,
     problems: Vec<Diagnostic>,
+    /// Folders holding an entry whose name on disk is not its vault path.
+    respelled: HashSet<String>,
     listed: usize,
     settled: bool,
 }
 
 impl Found {
-    /// Lists `folder`; with `deep`, everything below it too. Sub-folders
-    /// without a record are listed whole.
-    fn add_folder(&mut self, root: &Path, folder: String, ignore: &GlobSet, deep: bool) {
+    /// Lists `folder` (a vault path; `at` on disk); with `deep`, everything
+    /// below it too. Sub-folders without a record are listed whole.
+    fn add_folder(&mut self, root: &Path, folder: String, at: &Path, ignore: &GlobSet, deep: bool) {
         if deep {
             self.new_folders.push(folder.clone());
         }
         self.listed += 1;
         let mut unknown = Vec::new();
-        for listed in scan::list(root, ignore, &folder, deep) {
+        for listed in scan::list(root, ignore, at, deep) {
             match listed {
-                Ok(Listed::File(file)) => self.files.push(file),
-                Ok(Listed::Folder(path)) if deep => {
-                    self.listed += 1;
-                    self.new_folders.push(path);
+                Ok(Listed::File(file)) => {
+                    self.check_spelling(&file.path, &file.absolute);
+                    self.files.push(file);
                 }
-                Ok(Listed::Folder(path)) if !self.known.contains(&path) => unknown.push(path),
-                Ok(Listed::Folder(_)) => {}
+                Ok(Listed::Folder { path, absolute }) => {
+                    self.check_spelling(&path, &absolute);
+                    if deep {
+                        self.listed += 1;
+                        self.new_folders.push(path);
+                    } else if !self.known.contains(&path) {
+                        unknown.push((path, absolute));
+                    }
+                }
                 Err(problem) => self.problems.push(problem),
             }
         }
-        for path in unknown {
-            self.add_folder(root, path, ignore, true);
+        for (path, absolute) in unknown {
+            self.add_folder(root, path, &absolute, ignore, true);
+        }
+    }
+
+    /// Notes the folder of an entry whose vault path is not its name on disk
+    /// (a name normalised to NFC): the table's path cannot find it there, so
+    /// that folder is listed every time.
+    fn check_spelling(&mut self, path: &str, absolute: &Path) {
+        if !absolute.ends_with(path) {
+            self.respelled.insert(parent(path).to_owned());
         }
     }
 
@@ -217,7 +236,8 @@ impl Found {
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let troubled: HashSet<&str> = self.problems.iter().map(|p| parent(&p.path)).collect();
         for folder in &mut self.folders {
-            folder.reread |= troubled.contains(folder.path.as_str());
+            folder.reread |=
+                troubled.contains(folder.path.as_str()) || self.respelled.contains(&folder.path);
         }
         self.folders.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         Some(Listing {
@@ -445,6 +465,24 @@ mod tests {
         let listing = scan_with(dir.path(), Some(&table));
         assert_eq!(listing.listed, 4);
         assert!(!paths(&listing).contains(&"A/b.md"));
+    }
+
+    #[test]
+    fn names_not_in_nfc_on_disk_are_found_every_time() {
+        let dir = vault();
+        // "Café" spelled with a combining accent, as macOS writes it.
+        let decomposed = "Cafe\u{301}";
+        write(dir.path(), &format!("{decomposed}/menu.md"), "x");
+        write(dir.path(), &format!("A/{decomposed}.md"), "x");
+        age_folders(dir.path());
+        let first = scan_with(dir.path(), None);
+        let second = scan_with(dir.path(), Some(&table_of(&first)));
+        assert_eq!(paths(&second), paths(&first));
+        assert!(paths(&second).contains(&"Caf\u{e9}/menu.md"));
+        assert!(paths(&second).contains(&"A/Caf\u{e9}.md"));
+        // The vault (for the folder) and A (for the note), and the folder
+        // itself, whose record cannot be made under its vault path.
+        assert_eq!(second.listed, 3);
     }
 
     #[cfg(unix)]

@@ -35,9 +35,9 @@ pub fn walk<'a>(
 ) -> Result<impl Iterator<Item = Result<ScannedFile, Diagnostic>> + Send + 'a> {
     check_root(root)?;
     Ok(
-        list(root, ignore, "", true).filter_map(|listed| match listed {
+        list(root, ignore, root, true).filter_map(|listed| match listed {
             Ok(Listed::File(file)) => Some(Ok(file)),
-            Ok(Listed::Folder(_)) => None,
+            Ok(Listed::Folder { .. }) => None,
             Err(problem) => Some(Err(problem)),
         }),
     )
@@ -48,20 +48,25 @@ pub fn walk<'a>(
 pub enum Listed {
     /// A file of the vault.
     File(ScannedFile),
-    /// A folder, by vault path (`/`-separated, NFC-normalised).
-    Folder(String),
+    /// A folder.
+    Folder {
+        /// Vault path, `/`-separated, NFC-normalised.
+        path: String,
+        /// Where it is on disk.
+        absolute: PathBuf,
+    },
 }
 
-/// What the vault folder `folder` (a vault path, `""` for the root) holds:
-/// its files and sub-folders, and with `deep` everything below them too, in
-/// no particular order. Dot-entries are skipped, ignored files left out.
+/// What the folder `folder` (on disk, in the vault at `root`) holds: its
+/// files and sub-folders, and with `deep` everything below them too, in no
+/// particular order. Dot-entries are skipped, ignored files left out.
 pub fn list<'a>(
     root: &'a Path,
     ignore: &'a GlobSet,
-    folder: &str,
+    folder: &Path,
     deep: bool,
 ) -> impl Iterator<Item = Result<Listed, Diagnostic>> + Send + 'a {
-    WalkDir::new(root.join(folder))
+    WalkDir::new(folder)
         .min_depth(1)
         .max_depth(if deep { usize::MAX } else { 1 })
         .follow_links(false)
@@ -103,7 +108,10 @@ fn found(
         .with_help("move or copy the target into the vault to include it")));
     }
     if entry.file_type().is_dir() {
-        return Some(Ok(Listed::Folder(path)));
+        return Some(Ok(Listed::Folder {
+            path,
+            absolute: entry.into_path(),
+        }));
     }
     if !entry.file_type().is_file()
         || path == crate::config::FILE_NAME
