@@ -498,4 +498,121 @@ mod tests {
         assert_eq!(second.problems.len(), 1);
         assert_eq!(second.problems[0].path, "A/link.md");
     }
+
+    // ---- review tests ----
+
+    /// The rescan must agree with a full walk.
+    fn agrees_with_full_walk(root: &Path, table: &Table) {
+        let full = scan_with(root, None);
+        let quick = scan_with(root, Some(table));
+        assert_eq!(paths(&quick), paths(&full));
+        let problems = |l: &Listing| l.problems.iter().map(|p| p.path.clone()).collect::<Vec<_>>();
+        assert_eq!(problems(&quick), problems(&full));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn review_a_folder_replaced_by_a_symlink_to_it_hides_what_is_below() {
+        let dir = vault();
+        let table = table_of(&scan_with(dir.path(), None));
+        // A moved away and a symlink left in its place: A/B is still a
+        // folder when reached through the symlink, with its time unchanged.
+        std::fs::rename(dir.path().join("A"), dir.path().join("A2")).unwrap();
+        std::os::unix::fs::symlink("A2", dir.path().join("A")).unwrap();
+        agrees_with_full_walk(dir.path(), &table);
+    }
+
+    #[test]
+    fn review_a_folder_replaced_by_another_with_the_same_time() {
+        // Two folders with the same time (a file system with 1 s or 2 s
+        // times, or trees unpacked from an archive); then X is replaced by Y.
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "X/one.md", "x");
+        write(dir.path(), "Y/one.md", "x");
+        write(dir.path(), "Y/two.md", "x");
+        age_folders(dir.path());
+        let table = table_of(&scan_with(dir.path(), None));
+        let p = dir.path();
+        std::fs::remove_dir_all(p.join("X")).unwrap();
+        std::fs::rename(p.join("Y"), p.join("X")).unwrap();
+        agrees_with_full_walk(dir.path(), &table);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn review_an_unreadable_folder_is_reported_and_found_again() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = vault();
+        let locked = dir.path().join("D");
+        let mode = |m| std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(m)).unwrap();
+        mode(0o000);
+        if std::fs::read_dir(&locked).is_ok() {
+            mode(0o755);
+            eprintln!("skipped: permissions are not enforced (running as root?)");
+            return;
+        }
+        let first = scan_with(dir.path(), None);
+        assert_eq!(first.problems.len(), 1, "D cannot be read");
+        let table = table_of(&first);
+        let second = scan_with(dir.path(), Some(&table));
+        let still = second.problems.len();
+        // chmod changes no folder time: D's files must be found now.
+        mode(0o755);
+        let third = scan_with(dir.path(), Some(&table_of(&second)));
+        let full = scan_with(dir.path(), None);
+        assert_eq!(
+            (still, paths(&third)),
+            (1, paths(&full)),
+            "D reported while unreadable, its files found once readable"
+        );
+    }
+
+    #[test]
+    fn review_the_fallback_test_does_not_reach_the_fallback() {
+        let dir = vault();
+        let table = table_of(&scan_with(dir.path(), None));
+        std::fs::remove_file(dir.path().join("A/b.md")).unwrap();
+        // Put back the recorded times exactly (age_folders picks a new time).
+        for folder in &table.folders.list {
+            let at = std::time::UNIX_EPOCH + Duration::from_nanos(folder.modified);
+            std::fs::File::open(dir.path().join(&folder.path)).unwrap().set_modified(at).unwrap();
+        }
+        let listing = scan_with(dir.path(), Some(&table));
+        assert_eq!(listing.listed, 4, "a full scan after the rescan gave up");
+        assert!(!paths(&listing).contains(&"A/b.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn review_a_vault_reached_through_a_symlink() {
+        let dir = vault();
+        let outer = tempfile::tempdir().unwrap();
+        let root = outer.path().join("link");
+        std::os::unix::fs::symlink(dir.path(), &root).unwrap();
+        let table = table_of(&scan_with(&root, None));
+        write(&root, "new.md", "x");
+        agrees_with_full_walk(&root, &table);
+    }
+
+    #[test]
+    fn review_two_spellings_of_one_folder_give_one_record() {
+        let dir = vault();
+        write(dir.path(), "Cafe\u{301}/a.md", "x");
+        write(dir.path(), "Caf\u{e9}/b.md", "x");
+        let first = scan_with(dir.path(), None);
+        let folders: Vec<&str> = first.folders.list.iter().map(|f| f.path.as_str()).collect();
+        let mut unique = folders.clone();
+        unique.dedup();
+        assert_eq!(folders, unique, "the table would not load again");
+    }
+
+    #[test]
+    fn review_two_spellings_of_one_folder_rescan() {
+        let dir = vault();
+        write(dir.path(), "Cafe\u{301}/a.md", "x");
+        write(dir.path(), "Caf\u{e9}/b.md", "x");
+        age_folders(dir.path());
+        let table = table_of(&scan_with(dir.path(), None));
+        agrees_with_full_walk(dir.path(), &table);
+    }
 }
