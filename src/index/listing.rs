@@ -99,7 +99,19 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
     let mut found = Found::default();
     let mut trusted: HashSet<&str> = HashSet::new();
     for (record, time) in records.list.iter().zip(&times) {
-        let Some(time) = *time else { continue };
+        let up = parent(&record.path);
+        // REVIEW FIX: a record counts only below a known folder (its
+        // parent chain is real folders, not symlinks).
+        if !record.path.is_empty() && !found.known.contains(up) {
+            continue;
+        }
+        let Some(time) = *time else {
+            // REVIEW FIX: gone from a folder that did not change: the records lie.
+            if !record.path.is_empty() && trusted.contains(up) {
+                return None;
+            }
+            continue;
+        };
         found.known.insert(record.path.clone());
         let same = time == record.modified && !record.reread && time <= listed_at;
         if same && record.modified.saturating_add(RACY) < records.listed_at {
@@ -122,6 +134,7 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
         })
         .collect();
     found.from_table = found.files.len();
+    let listed: HashSet<String> = found.to_list.iter().map(|(p, _)| p.clone()).collect();
     for (path, time) in std::mem::take(&mut found.to_list) {
         found.folders.push(Folder {
             path: path.clone(),
@@ -130,6 +143,15 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
         });
         let at = root.join(&path);
         found.add_folder(root, path, &at, ignore, false);
+    }
+    // REVIEW FIX: a known folder its listed parent did not show (another
+    // spelling on a case-insensitive disk, ...): the records lie.
+    if found
+        .known
+        .iter()
+        .any(|k| !k.is_empty() && listed.contains(parent(k)) && !found.seen.contains(k))
+    {
+        return None;
     }
     found.finish(root, records.ignore, listed_at)
 }
@@ -148,6 +170,8 @@ struct Found {
     /// Folders found by listing, not yet timed.
     new_folders: Vec<String>,
     problems: Vec<Diagnostic>,
+    /// Known folders seen in a listing.
+    seen: HashSet<String>,
     /// Folders holding an entry whose name on disk is not its vault path.
     respelled: HashSet<String>,
     listed: usize,
@@ -176,6 +200,8 @@ impl Found {
                         self.new_folders.push(path);
                     } else if !self.known.contains(&path) {
                         unknown.push((path, absolute));
+                    } else {
+                        self.seen.insert(path);
                     }
                 }
                 Err(problem) => self.problems.push(problem),
@@ -234,7 +260,12 @@ impl Found {
         }
         self.problems
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let troubled: HashSet<&str> = self.problems.iter().map(|p| parent(&p.path)).collect();
+        // REVIEW FIX: an unreadable folder is itself troubled, not only its parent.
+        let troubled: HashSet<&str> = self
+            .problems
+            .iter()
+            .flat_map(|p| [parent(&p.path), p.path.as_str()])
+            .collect();
         for folder in &mut self.folders {
             folder.reread |=
                 troubled.contains(folder.path.as_str()) || self.respelled.contains(&folder.path);
