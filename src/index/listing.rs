@@ -91,7 +91,7 @@ pub fn scan(
 /// from a folder whose time did not change), for a full scan instead.
 fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Option<Listing> {
     let records = &table.folders;
-    let times: Vec<Option<u64>> = records
+    let times: Vec<Option<(u64, u64)>> = records
         .list
         .par_iter()
         .map(|folder| folder_time(root, &folder.path))
@@ -105,7 +105,7 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
         if !record.path.is_empty() && !found.known.contains(up) {
             continue;
         }
-        let Some(time) = *time else {
+        let Some((time, id)) = *time else {
             // REVIEW FIX: gone from a folder that did not change: the records lie.
             if !record.path.is_empty() && trusted.contains(up) {
                 return None;
@@ -113,14 +113,14 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
             continue;
         };
         found.known.insert(record.path.clone());
-        let same = time == record.modified && !record.reread && time <= listed_at;
+        let same = time == record.modified && id == record.id && !record.reread && time <= listed_at;
         if same && record.modified.saturating_add(RACY) < records.listed_at {
             trusted.insert(&record.path);
             found.folders.push(record.clone());
         } else {
             // Too recent then, old enough now: new records would hold.
             found.settled |= same && time.saturating_add(RACY) < listed_at;
-            found.to_list.push((record.path.clone(), time));
+            found.to_list.push((record.path.clone(), (time, id)));
         }
     }
     found.files = table
@@ -135,10 +135,11 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
         .collect();
     found.from_table = found.files.len();
     let listed: HashSet<String> = found.to_list.iter().map(|(p, _)| p.clone()).collect();
-    for (path, time) in std::mem::take(&mut found.to_list) {
+    for (path, (time, id)) in std::mem::take(&mut found.to_list) {
         found.folders.push(Folder {
             path: path.clone(),
             modified: time,
+            id,
             reread: false,
         });
         let at = root.join(&path);
@@ -166,7 +167,7 @@ struct Found {
     /// Folders that exist and have a record.
     known: HashSet<String>,
     /// Known folders to list, with their time now.
-    to_list: Vec<(String, u64)>,
+    to_list: Vec<(String, (u64, u64))>,
     /// Folders found by listing, not yet timed.
     new_folders: Vec<String>,
     problems: Vec<Diagnostic>,
@@ -228,9 +229,11 @@ impl Found {
             .new_folders
             .par_iter()
             .filter_map(|path| {
+                let (modified, id) = folder_time(root, path)?;
                 Some(Folder {
                     path: path.clone(),
-                    modified: folder_time(root, path)?,
+                    modified,
+                    id,
                     reread: false,
                 })
             })
@@ -305,9 +308,13 @@ fn stat(file: ScannedFile) -> std::result::Result<Current, Diagnostic> {
 
 /// The modification time of a vault folder; `None` if it is gone or is no
 /// longer a folder.
-fn folder_time(root: &Path, path: &str) -> Option<u64> {
+fn folder_time(root: &Path, path: &str) -> Option<(u64, u64)> {
     let meta = std::fs::symlink_metadata(root.join(path)).ok()?;
-    meta.is_dir().then(|| meta.modified().map_or(0, nanos))
+    #[cfg(unix)]
+    let id = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let id = meta.created().map_or(0, nanos);
+    meta.is_dir().then(|| (meta.modified().map_or(0, nanos), id))
 }
 
 /// The folder of a vault path (`""` at the top).
