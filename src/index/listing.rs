@@ -91,7 +91,7 @@ pub fn scan(
 /// from a folder whose time did not change), for a full scan instead.
 fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Option<Listing> {
     let records = &table.folders;
-    let times: Vec<Option<u64>> = records
+    let times: Vec<Option<(u64, u64)>> = records
         .list
         .par_iter()
         .map(|folder| folder_time(root, &folder.path))
@@ -99,16 +99,28 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
     let mut found = Found::default();
     let mut trusted: HashSet<&str> = HashSet::new();
     for (record, time) in records.list.iter().zip(&times) {
-        let Some(time) = *time else { continue };
+        let up = parent(&record.path);
+        // REVIEW FIX: a record counts only below a known folder (its
+        // parent chain is real folders, not symlinks).
+        if !record.path.is_empty() && !found.known.contains(up) {
+            continue;
+        }
+        let Some((time, id)) = *time else {
+            // REVIEW FIX: gone from a folder that did not change: the records lie.
+            if !record.path.is_empty() && trusted.contains(up) {
+                return None;
+            }
+            continue;
+        };
         found.known.insert(record.path.clone());
-        let same = time == record.modified && !record.reread && time <= listed_at;
+        let same = time == record.modified && id == record.id && !record.reread && time <= listed_at;
         if same && record.modified.saturating_add(RACY) < records.listed_at {
             trusted.insert(&record.path);
             found.folders.push(record.clone());
         } else {
             // Too recent then, old enough now: new records would hold.
             found.settled |= same && time.saturating_add(RACY) < listed_at;
-            found.to_list.push((record.path.clone(), time));
+            found.to_list.push((record.path.clone(), (time, id)));
         }
     }
     found.files = table
@@ -122,14 +134,25 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
         })
         .collect();
     found.from_table = found.files.len();
-    for (path, time) in std::mem::take(&mut found.to_list) {
+    let listed: HashSet<String> = found.to_list.iter().map(|(p, _)| p.clone()).collect();
+    for (path, (time, id)) in std::mem::take(&mut found.to_list) {
         found.folders.push(Folder {
             path: path.clone(),
             modified: time,
+            id,
             reread: false,
         });
         let at = root.join(&path);
         found.add_folder(root, path, &at, ignore, false);
+    }
+    // REVIEW FIX: a known folder its listed parent did not show (another
+    // spelling on a case-insensitive disk, ...): the records lie.
+    if found
+        .known
+        .iter()
+        .any(|k| !k.is_empty() && listed.contains(parent(k)) && !found.seen.contains(k))
+    {
+        return None;
     }
     found.finish(root, records.ignore, listed_at)
 }
@@ -144,10 +167,12 @@ struct Found {
     /// Folders that exist and have a record.
     known: HashSet<String>,
     /// Known folders to list, with their time now.
-    to_list: Vec<(String, u64)>,
+    to_list: Vec<(String, (u64, u64))>,
     /// Folders found by listing, not yet timed.
     new_folders: Vec<String>,
     problems: Vec<Diagnostic>,
+    /// Known folders seen in a listing.
+    seen: HashSet<String>,
     /// Folders holding an entry whose name on disk is not its vault path.
     respelled: HashSet<String>,
     listed: usize,
@@ -176,6 +201,8 @@ impl Found {
                         self.new_folders.push(path);
                     } else if !self.known.contains(&path) {
                         unknown.push((path, absolute));
+                    } else {
+                        self.seen.insert(path);
                     }
                 }
                 Err(problem) => self.problems.push(problem),
@@ -202,9 +229,11 @@ impl Found {
             .new_folders
             .par_iter()
             .filter_map(|path| {
+                let (modified, id) = folder_time(root, path)?;
                 Some(Folder {
                     path: path.clone(),
-                    modified: folder_time(root, path)?,
+                    modified,
+                    id,
                     reread: false,
                 })
             })
@@ -234,12 +263,26 @@ impl Found {
         }
         self.problems
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let troubled: HashSet<&str> = self.problems.iter().map(|p| parent(&p.path)).collect();
+        // REVIEW FIX: an unreadable folder is itself troubled, not only its parent.
+        let troubled: HashSet<&str> = self
+            .problems
+            .iter()
+            .flat_map(|p| [parent(&p.path), p.path.as_str()])
+            .collect();
         for folder in &mut self.folders {
             folder.reread |=
                 troubled.contains(folder.path.as_str()) || self.respelled.contains(&folder.path);
         }
         self.folders.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        // REVIEW FIX: two spellings of one folder (NFC and not) share a
+        // vault path: no record for either, both are listed whole each time.
+        let twice: HashSet<String> = self
+            .folders
+            .windows(2)
+            .filter(|w| w[0].path == w[1].path)
+            .map(|w| w[0].path.clone())
+            .collect();
+        self.folders.retain(|f| !twice.contains(&f.path));
         Some(Listing {
             current,
             problems: self.problems,
@@ -274,9 +317,13 @@ fn stat(file: ScannedFile) -> std::result::Result<Current, Diagnostic> {
 
 /// The modification time of a vault folder; `None` if it is gone or is no
 /// longer a folder.
-fn folder_time(root: &Path, path: &str) -> Option<u64> {
+fn folder_time(root: &Path, path: &str) -> Option<(u64, u64)> {
     let meta = std::fs::symlink_metadata(root.join(path)).ok()?;
-    meta.is_dir().then(|| meta.modified().map_or(0, nanos))
+    #[cfg(unix)]
+    let id = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let id = meta.created().map_or(0, nanos);
+    meta.is_dir().then(|| (meta.modified().map_or(0, nanos), id))
 }
 
 /// The folder of a vault path (`""` at the top).
@@ -497,5 +544,122 @@ mod tests {
         assert_eq!(second.listed, 1, "A, for its symlink");
         assert_eq!(second.problems.len(), 1);
         assert_eq!(second.problems[0].path, "A/link.md");
+    }
+
+    // ---- review tests ----
+
+    /// The rescan must agree with a full walk.
+    fn agrees_with_full_walk(root: &Path, table: &Table) {
+        let full = scan_with(root, None);
+        let quick = scan_with(root, Some(table));
+        assert_eq!(paths(&quick), paths(&full));
+        let problems = |l: &Listing| l.problems.iter().map(|p| p.path.clone()).collect::<Vec<_>>();
+        assert_eq!(problems(&quick), problems(&full));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn review_a_folder_replaced_by_a_symlink_to_it_hides_what_is_below() {
+        let dir = vault();
+        let table = table_of(&scan_with(dir.path(), None));
+        // A moved away and a symlink left in its place: A/B is still a
+        // folder when reached through the symlink, with its time unchanged.
+        std::fs::rename(dir.path().join("A"), dir.path().join("A2")).unwrap();
+        std::os::unix::fs::symlink("A2", dir.path().join("A")).unwrap();
+        agrees_with_full_walk(dir.path(), &table);
+    }
+
+    #[test]
+    fn review_a_folder_replaced_by_another_with_the_same_time() {
+        // Two folders with the same time (a file system with 1 s or 2 s
+        // times, or trees unpacked from an archive); then X is replaced by Y.
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "X/one.md", "x");
+        write(dir.path(), "Y/one.md", "x");
+        write(dir.path(), "Y/two.md", "x");
+        age_folders(dir.path());
+        let table = table_of(&scan_with(dir.path(), None));
+        let p = dir.path();
+        std::fs::remove_dir_all(p.join("X")).unwrap();
+        std::fs::rename(p.join("Y"), p.join("X")).unwrap();
+        agrees_with_full_walk(dir.path(), &table);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn review_an_unreadable_folder_is_reported_and_found_again() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = vault();
+        let locked = dir.path().join("D");
+        let mode = |m| std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(m)).unwrap();
+        mode(0o000);
+        if std::fs::read_dir(&locked).is_ok() {
+            mode(0o755);
+            eprintln!("skipped: permissions are not enforced (running as root?)");
+            return;
+        }
+        let first = scan_with(dir.path(), None);
+        assert_eq!(first.problems.len(), 1, "D cannot be read");
+        let table = table_of(&first);
+        let second = scan_with(dir.path(), Some(&table));
+        let still = second.problems.len();
+        // chmod changes no folder time: D's files must be found now.
+        mode(0o755);
+        let third = scan_with(dir.path(), Some(&table_of(&second)));
+        let full = scan_with(dir.path(), None);
+        assert_eq!(
+            (still, paths(&third)),
+            (1, paths(&full)),
+            "D reported while unreadable, its files found once readable"
+        );
+    }
+
+    #[test]
+    fn review_the_fallback_test_does_not_reach_the_fallback() {
+        let dir = vault();
+        let table = table_of(&scan_with(dir.path(), None));
+        std::fs::remove_file(dir.path().join("A/b.md")).unwrap();
+        // Put back the recorded times exactly (age_folders picks a new time).
+        for folder in &table.folders.list {
+            let at = std::time::UNIX_EPOCH + Duration::from_nanos(folder.modified);
+            std::fs::File::open(dir.path().join(&folder.path)).unwrap().set_modified(at).unwrap();
+        }
+        let listing = scan_with(dir.path(), Some(&table));
+        assert_eq!(listing.listed, 4, "a full scan after the rescan gave up");
+        assert!(!paths(&listing).contains(&"A/b.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn review_a_vault_reached_through_a_symlink() {
+        let dir = vault();
+        let outer = tempfile::tempdir().unwrap();
+        let root = outer.path().join("link");
+        std::os::unix::fs::symlink(dir.path(), &root).unwrap();
+        let table = table_of(&scan_with(&root, None));
+        write(&root, "new.md", "x");
+        agrees_with_full_walk(&root, &table);
+    }
+
+    #[test]
+    fn review_two_spellings_of_one_folder_give_one_record() {
+        let dir = vault();
+        write(dir.path(), "Cafe\u{301}/a.md", "x");
+        write(dir.path(), "Caf\u{e9}/b.md", "x");
+        let first = scan_with(dir.path(), None);
+        let folders: Vec<&str> = first.folders.list.iter().map(|f| f.path.as_str()).collect();
+        let mut unique = folders.clone();
+        unique.dedup();
+        assert_eq!(folders, unique, "the table would not load again");
+    }
+
+    #[test]
+    fn review_two_spellings_of_one_folder_rescan() {
+        let dir = vault();
+        write(dir.path(), "Cafe\u{301}/a.md", "x");
+        write(dir.path(), "Caf\u{e9}/b.md", "x");
+        age_folders(dir.path());
+        let table = table_of(&scan_with(dir.path(), None));
+        agrees_with_full_walk(dir.path(), &table);
     }
 }

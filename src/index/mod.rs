@@ -163,7 +163,12 @@ impl Index {
             root,
             &ignore,
             ignore_key,
-            opened.as_ref().ok().map(|index| &index.table),
+            // REVIEW FIX: --rebuild walks the whole vault, whatever the records say.
+            opened
+                .as_ref()
+                .ok()
+                .filter(|_| !options.rebuild)
+                .map(|index| &index.table),
         )?;
         let mut refresh = Refresh {
             had_index: data.join("index/meta.json").is_file(),

@@ -61,6 +61,9 @@ pub struct Folder {
     pub path: String,
     /// Modification time, nanoseconds since the epoch, taken before the listing.
     pub modified: u64,
+    /// REVIEW: which folder it is (the inode on Unix), so that another
+    /// folder moved to its path with the same time is not taken for it.
+    pub id: u64,
     /// Whether something in it could not be read or was skipped: such a
     /// folder is listed on every scan, so its problems are reported again.
     pub reread: bool,
@@ -195,6 +198,7 @@ impl Table {
         for folder in &self.folders.list {
             entries.str(&folder.path);
             entries.uint(folder.modified);
+            entries.uint(folder.id);
             entries.uint(u64::from(folder.reread));
         }
         let mut blocks = Writer(Vec::with_capacity(self.blocks.len() * 16));
@@ -530,6 +534,7 @@ fn decode(entries: &[u8], blocks: &[u8]) -> Result<Table, Corrupt> {
     for _ in 0..count {
         let path = input.str()?;
         let modified = input.uint()?;
+        let id = input.uint()?;
         let reread = match input.uint()? {
             0 => false,
             1 => true,
@@ -546,6 +551,7 @@ fn decode(entries: &[u8], blocks: &[u8]) -> Result<Table, Corrupt> {
         table.folders.list.push(Folder {
             path,
             modified,
+            id,
             reread,
         });
     }
@@ -597,6 +603,7 @@ mod tests {
                     listed_at: 7,
                     ignore: 9,
                     list: vec![Folder {
+                        id: 3,
                         path: "A".to_owned(),
                         modified: 5,
                         reread: true,
