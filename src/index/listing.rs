@@ -100,20 +100,25 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
     let mut trusted: HashSet<&str> = HashSet::new();
     for (record, time) in records.list.iter().zip(&times) {
         let up = parent(&record.path);
-        // REVIEW FIX: a record counts only below a known folder (its
-        // parent chain is real folders, not symlinks).
+        // A record counts only below a known folder: `symlink_metadata`
+        // follows a symlink in the middle of a path.
         if !record.path.is_empty() && !found.known.contains(up) {
             continue;
         }
         let Some((time, id)) = *time else {
-            // REVIEW FIX: gone from a folder that did not change: the records lie.
+            // Gone from a folder that did not change: the records do not hold.
             if !record.path.is_empty() && trusted.contains(up) {
                 return None;
             }
             continue;
         };
         found.known.insert(record.path.clone());
-        let same = time == record.modified && id == record.id && !record.reread && time <= listed_at;
+        // A time of 0 is a file system without folder times: never trusted.
+        let same = time != 0
+            && time == record.modified
+            && id == record.id
+            && !record.reread
+            && time <= listed_at;
         if same && record.modified.saturating_add(RACY) < records.listed_at {
             trusted.insert(&record.path);
             found.folders.push(record.clone());
@@ -145,8 +150,8 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
         let at = root.join(&path);
         found.add_folder(root, path, &at, ignore, false);
     }
-    // REVIEW FIX: a known folder its listed parent did not show (another
-    // spelling on a case-insensitive disk, ...): the records lie.
+    // A known folder its listed parent did not show (say, renamed in case
+    // only on a case-insensitive disk): the records do not hold.
     if found
         .known
         .iter()
@@ -263,7 +268,7 @@ impl Found {
         }
         self.problems
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        // REVIEW FIX: an unreadable folder is itself troubled, not only its parent.
+        // An unreadable folder is troubled itself, not only its parent.
         let troubled: HashSet<&str> = self
             .problems
             .iter()
@@ -274,8 +279,8 @@ impl Found {
                 troubled.contains(folder.path.as_str()) || self.respelled.contains(&folder.path);
         }
         self.folders.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        // REVIEW FIX: two spellings of one folder (NFC and not) share a
-        // vault path: no record for either, both are listed whole each time.
+        // Two spellings of one folder (NFC and not) share a vault path: no
+        // record for either, so both are listed whole every time.
         let twice: HashSet<String> = self
             .folders
             .windows(2)
@@ -300,6 +305,12 @@ impl Found {
 /// A file with its size and time, or why it could not be stat'ed.
 fn stat(file: ScannedFile) -> std::result::Result<Current, Diagnostic> {
     match std::fs::symlink_metadata(&file.absolute) {
+        Ok(meta) if !meta.is_file() => Err(Diagnostic::new(
+            "unreadable-file",
+            Severity::Error,
+            file.path,
+            "cannot read this entry: it is no longer a file",
+        )),
         Ok(meta) => Ok(Current {
             size: meta.len(),
             modified: meta.modified().map_or(0, nanos),
@@ -323,7 +334,8 @@ fn folder_time(root: &Path, path: &str) -> Option<(u64, u64)> {
     let id = std::os::unix::fs::MetadataExt::ino(&meta);
     #[cfg(not(unix))]
     let id = meta.created().map_or(0, nanos);
-    meta.is_dir().then(|| (meta.modified().map_or(0, nanos), id))
+    meta.is_dir()
+        .then(|| (meta.modified().map_or(0, nanos), id))
 }
 
 /// The folder of a vault path (`""` at the top).
@@ -503,18 +515,6 @@ mod tests {
     }
 
     #[test]
-    fn a_known_file_gone_from_an_unchanged_folder_means_a_full_scan() {
-        let dir = vault();
-        let table = table_of(&scan_with(dir.path(), None));
-        // Removed, then the folder's time put back: the records lie.
-        std::fs::remove_file(dir.path().join("A/b.md")).unwrap();
-        age_folders(dir.path());
-        let listing = scan_with(dir.path(), Some(&table));
-        assert_eq!(listing.listed, 4);
-        assert!(!paths(&listing).contains(&"A/b.md"));
-    }
-
-    #[test]
     fn names_not_in_nfc_on_disk_are_found_every_time() {
         let dir = vault();
         // "Café" spelled with a combining accent, as macOS writes it.
@@ -553,13 +553,18 @@ mod tests {
         let full = scan_with(root, None);
         let quick = scan_with(root, Some(table));
         assert_eq!(paths(&quick), paths(&full));
-        let problems = |l: &Listing| l.problems.iter().map(|p| p.path.clone()).collect::<Vec<_>>();
+        let problems = |l: &Listing| {
+            l.problems
+                .iter()
+                .map(|p| p.path.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(problems(&quick), problems(&full));
     }
 
     #[cfg(unix)]
     #[test]
-    fn review_a_folder_replaced_by_a_symlink_to_it_hides_what_is_below() {
+    fn a_folder_replaced_by_a_symlink_hides_what_is_below() {
         let dir = vault();
         let table = table_of(&scan_with(dir.path(), None));
         // A moved away and a symlink left in its place: A/B is still a
@@ -570,7 +575,7 @@ mod tests {
     }
 
     #[test]
-    fn review_a_folder_replaced_by_another_with_the_same_time() {
+    fn a_folder_replaced_by_another_with_the_same_time_is_listed() {
         // Two folders with the same time (a file system with 1 s or 2 s
         // times, or trees unpacked from an archive); then X is replaced by Y.
         let dir = tempfile::tempdir().unwrap();
@@ -587,11 +592,12 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn review_an_unreadable_folder_is_reported_and_found_again() {
+    fn an_unreadable_folder_is_reported_and_found_again() {
         use std::os::unix::fs::PermissionsExt;
         let dir = vault();
         let locked = dir.path().join("D");
-        let mode = |m| std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(m)).unwrap();
+        let mode =
+            |m| std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(m)).unwrap();
         mode(0o000);
         if std::fs::read_dir(&locked).is_ok() {
             mode(0o755);
@@ -615,23 +621,41 @@ mod tests {
     }
 
     #[test]
-    fn review_the_fallback_test_does_not_reach_the_fallback() {
+    fn a_known_file_gone_from_a_folder_with_its_recorded_time_means_a_full_scan() {
         let dir = vault();
         let table = table_of(&scan_with(dir.path(), None));
         std::fs::remove_file(dir.path().join("A/b.md")).unwrap();
-        // Put back the recorded times exactly (age_folders picks a new time).
-        for folder in &table.folders.list {
-            let at = std::time::UNIX_EPOCH + Duration::from_nanos(folder.modified);
-            std::fs::File::open(dir.path().join(&folder.path)).unwrap().set_modified(at).unwrap();
-        }
+        restore_folder_times(dir.path(), &table);
         let listing = scan_with(dir.path(), Some(&table));
         assert_eq!(listing.listed, 4, "a full scan after the rescan gave up");
         assert!(!paths(&listing).contains(&"A/b.md"));
     }
 
+    #[test]
+    fn a_known_file_that_became_a_folder_means_a_full_scan() {
+        let dir = vault();
+        let table = table_of(&scan_with(dir.path(), None));
+        std::fs::remove_file(dir.path().join("A/b.md")).unwrap();
+        std::fs::create_dir(dir.path().join("A/b.md")).unwrap();
+        restore_folder_times(dir.path(), &table);
+        agrees_with_full_walk(dir.path(), &table);
+    }
+
+    /// Puts back the folder times `table` recorded, exactly (`age_folders`
+    /// picks a new time).
+    fn restore_folder_times(root: &Path, table: &Table) {
+        for folder in &table.folders.list {
+            let at = std::time::UNIX_EPOCH + Duration::from_nanos(folder.modified);
+            std::fs::File::open(root.join(&folder.path))
+                .unwrap()
+                .set_modified(at)
+                .unwrap();
+        }
+    }
+
     #[cfg(unix)]
     #[test]
-    fn review_a_vault_reached_through_a_symlink() {
+    fn a_vault_reached_through_a_symlink() {
         let dir = vault();
         let outer = tempfile::tempdir().unwrap();
         let root = outer.path().join("link");
@@ -642,7 +666,7 @@ mod tests {
     }
 
     #[test]
-    fn review_two_spellings_of_one_folder_give_one_record() {
+    fn two_spellings_of_one_folder_give_no_record() {
         let dir = vault();
         write(dir.path(), "Cafe\u{301}/a.md", "x");
         write(dir.path(), "Caf\u{e9}/b.md", "x");
@@ -654,7 +678,7 @@ mod tests {
     }
 
     #[test]
-    fn review_two_spellings_of_one_folder_rescan() {
+    fn two_spellings_of_one_folder_are_both_found() {
         let dir = vault();
         write(dir.path(), "Cafe\u{301}/a.md", "x");
         write(dir.path(), "Caf\u{e9}/b.md", "x");

@@ -163,7 +163,7 @@ impl Index {
             root,
             &ignore,
             ignore_key,
-            // REVIEW FIX: --rebuild walks the whole vault, whatever the records say.
+            // --rebuild walks the whole vault, whatever the records say.
             opened
                 .as_ref()
                 .ok()

@@ -28,7 +28,7 @@ use super::codec::{Corrupt, Reader, Writer};
 /// The table's file name, in the index's data folder.
 pub const FILE_NAME: &str = "notes.bin";
 /// First bytes of the file; another version means a rebuild.
-const MAGIC: &[u8] = b"vaultkit-notes 3\n";
+const MAGIC: &[u8] = b"vaultkit-notes 4\n";
 const HEADER: usize = MAGIC.len() + 24;
 /// A block ends after a note whose path hash is a multiple of this (about
 /// this many notes per block), or once it holds [`BLOCK_BYTES`].
@@ -61,8 +61,9 @@ pub struct Folder {
     pub path: String,
     /// Modification time, nanoseconds since the epoch, taken before the listing.
     pub modified: u64,
-    /// REVIEW: which folder it is (the inode on Unix), so that another
-    /// folder moved to its path with the same time is not taken for it.
+    /// Which folder it is (the inode on Unix, the creation time elsewhere),
+    /// so that another folder moved to its path with the same time is not
+    /// taken for it.
     pub id: u64,
     /// Whether something in it could not be read or was skipped: such a
     /// folder is listed on every scan, so its problems are reported again.
