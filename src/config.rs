@@ -25,6 +25,8 @@ pub struct Config {
     pub migration: Migration,
     /// Search settings.
     pub search: Search,
+    /// Index settings.
+    pub index: IndexConfig,
 }
 
 /// `[lint]`.
@@ -131,6 +133,22 @@ impl Default for Search {
     }
 }
 
+/// `[index]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IndexConfig {
+    /// Whether a refresh may skip listing folders whose modification time
+    /// did not change. Off for file systems that do not update a folder's
+    /// time when a file is added to it (some network and cloud mounts).
+    pub folder_times: bool,
+}
+
+impl Default for IndexConfig {
+    fn default() -> Self {
+        Self { folder_times: true }
+    }
+}
+
 impl Config {
     /// Parses a config from TOML text; `origin` names it in errors.
     pub fn from_toml(text: &str, origin: &Path) -> Result<Self> {
@@ -196,6 +214,8 @@ required = ["tags"]
 sources = ["notion", "evernote"]
 [search]
 language = "none"
+[index]
+folder_times = false
 "#,
         )
         .expect("valid config");
@@ -205,6 +225,8 @@ language = "none"
         assert_eq!(config.schema.fields["created"].kind, FieldType::Date);
         assert_eq!(config.schema.types["resource"].required, ["tags"]);
         assert_eq!(config.search.language, "none");
+        assert!(!config.index.folder_times);
+        assert!(Config::default().index.folder_times);
     }
 
     #[test]

@@ -163,11 +163,12 @@ impl Index {
             root,
             &ignore,
             ignore_key,
-            // --rebuild walks the whole vault, whatever the records say.
+            // --rebuild walks the whole vault, whatever the records say; so
+            // does every refresh where folder times are not to be trusted.
             opened
                 .as_ref()
                 .ok()
-                .filter(|_| !options.rebuild)
+                .filter(|_| !options.rebuild && config.index.folder_times)
                 .map(|index| &index.table),
         )?;
         let mut refresh = Refresh {
