@@ -1,11 +1,11 @@
 //! What a lesson says about its note: description, sections, reading time,
 //! status, and the name a wikilink can use for it.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::model::{Heading, Note};
@@ -55,13 +55,14 @@ pub struct NoteRef {
 /// Wikilink names that cannot be mistaken: the title when no other note
 /// shares it, the path (without `.md`) when one does.
 pub struct LinkNames {
-    titles: HashMap<String, usize>,
+    titles: FxHashMap<String, usize>,
 }
 
 impl LinkNames {
     /// Counts the vault's titles.
     pub fn new(vault: &Vault) -> Self {
-        let mut titles = HashMap::new();
+        let mut titles = FxHashMap::default();
+        titles.reserve(vault.notes().len());
         for note in vault.notes() {
             *titles.entry(fold(&note.title)).or_default() += 1;
         }

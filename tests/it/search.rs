@@ -414,7 +414,11 @@ fn a_refresh_lists_only_the_folders_that_changed() {
 fn folder_times_can_be_distrusted() {
     let vault = fixture_copy("search");
     let root = vault.path();
-    std::fs::write(root.join("vaultkit.toml"), "[index]\nfolder_times = false\n").expect("write");
+    std::fs::write(
+        root.join("vaultkit.toml"),
+        "[index]\nfolder_times = false\n",
+    )
+    .expect("write");
     assert_eq!(folder_counts(root), (3, 3));
     age_folders(root);
     assert_eq!(folder_counts(root), (3, 3));
