@@ -19,7 +19,7 @@
 
 use std::ops::Range;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -88,12 +88,34 @@ pub struct NoteAt {
     range: Range<usize>,
 }
 
+/// Bytes owned by a block, or a range of the table file it was read from:
+/// a block carried into the next table shares them instead of copying.
+#[derive(Clone)]
+struct Shared {
+    data: Arc<Vec<u8>>,
+    range: Range<usize>,
+}
+
+impl Shared {
+    fn new(bytes: Vec<u8>) -> Self {
+        let range = 0..bytes.len();
+        Self {
+            data: Arc::new(bytes),
+            range,
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.data[self.range.clone()]
+    }
+}
+
 /// Consecutive encoded notes, compressed.
 struct Block {
     notes: usize,
     raw_hash: u64,
     raw_len: usize,
-    compressed: Vec<u8>,
+    compressed: Shared,
     raw: OnceLock<Option<Vec<u8>>>,
 }
 
@@ -113,7 +135,7 @@ impl Block {
     /// checksum; `None` when the block is damaged.
     fn decompress_into<'b>(&self, buffer: &'b mut Vec<u8>) -> Option<&'b [u8]> {
         buffer.resize(self.raw_len, 0);
-        let written = zstd::bulk::decompress_to_buffer(&self.compressed, buffer).ok()?;
+        let written = zstd::bulk::decompress_to_buffer(self.compressed.bytes(), buffer).ok()?;
         (written == self.raw_len && super::xxh3(buffer) == self.raw_hash)
             .then_some(buffer.as_slice())
     }
@@ -171,7 +193,9 @@ impl Table {
         if super::xxh3(entries) != entries_hash || super::xxh3(blocks) != blocks_hash {
             return Err(damaged(()));
         }
-        decode(entries, blocks).map_err(damaged)
+        let blocks = HEADER + entries_len..bytes.len();
+        let file = Arc::new(bytes);
+        decode(&file, HEADER..blocks.start, blocks).map_err(damaged)
     }
 
     /// Writes the table to `path`, replacing the old one in one rename.
@@ -208,10 +232,10 @@ impl Table {
             blocks.uint(block.notes as u64);
             blocks.uint(block.raw_len as u64);
             blocks.uint(block.raw_hash);
-            blocks.uint(block.compressed.len() as u64);
+            blocks.uint(block.compressed.range.len() as u64);
         }
         for block in &self.blocks {
-            blocks.0.extend_from_slice(&block.compressed);
+            blocks.0.extend_from_slice(block.compressed.bytes());
         }
         let (entries, blocks) = (entries.0, blocks.0);
         let mut header = Vec::with_capacity(HEADER);
@@ -431,7 +455,7 @@ impl<'a> Builder<'a> {
                     notes,
                     raw_hash: super::xxh3(&raw),
                     raw_len: raw.len(),
-                    compressed: zstd::bulk::compress(&raw, LEVEL).map_err(damaged)?,
+                    compressed: Shared::new(zstd::bulk::compress(&raw, LEVEL).map_err(damaged)?),
                     raw: OnceLock::new(),
                 })
             })
@@ -445,9 +469,16 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Reads the entries and the blocks' table of contents; notes are assigned
-/// to blocks in order, as [`Builder`] filled them.
-fn decode(entries: &[u8], blocks: &[u8]) -> Result<Table, Corrupt> {
+/// Reads the entries and the blocks' table of contents from the table
+/// `file` (the blocks stay in it); notes are assigned to blocks in order, as
+/// [`Builder`] filled them.
+fn decode(
+    file: &Arc<Vec<u8>>,
+    entries: Range<usize>,
+    blocks: Range<usize>,
+) -> Result<Table, Corrupt> {
+    let blocks_start = blocks.start;
+    let (entries, blocks) = (&file[entries], &file[blocks]);
     let mut input = Reader(blocks);
     let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
     if count > blocks.len() {
@@ -468,11 +499,16 @@ fn decode(entries: &[u8], blocks: &[u8]) -> Result<Table, Corrupt> {
         blocks: Vec::with_capacity(count),
     };
     for (notes, raw_len, raw_hash, compressed_len) in sizes {
+        let start = blocks_start + (blocks.len() - input.0.len());
+        let len = input.bytes(compressed_len)?.len();
         table.blocks.push(Block {
             notes,
             raw_hash,
             raw_len,
-            compressed: input.bytes(compressed_len)?.to_vec(),
+            compressed: Shared {
+                data: Arc::clone(file),
+                range: start..start + len,
+            },
             raw: OnceLock::new(),
         });
     }
