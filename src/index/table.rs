@@ -9,8 +9,9 @@
 //! checksums, and anything that does not check out makes the caller rebuild.
 //!
 //! Layout: a magic line, then three little-endian `u64`s (the length of the
-//! entries section, its xxh3 and the xxh3 of the rest), the entries (varints
-//! and length-prefixed paths, see [`super::codec`]), then the parsed notes in
+//! entries section, its xxh3 and the xxh3 of the rest), the entries and the
+//! folder records (varints and length-prefixed paths, see [`super::codec`]
+//! and [`super::listing`]), then the parsed notes in
 //! zstd-compressed blocks of consecutive notes. A block ends after a note
 //! whose path hashes to a multiple of [`BLOCK_SPLIT`], so adding or removing
 //! a note changes only its own block, and a refresh recompresses only the
