@@ -6,6 +6,8 @@
 //! little-endian varints and length-prefixed UTF-8, field by field. Any
 //! mismatch on decoding is [`Corrupt`], which makes the caller rebuild.
 
+use serde_json::{Number, Value};
+
 use crate::model::{
     BlockId, Diagnostic, ExternalLink, Heading, Link, LinkKind, LinkOrigin, Note, Property,
     Severity, Span, Tag, TagSource,
@@ -198,16 +200,80 @@ impl Codec for Option<Span> {
 impl Codec for Property {
     fn write(&self, out: &mut Writer) {
         out.str(&self.key);
-        out.str(&self.value.to_string());
+        self.value.write(out);
         self.span.write(out);
     }
     fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
-        let key = input.str()?;
-        let value = serde_json::from_str(&input.str()?).map_err(|_| Corrupt)?;
         Ok(Self {
-            key,
-            value,
+            key: input.str()?,
+            value: Value::read(input)?,
             span: Span::read(input)?,
+        })
+    }
+}
+
+/// A property value, field by field: a kind byte, then its content.
+impl Codec for Value {
+    fn write(&self, out: &mut Writer) {
+        match self {
+            Value::Null => out.uint(0),
+            Value::Bool(b) => out.uint(1 + u64::from(*b)),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => {
+                    out.uint(3);
+                    out.uint(u);
+                }
+                (None, Some(i)) => {
+                    out.uint(4);
+                    out.uint(i.unsigned_abs());
+                }
+                (None, None) => {
+                    out.uint(5);
+                    out.uint(n.as_f64().unwrap_or_default().to_bits());
+                }
+            },
+            Value::String(text) => {
+                out.uint(6);
+                out.str(text);
+            }
+            Value::Array(items) => {
+                out.uint(7);
+                out.seq(items);
+            }
+            Value::Object(map) => {
+                out.uint(8);
+                out.uint(map.len() as u64);
+                for (key, value) in map {
+                    out.str(key);
+                    value.write(out);
+                }
+            }
+        }
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        Ok(match input.uint()? {
+            0 => Value::Null,
+            1 => Value::Bool(false),
+            2 => Value::Bool(true),
+            3 => Value::from(input.uint()?),
+            // Only negative numbers are written as 4.
+            4 => Value::from(0i64.checked_sub_unsigned(input.uint()?).ok_or(Corrupt)?),
+            5 => Value::Number(Number::from_f64(f64::from_bits(input.uint()?)).ok_or(Corrupt)?),
+            6 => Value::String(input.str()?),
+            7 => Value::Array(input.seq()?),
+            8 => {
+                let len = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
+                if len > input.0.len() {
+                    return Err(Corrupt);
+                }
+                let mut map = serde_json::Map::new();
+                for _ in 0..len {
+                    let key = input.str()?;
+                    map.insert(key, Value::read(input)?);
+                }
+                Value::Object(map)
+            }
+            _ => return Err(Corrupt),
         })
     }
 }
@@ -391,7 +457,7 @@ mod tests {
     use super::*;
     use crate::parse::parse_note;
 
-    const NOTE: &str = "---\ntags: [a, b/c]\naliases: [X]\nrelated: \"[[Other]]\"\ncreated: 2024-01-02\nstatus: null\n---\n# Title\nText with [[Link#Head|shown]] and ![[img.png|100]] and #inline.\n\n## Empty\n\npara ^block1\n\n[md](Other%20Note.md) https://example.com\n";
+    const NOTE: &str = "---\ntags: [a, b/c]\naliases: [X]\nrelated: \"[[Other]]\"\ncreated: 2024-01-02\nstatus: null\ncount: 3\ndelta: -12\nratio: 0.25\ndone: true\nnested: {a: [1, {b: false}], c: ~}\n---\n# Title\nText with [[Link#Head|shown]] and ![[img.png|100]] and #inline.\n\n## Empty\n\npara ^block1\n\n[md](Other%20Note.md) https://example.com\n";
 
     #[test]
     fn a_parsed_note_survives_the_round_trip() {
@@ -399,7 +465,7 @@ mod tests {
         parsed.diagnostics.push(
             Diagnostic::new("invalid-tag", Severity::Warning, "Folder/Note.md", "m").with_help("h"),
         );
-        assert!(!parsed.note.links.is_empty() && !parsed.note.properties.is_empty());
+        assert!(!parsed.note.links.is_empty() && parsed.note.properties.len() == 10);
         assert_eq!(decode(&encode(&parsed)), Ok(parsed));
     }
 

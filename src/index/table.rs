@@ -29,7 +29,7 @@ use super::codec::{Corrupt, Reader, Writer};
 /// The table's file name, in the index's data folder.
 pub const FILE_NAME: &str = "notes.bin";
 /// First bytes of the file; another version means a rebuild.
-const MAGIC: &[u8] = b"vaultkit-notes 4\n";
+const MAGIC: &[u8] = b"vaultkit-notes 5\n";
 const HEADER: usize = MAGIC.len() + 24;
 /// A block ends after a note whose path hash is a multiple of this (about
 /// this many notes per block), or once it holds [`BLOCK_BYTES`].
