@@ -87,8 +87,9 @@ pub fn scan(
 }
 
 /// A scan that lists only the folders whose records do not hold; `None`
-/// when the table turns out not to match the vault (a known file is gone
-/// from a folder whose time did not change), for a full scan instead.
+/// when the table turns out not to match the vault (a known folder or file
+/// is gone from a folder whose time did not change, or a listed folder no
+/// longer shows a known one), for a full scan instead.
 fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Option<Listing> {
     let records = &table.folders;
     let times: Vec<Option<(u64, u64)>> = records
@@ -98,6 +99,8 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
         .collect();
     let mut found = Found::default();
     let mut trusted: HashSet<&str> = HashSet::new();
+    // Known folders to list, with their time and identity now.
+    let mut to_list: Vec<(String, (u64, u64))> = Vec::new();
     for (record, time) in records.list.iter().zip(&times) {
         let up = parent(&record.path);
         // A record counts only below a known folder: `symlink_metadata`
@@ -125,7 +128,7 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
         } else {
             // Too recent then, old enough now: new records would hold.
             found.settled |= same && time.saturating_add(RACY) < listed_at;
-            found.to_list.push((record.path.clone(), (time, id)));
+            to_list.push((record.path.clone(), (time, id)));
         }
     }
     found.files = table
@@ -139,8 +142,8 @@ fn rescan(root: &Path, ignore: &GlobSet, table: &Table, listed_at: u64) -> Optio
         })
         .collect();
     found.from_table = found.files.len();
-    let listed: HashSet<String> = found.to_list.iter().map(|(p, _)| p.clone()).collect();
-    for (path, (time, id)) in std::mem::take(&mut found.to_list) {
+    let listed: HashSet<String> = to_list.iter().map(|(p, _)| p.clone()).collect();
+    for (path, (time, id)) in to_list {
         found.folders.push(Folder {
             path: path.clone(),
             modified: time,
@@ -171,8 +174,6 @@ struct Found {
     folders: Vec<Folder>,
     /// Folders that exist and have a record.
     known: HashSet<String>,
-    /// Known folders to list, with their time now.
-    to_list: Vec<(String, (u64, u64))>,
     /// Folders found by listing, not yet timed.
     new_folders: Vec<String>,
     problems: Vec<Diagnostic>,
