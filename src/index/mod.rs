@@ -207,7 +207,9 @@ impl Index {
                 }
             };
             // Another process may have refreshed it while we waited.
-            opened = Self::existing(&data, &payload, &analyzer);
+            if !opened.as_ref().is_ok_and(Self::is_current) {
+                opened = Self::existing(&data, &payload, &analyzer);
+            }
             let (mut index, fresh) = match opened {
                 Ok(index) => (index, false),
                 Err(reason) => {
@@ -291,6 +293,17 @@ impl Index {
             return Err("the note table does not match the index".to_owned());
         }
         Ok(opened)
+    }
+
+    /// Whether the index and note table on disk are still those this was
+    /// opened from: no other process committed or wrote a table since.
+    fn is_current(&self) -> bool {
+        self.table
+            .is_stored_at(&self.dir.with_file_name(table::FILE_NAME))
+            && self
+                .index
+                .load_metas()
+                .is_ok_and(|metas| metas.opstamp == self.table.opstamp)
     }
 
     /// A new, empty index in `data`, replacing whatever was there.

@@ -151,6 +151,9 @@ pub struct Table {
     /// Every folder, for a scan that lists only what changed.
     pub folders: Folders,
     blocks: Vec<Block>,
+    /// The header of the file it was loaded from (empty if it was not):
+    /// its checksums identify the file's whole content.
+    loaded_header: Vec<u8>,
 }
 
 impl Table {
@@ -161,6 +164,7 @@ impl Table {
             entries: Vec::new(),
             folders: Folders::default(),
             blocks: Vec::new(),
+            loaded_header: Vec::new(),
         }
     }
 
@@ -195,8 +199,23 @@ impl Table {
             return Err(damaged(()));
         }
         let blocks = HEADER + entries_len..bytes.len();
+        let loaded_header = header.to_vec();
         let file = Arc::new(bytes);
-        decode(&file, HEADER..blocks.start, blocks).map_err(damaged)
+        let mut table = decode(&file, HEADER..blocks.start, blocks).map_err(damaged)?;
+        table.loaded_header = loaded_header;
+        Ok(table)
+    }
+
+    /// Whether the file at `path` is still the one this table was loaded
+    /// from (its header, checksums included, is the same): no other process
+    /// has written a new table since.
+    pub fn is_stored_at(&self, path: &Path) -> bool {
+        let mut header = [0u8; HEADER];
+        !self.loaded_header.is_empty()
+            && std::fs::File::open(path)
+                .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut header))
+                .is_ok()
+            && header[..] == self.loaded_header[..]
     }
 
     /// Writes the table to `path`, replacing the old one in one rename.
@@ -466,6 +485,7 @@ impl<'a> Builder<'a> {
             entries: self.entries,
             folders,
             blocks,
+            loaded_header: Vec::new(),
         })
     }
 }
@@ -498,6 +518,7 @@ fn decode(
         entries: Vec::new(),
         folders: Folders::default(),
         blocks: Vec::with_capacity(count),
+        loaded_header: Vec::new(),
     };
     for (notes, raw_len, raw_hash, compressed_len) in sizes {
         let start = blocks_start + (blocks.len() - input.0.len());
@@ -675,6 +696,27 @@ mod tests {
         assert!(loaded.get("n00010").is_none());
         Table::empty().save(&path).unwrap();
         assert!(Table::load(&path).unwrap().entries.is_empty());
+    }
+
+    #[test]
+    fn a_loaded_table_knows_whether_its_file_was_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let built = table(50, |i| format!("note {i}"));
+        assert!(!built.is_stored_at(&path), "no file yet");
+        built.save(&path).unwrap();
+        assert!(!built.is_stored_at(&path), "built, not loaded");
+        let loaded = Table::load(&path).unwrap();
+        assert!(loaded.is_stored_at(&path));
+        // The same content written again is the same table.
+        loaded.save(&path).unwrap();
+        assert!(loaded.is_stored_at(&path));
+        table(50, |i| format!("note {i}, edited"))
+            .save(&path)
+            .unwrap();
+        assert!(!loaded.is_stored_at(&path));
+        std::fs::remove_file(&path).unwrap();
+        assert!(!loaded.is_stored_at(&path));
     }
 
     #[test]
