@@ -13,6 +13,7 @@
 
 pub mod codec;
 pub mod listing;
+pub mod resolved;
 pub mod schema;
 mod stem;
 pub mod table;
@@ -381,7 +382,16 @@ impl Index {
             .filter(|e| e.note.is_none())
             .map(|e| e.path.clone())
             .collect();
-        Ok(Vault::assemble(root, parsed, attachments, problems))
+        let resolved = self.dir.with_file_name(resolved::FILE_NAME);
+        let table = self.table.stored_header();
+        let known = table.and_then(|table| resolved::load(&resolved, table));
+        let had_known = known.is_some();
+        let vault = Vault::assemble(root, parsed, attachments, problems, known);
+        if let Some(table) = table.filter(|_| !had_known) {
+            // Only a cache: a vault in a read-only place still loads.
+            let _ = resolved::save(&resolved, table, vault.all_resolutions());
+        }
+        Ok(vault)
     }
 
     /// The parsed note at a vault path, from the note table.

@@ -151,9 +151,9 @@ pub struct Table {
     /// Every folder, for a scan that lists only what changed.
     pub folders: Folders,
     blocks: Vec<Block>,
-    /// The header of the file it was loaded from (empty if it was not):
-    /// its checksums identify the file's whole content.
-    loaded_header: Vec<u8>,
+    /// The header of the file it was loaded from or saved to (empty if
+    /// neither): its checksums identify the file's whole content.
+    stored_header: Vec<u8>,
 }
 
 impl Table {
@@ -164,7 +164,7 @@ impl Table {
             entries: Vec::new(),
             folders: Folders::default(),
             blocks: Vec::new(),
-            loaded_header: Vec::new(),
+            stored_header: Vec::new(),
         }
     }
 
@@ -199,29 +199,29 @@ impl Table {
             return Err(damaged(()));
         }
         let blocks = HEADER + entries_len..bytes.len();
-        let loaded_header = header.to_vec();
+        let stored_header = header.to_vec();
         let file = Arc::new(bytes);
         let mut table = decode(&file, HEADER..blocks.start, blocks).map_err(damaged)?;
-        table.loaded_header = loaded_header;
+        table.stored_header = stored_header;
         Ok(table)
     }
 
     /// Whether the file at `path` is still the one this table was loaded
-    /// from (its header, checksums included, is the same): no other process
-    /// has written a new table since.
+    /// from or saved to (its header, checksums included, is the same): no
+    /// other process has written a new table since.
     pub fn is_stored_at(&self, path: &Path) -> bool {
         let mut header = [0u8; HEADER];
-        !self.loaded_header.is_empty()
+        !self.stored_header.is_empty()
             && std::fs::File::open(path)
                 .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut header))
                 .is_ok()
-            && header[..] == self.loaded_header[..]
+            && header[..] == self.stored_header[..]
     }
 
     /// Writes the table to `path`, replacing the old one in one rename.
     /// Not synced to disk: a table lost or torn by a crash fails its
     /// checksums or its commit check, and the index is rebuilt.
-    pub fn save(&self, path: &Path) -> crate::error::Result<()> {
+    pub fn save(&mut self, path: &Path) -> crate::error::Result<()> {
         let mut entries = Writer(Vec::with_capacity(self.entries.len() * 64));
         entries.uint(self.opstamp);
         entries.uint(self.entries.len() as u64);
@@ -267,7 +267,15 @@ impl Table {
         ] {
             header.extend_from_slice(&word.to_le_bytes());
         }
-        crate::atomic::write_cache(path, &[&header, &entries, &blocks])
+        crate::atomic::write_cache(path, &[&header, &entries, &blocks])?;
+        self.stored_header = header;
+        Ok(())
+    }
+
+    /// The header of the file this table was loaded from or saved to: its
+    /// checksums name this table's content, for caches derived from it.
+    pub fn stored_header(&self) -> Option<&[u8]> {
+        (!self.stored_header.is_empty()).then_some(&self.stored_header[..])
     }
 
     /// The entry for a vault path.
@@ -485,7 +493,7 @@ impl<'a> Builder<'a> {
             entries: self.entries,
             folders,
             blocks,
-            loaded_header: Vec::new(),
+            stored_header: Vec::new(),
         })
     }
 }
@@ -518,7 +526,7 @@ fn decode(
         entries: Vec::new(),
         folders: Folders::default(),
         blocks: Vec::with_capacity(count),
-        loaded_header: Vec::new(),
+        stored_header: Vec::new(),
     };
     for (notes, raw_len, raw_hash, compressed_len) in sizes {
         let start = blocks_start + (blocks.len() - input.0.len());
@@ -680,7 +688,7 @@ mod tests {
     fn a_saved_table_loads_back_whole() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        let table = table(1000, |i| format!("note {i} ").repeat(i % 7));
+        let mut table = table(1000, |i| format!("note {i} ").repeat(i % 7));
         assert!(table.blocks.len() > 3, "{} blocks", table.blocks.len());
         table.save(&path).unwrap();
         let loaded = Table::load(&path).unwrap();
@@ -702,11 +710,13 @@ mod tests {
     fn a_loaded_table_knows_whether_its_file_was_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        let built = table(50, |i| format!("note {i}"));
+        let mut built = table(50, |i| format!("note {i}"));
         assert!(!built.is_stored_at(&path), "no file yet");
+        assert_eq!(built.stored_header(), None);
         built.save(&path).unwrap();
-        assert!(!built.is_stored_at(&path), "built, not loaded");
-        let loaded = Table::load(&path).unwrap();
+        assert!(built.is_stored_at(&path), "saved there");
+        let mut loaded = Table::load(&path).unwrap();
+        assert_eq!(loaded.stored_header(), built.stored_header());
         assert!(loaded.is_stored_at(&path));
         // The same content written again is the same table.
         loaded.save(&path).unwrap();

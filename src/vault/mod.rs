@@ -10,6 +10,7 @@ pub mod scan;
 use std::cell::RefCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -67,7 +68,8 @@ pub struct Vault {
     attachments: Vec<String>,
     resolutions: Vec<Vec<Resolution>>,
     diagnostics: Vec<Diagnostic>,
-    resolver: Resolver,
+    /// Built when first needed: resolutions taken from the index need none.
+    resolver: OnceLock<Resolver>,
     /// Folded aliases, sorted, each beside the note that claims it
     /// (`alias_notes`): a note per claim, in path order for one alias.
     alias_names: Vec<String>,
@@ -107,7 +109,7 @@ impl Vault {
             .collect();
         sort_by_path(&mut parsed);
         attachments.sort_unstable();
-        let mut vault = Self::from_parsed(parsed, attachments, diagnostics);
+        let mut vault = Self::from_parsed(parsed, attachments, diagnostics, None);
         vault.root = Some(root.to_owned());
         Ok(vault)
     }
@@ -133,18 +135,22 @@ impl Vault {
             .collect();
         let mut attachments: Vec<String> = attachments.into_iter().map(Into::into).collect();
         attachments.sort();
-        Self::from_parsed(parsed, attachments, Vec::new())
+        Self::from_parsed(parsed, attachments, Vec::new(), None)
     }
 
     /// Builds a vault from notes parsed earlier (sorted by path), e.g. from the
-    /// index's cache, and attachment paths (sorted).
+    /// index's cache, and attachment paths (sorted). `known` are the links'
+    /// resolutions in this same vault, if the index kept them; they are
+    /// used only if they fit these notes (one per link, every file and
+    /// anchor there), else every link is resolved again.
     pub fn assemble(
         root: &Path,
         parsed: Vec<ParsedNote>,
         attachments: Vec<String>,
         diagnostics: Vec<Diagnostic>,
+        known: Option<Vec<Vec<Resolution>>>,
     ) -> Self {
-        let mut vault = Self::from_parsed(parsed, attachments, diagnostics);
+        let mut vault = Self::from_parsed(parsed, attachments, diagnostics, known);
         vault.root = Some(root.to_owned());
         vault
     }
@@ -153,6 +159,7 @@ impl Vault {
         parsed: Vec<ParsedNote>,
         attachments: Vec<String>,
         mut diagnostics: Vec<Diagnostic>,
+        known: Option<Vec<Vec<Resolution>>>,
     ) -> Self {
         let notes: Vec<Note> = parsed
             .into_iter()
@@ -161,21 +168,15 @@ impl Vault {
                 parsed.note
             })
             .collect();
-        let files = notes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (FileId::Note(NoteId(to_u32(i))), n.path.as_str()))
-            .chain(
-                attachments
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (FileId::Attachment(to_u32(i)), p.as_str())),
-            );
+        let known = known.filter(|known| fits(known, &notes, attachments.len()));
         // The alias table and the sorted diagnostics are built beside the
         // resolver and the resolutions.
         let ((resolver, resolutions), ((alias_names, alias_notes), ())) = rayon::join(
             || {
-                let resolver = Resolver::new(files);
+                if let Some(known) = known {
+                    return (OnceLock::new(), known);
+                }
+                let resolver = resolver_of(&notes, &attachments);
                 let resolutions = notes
                     .par_iter()
                     .enumerate()
@@ -186,7 +187,7 @@ impl Vault {
                             .collect()
                     })
                     .collect();
-                (resolver, resolutions)
+                (OnceLock::from(resolver), resolutions)
             },
             || {
                 rayon::join(
@@ -245,6 +246,11 @@ impl Vault {
         &self.resolutions[id.index()]
     }
 
+    /// Every note's resolutions, in note order (what [`Vault::assemble`] takes back).
+    pub fn all_resolutions(&self) -> &[Vec<Resolution>] {
+        &self.resolutions
+    }
+
     /// A note's links paired with their resolutions.
     pub fn links_of(&self, id: NoteId) -> impl Iterator<Item = (&Link, &Resolution)> {
         self.note(id).links.iter().zip(self.resolutions(id))
@@ -281,7 +287,10 @@ impl Vault {
             .strip_prefix("[[")
             .and_then(|q| q.strip_suffix("]]"))
             .unwrap_or(query);
-        let found = self.resolver.resolve(query, "");
+        let found = self
+            .resolver
+            .get_or_init(|| resolver_of(&self.notes, &self.attachments))
+            .resolve(query, "");
         match found.target {
             Some(FileId::Note(id)) => {
                 return Ok((
@@ -363,6 +372,53 @@ fn suggest(suggestions: &[String]) -> String {
     } else {
         format!("; did you mean: {}?", suggestions.join(", "))
     }
+}
+
+/// The resolver for these notes and attachments.
+fn resolver_of(notes: &[Note], attachments: &[String]) -> Resolver {
+    let notes =
+        (notes.iter().enumerate()).map(|(i, n)| (FileId::Note(NoteId(to_u32(i))), n.path.as_str()));
+    let attachments =
+        (attachments.iter().enumerate()).map(|(i, p)| (FileId::Attachment(to_u32(i)), p.as_str()));
+    Resolver::new(notes.chain(attachments))
+}
+
+/// Whether `known` can be the resolutions of `notes`' links: one per link,
+/// every file among the notes and `attachments` attachments, every anchor
+/// among its target's headings (or blocks, for a block link).
+fn fits(known: &[Vec<Resolution>], notes: &[Note], attachments: usize) -> bool {
+    let file_exists = |file: &FileId| match *file {
+        FileId::Note(id) => id.index() < notes.len(),
+        FileId::Attachment(i) => (i as usize) < attachments,
+    };
+    let fits_link = |link: &Link, resolution: &Resolution| {
+        let anchor_exists = match (resolution.anchor, resolution.target) {
+            (None | Some(AnchorMatch::Missing), _) => true,
+            (Some(AnchorMatch::Found { index, .. }), Some(FileId::Note(id))) => {
+                notes.get(id.index()).is_some_and(|target| {
+                    index
+                        < if link.block.is_some() {
+                            target.blocks.len()
+                        } else {
+                            target.headings.len()
+                        }
+                })
+            }
+            (Some(AnchorMatch::Found { .. }), _) => false,
+        };
+        resolution.target.iter().all(file_exists)
+            && resolution.candidates.iter().all(file_exists)
+            && anchor_exists
+    };
+    known.len() == notes.len()
+        && known.iter().zip(notes).all(|(resolutions, note)| {
+            resolutions.len() == note.links.len()
+                && note
+                    .links
+                    .iter()
+                    .zip(resolutions)
+                    .all(|(l, r)| fits_link(l, r))
+        })
 }
 
 fn resolve_link(resolver: &Resolver, notes: &[Note], source: NoteId, link: &Link) -> Resolution {
@@ -488,6 +544,77 @@ mod tests {
             let mut expected: Vec<&str> = paths.iter().map(String::as_str).collect();
             expected.sort_unstable();
             prop_assert_eq!(sorted, expected);
+        }
+    }
+
+    /// A vault assembled from these notes, with `known` resolutions offered.
+    fn assembled(known: Vec<Vec<Resolution>>) -> Vault {
+        let parsed = vec![
+            parse::parse_note("a.md", "# One\n\n[[b#Two]] [[b#^x]] ![[pic.png]] [[c]]\n"),
+            parse::parse_note("b.md", "## Two\n\nText ^x\n"),
+        ];
+        Vault::assemble(
+            Path::new("/v"),
+            parsed,
+            vec!["pic.png".to_owned()],
+            Vec::new(),
+            Some(known),
+        )
+    }
+
+    #[test]
+    fn known_resolutions_are_used_only_if_they_fit_the_notes() {
+        let computed = Vault::from_sources(
+            [
+                ("a.md", "# One\n\n[[b#Two]] [[b#^x]] ![[pic.png]] [[c]]\n"),
+                ("b.md", "## Two\n\nText ^x\n"),
+            ],
+            ["pic.png"],
+        );
+        let right = computed.all_resolutions().to_vec();
+        assert_eq!(right[0][0].target, Some(FileId::Note(NoteId(1))));
+        assert_eq!(right[0][3].target, None);
+
+        // Different but fitting: taken as they are (the index vouches for them).
+        let mut fitting = right.clone();
+        fitting[0][3].target = Some(FileId::Note(NoteId(0)));
+        assert_eq!(assembled(fitting.clone()).all_resolutions(), &fitting[..]);
+
+        let mut misfits = Vec::new();
+        misfits.push(right[..1].to_vec());
+        let mut short = right.clone();
+        short[0].pop();
+        misfits.push(short);
+        let mut no_such_note = right.clone();
+        no_such_note[0][3].target = Some(FileId::Note(NoteId(2)));
+        misfits.push(no_such_note);
+        let mut no_such_attachment = right.clone();
+        no_such_attachment[0][2].candidates = vec![FileId::Attachment(0), FileId::Attachment(1)];
+        misfits.push(no_such_attachment);
+        let mut no_such_heading = right.clone();
+        no_such_heading[0][0].anchor = Some(AnchorMatch::Found {
+            index: 1,
+            exact_case: true,
+        });
+        misfits.push(no_such_heading);
+        let mut no_such_block = right.clone();
+        no_such_block[0][1].anchor = Some(AnchorMatch::Found {
+            index: 1,
+            exact_case: true,
+        });
+        misfits.push(no_such_block);
+        let mut anchor_in_attachment = right.clone();
+        anchor_in_attachment[0][2].anchor = Some(AnchorMatch::Found {
+            index: 0,
+            exact_case: true,
+        });
+        misfits.push(anchor_in_attachment);
+        for (i, misfit) in misfits.into_iter().enumerate() {
+            assert_eq!(
+                assembled(misfit).all_resolutions(),
+                &right[..],
+                "misfit {i}"
+            );
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{fixture, fixture_copy, json, vaultkit};
+use crate::util::{fixture, fixture_copy, json, resolved_links, vaultkit};
 
 /// The paths `search QUERY` returns, in order.
 fn hits(vault: &Path, query: &str) -> Vec<String> {
@@ -459,6 +459,55 @@ fn edits_additions_deletions_and_renames_show_in_the_next_search() {
         .stdout(predicates::str::starts_with(
             "notes        5\nother files  1\n",
         ));
+}
+
+#[test]
+fn kept_link_resolutions_are_used_only_while_the_vault_is_unchanged() {
+    let vault = fixture_copy("search");
+    let root = vault.path();
+    vaultkit(root, &["index"]).assert().success();
+    let kept = root.join(".vaultkit/links.bin");
+    let alpha = || resolved_links(root, "Alpha");
+    let resolved = |target: &str| Some(target.to_owned());
+    let first = alpha();
+    assert_eq!(
+        first,
+        [
+            ("[[Beta]]".to_owned(), resolved("Beta.md")),
+            (
+                "![[diagram.png]]".to_owned(),
+                resolved("attachments/diagram.png")
+            ),
+        ]
+    );
+    let written = std::fs::metadata(&kept)
+        .expect("kept")
+        .modified()
+        .expect("time");
+    assert_eq!(alpha(), first);
+    let taken_back = std::fs::metadata(&kept)
+        .expect("kept")
+        .modified()
+        .expect("time");
+    assert_eq!(taken_back, written, "an unchanged vault rewrote them");
+
+    // The vault changed: its links are resolved again, even where the kept
+    // resolutions would fit (as many notes and links as before).
+    let text = std::fs::read_to_string(root.join("Alpha.md")).expect("read");
+    std::fs::write(root.join("Alpha.md"), text.replace("[[Beta]]", "[[Delta]]")).expect("edit");
+    assert_eq!(alpha()[0], ("[[Delta]]".to_owned(), resolved("Delta.md")));
+    std::fs::write(root.join("Alpha.md"), &text).expect("edit");
+    assert_eq!(alpha(), first);
+    std::fs::rename(root.join("Beta.md"), root.join("Zeta.md")).expect("rename");
+    assert_eq!(alpha()[0].1, None);
+    std::fs::rename(root.join("Zeta.md"), root.join("Beta.md")).expect("rename");
+    assert_eq!(alpha(), first);
+
+    // Damaged: ignored, and written anew.
+    std::fs::write(&kept, b"vaultkit-links 1\ngarbage").expect("damage");
+    assert_eq!(alpha(), first);
+    assert_eq!(alpha(), first);
+    assert!(std::fs::read(&kept).expect("kept").len() > 30);
 }
 
 #[test]
