@@ -12,6 +12,7 @@
 //! and a table that does not match the commit is never used.
 
 pub mod codec;
+pub mod kept;
 pub mod listing;
 pub mod resolved;
 pub mod schema;
@@ -382,16 +383,36 @@ impl Index {
             .filter(|e| e.note.is_none())
             .map(|e| e.path.clone())
             .collect();
-        let resolved = self.dir.with_file_name(resolved::FILE_NAME);
-        let table = self.table.stored_header();
-        let known = table.and_then(|table| resolved::load(&resolved, table));
+        let known = self
+            .kept(resolved::FILE_NAME, b"")
+            .and_then(|bytes| resolved::decode(&bytes).ok());
         let had_known = known.is_some();
         let vault = Vault::assemble(root, parsed, attachments, problems, known);
-        if let Some(table) = table.filter(|_| !had_known) {
-            // Only a cache: a vault in a read-only place still loads.
-            let _ = resolved::save(&resolved, table, vault.all_resolutions());
+        if !had_known {
+            self.keep(
+                resolved::FILE_NAME,
+                b"",
+                &resolved::encode(vault.all_resolutions()),
+            );
         }
         Ok(vault)
+    }
+
+    /// What was kept as `name` for this note table, this binary and `key`
+    /// (see [`kept`]), if anything.
+    pub fn kept(&self, name: &str, key: &[u8]) -> Option<Vec<u8>> {
+        let stamp = kept::stamp(self.table.stored_header()?, key);
+        kept::load(&self.dir.with_file_name(name), &stamp)
+    }
+
+    /// Keeps `body` as `name` for this note table, this binary and `key`. A
+    /// failure to write is ignored: it is a cache, and a vault in a
+    /// read-only place must still work.
+    pub fn keep(&self, name: &str, key: &[u8], body: &[u8]) {
+        if let Some(table) = self.table.stored_header() {
+            let stamp = kept::stamp(table, key);
+            let _ = kept::save(&self.dir.with_file_name(name), &stamp, body);
+        }
     }
 
     /// The parsed note at a vault path, from the note table.

@@ -1,35 +1,20 @@
-//! Every link's resolution, kept beside the note table: a warm run on a
-//! vault that did not change takes them back instead of resolving each link
-//! again.
+//! Every link's resolution in a compact binary form, for the index to keep
+//! (see [`super::kept`]): a warm run on a vault that did not change takes
+//! them back instead of resolving each link again. What they hold is checked
+//! against the notes before use ([`crate::vault::Vault::assemble`]).
 //!
-//! The file names the note table it was made from by that table's header,
-//! whose checksums cover every file path and every parsed note: all a
-//! resolution depends on. A file made from another table, or damaged, is
-//! ignored (the links are resolved again and the file rewritten); what it
-//! holds is checked against the notes before use ([`crate::vault::Vault::assemble`]).
-//!
-//! Layout: a magic line, the table's header (length-prefixed), the xxh3 of
-//! the rest, then per note its number of links and per link its target,
-//! case and anchor, and its tied candidates (varints, see [`super::codec`]).
-
-use std::path::Path;
+//! Per note its number of links, and per link its target, case and anchor,
+//! and its tied candidates (varints, see [`super::codec`]).
 
 use super::codec::{Corrupt, Reader, Writer};
 use crate::vault::resolve::AnchorMatch;
 use crate::vault::{FileId, NoteId, Resolution};
 
-/// The file's name, in the index's data folder.
+/// The name of the kept file, in the index's data folder.
 pub const FILE_NAME: &str = "links.bin";
-/// First bytes of the file; bump the version when resolution rules change.
-const MAGIC: &[u8] = b"vaultkit-links 1\n";
 
-/// Writes `resolutions` (every note's, in note order) as made from the
-/// table whose header is `table`. Not synced: a torn file fails its checksum.
-pub fn save(
-    path: &Path,
-    table: &[u8],
-    resolutions: &[Vec<Resolution>],
-) -> crate::error::Result<()> {
+/// Encodes every note's resolutions, in note order.
+pub fn encode(resolutions: &[Vec<Resolution>]) -> Vec<u8> {
     let mut body = Writer(Vec::with_capacity(resolutions.len() * 8));
     body.uint(resolutions.len() as u64);
     for links in resolutions {
@@ -50,31 +35,12 @@ pub fn save(
             }
         }
     }
-    let mut head = Writer(MAGIC.to_vec());
-    head.uint(table.len() as u64);
-    head.0.extend_from_slice(table);
-    head.0
-        .extend_from_slice(&super::xxh3(&body.0).to_le_bytes());
-    crate::atomic::write_cache(path, &[&head.0, &body.0])
+    body.0
 }
 
-/// The resolutions in the file at `path`, if it was made from the table
-/// whose header is `table` and is whole.
-pub fn load(path: &Path, table: &[u8]) -> Option<Vec<Vec<Resolution>>> {
-    let bytes = std::fs::read(path).ok()?;
-    let mut input = Reader(bytes.strip_prefix(MAGIC)?);
-    let len = input.uint().ok()?;
-    if input.bytes(len).ok()? != table {
-        return None;
-    }
-    let hash = input.bytes(8).ok()?;
-    if hash != super::xxh3(input.0).to_le_bytes() {
-        return None;
-    }
-    decode(input).ok()
-}
-
-fn decode(mut input: Reader<'_>) -> Result<Vec<Vec<Resolution>>, Corrupt> {
+/// Decodes what [`encode`] wrote.
+pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<Resolution>>, Corrupt> {
+    let mut input = Reader(bytes);
     let count = |input: &mut Reader<'_>| {
         // Every item takes at least a byte: a count beyond that is damage.
         usize::try_from(input.uint()?)
@@ -188,32 +154,18 @@ mod tests {
     }
 
     #[test]
-    fn resolutions_load_back_for_the_same_table_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(FILE_NAME);
-        assert_eq!(load(&path, b"table header"), None, "no file");
-        save(&path, b"table header", &sample()).unwrap();
-        assert_eq!(load(&path, b"table header"), Some(sample()));
-        assert_eq!(load(&path, b"another table"), None);
-        save(&path, b"table header", &[]).unwrap();
-        assert_eq!(load(&path, b"table header"), Some(vec![]));
+    fn resolutions_decode_as_they_were() {
+        assert_eq!(decode(&encode(&sample())), Ok(sample()));
+        assert_eq!(decode(&encode(&[])), Ok(vec![]));
     }
 
     #[test]
-    fn a_damaged_file_is_not_trusted() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(FILE_NAME);
-        save(&path, b"table header", &sample()).unwrap();
-        let whole = std::fs::read(&path).unwrap();
-        for cut in [1, MAGIC.len() + 3, whole.len() - 1] {
-            std::fs::write(&path, &whole[..cut]).unwrap();
-            assert_eq!(load(&path, b"table header"), None, "cut at {cut}");
+    fn cut_or_padded_bytes_are_damage() {
+        let whole = encode(&sample());
+        for cut in 0..whole.len() {
+            assert_eq!(decode(&whole[..cut]), Err(Corrupt), "cut at {cut}");
         }
-        for at in (0..whole.len()).step_by(3) {
-            let mut damaged = whole.clone();
-            damaged[at] ^= 0x10;
-            std::fs::write(&path, &damaged).unwrap();
-            assert_eq!(load(&path, b"table header"), None, "byte {at} flipped");
-        }
+        let padded = [&whole[..], &[0]].concat();
+        assert_eq!(decode(&padded), Err(Corrupt));
     }
 }

@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
+use rayon::prelude::*;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -94,15 +95,18 @@ fn hash(key: &str) -> u64 {
 impl Resolver {
     /// Indexes files by full path and by file name.
     pub fn new<'a>(files: impl IntoIterator<Item = (FileId, &'a str)>) -> Self {
+        let files: Vec<(FileId, &str)> = files.into_iter().collect();
+        // Folding every path is most of the work: on all cores.
         let mut entries: Vec<Entry> = files
-            .into_iter()
+            .into_par_iter()
             .map(|(id, path)| Entry {
                 id,
                 path: path.to_owned(),
                 lower: fold(path),
             })
             .collect();
-        entries.sort_by(|a, b| a.lower.cmp(&b.lower).then_with(|| a.path.cmp(&b.path)));
+        entries
+            .par_sort_unstable_by(|a, b| a.lower.cmp(&b.lower).then_with(|| a.path.cmp(&b.path)));
         let by_path = HashIndex::new(entries.len(), |i| &entries[i].lower);
         let by_name = HashIndex::new(entries.len(), |i| file_name(&entries[i].lower));
         Self {

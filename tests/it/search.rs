@@ -504,7 +504,7 @@ fn kept_link_resolutions_are_used_only_while_the_vault_is_unchanged() {
     assert_eq!(alpha(), first);
 
     // Damaged: ignored, and written anew.
-    std::fs::write(&kept, b"vaultkit-links 1\ngarbage").expect("damage");
+    std::fs::write(&kept, b"vaultkit-kept 1\ngarbage").expect("damage");
     assert_eq!(alpha(), first);
     assert_eq!(alpha(), first);
     assert!(std::fs::read(&kept).expect("kept").len() > 30);
