@@ -7,14 +7,14 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use jiff::civil::Date;
 use rayon::prelude::*;
 use vaultkit::config::Config;
+use vaultkit::index::{Index, codec};
 use vaultkit::lint::{self, baseline, baseline::Baseline, changes, fix};
 use vaultkit::model::{Diagnostic, Severity, Span};
-use vaultkit::render;
+use vaultkit::render::{self, Palette};
 use vaultkit::vault::Vault;
-
-use super::Ctx;
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -93,10 +93,54 @@ pub fn explain(args: &LintArgs, out: &mut dyn Write) -> Option<Result<ExitCode>>
     })
 }
 
+/// The findings of `lint` an index keeps for an unchanged vault. They also
+/// depend on the configuration, today's date (`future-date`) and the
+/// problems the scan found: those make the key.
+pub struct Kept<'a> {
+    index: &'a Index,
+    key: Vec<u8>,
+    today: Date,
+}
+
+/// The kept findings' file name, in the index's data folder.
+const KEPT_FINDINGS: &str = "lint.bin";
+
+impl<'a> Kept<'a> {
+    /// The findings `index` may keep for a run with `config` whose scan found `problems`.
+    pub fn new(index: &'a Index, config: &Config, problems: &[Diagnostic]) -> Self {
+        let today = today();
+        let mut key = format!("{config:?}\n{today}\n").into_bytes();
+        key.extend(codec::encode_diagnostics(problems));
+        Self { index, key, today }
+    }
+
+    /// The findings kept for this vault and key, if any.
+    fn findings(&self) -> Option<Vec<Diagnostic>> {
+        let rules: Vec<&'static str> = lint::RULES.iter().map(|rule| rule.id).collect();
+        let bytes = self.index.kept(KEPT_FINDINGS, &self.key)?;
+        codec::decode_diagnostics(&bytes, &rules).ok()
+    }
+
+    fn keep(&self, findings: &[Diagnostic]) {
+        let bytes = codec::encode_diagnostics(findings);
+        self.index.keep(KEPT_FINDINGS, &self.key, &bytes);
+    }
+}
+
+fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Runs the rules over the vault `load` reads (or takes back the findings
+/// `kept` holds, when the vault did not change), reports those in scope, and
+/// exits 1 when one reaches `--fail-on`.
 pub fn run(
-    context: &Ctx,
+    load: impl FnOnce() -> Result<Vault>,
+    root: &Path,
     config: &Config,
     args: &LintArgs,
+    kept: Option<&Kept<'_>>,
+    palette: Palette,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let unknown = lint::unknown_rules(config);
@@ -111,35 +155,49 @@ pub fn run(
                 .join(", ")
         );
     }
-    let scope = Scope::new(
-        context.vault.root(),
-        &args.paths,
-        args.changed_since.as_deref(),
-    )?;
+    let scope = Scope::new(root, &args.paths, args.changed_since.as_deref())?;
     let wanted = |path: &str| scope.wants_file(path);
-    let refreshed;
-    let mut vault = &context.vault;
-    if args.fix {
-        let changed = fix(vault, config, &wanted, args.dry_run, out)?;
-        if args.dry_run {
-            return Ok(if changed > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            });
+    // Fixes change the vault, and links into deleted files are found in it.
+    let kept = kept.filter(|_| !args.fix);
+    let reused = kept
+        .filter(|_| scope.deleted.is_empty())
+        .and_then(Kept::findings);
+    let (mut findings, into_deleted) = match reused {
+        Some(findings) => (findings, HashSet::new()),
+        None => {
+            let loaded = load()?;
+            let refreshed;
+            let mut vault = &loaded;
+            if args.fix {
+                let changed = fix(vault, config, &wanted, args.dry_run, out)?;
+                if args.dry_run {
+                    return Ok(if changed > 0 {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    });
+                }
+                if changed > 0 {
+                    refreshed = Vault::load(root, config).with_context(|| {
+                        format!("cannot reload the vault at {}", root.display())
+                    })?;
+                    vault = &refreshed;
+                }
+            }
+            let findings = lint::run(vault, config, kept.map_or_else(today, |k| k.today));
+            if let Some(kept) = kept {
+                kept.keep(&findings);
+            }
+            let into_deleted: HashSet<(String, Span)> =
+                changes::links_into_deleted(vault, &scope.deleted)
+                    .into_iter()
+                    .collect();
+            // As in `cli::run`: the OS reclaims the vault's many small
+            // allocations at once when the process ends.
+            std::mem::forget(loaded);
+            (findings, into_deleted)
         }
-        if changed > 0 {
-            let root = vault.root().context("the vault has no folder")?;
-            refreshed = Vault::load(root, config)
-                .with_context(|| format!("cannot reload the vault at {}", root.display()))?;
-            vault = &refreshed;
-        }
-    }
-    let today = jiff::ZonedDateTime::now().date();
-    let mut findings = lint::run(vault, config, today);
-    let into_deleted: HashSet<(String, Span)> = changes::links_into_deleted(vault, &scope.deleted)
-        .into_iter()
-        .collect();
+    };
     findings.retain(|f| {
         wanted(&f.path)
             || f.span
@@ -150,7 +208,7 @@ pub fn run(
     let needs_sources =
         args.format == Format::Sarif || args.baseline.is_some() || args.write_baseline.is_some();
     let sources = if needs_sources {
-        sources(vault.root(), &findings)
+        sources(root, &findings)
     } else {
         render::lint::Sources::new()
     };
@@ -182,18 +240,17 @@ pub fn run(
     let out: &mut dyn Write = &mut out;
     match args.format {
         Format::Human => {
-            let root = vault.root();
-            let source = |path: &str| root.and_then(|root| read_source(root, path));
-            render::lint::human(out, &findings, &source, context.palette)?;
+            let source = |path: &str| read_source(root, path);
+            render::lint::human(out, &findings, &source, palette)?;
         }
         Format::Json => render::lint::json(out, &findings)?,
         Format::Sarif => render::lint::sarif(
             out,
             &findings,
             &fingerprints(&findings),
-            &vault_prefix(vault.root()),
+            &vault_prefix(root),
         )?,
-        Format::Github => render::lint::github(out, &findings, &vault_prefix(vault.root()))?,
+        Format::Github => render::lint::github(out, &findings, &vault_prefix(root))?,
         Format::Junit => render::lint::junit(out, &findings)?,
     }
     out.flush()?;
@@ -301,10 +358,7 @@ fn report_gone(gone: &[baseline::Entry], file: &Path) {
 
 /// The text of every file with a positioned finding, for fingerprints; a
 /// file that cannot be read again is fingerprinted without it.
-fn sources(root: Option<&Path>, findings: &[Diagnostic]) -> render::lint::Sources {
-    let Some(root) = root else {
-        return render::lint::Sources::new();
-    };
+fn sources(root: &Path, findings: &[Diagnostic]) -> render::lint::Sources {
     let mut paths: Vec<&str> = findings
         .iter()
         .filter(|f| f.span.is_some())
@@ -327,9 +381,9 @@ fn read_source(root: &Path, path: &str) -> Option<String> {
 
 /// The vault folder as typed (`vault/`), so annotation paths match the
 /// repository's when vaultkit runs from its root; empty when it is `.`.
-fn vault_prefix(root: Option<&Path>) -> String {
-    match root.map(|r| r.to_string_lossy().replace('\\', "/")) {
-        Some(root) if !root.is_empty() && root != "." => format!("{}/", root.trim_end_matches('/')),
+fn vault_prefix(root: &Path) -> String {
+    match root.to_string_lossy().replace('\\', "/") {
+        root if !root.is_empty() && root != "." => format!("{}/", root.trim_end_matches('/')),
         _ => String::new(),
     }
 }
@@ -346,25 +400,22 @@ struct Scope {
 }
 
 impl Scope {
-    fn new(root: Option<&Path>, paths: &[String], changed_since: Option<&str>) -> Result<Self> {
+    fn new(root: &Path, paths: &[String], changed_since: Option<&str>) -> Result<Self> {
         let prefixes = scopes(root, paths);
         let mut deleted = Vec::new();
-        if let Some(root) = root {
-            for (prefix, given) in prefixes.iter().zip(paths) {
-                // Named, but neither in the vault nor anywhere else on disk.
-                if !prefix.is_empty() && !root.join(prefix).exists() && !Path::new(given).exists() {
-                    deleted.push(prefix.clone());
-                    // `Old note` means the note `Old note.md`.
-                    if !prefix.rsplit('/').next().unwrap_or_default().contains('.') {
-                        deleted.push(format!("{prefix}.md"));
-                    }
+        for (prefix, given) in prefixes.iter().zip(paths) {
+            // Named, but neither in the vault nor anywhere else on disk.
+            if !prefix.is_empty() && !root.join(prefix).exists() && !Path::new(given).exists() {
+                deleted.push(prefix.clone());
+                // `Old note` means the note `Old note.md`.
+                if !prefix.rsplit('/').next().unwrap_or_default().contains('.') {
+                    deleted.push(format!("{prefix}.md"));
                 }
             }
         }
-        let changed = match (changed_since, root) {
-            (None, _) => None,
-            (Some(_), None) => bail!("--changed-since needs a vault folder"),
-            (Some(rev), Some(root)) => {
+        let changed = match changed_since {
+            None => None,
+            Some(rev) => {
                 let (changed, gone) = git_changes(root, rev)?;
                 deleted.extend(gone);
                 Some(changed)
@@ -445,8 +496,8 @@ fn git_changes(root: &Path, rev: &str) -> Result<(HashSet<String>, Vec<String>)>
 
 /// PATHS as vault-relative prefixes: a path on disk inside the vault is made
 /// relative to it; anything else is taken as vault-relative already.
-fn scopes(root: Option<&Path>, paths: &[String]) -> Vec<String> {
-    let root = root.and_then(|r| r.canonicalize().ok());
+fn scopes(root: &Path, paths: &[String]) -> Vec<String> {
+    let root = root.canonicalize().ok();
     paths
         .iter()
         .map(|p| {

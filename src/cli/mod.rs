@@ -192,26 +192,41 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         (Command::Outline(args), Some(index)) => outline::search(index, &root, args)?,
         _ => None,
     };
-    let vault = match (&cli.command, index, refresh) {
+    match (&cli.command, &index, &refresh) {
         (Command::Search(args), Some(index), _) => {
-            let code = search::run(&index, &root, args, palette, &mut out)?;
+            let code = search::run(index, &root, args, palette, &mut out)?;
             out.flush()?;
             return Ok(code);
         }
         (Command::Index(args), Some(index), Some(refresh)) => {
-            let code = index::run(&index, &refresh, args, &mut out)?;
+            let code = index::run(index, refresh, args, &mut out)?;
             out.flush()?;
             return Ok(code);
         }
-        (_, Some(index), Some(refresh)) => index
-            .vault(&root, refresh.problems)
-            .with_context(|| format!("cannot read the index of {}", root.display()))?,
-        _ => Vault::load(&root, &config)
-            .with_context(|| format!("cannot load the vault at {}", root.display()))?,
-    };
-    if !matches!(cli.command, Command::Lint(_)) {
-        report_problems(&vault, cli.quiet, cli.verbose);
+        _ => {}
     }
+    let kept = match (&cli.command, &index, &refresh) {
+        (Command::Lint(_), Some(index), Some(refresh)) => {
+            Some(lint::Kept::new(index, &config, &refresh.problems))
+        }
+        _ => None,
+    };
+    let load = || match (&index, refresh) {
+        (Some(index), Some(refresh)) => index
+            .vault(&root, refresh.problems)
+            .with_context(|| format!("cannot read the index of {}", root.display())),
+        _ => Vault::load(&root, &config)
+            .with_context(|| format!("cannot load the vault at {}", root.display())),
+    };
+    if let Command::Lint(args) = &cli.command {
+        // Lint reports the vault's problems as findings, and may not need
+        // to load the vault at all.
+        let code = lint::run(load, &root, &config, args, kept.as_ref(), palette, &mut out)?;
+        out.flush()?;
+        return Ok(code);
+    }
+    let vault = load()?;
+    report_problems(&vault, cli.quiet, cli.verbose);
     let context = Ctx { vault, palette };
     let code = match cli.command {
         Command::Show(args) => note::show(&context, &args, &mut out),
@@ -219,9 +234,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backlinks(args) => note::backlinks(&context, &args, &mut out),
         Command::Tags(args) => tags::run(&context, &args, &mut out),
         Command::Graph(args) => graph::run(&context, &args, &mut out),
-        Command::Lint(args) => lint::run(&context, &config, &args, &mut out),
         Command::Outline(args) => outline::run(&context, &args, queried, &mut out),
-        Command::Completions { .. } | Command::Init(_) | Command::Search(_) | Command::Index(_) => {
+        Command::Completions { .. }
+        | Command::Init(_)
+        | Command::Search(_)
+        | Command::Index(_)
+        | Command::Lint(_) => {
             unreachable!("handled above")
         }
     }?;

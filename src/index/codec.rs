@@ -39,6 +39,32 @@ pub fn decode(bytes: &[u8]) -> Result<ParsedNote, Corrupt> {
     Ok(ParsedNote { note, diagnostics })
 }
 
+/// Encodes findings of any rule, e.g. a lint run's.
+pub fn encode_diagnostics(diagnostics: &[Diagnostic]) -> Vec<u8> {
+    let mut out = Writer(Vec::with_capacity(diagnostics.len() * 64));
+    out.seq(diagnostics);
+    out.0
+}
+
+/// Decodes what [`encode_diagnostics`] wrote; a rule not among `rules` is
+/// damage.
+pub fn decode_diagnostics(
+    bytes: &[u8],
+    rules: &[&'static str],
+) -> Result<Vec<Diagnostic>, Corrupt> {
+    let mut input = Reader(bytes);
+    let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
+    let mut diagnostics = Vec::with_capacity(count.min(bytes.len()));
+    for _ in 0..count {
+        diagnostics.push(read_diagnostic(&mut input, rules)?);
+    }
+    if input.0.is_empty() {
+        Ok(diagnostics)
+    } else {
+        Err(Corrupt)
+    }
+}
+
 /// Rule ids the parser and scanner emit: a cached diagnostic names one of these.
 const PARSE_RULES: &[&str] = &[
     "invalid-encoding",
@@ -400,25 +426,27 @@ impl Codec for Diagnostic {
         out.opt_str(self.help.as_deref());
     }
     fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
-        let rule = input.str()?;
-        let rule = PARSE_RULES
-            .iter()
-            .find(|known| **known == rule)
-            .ok_or(Corrupt)?;
-        Ok(Self {
-            rule,
-            severity: match input.uint()? {
-                0 => Severity::Error,
-                1 => Severity::Warning,
-                2 => Severity::Info,
-                _ => return Err(Corrupt),
-            },
-            path: input.str()?,
-            span: Option::<Span>::read(input)?,
-            message: input.str()?,
-            help: input.opt_str()?,
-        })
+        read_diagnostic(input, PARSE_RULES)
     }
+}
+
+/// Reads a diagnostic whose rule must be one of `rules`.
+fn read_diagnostic(input: &mut Reader<'_>, rules: &[&'static str]) -> Result<Diagnostic, Corrupt> {
+    let rule = input.str()?;
+    let rule = rules.iter().find(|known| **known == rule).ok_or(Corrupt)?;
+    Ok(Diagnostic {
+        rule,
+        severity: match input.uint()? {
+            0 => Severity::Error,
+            1 => Severity::Warning,
+            2 => Severity::Info,
+            _ => return Err(Corrupt),
+        },
+        path: input.str()?,
+        span: Option::<Span>::read(input)?,
+        message: input.str()?,
+        help: input.opt_str()?,
+    })
 }
 
 impl Codec for Note {
@@ -478,5 +506,27 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert_eq!(decode(&longer), Err(Corrupt));
+    }
+
+    #[test]
+    fn findings_of_the_given_rules_survive_the_round_trip() {
+        let parsed = parse_note("Note.md", NOTE);
+        let findings = vec![
+            Diagnostic::new("broken-link", Severity::Error, "a.md", "no note")
+                .at(parsed.note.links[0].span)
+                .with_help("create it"),
+            Diagnostic::new("empty-note", Severity::Info, "b.md", "empty"),
+        ];
+        let bytes = encode_diagnostics(&findings);
+        let rules = ["empty-note", "broken-link"];
+        assert_eq!(decode_diagnostics(&bytes, &rules), Ok(findings));
+        assert_eq!(decode_diagnostics(&bytes, &rules[..1]), Err(Corrupt));
+        for cut in 0..bytes.len() {
+            assert_eq!(
+                decode_diagnostics(&bytes[..cut], &rules),
+                Err(Corrupt),
+                "cut at {cut}"
+            );
+        }
     }
 }

@@ -145,6 +145,62 @@ fn the_config_sets_severities_and_migration_sources() {
 }
 
 #[test]
+fn a_warm_lint_takes_back_the_findings_of_an_unchanged_vault_only() {
+    let copy = fixture_copy("lint-config");
+    let vault = copy.path();
+    vaultkit(vault, &["index"]).assert().success();
+    let rules = || -> Vec<(String, String)> {
+        let (findings, _, stderr) = lint_report(vault, &[]);
+        assert_eq!(stderr, "");
+        findings
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().expect("rule").to_owned(),
+                    d["path"].as_str().expect("path").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let pair = |rule: &str, path: &str| (rule.to_owned(), path.to_owned());
+    let kept = vault.join(".vaultkit/lint.bin");
+    let written = || {
+        std::fs::metadata(&kept)
+            .expect("kept")
+            .modified()
+            .expect("time")
+    };
+    let first = rules();
+    assert_eq!(
+        first,
+        [
+            pair("orphan-note", "a.md"),
+            pair("unknown-migration-source", "a.md")
+        ]
+    );
+    let at = written();
+    assert_eq!(rules(), first);
+    assert_eq!(written(), at, "an unchanged vault was linted again");
+
+    // A note changed: linted again.
+    std::fs::write(vault.join("a.md"), "Links to [[a]] and [[b]] now.\n").expect("edit");
+    assert_eq!(rules(), Vec::<(String, String)>::new());
+    // The configuration changed: linted again.
+    std::fs::write(
+        vault.join("vaultkit.toml"),
+        "[lint.rules]\nempty-note = \"off\"\n",
+    )
+    .expect("edit");
+    assert_eq!(rules(), [pair("broken-link", "b.md")]);
+    // A deleted note named on the command line: the links into it come from the vault.
+    std::fs::remove_file(vault.join("b.md")).expect("remove");
+    let (findings, _, _) = lint_report(vault, &["b.md"]);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["path"], "a.md");
+    assert_eq!(findings[0]["rule"], "broken-link");
+}
+
+#[test]
 fn paths_narrow_what_is_reported() {
     let (findings, _) = lint("lint-rules", &["Notes"]);
     let paths: Vec<&str> = findings.iter().map(|f| f.1.as_str()).collect();
