@@ -9,8 +9,9 @@
 #
 # Each binary keeps its own index (in $BENCH_DIR/index/compare-{old,new}),
 # built before the first round. Commands: a warm `search garden`; `search`
-# right after one note was edited in place (restored at the end); a warm
-# `lint`, `graph stats` and `outline Index --depth 7`; `rg --count-matches
+# right after one note was edited in place (restored at the end); `lint`
+# after that edit, then warm (nothing changed since the last lint); a warm
+# `graph stats` and `outline Index --depth 7`; `rg --count-matches
 # '\[\['` and `rg -i -l garden` over the same files.
 #
 # Environment: BENCH_DIR (default /tmp/vaultkit-bench); GEN_VAULT_BIN, a
@@ -52,6 +53,7 @@ for _ in $(seq "$ROUNDS"); do
     echo "edited $RANDOM" >>"$NOTE"
     for key in old new; do run "$key edit+search" "$key" search garden; done
     for key in old new; do run "$key search" "$key" search garden; done
+    for key in old new; do run "$key lint after the edit" "$key" lint; done
     for key in old new; do run "$key lint" "$key" lint; done
     for key in old new; do run "$key graph-stats" "$key" graph stats; done
     for key in old new; do run "$key outline" "$key" outline Index --depth 7; done
