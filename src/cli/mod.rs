@@ -234,7 +234,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backlinks(args) => note::backlinks(&context, &args, &mut out),
         Command::Tags(args) => tags::run(&context, &args, &mut out),
         Command::Graph(args) => graph::run(&context, &args, &mut out),
-        Command::Outline(args) => outline::run(&context, &args, queried, &mut out),
+        Command::Outline(args) => outline::run(&context, &args, queried, index.as_ref(), &mut out),
         Command::Completions { .. }
         | Command::Init(_)
         | Command::Search(_)

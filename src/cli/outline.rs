@@ -4,19 +4,23 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use vaultkit::atomic;
-use vaultkit::index::Index;
+use vaultkit::index::{self, Index};
 use vaultkit::outline::relation::Relation;
-use vaultkit::outline::{self, Options, Outline, Source, managed};
+use vaultkit::outline::{self, Options, Outline, Source, lesson, managed};
 use vaultkit::parse;
 use vaultkit::render;
 use vaultkit::search::{self, Sort};
 
 use super::Ctx;
 use super::note::find;
+
+/// The kept first paragraphs' file name, in the index's data folder.
+const KEPT_LEADS: &str = "leads.bin";
 
 #[derive(Debug, Args)]
 pub struct OutlineArgs {
@@ -106,6 +110,7 @@ pub fn run(
     context: &Ctx,
     args: &OutlineArgs,
     matches: Option<Matches>,
+    index: Option<&Index>,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let vault = &context.vault;
@@ -144,11 +149,28 @@ pub fn run(
             .into_iter()
             .collect(),
     };
-    let read = |note: &vaultkit::model::Note| {
+    // First paragraphs: kept by the index, by note content, or read now.
+    let kept = index.map(|index| index.kept_by_content(KEPT_LEADS));
+    let read = Mutex::new(Vec::new());
+    let lead = |note: &vaultkit::model::Note| {
+        let known = index.and_then(|index| index.file_hash(&note.path));
+        if let Some(lead) = known.and_then(|hash| kept.as_ref()?.get(&hash)) {
+            return lead.clone();
+        }
         let bytes = std::fs::read(root.join(&note.path)).ok()?;
-        Some(parse::decode(&note.path, &bytes).0.into_owned())
+        let lead = lesson::first_paragraph(&parse::decode(&note.path, &bytes).0);
+        let mut read = read.lock().unwrap_or_else(PoisonError::into_inner);
+        read.push((index::content_hash(&bytes), lead.clone()));
+        lead
     };
-    let outline = outline::build(vault, &source, &options, &read);
+    let outline = outline::build(vault, &source, &options, &lead);
+    let read = read.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if let (Some(index), Some(mut kept)) = (index, kept)
+        && !read.is_empty()
+    {
+        kept.extend(read);
+        index.keep_by_content(KEPT_LEADS, kept);
+    }
     match (&target, args.write.is_some()) {
         (Some((path, relative)), true) => write(&outline, path, relative),
         (Some((path, relative)), false) => check(&outline, path, relative, out),

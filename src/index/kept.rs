@@ -12,9 +12,10 @@
 //! Layout: a magic line, the stamp (length-prefixed), the xxh3 of the body,
 //! then the body.
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use super::codec::{Reader, Writer};
+use super::codec::{Corrupt, Reader, Writer};
 
 /// First bytes of every such file.
 const MAGIC: &[u8] = b"vaultkit-kept 1\n";
@@ -62,6 +63,51 @@ pub fn load(path: &Path, stamp: &[u8]) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// Texts computed from one note alone (its first paragraph, say), by the
+/// hash of the note's content: they hold however the rest of the vault changes.
+pub type ByContent = HashMap<u64, Option<String>>;
+
+/// Encodes texts by content hash, in hash order.
+pub fn encode_by_content(texts: &ByContent) -> Vec<u8> {
+    let mut sorted: Vec<(&u64, &Option<String>)> = texts.iter().collect();
+    sorted.sort_unstable_by_key(|(hash, _)| **hash);
+    let mut out = Writer(Vec::with_capacity(texts.len() * 64));
+    out.uint(sorted.len() as u64);
+    for (hash, text) in sorted {
+        out.0.extend_from_slice(&hash.to_le_bytes());
+        match text {
+            None => out.uint(0),
+            Some(text) => {
+                out.uint(1);
+                out.str(text);
+            }
+        }
+    }
+    out.0
+}
+
+/// Decodes what [`encode_by_content`] wrote.
+pub fn decode_by_content(bytes: &[u8]) -> Result<ByContent, Corrupt> {
+    let mut input = Reader(bytes);
+    let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
+    let mut texts = ByContent::with_capacity(count.min(bytes.len() / 9));
+    for _ in 0..count {
+        let hash = input.bytes(8)?;
+        let hash = u64::from_le_bytes(hash.try_into().map_err(|_| Corrupt)?);
+        let text = match input.uint()? {
+            0 => None,
+            1 => Some(input.str()?),
+            _ => return Err(Corrupt),
+        };
+        texts.insert(hash, text);
+    }
+    if input.0.is_empty() {
+        Ok(texts)
+    } else {
+        Err(Corrupt)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +127,24 @@ mod tests {
         assert_eq!(load(&path, &super::stamp(b"other table", b"key")), None);
         save(&path, &stamp, b"").unwrap();
         assert_eq!(load(&path, &stamp).as_deref(), Some(&b""[..]));
+    }
+
+    #[test]
+    fn texts_by_content_decode_as_they_were() {
+        let texts = ByContent::from([
+            (7, Some("seven".to_owned())),
+            (u64::MAX, None),
+            (0, Some(String::new())),
+        ]);
+        let bytes = encode_by_content(&texts);
+        assert_eq!(decode_by_content(&bytes), Ok(texts));
+        for cut in 0..bytes.len() {
+            assert_eq!(
+                decode_by_content(&bytes[..cut]),
+                Err(Corrupt),
+                "cut at {cut}"
+            );
+        }
     }
 
     #[test]

@@ -405,6 +405,30 @@ impl Index {
         kept::load(&self.dir.with_file_name(name), &stamp)
     }
 
+    /// The content hash the note table records for the file at `path`.
+    pub fn file_hash(&self, path: &str) -> Option<u64> {
+        self.table.get(path).map(|entry| entry.hash)
+    }
+
+    /// The texts kept as `name` by note content (see [`kept::ByContent`]);
+    /// empty if there are none.
+    pub fn kept_by_content(&self, name: &str) -> kept::ByContent {
+        let stamp = kept::stamp(b"", name.as_bytes());
+        kept::load(&self.dir.with_file_name(name), &stamp)
+            .and_then(|bytes| kept::decode_by_content(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Keeps `texts` as `name` by note content, without those of contents
+    /// no file of the vault has any more. A failure to write is ignored.
+    pub fn keep_by_content(&self, name: &str, mut texts: kept::ByContent) {
+        let current: HashSet<u64> = self.table.entries.iter().map(|e| e.hash).collect();
+        texts.retain(|hash, _| current.contains(hash));
+        let stamp = kept::stamp(b"", name.as_bytes());
+        let body = kept::encode_by_content(&texts);
+        let _ = kept::save(&self.dir.with_file_name(name), &stamp, &body);
+    }
+
     /// Keeps `body` as `name` for this note table, this binary and `key`. A
     /// failure to write is ignored: it is a cache, and a vault in a
     /// read-only place must still work.
@@ -898,6 +922,11 @@ fn read_and_parse(file: &Current) -> (ParsedNote, String, u64) {
             (parsed, String::new(), 0)
         }
     }
+}
+
+/// The hash the note table records of a file's bytes.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxh3(bytes)
 }
 
 fn xxh3(bytes: &[u8]) -> u64 {

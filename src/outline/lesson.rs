@@ -117,12 +117,12 @@ pub fn order(note: &Note) -> Option<f64> {
     }
 }
 
-/// The `description` or `summary` property, else the first paragraph of the
-/// note's text (asked for only then).
-pub fn description(note: &Note, text: impl FnOnce() -> Option<String>) -> Option<String> {
+/// The `description` or `summary` property, else the note's first
+/// paragraph (asked for only then).
+pub fn description(note: &Note, lead: impl FnOnce() -> Option<String>) -> Option<String> {
     text_property(note, "description")
         .or_else(|| text_property(note, "summary"))
-        .or_else(|| text().as_deref().and_then(first_paragraph))
+        .or_else(lead)
 }
 
 /// Whether a heading is the note's title: a first heading that repeats it.

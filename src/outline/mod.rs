@@ -173,13 +173,13 @@ pub struct Ignored {
     pub after: String,
 }
 
-/// Builds the outline. `text` returns a note's text when it can (for
-/// descriptions taken from the first paragraph); `None` is fine.
+/// Builds the outline. `lead` returns a note's first paragraph when it can
+/// (see [`lesson::first_paragraph`]), for descriptions; `None` is fine.
 pub fn build(
     vault: &Vault,
     source: &Source,
     options: &Options,
-    text: &(dyn Fn(&Note) -> Option<String> + Sync),
+    lead: &(dyn Fn(&Note) -> Option<String> + Sync),
 ) -> Outline {
     let names = LinkNames::new(vault);
     let excluded: HashSet<&str> = options
@@ -257,7 +257,7 @@ pub fn build(
         .par_iter()
         .map(|&id| {
             let note = vault.note(id);
-            (!known.contains(&id)).then(|| lesson::description(note, || text(note)))?
+            (!known.contains(&id)).then(|| lesson::description(note, || lead(note)))?
         })
         .collect();
     let builder = Builder {
@@ -310,7 +310,7 @@ pub fn build(
             (
                 title,
                 format!("[[{}]]", names.link(root_note)),
-                lesson::description(root_note, || text(root_note)),
+                lesson::description(root_note, || lead(root_note)),
             )
         }
         Source::Tag(tag) => {

@@ -125,6 +125,59 @@ fn a_structured_root_gives_its_headings_as_modules_with_lessons_under_them() {
 }
 
 #[test]
+fn first_paragraphs_are_kept_by_note_content() {
+    let (_dir, vault) = scratch("outline-headings");
+    vaultkit(&vault, &["index"]).assert().success();
+    let flour = |vault: &Path| -> String {
+        let outline: Value =
+            serde_json::from_str(&stdout(vault, &["outline", "Course", "--format", "json"]))
+                .expect("JSON");
+        let basics = &outline["modules"][0]["lessons"];
+        let flour = basics
+            .as_array()
+            .expect("lessons")
+            .iter()
+            .find(|lesson| lesson["title"] == "Flour")
+            .expect("Flour");
+        text(&flour["description"])
+    };
+    assert_eq!(
+        flour(&vault),
+        "Flour is milled grain. Strong flour has more protein."
+    );
+    let kept = vault.join(".vaultkit/leads.bin");
+    let written = || {
+        std::fs::metadata(&kept)
+            .expect("kept")
+            .modified()
+            .expect("time")
+    };
+    let at = written();
+    assert_eq!(
+        flour(&vault),
+        "Flour is milled grain. Strong flour has more protein."
+    );
+    assert_eq!(written(), at, "nothing new to keep");
+
+    let note = vault.join("Lessons/Flour.md");
+    let old = std::fs::read_to_string(&note).expect("read");
+    std::fs::write(
+        &note,
+        old.replace("Flour is milled grain.", "Flour is ground grain."),
+    )
+    .expect("edit");
+    assert_eq!(
+        flour(&vault),
+        "Flour is ground grain. Strong flour has more protein."
+    );
+    std::fs::write(&note, &old).expect("restore");
+    assert_eq!(
+        flour(&vault),
+        "Flour is milled grain. Strong flour has more protein."
+    );
+}
+
+#[test]
 fn empty_headings_empty_notes_and_missing_lessons_are_gaps() {
     let outline = outline_json("outline-headings", &["Course"]);
     assert_eq!(
