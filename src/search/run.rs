@@ -7,12 +7,13 @@
 //! notes the index has not already ruled out.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
 use std::path::Path;
 
 use regex::{Regex, RegexBuilder};
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, RegexQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery,
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
@@ -383,21 +384,19 @@ impl Engine<'_> {
                         IndexTerm::from_field_text(field, word),
                         IndexRecordOption::WithFreqs,
                     ));
-                    let part: Box<dyn TantivyQuery> = if i + 1 == words.len()
-                        && matches!(term, Term::Word(_))
-                    {
-                        let prefix =
-                            RegexQuery::from_pattern(&format!("{}.+", regex::escape(word)), field)?;
-                        Box::new(BooleanQuery::new(vec![
-                            (Occur::Should, Box::new(BoostQuery::new(exact, 2.0))),
-                            (
-                                Occur::Should,
-                                Box::new(BoostQuery::new(Box::new(prefix), 0.5)),
-                            ),
-                        ]))
-                    } else {
-                        exact
-                    };
+                    let part: Box<dyn TantivyQuery> =
+                        if i + 1 == words.len() && matches!(term, Term::Word(_)) {
+                            let prefix = longer_words(field, word);
+                            Box::new(BooleanQuery::new(vec![
+                                (Occur::Should, Box::new(BoostQuery::new(exact, 2.0))),
+                                (
+                                    Occur::Should,
+                                    Box::new(BoostQuery::new(Box::new(prefix), 0.5)),
+                                ),
+                            ]))
+                        } else {
+                            exact
+                        };
                     all.push((Occur::Must, part));
                 }
                 Box::new(BooleanQuery::new(all))
@@ -665,6 +664,20 @@ impl Engine<'_> {
             note,
         })
     }
+}
+
+/// The indexed words of `field` that begin with `word` and are longer: the
+/// terms after `word` and before its last byte's successor (UTF-8 never ends
+/// in 0xFF). A range of the term dictionary, not a regex to compile.
+fn longer_words(field: Field, word: &str) -> RangeQuery {
+    let mut end = word.as_bytes().to_vec();
+    if let Some(last) = end.last_mut() {
+        *last = last.saturating_add(1);
+    }
+    RangeQuery::new(
+        Bound::Excluded(IndexTerm::from_field_text(field, word)),
+        Bound::Excluded(IndexTerm::from_field_bytes(field, &end)),
+    )
 }
 
 fn term_query(field: Field, text: &str) -> TermQuery {
