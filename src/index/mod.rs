@@ -570,8 +570,7 @@ impl Index {
         refresh.changed = fresh.len() - diff.added.len();
         let path_set_changed = !diff.added.is_empty() || !diff.removed.is_empty();
         if fresh.is_empty() && !path_set_changed && !options.rebuild {
-            let opstamp = old.opstamp;
-            self.table = next_table(old, current, folders, Vec::new(), &HashMap::new(), opstamp)
+            self.table = next_table(old, current, folders, Vec::new(), &HashMap::new())
                 .map_err(|e| index_error(&self.dir, e))?;
             return self.table.save(&self.dir.with_file_name(table::FILE_NAME));
         }
@@ -649,15 +648,27 @@ impl Index {
             refresh.relinked = relinked.len();
         }
 
-        let mut commit = writer.prepare_commit().map_err(err)?;
+        // The next table is built and encoded while tantivy writes the
+        // segment; it is written once the commit it names is made.
+        let (prepared, next) = rayon::join(
+            || writer.prepare_commit(),
+            || {
+                let table = next_table(old, current, folders, written, &relinked)?;
+                let encoded = table.encode();
+                Ok::<_, String>((table, encoded))
+            },
+        );
+        let mut commit = prepared.map_err(err)?;
         commit.set_payload(payload);
         let opstamp = commit.commit().map_err(err)?;
         writer.wait_merging_threads().map_err(err)?;
         self.reader.reload().map_err(err)?;
 
-        self.table = next_table(old, current, folders, written, &relinked, opstamp)
-            .map_err(|e| index_error(&self.dir, e))?;
-        self.table.save(&self.dir.with_file_name(table::FILE_NAME))
+        let (mut table, encoded) = next.map_err(|e| index_error(&self.dir, e))?;
+        table.opstamp = opstamp;
+        table.write(&self.dir.with_file_name(table::FILE_NAME), &encoded)?;
+        self.table = table;
+        Ok(())
     }
 
     /// The document for one file; `note` is the parsed note and its text.
@@ -746,15 +757,16 @@ fn same_folders(old: &Folders, new: &Folders) -> bool {
 
 /// The table after a refresh: for each file of `current`, its entry from
 /// `written` (the files read now, by position), else its old entry with its
-/// new size and time (and the new link hash `relinked` has for it).
+/// new size and time (and the new link hash `relinked` has for it). It names
+/// the old table's commit until the caller sets the new one.
 fn next_table(
     mut old: Table,
     current: &[Current],
     folders: Folders,
     mut written: Vec<(usize, Entry, Option<Vec<u8>>)>,
     relinked: &HashMap<usize, u64>,
-    opstamp: u64,
 ) -> Result<Table, String> {
+    let opstamp = old.opstamp;
     written.sort_unstable_by_key(|(at, _, _)| *at);
     let mut written = written.into_iter().peekable();
     let mut old_entries = old.take_entries().into_iter().peekable();

@@ -8,8 +8,9 @@
 //! The file is a cache: it names the tantivy commit it goes with and carries
 //! checksums, and anything that does not check out makes the caller rebuild.
 //!
-//! Layout: a magic line, then three little-endian `u64`s (the length of the
-//! entries section, its xxh3 and the xxh3 of the rest), the entries and the
+//! Layout: a magic line, then four little-endian `u64`s (the length of the
+//! entries section, the xxh3 of the commit's word and the entries, the xxh3
+//! of the rest, and the tantivy commit the table describes), the entries and the
 //! folder records (varints and length-prefixed paths, see [`super::codec`]
 //! and [`super::listing`]), then the parsed notes in
 //! zstd-compressed blocks of consecutive notes. A block ends after a note
@@ -29,8 +30,8 @@ use super::codec::{Corrupt, Reader, Writer};
 /// The table's file name, in the index's data folder.
 pub const FILE_NAME: &str = "notes.bin";
 /// First bytes of the file; another version means a rebuild.
-const MAGIC: &[u8] = b"vaultkit-notes 5\n";
-const HEADER: usize = MAGIC.len() + 24;
+const MAGIC: &[u8] = b"vaultkit-notes 6\n";
+const HEADER: usize = MAGIC.len() + 32;
 /// A block ends after a note whose path hash is a multiple of this (about
 /// this many notes per block), or once it holds [`BLOCK_BYTES`].
 const BLOCK_SPLIT: u64 = 128;
@@ -142,6 +143,21 @@ impl Block {
     }
 }
 
+/// A table's file but for its header: see [`Table::encode`].
+pub struct Encoded {
+    entries: Vec<u8>,
+    blocks: Vec<u8>,
+    blocks_hash: u64,
+}
+
+/// The checksum of the header's commit word and the entries section.
+fn entries_checksum(opstamp: u64, entries: &[u8]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&opstamp.to_le_bytes());
+    hasher.update(entries);
+    hasher.digest()
+}
+
 /// The note table of one index commit.
 pub struct Table {
     /// The tantivy commit (opstamp) this table describes.
@@ -195,13 +211,16 @@ impl Table {
             return Err(damaged(()));
         }
         let (entries, blocks) = body.split_at(entries_len);
-        if super::xxh3(entries) != entries_hash || super::xxh3(blocks) != blocks_hash {
+        if entries_checksum(word(3), entries) != entries_hash || super::xxh3(blocks) != blocks_hash
+        {
             return Err(damaged(()));
         }
         let blocks = HEADER + entries_len..bytes.len();
         let stored_header = header.to_vec();
+        let opstamp = word(3);
         let file = Arc::new(bytes);
         let mut table = decode(&file, HEADER..blocks.start, blocks).map_err(damaged)?;
+        table.opstamp = opstamp;
         table.stored_header = stored_header;
         Ok(table)
     }
@@ -222,8 +241,14 @@ impl Table {
     /// Not synced to disk: a table lost or torn by a crash fails its
     /// checksums or its commit check, and the index is rebuilt.
     pub fn save(&mut self, path: &Path) -> crate::error::Result<()> {
+        let encoded = self.encode();
+        self.write(path, &encoded)
+    }
+
+    /// Encodes all of the table but its header (which names the commit):
+    /// this can be done while that commit is still being made.
+    pub fn encode(&self) -> Encoded {
         let mut entries = Writer(Vec::with_capacity(self.entries.len() * 64));
-        entries.uint(self.opstamp);
         entries.uint(self.entries.len() as u64);
         for entry in &self.entries {
             entries.str(&entry.path);
@@ -257,17 +282,32 @@ impl Table {
         for block in &self.blocks {
             blocks.0.extend_from_slice(block.compressed.bytes());
         }
-        let (entries, blocks) = (entries.0, blocks.0);
+        Encoded {
+            entries: entries.0,
+            blocks_hash: super::xxh3(&blocks.0),
+            blocks: blocks.0,
+        }
+    }
+
+    /// Writes what [`Table::encode`] made of this table, with a header
+    /// naming its commit (`opstamp`), to `path` (see [`Table::save`]).
+    pub fn write(&mut self, path: &Path, encoded: &Encoded) -> crate::error::Result<()> {
+        let Encoded {
+            entries,
+            blocks,
+            blocks_hash,
+        } = encoded;
         let mut header = Vec::with_capacity(HEADER);
         header.extend_from_slice(MAGIC);
         for word in [
             entries.len() as u64,
-            super::xxh3(&entries),
-            super::xxh3(&blocks),
+            entries_checksum(self.opstamp, entries),
+            *blocks_hash,
+            self.opstamp,
         ] {
             header.extend_from_slice(&word.to_le_bytes());
         }
-        crate::atomic::write_cache(path, &[&header, &entries, &blocks])?;
+        crate::atomic::write_cache(path, &[&header, entries, blocks])?;
         self.stored_header = header;
         Ok(())
     }
@@ -547,7 +587,6 @@ fn decode(
     }
 
     let mut input = Reader(entries);
-    table.opstamp = input.uint()?;
     let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
     if count > entries.len() {
         return Err(Corrupt);
