@@ -34,7 +34,7 @@ use crate::error::{Error, Result};
 use crate::model::{Diagnostic, Note, Severity};
 use crate::parse::{self, ParsedNote};
 use crate::vault::resolve::Resolver;
-use crate::vault::{FileId, NoteId, Vault, scan};
+use crate::vault::{FileId, KnownResolutions, NoteId, Vault, scan};
 use listing::{Current, Listing};
 pub use schema::Fields;
 use table::{Entry, Folders, Table};
@@ -383,17 +383,29 @@ impl Index {
             .filter(|e| e.note.is_none())
             .map(|e| e.path.clone())
             .collect();
-        let known = self
-            .kept(resolved::FILE_NAME, b"")
-            .and_then(|bytes| resolved::decode(&bytes).ok());
-        let had_known = known.is_some();
+        // Resolutions depend on every file's path and each note's content:
+        // they are kept for these paths, with the content they were made from.
+        let mut paths = codec::Writer(Vec::with_capacity(self.table.entries.len() * 48));
+        for entry in &self.table.entries {
+            paths.str(&entry.path);
+        }
+        let stamp = kept::stamp(b"", &paths.0);
+        let contents: Vec<u64> = (self.table.entries.iter())
+            .filter(|e| e.note.is_some())
+            .map(|e| e.hash)
+            .collect();
+        let known = kept::load(&self.dir.with_file_name(resolved::FILE_NAME), &stamp)
+            .and_then(|bytes| resolved::decode(&bytes).ok())
+            .filter(|(then, _)| then.len() == contents.len())
+            .map(|(then, resolutions)| KnownResolutions {
+                resolutions,
+                unchanged: then.iter().zip(&contents).map(|(a, b)| a == b).collect(),
+            });
         let vault = Vault::assemble(root, parsed, attachments, problems, known);
-        if !had_known {
-            self.keep(
-                resolved::FILE_NAME,
-                b"",
-                &resolved::encode(vault.all_resolutions()),
-            );
+        if vault.resolved_anew() {
+            let body = resolved::encode(&contents, vault.all_resolutions());
+            // Only a cache: a vault in a read-only place still loads.
+            let _ = kept::save(&self.dir.with_file_name(resolved::FILE_NAME), &stamp, &body);
         }
         Ok(vault)
     }

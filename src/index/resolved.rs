@@ -1,10 +1,11 @@
 //! Every link's resolution in a compact binary form, for the index to keep
-//! (see [`super::kept`]): a warm run on a vault that did not change takes
-//! them back instead of resolving each link again. What they hold is checked
-//! against the notes before use ([`crate::vault::Vault::assemble`]).
+//! (see [`super::kept`]) with the content hash of each note they were made
+//! from: a run on a vault with the same files takes back those of unchanged
+//! notes instead of resolving each link again
+//! ([`crate::vault::Vault::assemble`] checks them against the notes).
 //!
-//! Per note its number of links, and per link its target, case and anchor,
-//! and its tied candidates (varints, see [`super::codec`]).
+//! Per note its content hash and number of links, and per link its target,
+//! case and anchor, and its tied candidates (varints, see [`super::codec`]).
 
 use super::codec::{Corrupt, Reader, Writer};
 use crate::vault::resolve::AnchorMatch;
@@ -13,11 +14,12 @@ use crate::vault::{FileId, NoteId, Resolution};
 /// The name of the kept file, in the index's data folder.
 pub const FILE_NAME: &str = "links.bin";
 
-/// Encodes every note's resolutions, in note order.
-pub fn encode(resolutions: &[Vec<Resolution>]) -> Vec<u8> {
-    let mut body = Writer(Vec::with_capacity(resolutions.len() * 8));
+/// Encodes every note's content hash and resolutions, in note order.
+pub fn encode(contents: &[u64], resolutions: &[Vec<Resolution>]) -> Vec<u8> {
+    let mut body = Writer(Vec::with_capacity(resolutions.len() * 16));
     body.uint(resolutions.len() as u64);
-    for links in resolutions {
+    for (content, links) in contents.iter().zip(resolutions) {
+        body.0.extend_from_slice(&content.to_le_bytes());
         body.uint(links.len() as u64);
         for resolution in links {
             body.uint(file_code(resolution.target));
@@ -38,8 +40,8 @@ pub fn encode(resolutions: &[Vec<Resolution>]) -> Vec<u8> {
     body.0
 }
 
-/// Decodes what [`encode`] wrote.
-pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<Resolution>>, Corrupt> {
+/// Decodes what [`encode`] wrote: the content hashes and the resolutions.
+pub fn decode(bytes: &[u8]) -> Result<(Vec<u64>, Vec<Vec<Resolution>>), Corrupt> {
     let mut input = Reader(bytes);
     let count = |input: &mut Reader<'_>| {
         // Every item takes at least a byte: a count beyond that is damage.
@@ -49,8 +51,11 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<Resolution>>, Corrupt> {
             .ok_or(Corrupt)
     };
     let notes = count(&mut input)?;
+    let mut contents = Vec::with_capacity(notes);
     let mut resolutions = Vec::with_capacity(notes);
     for _ in 0..notes {
+        let content = input.bytes(8)?;
+        contents.push(u64::from_le_bytes(content.try_into().map_err(|_| Corrupt)?));
         let links = count(&mut input)?;
         let mut note = Vec::with_capacity(links);
         for _ in 0..links {
@@ -77,7 +82,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<Resolution>>, Corrupt> {
         resolutions.push(note);
     }
     if input.0.is_empty() {
-        Ok(resolutions)
+        Ok((contents, resolutions))
     } else {
         Err(Corrupt)
     }
@@ -155,13 +160,17 @@ mod tests {
 
     #[test]
     fn resolutions_decode_as_they_were() {
-        assert_eq!(decode(&encode(&sample())), Ok(sample()));
-        assert_eq!(decode(&encode(&[])), Ok(vec![]));
+        let contents = vec![7, u64::MAX, 0];
+        assert_eq!(
+            decode(&encode(&contents, &sample())),
+            Ok((contents, sample()))
+        );
+        assert_eq!(decode(&encode(&[], &[])), Ok((vec![], vec![])));
     }
 
     #[test]
     fn cut_or_padded_bytes_are_damage() {
-        let whole = encode(&sample());
+        let whole = encode(&[1, 2, 3], &sample());
         for cut in 0..whole.len() {
             assert_eq!(decode(&whole[..cut]), Err(Corrupt), "cut at {cut}");
         }

@@ -61,6 +61,16 @@ impl Resolution {
     }
 }
 
+/// Link resolutions kept from an earlier load of a vault with exactly the
+/// same files (the same paths, in the same order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownResolutions {
+    /// Every note's resolutions then, in note order.
+    pub resolutions: Vec<Vec<Resolution>>,
+    /// For each note, whether its content is the same now as then.
+    pub unchanged: Vec<bool>,
+}
+
 /// A loaded vault.
 pub struct Vault {
     root: Option<PathBuf>,
@@ -70,6 +80,9 @@ pub struct Vault {
     diagnostics: Vec<Diagnostic>,
     /// Built when first needed: resolutions taken from the index need none.
     resolver: OnceLock<Resolver>,
+    /// Whether any link was resolved while assembling (rather than taken
+    /// from [`KnownResolutions`]).
+    resolved_anew: bool,
     /// Folded aliases, sorted, each beside the note that claims it
     /// (`alias_notes`): a note per claim, in path order for one alias.
     alias_names: Vec<String>,
@@ -139,16 +152,18 @@ impl Vault {
     }
 
     /// Builds a vault from notes parsed earlier (sorted by path), e.g. from the
-    /// index's cache, and attachment paths (sorted). `known` are the links'
-    /// resolutions in this same vault, if the index kept them; they are
-    /// used only if they fit these notes (one per link, every file and
-    /// anchor there), else every link is resolved again.
+    /// index's cache, and attachment paths (sorted). `known` are resolutions
+    /// the index kept for the same files: those of unchanged notes are taken
+    /// back (their anchors into changed notes looked up again), the links of
+    /// changed notes resolved anew; if the result does not fit these notes
+    /// (one per link, every file and anchor there), every link is resolved
+    /// again.
     pub fn assemble(
         root: &Path,
         parsed: Vec<ParsedNote>,
         attachments: Vec<String>,
         diagnostics: Vec<Diagnostic>,
-        known: Option<Vec<Vec<Resolution>>>,
+        known: Option<KnownResolutions>,
     ) -> Self {
         let mut vault = Self::from_parsed(parsed, attachments, diagnostics, known);
         vault.root = Some(root.to_owned());
@@ -159,7 +174,7 @@ impl Vault {
         parsed: Vec<ParsedNote>,
         attachments: Vec<String>,
         mut diagnostics: Vec<Diagnostic>,
-        known: Option<Vec<Vec<Resolution>>>,
+        known: Option<KnownResolutions>,
     ) -> Self {
         let notes: Vec<Note> = parsed
             .into_iter()
@@ -168,34 +183,34 @@ impl Vault {
                 parsed.note
             })
             .collect();
-        let known = known.filter(|known| fits(known, &notes, attachments.len()));
         // The alias table and the sorted diagnostics are built beside the
         // resolver and the resolutions.
-        let ((resolver, resolutions), ((alias_names, alias_notes), ())) = rayon::join(
-            || {
-                if let Some(known) = known {
-                    return (OnceLock::new(), known);
-                }
-                let resolver = resolver_of(&notes, &attachments);
-                let resolutions = notes
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, note)| {
-                        note.links
-                            .iter()
-                            .map(|link| resolve_link(&resolver, &notes, NoteId(to_u32(i)), link))
-                            .collect()
-                    })
-                    .collect();
-                (OnceLock::from(resolver), resolutions)
-            },
-            || {
-                rayon::join(
-                    || alias_table(&notes),
-                    || diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key())),
-                )
-            },
-        );
+        let ((resolver, resolutions, resolved_anew), ((alias_names, alias_notes), ())) =
+            rayon::join(
+                || {
+                    if let Some(taken) = known.and_then(|k| take_back(k, &notes, &attachments)) {
+                        return taken;
+                    }
+                    let resolver = resolver_of(&notes, &attachments);
+                    let resolutions = notes
+                        .par_iter()
+                        .enumerate()
+                        .map(|(i, note)| {
+                            let source = NoteId(to_u32(i));
+                            (note.links.iter())
+                                .map(|link| resolve_link(&resolver, &notes, source, link))
+                                .collect()
+                        })
+                        .collect();
+                    (OnceLock::from(resolver), resolutions, true)
+                },
+                || {
+                    rayon::join(
+                        || alias_table(&notes),
+                        || diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key())),
+                    )
+                },
+            );
         Self {
             root: None,
             notes,
@@ -203,9 +218,16 @@ impl Vault {
             resolutions,
             diagnostics,
             resolver,
+            resolved_anew,
             alias_names,
             alias_notes,
         }
+    }
+
+    /// Whether assembling the vault resolved any link (rather than take
+    /// them all back from [`KnownResolutions`]).
+    pub fn resolved_anew(&self) -> bool {
+        self.resolved_anew
     }
 
     /// The vault folder, when loaded from disk.
@@ -383,6 +405,61 @@ fn resolver_of(notes: &[Note], attachments: &[String]) -> Resolver {
     Resolver::new(notes.chain(attachments))
 }
 
+/// The resolutions `known` gives `notes`: an unchanged note's as kept, with
+/// its anchors into changed notes looked up again; a changed note's resolved
+/// now. With the resolver if one was built, and whether any note changed;
+/// `None` if they do not fit the notes.
+fn take_back(
+    known: KnownResolutions,
+    notes: &[Note],
+    attachments: &[String],
+) -> Option<(OnceLock<Resolver>, Vec<Vec<Resolution>>, bool)> {
+    let KnownResolutions {
+        resolutions,
+        unchanged,
+    } = known;
+    if resolutions.len() != notes.len() || unchanged.len() != notes.len() {
+        return None;
+    }
+    let changed = |id: NoteId| !unchanged.get(id.index()).copied().unwrap_or(false);
+    let resolver = unchanged
+        .contains(&false)
+        .then(|| resolver_of(notes, attachments));
+    let resolutions: Vec<Vec<Resolution>> = resolutions
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, kept)| {
+            let (source, note) = (NoteId(to_u32(i)), &notes[i]);
+            if let Some(resolver) = resolver.as_ref().filter(|_| changed(source)) {
+                return (note.links.iter())
+                    .map(|link| resolve_link(resolver, notes, source, link))
+                    .collect();
+            }
+            kept.into_iter()
+                .zip(&note.links)
+                .map(|(mut resolution, link)| {
+                    if let Some(FileId::Note(target)) = resolution.target
+                        && resolution.anchor.is_some()
+                        && changed(target)
+                    {
+                        resolution.anchor =
+                            notes.get(target.index()).and_then(|t| anchor_in(t, link));
+                    }
+                    resolution
+                })
+                .collect()
+        })
+        .collect();
+    let any_changed = resolver.is_some();
+    fits(&resolutions, notes, attachments.len()).then(|| {
+        (
+            resolver.map_or_else(OnceLock::new, OnceLock::from),
+            resolutions,
+            any_changed,
+        )
+    })
+}
+
 /// Whether `known` can be the resolutions of `notes`' links: one per link,
 /// every file among the notes and `attachments` attachments, every anchor
 /// among its target's headings (or blocks, for a block link).
@@ -432,14 +509,7 @@ fn resolve_link(resolver: &Resolver, notes: &[Note], source: NoteId, link: &Link
         resolver.resolve(&link.target, &notes[source.index()].path)
     };
     let anchor = match found.target {
-        Some(FileId::Note(id)) => {
-            let note = &notes[id.index()];
-            match (&link.heading, &link.block) {
-                (_, Some(block)) => Some(resolve::find_block(&note.blocks, block)),
-                (Some(heading), None) => resolve::find_heading(&note.headings, heading),
-                (None, None) => None,
-            }
-        }
+        Some(FileId::Note(id)) => anchor_in(&notes[id.index()], link),
         _ => None,
     };
     Resolution {
@@ -447,6 +517,15 @@ fn resolve_link(resolver: &Resolver, notes: &[Note], source: NoteId, link: &Link
         candidates: found.candidates,
         exact_case: found.exact_case,
         anchor,
+    }
+}
+
+/// Where in `note` the heading or block part of `link` leads, if it has one.
+fn anchor_in(note: &Note, link: &Link) -> Option<AnchorMatch> {
+    match (&link.heading, &link.block) {
+        (_, Some(block)) => Some(resolve::find_block(&note.blocks, block)),
+        (Some(heading), None) => resolve::find_heading(&note.headings, heading),
+        (None, None) => None,
     }
 }
 
@@ -547,12 +626,24 @@ mod tests {
         }
     }
 
-    /// A vault assembled from these notes, with `known` resolutions offered.
-    fn assembled(known: Vec<Vec<Resolution>>) -> Vault {
+    const A: &str = "# One\n\n[[b#Two]] [[b#^x]] ![[pic.png]] [[c]]\n";
+    const B: &str = "## Two\n\nText ^x\n";
+
+    /// A vault of notes `a.md` and `b.md` with these texts, assembled with
+    /// `known` resolutions for notes that did not change (`unchanged`).
+    fn assembled_from(
+        texts: [&str; 2],
+        known: Vec<Vec<Resolution>>,
+        unchanged: [bool; 2],
+    ) -> Vault {
         let parsed = vec![
-            parse::parse_note("a.md", "# One\n\n[[b#Two]] [[b#^x]] ![[pic.png]] [[c]]\n"),
-            parse::parse_note("b.md", "## Two\n\nText ^x\n"),
+            parse::parse_note("a.md", texts[0]),
+            parse::parse_note("b.md", texts[1]),
         ];
+        let known = KnownResolutions {
+            resolutions: known,
+            unchanged: unchanged.to_vec(),
+        };
         Vault::assemble(
             Path::new("/v"),
             parsed,
@@ -560,6 +651,40 @@ mod tests {
             Vec::new(),
             Some(known),
         )
+    }
+
+    fn assembled(known: Vec<Vec<Resolution>>) -> Vault {
+        assembled_from([A, B], known, [true, true])
+    }
+
+    #[test]
+    fn only_changed_notes_are_resolved_again() {
+        let computed = |a: &str, b: &str| {
+            Vault::from_sources([("a.md", a), ("b.md", b)], ["pic.png"])
+                .all_resolutions()
+                .to_vec()
+        };
+        let before = computed(A, B);
+        let taken = assembled_from([A, B], before.clone(), [true, true]);
+        assert!(!taken.resolved_anew());
+        assert_eq!(taken.all_resolutions(), &before[..]);
+
+        // b lost its heading: a, unchanged, finds its anchor missing now.
+        let b = "Text ^x\n";
+        let after = assembled_from([A, b], before.clone(), [true, false]);
+        assert!(after.resolved_anew());
+        assert_eq!(after.all_resolutions(), &computed(A, b)[..]);
+        assert_eq!(
+            after.all_resolutions()[0][0].anchor,
+            Some(AnchorMatch::Missing)
+        );
+
+        // a changed: its links are resolved again, whatever was kept.
+        let a = "[[c]] [[b#Two]]\n";
+        let mut stale = before.clone();
+        stale[0].truncate(2);
+        let after = assembled_from([a, B], stale, [false, true]);
+        assert_eq!(after.all_resolutions(), &computed(a, B)[..]);
     }
 
     #[test]
