@@ -21,19 +21,36 @@ use super::codec::{Corrupt, Reader, Writer};
 const MAGIC: &[u8] = b"vaultkit-kept 1\n";
 
 /// The stamp for results computed now from the table whose header is
-/// `table`, with the caller's `key`.
-pub fn stamp(table: &[u8], key: &[u8]) -> Vec<u8> {
-    let mut stamp = Writer(Vec::with_capacity(table.len() + 32));
+/// `table`, with the caller's `key`; `None` when the running binary cannot
+/// be told from another (then nothing is kept or taken back).
+pub fn stamp(table: &[u8], key: &[u8]) -> Option<Vec<u8>> {
+    let binary = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+    let mut stamp = Writer(Vec::with_capacity(table.len() + 48));
     stamp.uint(table.len() as u64);
     stamp.0.extend_from_slice(table);
-    let binary = std::env::current_exe().and_then(std::fs::metadata);
-    let (size, modified) = binary.map_or((0, 0), |meta| {
-        (meta.len(), meta.modified().map_or(0, super::listing::nanos))
-    });
-    stamp.uint(size);
-    stamp.uint(modified);
+    for word in binary_identity(&binary) {
+        stamp.uint(word);
+    }
     stamp.0.extend_from_slice(&super::xxh3(key).to_le_bytes());
-    stamp.0
+    Some(stamp.0)
+}
+
+/// What tells one build of the binary from another: its size and
+/// modification time and, on Unix, its inode and change time, which a copy
+/// or an install that keeps the modification time (`cp -p`, a Nix store,
+/// a reproducible image) does not carry over.
+fn binary_identity(meta: &std::fs::Metadata) -> [u64; 4] {
+    let modified = meta.modified().map_or(0, super::listing::nanos);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let changed = (meta.ctime() as u64)
+            .wrapping_mul(1_000_000_000)
+            .wrapping_add(meta.ctime_nsec() as u64);
+        [meta.len(), modified, meta.ino(), changed]
+    }
+    #[cfg(not(unix))]
+    [meta.len(), modified, 0, 0]
 }
 
 /// Writes `body` with `stamp` to `path`. Not synced: a torn file fails its
@@ -116,17 +133,42 @@ mod tests {
     fn a_body_loads_back_with_its_stamp_only() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("kept.bin");
-        let stamp = stamp(b"table header", b"key");
+        let stamp = stamp(b"table header", b"key").unwrap();
         assert_eq!(load(&path, &stamp), None, "no file");
         save(&path, &stamp, b"the body").unwrap();
         assert_eq!(load(&path, &stamp).as_deref(), Some(&b"the body"[..]));
         assert_eq!(
-            load(&path, &super::stamp(b"table header", b"other key")),
+            load(&path, &super::stamp(b"table header", b"other key").unwrap()),
             None
         );
-        assert_eq!(load(&path, &super::stamp(b"other table", b"key")), None);
+        assert_eq!(
+            load(&path, &super::stamp(b"other table", b"key").unwrap()),
+            None
+        );
         save(&path, &stamp, b"").unwrap();
         assert_eq!(load(&path, &stamp).as_deref(), Some(&b""[..]));
+    }
+
+    #[test]
+    fn a_copy_of_the_binary_with_its_size_and_time_is_another_binary() {
+        // Nix's store, `cp -p` and reproducible images give two builds the
+        // same modification time; a fix of one character, the same size.
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+        std::fs::write(&old, b"vaultkit 1.0").unwrap();
+        std::fs::write(&new, b"vaultkit 1.1").unwrap();
+        let epoch = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1);
+        for path in [&old, &new] {
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(epoch).unwrap();
+        }
+        let identity = |path: &Path| binary_identity(&std::fs::metadata(path).unwrap());
+        assert_ne!(identity(&old), identity(&new));
+        assert_eq!(
+            identity(&old),
+            identity(&old),
+            "the same file is the same binary"
+        );
     }
 
     #[test]
@@ -151,7 +193,7 @@ mod tests {
     fn a_damaged_file_is_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("kept.bin");
-        let stamp = stamp(b"table header", b"key");
+        let stamp = stamp(b"table header", b"key").unwrap();
         save(&path, &stamp, b"the body of the file").unwrap();
         let whole = std::fs::read(&path).unwrap();
         for cut in [1, MAGIC.len() + 3, whole.len() - 1] {

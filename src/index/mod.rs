@@ -394,7 +394,8 @@ impl Index {
             .filter(|e| e.note.is_some())
             .map(|e| e.hash)
             .collect();
-        let known = kept::load(&self.dir.with_file_name(resolved::FILE_NAME), &stamp)
+        let known = (stamp.as_ref())
+            .and_then(|stamp| kept::load(&self.dir.with_file_name(resolved::FILE_NAME), stamp))
             .and_then(|bytes| resolved::decode(&bytes).ok())
             .filter(|(then, _)| then.len() == contents.len())
             .map(|(then, resolutions)| KnownResolutions {
@@ -402,7 +403,7 @@ impl Index {
                 unchanged: then.iter().zip(&contents).map(|(a, b)| a == b).collect(),
             });
         let vault = Vault::assemble(root, parsed, attachments, problems, known);
-        if vault.resolved_anew() {
+        if let Some(stamp) = stamp.filter(|_| vault.resolved_anew()) {
             let body = resolved::encode(&contents, vault.all_resolutions());
             // Only a cache: a vault in a read-only place still loads.
             let _ = kept::save(&self.dir.with_file_name(resolved::FILE_NAME), &stamp, &body);
@@ -413,7 +414,7 @@ impl Index {
     /// What was kept as `name` for this note table, this binary and `key`
     /// (see [`kept`]), if anything.
     pub fn kept(&self, name: &str, key: &[u8]) -> Option<Vec<u8>> {
-        let stamp = kept::stamp(self.table.stored_header()?, key);
+        let stamp = kept::stamp(self.table.stored_header()?, key)?;
         kept::load(&self.dir.with_file_name(name), &stamp)
     }
 
@@ -425,8 +426,8 @@ impl Index {
     /// The texts kept as `name` by note content (see [`kept::ByContent`]);
     /// empty if there are none.
     pub fn kept_by_content(&self, name: &str) -> kept::ByContent {
-        let stamp = kept::stamp(b"", name.as_bytes());
-        kept::load(&self.dir.with_file_name(name), &stamp)
+        kept::stamp(b"", name.as_bytes())
+            .and_then(|stamp| kept::load(&self.dir.with_file_name(name), &stamp))
             .and_then(|bytes| kept::decode_by_content(&bytes).ok())
             .unwrap_or_default()
     }
@@ -436,17 +437,18 @@ impl Index {
     pub fn keep_by_content(&self, name: &str, mut texts: kept::ByContent) {
         let current: HashSet<u64> = self.table.entries.iter().map(|e| e.hash).collect();
         texts.retain(|hash, _| current.contains(hash));
-        let stamp = kept::stamp(b"", name.as_bytes());
-        let body = kept::encode_by_content(&texts);
-        let _ = kept::save(&self.dir.with_file_name(name), &stamp, &body);
+        if let Some(stamp) = kept::stamp(b"", name.as_bytes()) {
+            let body = kept::encode_by_content(&texts);
+            let _ = kept::save(&self.dir.with_file_name(name), &stamp, &body);
+        }
     }
 
     /// Keeps `body` as `name` for this note table, this binary and `key`. A
     /// failure to write is ignored: it is a cache, and a vault in a
     /// read-only place must still work.
     pub fn keep(&self, name: &str, key: &[u8], body: &[u8]) {
-        if let Some(table) = self.table.stored_header() {
-            let stamp = kept::stamp(table, key);
+        let stamp = self.table.stored_header().and_then(|t| kept::stamp(t, key));
+        if let Some(stamp) = stamp {
             let _ = kept::save(&self.dir.with_file_name(name), &stamp, body);
         }
     }
