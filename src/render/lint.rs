@@ -100,7 +100,11 @@ fn frame<'a>(
     text: &'a str,
 ) -> Option<Snippet<'a, annotate_snippets::Annotation<'a>>> {
     let (start, end) = (span.start as usize, span.end as usize);
-    if end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+    if start > end
+        || end > text.len()
+        || !text.is_char_boundary(start)
+        || !text.is_char_boundary(end)
+    {
         return None;
     }
     let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -460,6 +464,24 @@ warning[empty-note]: the note is empty
         let source = |_: &str| Some("short".to_owned());
         let mut out = Vec::new();
         human(&mut out, &findings()[..1], &source, Palette::new(false)).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains(" --> a.md:3:5\n"), "{text}");
+        assert!(!text.contains('^'), "{text}");
+    }
+
+    #[test]
+    fn a_reversed_span_from_a_damaged_cache_gets_no_frame() {
+        // Findings can come back from the index's files (`lint.bin`), whose
+        // spans only a checksum vouches for.
+        let mut finding = findings().swap_remove(0);
+        finding.span = finding.span.map(|span| Span {
+            start: 16,
+            end: 2,
+            ..span
+        });
+        let source = |_: &str| Some("# A\n\nsee [[x]] now\nmore\n".to_owned());
+        let mut out = Vec::new();
+        human(&mut out, &[finding], &source, Palette::new(false)).expect("write");
         let text = String::from_utf8(out).expect("utf-8");
         assert!(text.contains(" --> a.md:3:5\n"), "{text}");
         assert!(!text.contains('^'), "{text}");
