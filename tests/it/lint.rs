@@ -201,6 +201,37 @@ fn a_warm_lint_takes_back_the_findings_of_an_unchanged_vault_only() {
 }
 
 #[test]
+fn every_format_and_exit_code_is_the_same_from_kept_findings() {
+    let copy = fixture_copy("lint-rules");
+    let vault = copy.path();
+    vaultkit(vault, &["index"]).assert().success();
+    let kept = vault.join(".vaultkit/lint.bin");
+    let written = || {
+        std::fs::metadata(&kept)
+            .and_then(|meta| meta.modified())
+            .ok()
+    };
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        for scope in [&[][..], &["Notes"][..]] {
+            let run = || {
+                let mut args = vec!["lint", "--format", format];
+                args.extend_from_slice(scope);
+                let output = vaultkit(vault, &args).output().expect("runs");
+                (output.status.code(), output.stdout, output.stderr)
+            };
+            let _ = std::fs::remove_file(&kept);
+            let linted = run();
+            let at = written();
+            assert!(at.is_some(), "{format} {scope:?}: findings kept");
+            let taken_back = run();
+            assert_eq!(written(), at, "{format} {scope:?}: linted again");
+            assert_eq!(linted.0, Some(1), "{format} {scope:?}: findings exit 1");
+            assert_eq!(taken_back, linted, "{format} {scope:?}");
+        }
+    }
+}
+
+#[test]
 fn paths_narrow_what_is_reported() {
     let (findings, _) = lint("lint-rules", &["Notes"]);
     let paths: Vec<&str> = findings.iter().map(|f| f.1.as_str()).collect();
