@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 use rayon::prelude::*;
 use vaultkit::config::Config;
-use vaultkit::index::{Index, codec};
+use vaultkit::index::{Index, codec, kept};
 use vaultkit::lint::{self, baseline, baseline::Baseline, changes, fix};
 use vaultkit::model::{Diagnostic, Severity, Span};
 use vaultkit::render::{self, Palette};
@@ -102,9 +102,6 @@ pub struct Kept<'a> {
     today: Date,
 }
 
-/// The kept findings' file name, in the index's data folder.
-const KEPT_FINDINGS: &str = "lint.bin";
-
 impl<'a> Kept<'a> {
     /// The findings `index` may keep for a run with `config` whose scan found `problems`.
     pub fn new(index: &'a Index, config: &Config, problems: &[Diagnostic]) -> Self {
@@ -117,13 +114,13 @@ impl<'a> Kept<'a> {
     /// The findings kept for this vault and key, if any.
     fn findings(&self) -> Option<Vec<Diagnostic>> {
         let rules: Vec<&'static str> = lint::RULES.iter().map(|rule| rule.id).collect();
-        let bytes = self.index.kept(KEPT_FINDINGS, &self.key)?;
+        let bytes = self.index.kept(kept::LINT, &self.key)?;
         codec::decode_diagnostics(&bytes, &rules).ok()
     }
 
     fn keep(&self, findings: &[Diagnostic]) {
         let bytes = codec::encode_diagnostics(findings);
-        self.index.keep(KEPT_FINDINGS, &self.key, &bytes);
+        self.index.keep(kept::LINT, &self.key, &bytes);
     }
 }
 

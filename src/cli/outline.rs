@@ -19,9 +19,6 @@ use vaultkit::search::{self, Sort};
 use super::Ctx;
 use super::note::find;
 
-/// The kept first paragraphs' file name, in the index's data folder.
-const KEPT_LEADS: &str = "leads.bin";
-
 #[derive(Debug, Args)]
 pub struct OutlineArgs {
     /// The root note: a vault path or a name resolved like a [[wikilink]].
@@ -150,7 +147,7 @@ pub fn run(
             .collect(),
     };
     // First paragraphs: kept by the index, by note content, or read now.
-    let kept = index.map(|index| index.kept_by_content(KEPT_LEADS));
+    let kept = index.map(|index| index.kept_by_content(index::kept::LEADS));
     let read = Mutex::new(Vec::new());
     let lead = |note: &vaultkit::model::Note| {
         let known = index.and_then(|index| index.file_hash(&note.path));
@@ -169,7 +166,7 @@ pub fn run(
         && !read.is_empty()
     {
         kept.extend(read);
-        index.keep_by_content(KEPT_LEADS, kept);
+        index.keep_by_content(index::kept::LEADS, kept);
     }
     match (&target, args.write.is_some()) {
         (Some((path, relative)), true) => write(&outline, path, relative),

@@ -54,7 +54,8 @@ pub fn decode_diagnostics(
 ) -> Result<Vec<Diagnostic>, Corrupt> {
     let mut input = Reader(bytes);
     let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
-    let mut diagnostics = Vec::with_capacity(count.min(bytes.len()));
+    // A finding takes at least 8 bytes: no count can reserve more than that.
+    let mut diagnostics = Vec::with_capacity(count.min(bytes.len() / 8));
     for _ in 0..count {
         diagnostics.push(read_diagnostic(&mut input, rules)?);
     }

@@ -18,20 +18,31 @@ use std::path::Path;
 use super::codec::{Corrupt, Reader, Writer};
 
 /// First bytes of every such file.
-const MAGIC: &[u8] = b"vaultkit-kept 1\n";
+const MAGIC: &[u8] = b"vaultkit-kept 2\n";
 
-/// The stamp for results computed now from the table whose header is
-/// `table`, with the caller's `key`; `None` when the running binary cannot
-/// be told from another (then nothing is kept or taken back).
-pub fn stamp(table: &[u8], key: &[u8]) -> Option<Vec<u8>> {
+/// Every link's resolution (see [`super::resolved`]).
+pub const LINKS: &str = "links.bin";
+/// The last `lint` findings.
+pub const LINT: &str = "lint.bin";
+/// Outline lessons' first paragraphs, by note content.
+pub const LEADS: &str = "leads.bin";
+
+/// The stamp of results computed now by this binary from `inputs` (the
+/// note table's header, a configuration, a list of paths...); `None` when
+/// the running binary cannot be told from another (then nothing is kept or
+/// taken back).
+pub fn stamp(inputs: &[&[u8]]) -> Option<Vec<u8>> {
     let binary = std::env::current_exe().and_then(std::fs::metadata).ok()?;
-    let mut stamp = Writer(Vec::with_capacity(table.len() + 48));
-    stamp.uint(table.len() as u64);
-    stamp.0.extend_from_slice(table);
+    let mut stamp = Writer(Vec::with_capacity(48));
     for word in binary_identity(&binary) {
         stamp.uint(word);
     }
-    stamp.0.extend_from_slice(&super::xxh3(key).to_le_bytes());
+    let mut hash = xxhash_rust::xxh3::Xxh3::new();
+    for input in inputs {
+        hash.update(&(input.len() as u64).to_le_bytes());
+        hash.update(input);
+    }
+    stamp.0.extend_from_slice(&hash.digest().to_le_bytes());
     Some(stamp.0)
 }
 
@@ -133,16 +144,19 @@ mod tests {
     fn a_body_loads_back_with_its_stamp_only() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("kept.bin");
-        let stamp = stamp(b"table header", b"key").unwrap();
+        let stamp = stamp(&[b"table header", b"key"]).unwrap();
         assert_eq!(load(&path, &stamp), None, "no file");
         save(&path, &stamp, b"the body").unwrap();
         assert_eq!(load(&path, &stamp).as_deref(), Some(&b"the body"[..]));
         assert_eq!(
-            load(&path, &super::stamp(b"table header", b"other key").unwrap()),
+            load(
+                &path,
+                &super::stamp(&[b"table header", b"other key"]).unwrap()
+            ),
             None
         );
         assert_eq!(
-            load(&path, &super::stamp(b"other table", b"key").unwrap()),
+            load(&path, &super::stamp(&[b"other table", b"key"]).unwrap()),
             None
         );
         save(&path, &stamp, b"").unwrap();
@@ -193,7 +207,7 @@ mod tests {
     fn a_damaged_file_is_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("kept.bin");
-        let stamp = stamp(b"table header", b"key").unwrap();
+        let stamp = stamp(&[b"table header", b"key"]).unwrap();
         save(&path, &stamp, b"the body of the file").unwrap();
         let whole = std::fs::read(&path).unwrap();
         for cut in [1, MAGIC.len() + 3, whole.len() - 1] {

@@ -41,6 +41,8 @@ use table::{Entry, Folders, Table};
 
 /// The folder, inside the vault, that holds vaultkit's data.
 pub const DATA_DIR: &str = ".vaultkit";
+/// Names the vault's folder in the commit payload, after the settings.
+const VAULT: &str = "vault=";
 /// Written in every commit: an index without it (older, newer, foreign) is rebuilt.
 const FORMAT: &str = "vaultkit-index 2";
 /// How long a process waits for another one to finish writing.
@@ -145,7 +147,10 @@ impl Index {
         let started = Instant::now();
         let language = &config.search.language;
         let analyzer = schema::analyzer(language)?;
-        let payload = format!("{FORMAT}; language={language}");
+        // The vault's folder too: an index shared through `--index-dir` is
+        // never taken for another vault's.
+        let folder = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+        let payload = format!("{FORMAT}; language={language}; {VAULT}{}", folder.display());
         let ignore = config.ignore_set(&root.join(crate::config::FILE_NAME))?;
         let ignore_key = xxh3(config.ignore.join("\n").as_bytes());
         // Nothing is created for a vault that does not exist.
@@ -283,7 +288,15 @@ impl Index {
         };
         let before = metas(&index)?;
         if before.payload.as_deref() != Some(payload) {
-            return Err("the index was written by another version or language".to_owned());
+            let settings = |payload: &str| payload.split(VAULT).next().map(str::to_owned);
+            return Err(
+                if before.payload.as_deref().and_then(settings) == settings(payload) {
+                    "the index was made for the vault in another folder"
+                } else {
+                    "the index was written by another version or language"
+                }
+                .to_owned(),
+            );
         }
         let (schema, fields) = Fields::schema();
         if index.schema() != schema {
@@ -389,13 +402,13 @@ impl Index {
         for entry in &self.table.entries {
             paths.str(&entry.path);
         }
-        let stamp = kept::stamp(b"", &paths.0);
+        let stamp = kept::stamp(&[&paths.0]);
         let contents: Vec<u64> = (self.table.entries.iter())
             .filter(|e| e.note.is_some())
             .map(|e| e.hash)
             .collect();
         let known = (stamp.as_ref())
-            .and_then(|stamp| kept::load(&self.dir.with_file_name(resolved::FILE_NAME), stamp))
+            .and_then(|stamp| kept::load(&self.dir.with_file_name(kept::LINKS), stamp))
             .and_then(|bytes| resolved::decode(&bytes).ok())
             .filter(|(then, _)| then.len() == contents.len())
             .map(|(then, resolutions)| KnownResolutions {
@@ -406,7 +419,7 @@ impl Index {
         if let Some(stamp) = stamp.filter(|_| vault.resolved_anew()) {
             let body = resolved::encode(&contents, vault.all_resolutions());
             // Only a cache: a vault in a read-only place still loads.
-            let _ = kept::save(&self.dir.with_file_name(resolved::FILE_NAME), &stamp, &body);
+            let _ = kept::save(&self.dir.with_file_name(kept::LINKS), &stamp, &body);
         }
         Ok(vault)
     }
@@ -414,7 +427,7 @@ impl Index {
     /// What was kept as `name` for this note table, this binary and `key`
     /// (see [`kept`]), if anything.
     pub fn kept(&self, name: &str, key: &[u8]) -> Option<Vec<u8>> {
-        let stamp = kept::stamp(self.table.stored_header()?, key)?;
+        let stamp = kept::stamp(&[self.table.stored_header()?, key])?;
         kept::load(&self.dir.with_file_name(name), &stamp)
     }
 
@@ -426,7 +439,7 @@ impl Index {
     /// The texts kept as `name` by note content (see [`kept::ByContent`]);
     /// empty if there are none.
     pub fn kept_by_content(&self, name: &str) -> kept::ByContent {
-        kept::stamp(b"", name.as_bytes())
+        kept::stamp(&[name.as_bytes()])
             .and_then(|stamp| kept::load(&self.dir.with_file_name(name), &stamp))
             .and_then(|bytes| kept::decode_by_content(&bytes).ok())
             .unwrap_or_default()
@@ -437,7 +450,7 @@ impl Index {
     pub fn keep_by_content(&self, name: &str, mut texts: kept::ByContent) {
         let current: HashSet<u64> = self.table.entries.iter().map(|e| e.hash).collect();
         texts.retain(|hash, _| current.contains(hash));
-        if let Some(stamp) = kept::stamp(b"", name.as_bytes()) {
+        if let Some(stamp) = kept::stamp(&[name.as_bytes()]) {
             let body = kept::encode_by_content(&texts);
             let _ = kept::save(&self.dir.with_file_name(name), &stamp, &body);
         }
@@ -447,7 +460,7 @@ impl Index {
     /// failure to write is ignored: it is a cache, and a vault in a
     /// read-only place must still work.
     pub fn keep(&self, name: &str, key: &[u8], body: &[u8]) {
-        let stamp = self.table.stored_header().and_then(|t| kept::stamp(t, key));
+        let stamp = (self.table.stored_header()).and_then(|table| kept::stamp(&[table, key]));
         if let Some(stamp) = stamp {
             let _ = kept::save(&self.dir.with_file_name(name), &stamp, body);
         }
@@ -673,12 +686,12 @@ impl Index {
             },
         );
         let mut commit = prepared.map_err(err)?;
+        // No commit without its table: the next run would have to rebuild.
+        let (mut table, encoded) = next.map_err(|e| index_error(&self.dir, e))?;
         commit.set_payload(payload);
         let opstamp = commit.commit().map_err(err)?;
         writer.wait_merging_threads().map_err(err)?;
         self.reader.reload().map_err(err)?;
-
-        let (mut table, encoded) = next.map_err(|e| index_error(&self.dir, e))?;
         table.opstamp = opstamp;
         table.write(&self.dir.with_file_name(table::FILE_NAME), &encoded)?;
         self.table = table;

@@ -11,9 +11,6 @@ use super::codec::{Corrupt, Reader, Writer};
 use crate::vault::resolve::AnchorMatch;
 use crate::vault::{FileId, NoteId, Resolution};
 
-/// The name of the kept file, in the index's data folder.
-pub const FILE_NAME: &str = "links.bin";
-
 /// Encodes every note's content hash and resolutions, in note order.
 pub fn encode(contents: &[u64], resolutions: &[Vec<Resolution>]) -> Vec<u8> {
     let mut body = Writer(Vec::with_capacity(resolutions.len() * 16));

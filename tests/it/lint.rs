@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::util::{copy_of, fixture, fixture_copy, sample_vault, vaultkit};
+use crate::util::{copy_of, fixture, fixture_copy, sample_vault, vaultkit, written_as};
 
 /// `lint --format json <args>` on `vault`: the parsed report, the exit code and stderr.
 fn lint_report(vault: &std::path::Path, args: &[&str]) -> (Vec<Value>, i32, String) {
@@ -164,12 +164,7 @@ fn a_warm_lint_takes_back_the_findings_of_an_unchanged_vault_only() {
     };
     let pair = |rule: &str, path: &str| (rule.to_owned(), path.to_owned());
     let kept = vault.join(".vaultkit/lint.bin");
-    let written = || {
-        std::fs::metadata(&kept)
-            .expect("kept")
-            .modified()
-            .expect("time")
-    };
+    let written = || written_as(&kept).expect("kept");
     let first = rules();
     assert_eq!(
         first,
@@ -206,11 +201,7 @@ fn every_format_and_exit_code_is_the_same_from_kept_findings() {
     let vault = copy.path();
     vaultkit(vault, &["index"]).assert().success();
     let kept = vault.join(".vaultkit/lint.bin");
-    let written = || {
-        std::fs::metadata(&kept)
-            .and_then(|meta| meta.modified())
-            .ok()
-    };
+    let written = || written_as(&kept);
     for format in ["human", "json", "sarif", "github", "junit"] {
         for scope in [&[][..], &["Notes"][..]] {
             let run = || {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{fixture, json, sample_vault, vaultkit};
+use crate::util::{fixture, json, sample_vault, vaultkit, written_as};
 
 /// `(module title, [lesson titles])` of the top-level modules.
 fn modules(outline: &Value) -> Vec<(String, Vec<String>)> {
@@ -146,12 +146,7 @@ fn first_paragraphs_are_kept_by_note_content() {
         "Flour is milled grain. Strong flour has more protein."
     );
     let kept = vault.join(".vaultkit/leads.bin");
-    let written = || {
-        std::fs::metadata(&kept)
-            .expect("kept")
-            .modified()
-            .expect("time")
-    };
+    let written = || written_as(&kept).expect("kept");
     let at = written();
     assert_eq!(
         flour(&vault),
@@ -494,18 +489,9 @@ fn writing_twice_changes_nothing_and_text_outside_the_markers_survives() {
         "{once}"
     );
     assert!(!once.contains("stale"));
-    let modified = std::fs::metadata(&note)
-        .expect("meta")
-        .modified()
-        .expect("mtime");
+    let modified = written_as(&note).expect("written");
     assert_eq!(write(), once);
-    assert_eq!(
-        std::fs::metadata(&note)
-            .expect("meta")
-            .modified()
-            .expect("mtime"),
-        modified
-    );
+    assert_eq!(written_as(&note).expect("written"), modified);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{fixture, fixture_copy, json, resolved_links, vaultkit};
+use crate::util::{fixture, fixture_copy, json, resolved_links, vaultkit, written_as};
 
 /// The paths `search QUERY` returns, in order.
 fn hits(vault: &Path, query: &str) -> Vec<String> {
@@ -480,15 +480,9 @@ fn kept_link_resolutions_are_used_only_while_the_vault_is_unchanged() {
             ),
         ]
     );
-    let written = std::fs::metadata(&kept)
-        .expect("kept")
-        .modified()
-        .expect("time");
+    let written = written_as(&kept).expect("kept");
     assert_eq!(alpha(), first);
-    let taken_back = std::fs::metadata(&kept)
-        .expect("kept")
-        .modified()
-        .expect("time");
+    let taken_back = written_as(&kept).expect("kept");
     assert_eq!(taken_back, written, "an unchanged vault rewrote them");
 
     // The vault changed: its links are resolved again, even where the kept
@@ -584,6 +578,51 @@ fn index_dir_keeps_the_index_out_of_the_vault() {
         .assert()
         .success()
         .stdout(predicates::str::contains("parsed 0, added 0"));
+}
+
+#[test]
+fn an_index_dir_shared_by_two_vaults_is_never_taken_for_the_other_vaults() {
+    let first = fixture_copy("search");
+    let second = fixture_copy("lint-config");
+    let shared = tempfile::tempdir().expect("tempdir");
+    let lint_paths = |vault: &Path| -> Vec<String> {
+        let output = vaultkit(vault, &["--index-dir"])
+            .arg(shared.path())
+            .args(["lint", "--format", "json"])
+            .output()
+            .expect("runs");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        let mut paths: Vec<String> = report["diagnostics"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|d| d["path"].as_str().expect("path").to_owned())
+            .collect();
+        paths.dedup();
+        paths
+    };
+    vaultkit(first.path(), &["--index-dir"])
+        .arg(shared.path())
+        .arg("index")
+        .assert()
+        .success();
+    let first_findings = lint_paths(first.path());
+    vaultkit(second.path(), &["--index-dir"])
+        .arg(shared.path())
+        .args(["search", "lone", "--format", "paths"])
+        .assert()
+        .success()
+        .stdout("a.md\n")
+        .stderr(predicates::str::contains(
+            "rebuilding the index: the index was made for the vault in another folder",
+        ));
+    assert_eq!(lint_paths(second.path()), ["a.md"]);
+    vaultkit(first.path(), &["--index-dir"])
+        .arg(shared.path())
+        .arg("index")
+        .assert()
+        .success();
+    assert_eq!(lint_paths(first.path()), first_findings);
 }
 
 #[test]

@@ -101,3 +101,16 @@ pub fn copy_of(from: &Path) -> tempfile::TempDir {
     copy(from, dir.path());
     dir
 }
+
+/// When and as which file `path` was last written, if it exists: vaultkit
+/// replaces a file by renaming a new one over it, which gives it a new
+/// inode (on Unix), so a rewrite shows even within the time granularity of
+/// the file system.
+pub fn written_as(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((inode, meta.modified().ok()?))
+}
