@@ -212,9 +212,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         _ => None,
     };
     let load = || match (&index, refresh) {
-        (Some(index), Some(refresh)) => index
-            .vault(&root, refresh.problems)
-            .with_context(|| format!("cannot read the index of {}", root.display())),
+        (Some(index), Some(refresh)) => {
+            grow_heaps_in_large_steps();
+            index
+                .vault(&root, refresh.problems)
+                .with_context(|| format!("cannot read the index of {}", root.display()))
+        }
         _ => Vault::load(&root, &config)
             .with_context(|| format!("cannot load the vault at {}", root.display())),
     };
@@ -351,3 +354,24 @@ fn report_problems(vault: &Vault, quiet: bool, verbose: bool) {
         );
     }
 }
+
+/// Loading a vault from the index makes many small allocations on every
+/// thread. glibc grows each thread's heap a few pages at a time, one
+/// `mprotect` call per step; asking for 64 MiB of headroom per step (address
+/// space only: pages still become resident when touched) cut system time by
+/// a third on a warm `graph stats` of 20k notes, for a few MB more peak RSS.
+/// Not for builds: freed memory then stays with the process (a cold index of
+/// 20k notes peaked 20 MB higher). Setting it
+/// also fixes glibc's threshold for giving a large allocation its own
+/// mapping, which otherwise rises as large blocks are freed (no effect seen
+/// here: 35 `mmap` calls instead of 49 on a 6.6k-note lint).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn grow_heaps_in_large_steps() {
+    // SAFETY: mallopt only changes a malloc tunable (glibc serialises it).
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn grow_heaps_in_large_steps() {}

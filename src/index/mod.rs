@@ -49,6 +49,9 @@ const FORMAT: &str = "vaultkit-index 2";
 const LOCK_WAIT: Duration = Duration::from_secs(10);
 /// Memory tantivy may buffer before it writes a segment.
 const WRITER_MEMORY: usize = 48 << 20;
+/// Refreshes that write at most this many files build the next note table
+/// while tantivy writes its segment.
+const OVERLAP_UP_TO: usize = 1000;
 /// Builds that parse at least this many notes show a progress bar on a terminal.
 const PROGRESS_FROM: usize = 2000;
 
@@ -675,16 +678,22 @@ impl Index {
             refresh.relinked = relinked.len();
         }
 
-        // The next table is built and encoded while tantivy writes the
-        // segment; it is written once the commit it names is made.
-        let (prepared, next) = rayon::join(
-            || writer.prepare_commit(),
-            || {
-                let table = next_table(old, current, folders, written, &relinked)?;
-                let encoded = table.encode();
-                Ok::<_, String>((table, encoded))
-            },
-        );
+        // After a small change, the next table is built and encoded while
+        // tantivy writes the segment; after a big one, one after the other,
+        // so that their memory peaks do not add up. It is written once the
+        // commit it names is made.
+        let small = written.len() + relinked.len() <= OVERLAP_UP_TO;
+        let build_next = || {
+            let table = next_table(old, current, folders, written, &relinked)?;
+            let encoded = table.encode();
+            Ok::<_, String>((table, encoded))
+        };
+        let (prepared, next) = if small {
+            rayon::join(|| writer.prepare_commit(), build_next)
+        } else {
+            let prepared = writer.prepare_commit();
+            (prepared, build_next())
+        };
         let mut commit = prepared.map_err(err)?;
         // No commit without its table: the next run would have to rebuild.
         let (mut table, encoded) = next.map_err(|e| index_error(&self.dir, e))?;
