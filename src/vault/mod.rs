@@ -705,35 +705,28 @@ mod tests {
         fitting[0][3].target = Some(FileId::Note(NoteId(0)));
         assert_eq!(assembled(fitting.clone()).all_resolutions(), &fitting[..]);
 
-        let mut misfits = Vec::new();
-        misfits.push(right[..1].to_vec());
-        let mut short = right.clone();
-        short[0].pop();
-        misfits.push(short);
-        let mut no_such_note = right.clone();
-        no_such_note[0][3].target = Some(FileId::Note(NoteId(2)));
-        misfits.push(no_such_note);
-        let mut no_such_attachment = right.clone();
-        no_such_attachment[0][2].candidates = vec![FileId::Attachment(0), FileId::Attachment(1)];
-        misfits.push(no_such_attachment);
-        let mut no_such_heading = right.clone();
-        no_such_heading[0][0].anchor = Some(AnchorMatch::Found {
-            index: 1,
-            exact_case: true,
-        });
-        misfits.push(no_such_heading);
-        let mut no_such_block = right.clone();
-        no_such_block[0][1].anchor = Some(AnchorMatch::Found {
-            index: 1,
-            exact_case: true,
-        });
-        misfits.push(no_such_block);
-        let mut anchor_in_attachment = right.clone();
-        anchor_in_attachment[0][2].anchor = Some(AnchorMatch::Found {
-            index: 0,
-            exact_case: true,
-        });
-        misfits.push(anchor_in_attachment);
+        let altered = |change: &dyn Fn(&mut Vec<Vec<Resolution>>)| {
+            let mut resolutions = right.clone();
+            change(&mut resolutions);
+            resolutions
+        };
+        let found = |index| {
+            Some(AnchorMatch::Found {
+                index,
+                exact_case: true,
+            })
+        };
+        let misfits = [
+            right[..1].to_vec(),
+            altered(&|r| drop(r[0].pop())),
+            // No such note, no such attachment.
+            altered(&|r| r[0][3].target = Some(FileId::Note(NoteId(2)))),
+            altered(&|r| r[0][2].candidates = vec![FileId::Attachment(0), FileId::Attachment(1)]),
+            // No such heading, no such block, an anchor in an attachment.
+            altered(&|r| r[0][0].anchor = found(1)),
+            altered(&|r| r[0][1].anchor = found(1)),
+            altered(&|r| r[0][2].anchor = found(0)),
+        ];
         for (i, misfit) in misfits.into_iter().enumerate() {
             assert_eq!(
                 assembled(misfit).all_resolutions(),
