@@ -361,10 +361,10 @@ fn report_problems(vault: &Vault, quiet: bool, verbose: bool) {
 /// space only: pages still become resident when touched) cut system time by
 /// a third on a warm `graph stats` of 20k notes, for a few MB more peak RSS.
 /// Not for builds: freed memory then stays with the process (a cold index of
-/// 20k notes peaked 20 MB higher). Setting it
-/// also fixes glibc's threshold for giving a large allocation its own
-/// mapping, which otherwise rises as large blocks are freed (no effect seen
-/// here: 35 `mmap` calls instead of 49 on a 6.6k-note lint).
+/// 20k notes peaked 20 MB higher). Setting it also fixes glibc's threshold
+/// for giving a large allocation its own mapping, which otherwise rises as
+/// large blocks are freed (no effect seen here: 35 `mmap` calls instead of
+/// 49 on a 6.6k-note lint).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn grow_heaps_in_large_steps() {
     // SAFETY: mallopt only changes a malloc tunable (glibc serialises it).
