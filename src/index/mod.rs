@@ -279,14 +279,11 @@ impl Index {
         if !dir.join("meta.json").is_file() {
             return Err("there was no index yet".to_owned());
         }
-        // Both at once; a commit made meanwhile (its table is written after
-        // it) shows up as a mismatch below, whichever was read first.
-        let (table, index) = rayon::join(
-            || Table::load(&data.join(table::FILE_NAME)),
-            || tantivy::Index::open_in_dir(&dir),
-        );
-        let table = table?;
-        let index = index.map_err(|e| format!("the index could not be opened ({e})"))?;
+        // The table first: it is written after the commit it describes, so a
+        // commit made meanwhile shows up as a mismatch below.
+        let table = Table::load(&data.join(table::FILE_NAME))?;
+        let index = tantivy::Index::open_in_dir(&dir)
+            .map_err(|e| format!("the index could not be opened ({e})"))?;
         let metas = |index: &tantivy::Index| {
             index
                 .load_metas()
