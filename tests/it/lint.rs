@@ -3,7 +3,9 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::util::{copy_of, fixture, fixture_copy, sample_vault, vaultkit, written_as};
+use crate::util::{
+    copy_of, fixture, fixture_copy, indexed_copy, sample_vault, vaultkit, written_as,
+};
 
 /// `lint --format json <args>` on `vault`: the parsed report, the exit code and stderr.
 fn lint_report(vault: &std::path::Path, args: &[&str]) -> (Vec<Value>, i32, String) {
@@ -146,9 +148,8 @@ fn the_config_sets_severities_and_migration_sources() {
 
 #[test]
 fn a_warm_lint_takes_back_the_findings_of_an_unchanged_vault_only() {
-    let copy = fixture_copy("lint-config");
+    let copy = indexed_copy("lint-config");
     let vault = copy.path();
-    vaultkit(vault, &["index"]).assert().success();
     let rules = || -> Vec<(String, String)> {
         let (findings, _, stderr) = lint_report(vault, &[]);
         assert_eq!(stderr, "");
@@ -197,9 +198,8 @@ fn a_warm_lint_takes_back_the_findings_of_an_unchanged_vault_only() {
 
 #[test]
 fn every_format_and_exit_code_is_the_same_from_kept_findings() {
-    let copy = fixture_copy("lint-rules");
+    let copy = indexed_copy("lint-rules");
     let vault = copy.path();
-    vaultkit(vault, &["index"]).assert().success();
     let kept = vault.join(".vaultkit/lint.bin");
     let written = || written_as(&kept);
     for format in ["human", "json", "sarif", "github", "junit"] {

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use crate::util::{fixture, fixture_copy, json, resolved_links, vaultkit, written_as};
+use crate::util::{
+    fixture, fixture_copy, indexed_copy, json, resolved_links, vaultkit, written_as,
+};
 
 /// The paths `search QUERY` returns, in order.
 fn hits(vault: &Path, query: &str) -> Vec<String> {
@@ -463,9 +465,8 @@ fn edits_additions_deletions_and_renames_show_in_the_next_search() {
 
 #[test]
 fn kept_link_resolutions_are_used_only_while_the_vault_is_unchanged() {
-    let vault = fixture_copy("search");
+    let vault = indexed_copy("search");
     let root = vault.path();
-    vaultkit(root, &["index"]).assert().success();
     let kept = root.join(".vaultkit/links.bin");
     let alpha = || resolved_links(root, "Alpha");
     let resolved = |target: &str| Some(target.to_owned());

@@ -114,3 +114,11 @@ pub fn written_as(path: &Path) -> Option<(u64, std::time::SystemTime)> {
     let inode = 0;
     Some((inode, meta.modified().ok()?))
 }
+
+/// A copy of a fixture vault with its index built, for tests of what the
+/// index keeps.
+pub fn indexed_copy(name: &str) -> tempfile::TempDir {
+    let copy = fixture_copy(name);
+    vaultkit(copy.path(), &["index"]).assert().success();
+    copy
+}
