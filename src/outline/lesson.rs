@@ -5,7 +5,6 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::model::{Heading, Note};
@@ -52,26 +51,21 @@ pub struct NoteRef {
     pub link: String,
 }
 
-/// Wikilink names that cannot be mistaken: the title when no other note
-/// shares it, the path (without `.md`) when one does.
-pub struct LinkNames {
-    titles: FxHashMap<String, usize>,
+/// Wikilink names that cannot be mistaken: the title when no other file
+/// shares the note's file name, the path (without `.md`) when one does.
+pub struct LinkNames<'a> {
+    vault: &'a Vault,
 }
 
-impl LinkNames {
-    /// Counts the vault's titles.
-    pub fn new(vault: &Vault) -> Self {
-        let mut titles = FxHashMap::default();
-        titles.reserve(vault.notes().len());
-        for note in vault.notes() {
-            *titles.entry(fold(&note.title)).or_default() += 1;
-        }
-        Self { titles }
+impl<'a> LinkNames<'a> {
+    /// Link names for the notes of `vault`.
+    pub fn new(vault: &'a Vault) -> Self {
+        Self { vault }
     }
 
     /// The wikilink name of a note.
     pub fn link(&self, note: &Note) -> String {
-        if self.titles.get(&fold(&note.title)).copied().unwrap_or(0) > 1 {
+        if self.vault.shares_file_name(&note.path) {
             note.path
                 .strip_suffix(".md")
                 .unwrap_or(&note.path)

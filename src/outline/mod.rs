@@ -438,7 +438,7 @@ fn known_notes(vault: &Vault, options: &Options) -> HashSet<NoteId> {
 /// Turns drafts into modules.
 struct Builder<'a> {
     vault: &'a Vault,
-    names: &'a LinkNames,
+    names: &'a LinkNames<'a>,
     lessons: &'a [NoteId],
     rank: &'a [usize],
     dag: &'a [(usize, usize)],
@@ -535,7 +535,7 @@ fn is_empty_heading(note: &Note, draft: &Draft) -> bool {
 }
 
 /// Gaps for empty module headings, in document order.
-fn empty_headings(note: &Note, names: &LinkNames, drafts: &[Draft], gaps: &mut Vec<Gap>) {
+fn empty_headings(note: &Note, names: &LinkNames<'_>, drafts: &[Draft], gaps: &mut Vec<Gap>) {
     for draft in drafts {
         if let Some(h) = draft.heading {
             let heading = &note.headings[h];

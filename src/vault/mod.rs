@@ -300,6 +300,20 @@ impl Vault {
             .map(|i| NoteId(to_u32(i)))
     }
 
+    /// Whether another file of the vault has the file name of the one at
+    /// `path` (in any case), so that a link by name alone could lead elsewhere.
+    pub fn shares_file_name(&self, path: &str) -> bool {
+        self.resolver()
+            .count_named(path.rsplit('/').next().unwrap_or(path))
+            > 1
+    }
+
+    /// The resolver, built on first use when links were not resolved now.
+    fn resolver(&self) -> &Resolver {
+        self.resolver
+            .get_or_init(|| resolver_of(&self.notes, &self.attachments))
+    }
+
     /// Finds a note the way a user names it on the command line: a vault path,
     /// a name resolved like a wikilink from the vault root, or, failing those,
     /// an alias (as Obsidian's quick switcher does).
@@ -309,10 +323,7 @@ impl Vault {
             .strip_prefix("[[")
             .and_then(|q| q.strip_suffix("]]"))
             .unwrap_or(query);
-        let found = self
-            .resolver
-            .get_or_init(|| resolver_of(&self.notes, &self.attachments))
-            .resolve(query, "");
+        let found = self.resolver().resolve(query, "");
         match found.target {
             Some(FileId::Note(id)) => {
                 return Ok((

@@ -152,6 +152,16 @@ impl Resolver {
         (!found.is_empty()).then(|| self.choose(found, wanted))
     }
 
+    /// How many files have this file name, compared as Obsidian compares
+    /// names (NFC, any case).
+    pub fn count_named(&self, name: &str) -> usize {
+        let lower = fold(name);
+        let lower = file_name(&lower);
+        (self.by_name.0.iter_hash(hash(lower)))
+            .filter(|&&i| file_name(&self.entries[i as usize].lower) == lower)
+            .count()
+    }
+
     /// Files whose (folded) path ends with `lower`, ranked by Obsidian's tie-breaks:
     /// the source note's folder, then the shortest path, then path order.
     fn by_suffix(&self, lower: &str, wanted: &str, source: &str) -> Option<PathMatch> {
@@ -392,6 +402,26 @@ mod tests {
         found.target.map(|t| match t {
             FileId::Note(NoteId(i)) | FileId::Attachment(i) => files[i as usize].to_owned(),
         })
+    }
+
+    #[test]
+    fn files_are_counted_by_name_in_any_case_and_normal_form() {
+        let resolver = Resolver::new(
+            [
+                "a/Setup.md",
+                "b/SETUP.md",
+                "c/Setup.txt",
+                "Caf\u{e9}.md",
+                "x/Cafe\u{301}.md",
+            ]
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (FileId::Note(NoteId(i as u32)), p)),
+        );
+        assert_eq!(resolver.count_named("setup.md"), 2);
+        assert_eq!(resolver.count_named("Setup.txt"), 1);
+        assert_eq!(resolver.count_named("CAF\u{c9}.md"), 2);
+        assert_eq!(resolver.count_named("Setup"), 0);
     }
 
     #[test]

@@ -700,3 +700,20 @@ fn a_bad_query_or_a_query_beside_a_root_is_a_usage_error() {
         assert_eq!(both.status.code(), Some(2), "{extra:?}");
     }
 }
+
+#[test]
+fn a_lesson_whose_file_name_another_note_shares_is_linked_by_its_path() {
+    let outline = stdout(&fixture("outline-names"), &["outline", "Course"]);
+    let links: Vec<&str> = outline
+        .lines()
+        .filter_map(|line| line.strip_prefix("- [[")?.split("]]").next())
+        .collect();
+    // `a/Setup.md` and `b/setup.md` share a name in Obsidian's eyes (any
+    // case): a link by title alone could lead to either, so they are linked
+    // by path, shown by title.
+    assert_eq!(
+        links,
+        ["Intro", "a/Setup|Setup", "b/setup|setup"],
+        "{outline}"
+    );
+}
