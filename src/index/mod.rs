@@ -612,11 +612,15 @@ impl Index {
         for entry in &diff.removed {
             writer.delete_term(Term::from_field_text(self.fields.path, &entry.path));
         }
+        // An index built from nothing has no older document to replace.
+        let replaces = !old.entries.is_empty();
         let progress = progress_bar(options.progress, fresh.len());
         let written: Vec<(usize, Entry, Option<Vec<u8>>)> = fresh
             .par_iter()
             .map(|file| -> Result<_> {
-                writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
+                if replaces {
+                    writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
+                }
                 let (entry, encoded) = if file.file.is_note {
                     let (parsed, text, hash) = read_and_parse(file);
                     let targets = targets(&parsed.note);
