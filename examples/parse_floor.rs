@@ -1,6 +1,8 @@
-//! How much of a full parse is the crates' own floor: times, on one thread and
-//! with every note already in memory, pulldown-cmark alone, gray_matter's YAML
-//! engine alone, and vaultkit's whole `parse_note`.
+//! How much of a full parse, and of a cold index, is the crates' own floor:
+//! times, with every note already in memory, pulldown-cmark alone, gray_matter's
+//! YAML engine alone and vaultkit's whole `parse_note` (one thread), then
+//! tantivy indexing nothing but the note texts, with vaultkit's word analyzer
+//! with and without English stemming (tantivy's own threads, one commit).
 //!
 //! ```sh
 //! cargo run --release --example parse_floor -- /tmp/vaultkit-bench/synthetic-20k
@@ -11,6 +13,9 @@ use std::time::{Duration, Instant};
 
 use gray_matter::engine::{Engine, YAML};
 use pulldown_cmark::{Options, Parser};
+use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{Index, IndexWriter, TantivyDocument};
+use vaultkit::index::schema::WORDS;
 
 fn main() {
     let Some(root) = std::env::args().nth(1) else {
@@ -20,7 +25,7 @@ fn main() {
     let notes = read_notes(Path::new(&root));
     let megabytes = notes.iter().map(|(_, text)| text.len()).sum::<usize>() as f64 / 1e6;
     println!(
-        "{} notes, {megabytes:.1} MB, one thread, best of 3:",
+        "{} notes, {megabytes:.1} MB, best of 3 (parsing on one thread, tantivy on its own):",
         notes.len()
     );
     let markdown = best_of_3(|| {
@@ -37,7 +42,7 @@ fn main() {
                 .for_each(drop);
         }
     });
-    println!("  pulldown-cmark events       {markdown:>8.0?}");
+    row("pulldown-cmark events", markdown);
     let yaml = best_of_3(|| {
         for (_, text) in &notes {
             if let Some(yaml) = front_matter(text) {
@@ -45,13 +50,44 @@ fn main() {
             }
         }
     });
-    println!("  gray_matter YAML engine     {yaml:>8.0?}");
+    row("gray_matter YAML engine", yaml);
     let whole = best_of_3(|| {
         for (path, text) in &notes {
             drop(vaultkit::parse::parse_note(path, text));
         }
     });
-    println!("  vaultkit parse_note         {whole:>8.0?}");
+    row("vaultkit parse_note", whole);
+    for language in ["none", "en"] {
+        let indexing = best_of_3(|| index_texts(&notes, language));
+        row(
+            &format!("tantivy, texts only, stemming {language}"),
+            indexing,
+        );
+    }
+}
+
+/// Indexes each note's whole text as one field, words and counts only (as
+/// vaultkit indexes bodies), into a temporary folder.
+fn index_texts(notes: &[(String, String)], language: &str) {
+    let mut schema = Schema::builder();
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(WORDS)
+        .set_index_option(IndexRecordOption::WithFreqs);
+    let text = schema.add_text_field(
+        "text",
+        TextOptions::default().set_indexing_options(indexing),
+    );
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let index = Index::create_in_dir(folder.path(), schema.build()).expect("a new index");
+    let analyzer = vaultkit::index::schema::analyzer(language).expect("a known language");
+    index.tokenizers().register(WORDS, analyzer);
+    let mut writer: IndexWriter = index.writer(48 << 20).expect("an index writer");
+    for (_, body) in notes {
+        let mut document = TantivyDocument::new();
+        document.add_text(text, body);
+        writer.add_document(document).expect("a document");
+    }
+    writer.commit().expect("a commit");
 }
 
 fn read_notes(root: &Path) -> Vec<(String, String)> {
@@ -70,6 +106,10 @@ fn read_notes(root: &Path) -> Vec<(String, String)> {
 fn front_matter(text: &str) -> Option<&str> {
     let rest = text.strip_prefix("---\n")?;
     rest.find("\n---").map(|end| &rest[..end])
+}
+
+fn row(label: &str, took: Duration) {
+    println!("  {label:<36} {:>6} ms", took.as_millis());
 }
 
 fn best_of_3(mut run: impl FnMut()) -> Duration {
