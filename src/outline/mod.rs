@@ -260,12 +260,16 @@ pub fn build(
             (!known.contains(&id)).then(|| lesson::description(note, || lead(note)))?
         })
         .collect();
+    let mut later = vec![Vec::new(); lessons.len()];
+    for &(before, after) in &dag {
+        later[before].push(after);
+    }
     let builder = Builder {
         vault,
         names: &names,
         lessons: &lessons,
         rank: &rank,
-        dag: &dag,
+        later: &later,
         known: &known,
         wpm: options.wpm,
         descriptions: &descriptions,
@@ -441,7 +445,9 @@ struct Builder<'a> {
     names: &'a LinkNames<'a>,
     lessons: &'a [NoteId],
     rank: &'a [usize],
-    dag: &'a [(usize, usize)],
+    /// For each lesson (by index in `lessons`), the lessons the constraints
+    /// put after it.
+    later: &'a [Vec<usize>],
     known: &'a HashSet<NoteId>,
     wpm: u32,
     /// Each lesson's description, by its index in `lessons`.
@@ -459,10 +465,13 @@ impl Builder<'_> {
             .map(|(local, &lesson)| (lesson, local))
             .collect();
         let rank: Vec<usize> = draft.lessons.iter().map(|&l| self.rank[l]).collect();
-        let edges: Vec<(usize, usize)> = self
-            .dag
-            .iter()
-            .filter_map(|(a, b)| Some((*local.get(a)?, *local.get(b)?)))
+        // The constraints among this module's lessons: only their own
+        // edges are looked at, not the whole course's.
+        let local = &local;
+        let edges: Vec<(usize, usize)> = (draft.lessons.iter().enumerate())
+            .flat_map(|(before, &lesson)| {
+                (self.later[lesson].iter()).filter_map(move |b| Some((before, *local.get(b)?)))
+            })
             .collect();
         let mut lessons = Vec::new();
         for position in order::sequence(&rank, &edges) {

@@ -6,7 +6,8 @@
 //! place are grouped by what they share: an `up` parent, a tag, a folder, or
 //! links among themselves.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use petgraph::unionfind::UnionFind;
 use serde::Serialize;
@@ -282,7 +283,7 @@ pub fn from_graph(
 ) -> Vec<Draft> {
     let index_of: HashMap<NoteId, usize> =
         lessons.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-    let mut free: HashSet<usize> = members.iter().copied().collect();
+    let mut free = Free::new(lessons.len(), members);
     let mut drafts = Vec::new();
 
     // Keyed by parent and heading: `up: "[[Map#Part]]"` groups under "Part".
@@ -299,7 +300,7 @@ pub fn from_graph(
             .or_insert_with(|| match heading {
                 Some(h) => (note.headings[h].text.trim().to_owned(), Vec::new()),
                 None => {
-                    let own = index_of.get(&parent).filter(|i| free.contains(i));
+                    let own = index_of.get(&parent).filter(|&&i| free.contains(i));
                     (note.title.clone(), own.copied().into_iter().collect())
                 }
             });
@@ -345,7 +346,7 @@ pub fn from_graph(
     let rest: Vec<usize> = members
         .iter()
         .copied()
-        .filter(|m| free.contains(m))
+        .filter(|&m| free.contains(m))
         .collect();
     if !rest.is_empty() {
         drafts.push(draft("Other notes", ModuleKind::Other, rest));
@@ -366,30 +367,64 @@ fn draft(title: &str, kind: ModuleKind, lessons: Vec<usize>) -> Draft {
 /// A possible group: its name and members.
 type Candidate = (String, Vec<usize>);
 
+/// Lessons not in a group yet, by index in `lessons`.
+struct Free(Vec<bool>);
+
+impl Free {
+    fn new(lessons: usize, members: &[usize]) -> Self {
+        let mut free = vec![false; lessons];
+        for &m in members {
+            free[m] = true;
+        }
+        Self(free)
+    }
+
+    fn contains(&self, m: usize) -> bool {
+        self.0[m]
+    }
+
+    /// Takes `m` out; whether it was free.
+    fn remove(&mut self, m: usize) -> bool {
+        std::mem::replace(&mut self.0[m], false)
+    }
+
+    fn count(&self, members: &[usize]) -> usize {
+        members.iter().filter(|&&m| self.contains(m)).count()
+    }
+}
+
 /// Forms groups from `candidates` (name, members; in name order), biggest
 /// first by members still free, until none has two.
 fn greedy(
     kind: ModuleKind,
     candidates: impl IntoIterator<Item = Candidate>,
-    free: &mut HashSet<usize>,
+    free: &mut Free,
 ) -> Vec<Draft> {
-    let mut candidates: Vec<Candidate> = candidates.into_iter().collect();
+    let mut candidates: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
+    // Biggest first; on a tie the earlier name (candidates are in name
+    // order). Counts only fall as groups form, so a count in the heap is at
+    // most stale-high: the top is the best once its count is current.
+    let mut best: BinaryHeap<(usize, Reverse<usize>)> = (candidates.iter().enumerate())
+        .filter_map(|(i, c)| Some((free.count(&c.as_ref()?.1), Reverse(i))))
+        .filter(|&(count, _)| count >= 2)
+        .collect();
     let mut drafts = Vec::new();
-    loop {
-        let best = candidates
-            .iter()
-            .enumerate()
-            .map(|(i, (_, members))| (members.iter().filter(|m| free.contains(m)).count(), i))
-            .filter(|&(count, _)| count >= 2)
-            // Biggest first; on a tie the earlier name (candidates are in name order).
-            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let Some((_, i)) = best else {
-            return drafts;
+    while let Some((counted, Reverse(i))) = best.pop() {
+        let Some((name, members)) = candidates[i].take() else {
+            continue;
         };
-        let (name, members) = candidates.remove(i);
-        let taken: Vec<usize> = members.into_iter().filter(|m| free.remove(m)).collect();
+        let count = free.count(&members);
+        if count < counted {
+            if count >= 2 {
+                best.push((count, Reverse(i)));
+            }
+            candidates[i] = Some((name, members));
+            continue;
+        }
+        let taken: Vec<usize> = members.into_iter().filter(|&m| free.remove(m)).collect();
         drafts.push(draft(&name, kind, taken));
     }
+    drafts
 }
 
 /// Groups of free members linked among themselves (either direction), each
@@ -399,16 +434,16 @@ fn communities(
     lessons: &[NoteId],
     members: &[usize],
     index_of: &HashMap<NoteId, usize>,
-    free: &mut HashSet<usize>,
+    free: &mut Free,
 ) -> Vec<Draft> {
     let mut sets = UnionFind::new(lessons.len());
     let mut degree = vec![0usize; lessons.len()];
-    for &m in members.iter().filter(|m| free.contains(m)) {
+    for &m in members.iter().filter(|&&m| free.contains(m)) {
         for (_, resolution) in vault.links_of(lessons[m]) {
             if let Some(FileId::Note(target)) = resolution.target
                 && let Some(&t) = index_of.get(&target)
                 && t != m
-                && free.contains(&t)
+                && free.contains(t)
             {
                 sets.union(m, t);
                 degree[m] += 1;
@@ -417,7 +452,7 @@ fn communities(
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for &m in members.iter().filter(|m| free.contains(m)) {
+    for &m in members.iter().filter(|&&m| free.contains(m)) {
         groups.entry(sets.find(m)).or_default().push(m);
     }
     let mut drafts: Vec<Draft> = groups
@@ -432,7 +467,7 @@ fn communities(
                         .then(a.path.cmp(&b.path))
                 })
             })?;
-            for m in &group {
+            for &m in &group {
                 free.remove(m);
             }
             Some(draft(
@@ -521,5 +556,57 @@ mod tests {
                 ("x", ModuleKind::Tag, &[2, 3][..]),
             ]
         );
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// What `greedy` must choose, found the plain way: every round,
+        /// count every candidate's free members again.
+        fn greedy_by_recounting(candidates: &[Candidate], free: &mut Free) -> Vec<Vec<usize>> {
+            let mut left: Vec<&Candidate> = candidates.iter().collect();
+            let mut groups = Vec::new();
+            loop {
+                let best = (left.iter().enumerate())
+                    .map(|(i, (_, members))| (free.count(members), i))
+                    .filter(|&(count, _)| count >= 2)
+                    .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+                let Some((_, i)) = best else {
+                    return groups;
+                };
+                let (_, members) = left.remove(i);
+                groups.push(
+                    members
+                        .iter()
+                        .copied()
+                        .filter(|&m| free.remove(m))
+                        .collect(),
+                );
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn greedy_grouping_takes_the_biggest_group_left_each_time(
+                candidates in prop::collection::vec(
+                    prop::collection::btree_set(0..12usize, 0..7),
+                    0..10,
+                ),
+            ) {
+                let candidates: Vec<Candidate> = (candidates.into_iter().enumerate())
+                    .map(|(i, members)| (format!("c{i:02}"), members.into_iter().collect()))
+                    .collect();
+                let all: Vec<usize> = (0..12).collect();
+                let expected = greedy_by_recounting(&candidates, &mut Free::new(12, &all));
+                let got: Vec<Vec<usize>> =
+                    greedy(ModuleKind::Tag, candidates, &mut Free::new(12, &all))
+                        .into_iter()
+                        .map(|d| d.lessons)
+                        .collect();
+                prop_assert_eq!(got, expected);
+            }
+        }
     }
 }
