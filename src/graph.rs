@@ -62,7 +62,9 @@ impl<'v> LinkGraph<'v> {
                     Some(file) => file_node(vault, file),
                     None => *unresolved
                         .entry(unresolved_key(&link.target))
-                        .or_insert_with(|| graph.add_node(Node::Unresolved(link.target.clone()))),
+                        .or_insert_with(|| {
+                            graph.add_node(Node::Unresolved(link.target.to_string()))
+                        }),
                 };
                 graph.add_edge(
                     file_node(vault, FileId::Note(source)),

@@ -139,7 +139,7 @@ fn infer_fields(notes: &[&Note]) -> BTreeMap<String, FieldInfo> {
             if property.value.is_null() {
                 continue;
             }
-            let (seen, info) = fields.entry(property.key.clone()).or_insert((
+            let (seen, info) = fields.entry(property.key.to_string()).or_insert((
                 None,
                 FieldInfo {
                     kind: None,

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::graph::LinkGraph;
@@ -35,7 +36,7 @@ pub struct NoteReport {
 
 /// Properties as `(key, value)` pairs, written as a JSON object in file order.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Properties(pub Vec<(String, serde_json::Value)>);
+pub struct Properties(pub Vec<(CompactString, serde_json::Value)>);
 
 impl Serialize for Properties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -49,7 +50,7 @@ pub struct HeadingReport {
     /// 1 to 6.
     pub level: u8,
     /// Text as written.
-    pub text: String,
+    pub text: CompactString,
     /// 1-based line.
     pub line: u32,
 }
@@ -60,13 +61,13 @@ pub struct LinkReport {
     /// As written.
     pub raw: String,
     /// Path part; empty for a same-note link.
-    pub target: String,
+    pub target: CompactString,
     /// Heading chain, if any.
-    pub heading: Option<String>,
+    pub heading: Option<CompactString>,
     /// Block id, if any.
-    pub block: Option<String>,
+    pub block: Option<CompactString>,
     /// Display text, if any.
-    pub display: Option<String>,
+    pub display: Option<CompactString>,
     /// `wiki`, `markdown` or `embed`.
     pub kind: LinkKind,
     /// `body` or `property:<key>`.

@@ -6,6 +6,7 @@
 //! little-endian varints and length-prefixed UTF-8, field by field. Any
 //! mismatch on decoding is [`Corrupt`], which makes the caller rebuild.
 
+use compact_str::CompactString;
 use serde_json::{Number, Value};
 
 use crate::model::{
@@ -141,19 +142,25 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    pub(super) fn str(&mut self) -> Result<String, Corrupt> {
+    /// A length-prefixed string, borrowed.
+    pub(super) fn text(&mut self) -> Result<&'a str, Corrupt> {
         let len = self.uint()?;
-        let bytes = self.bytes(len)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| Corrupt)
+        std::str::from_utf8(self.bytes(len)?).map_err(|_| Corrupt)
     }
 
-    fn opt_str(&mut self) -> Result<Option<String>, Corrupt> {
+    /// A length-prefixed string, owned as `S` (a `String`, or a
+    /// `CompactString` that keeps a short one inline).
+    pub(super) fn str<S: From<&'a str>>(&mut self) -> Result<S, Corrupt> {
+        self.text().map(S::from)
+    }
+
+    fn opt_str<S: From<&'a str>>(&mut self) -> Result<Option<S>, Corrupt> {
         match self.uint()? {
             0 => Ok(None),
             len => {
                 let bytes = self.bytes(len - 1)?;
-                String::from_utf8(bytes.to_vec())
-                    .map(Some)
+                std::str::from_utf8(bytes)
+                    .map(|text| Some(S::from(text)))
                     .map_err(|_| Corrupt)
             }
         }
@@ -175,6 +182,15 @@ trait Codec: Sized {
 }
 
 impl Codec for String {
+    fn write(&self, out: &mut Writer) {
+        out.str(self);
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        input.str()
+    }
+}
+
+impl Codec for CompactString {
     fn write(&self, out: &mut Writer) {
         out.str(self);
     }
@@ -433,7 +449,7 @@ impl Codec for Diagnostic {
 
 /// Reads a diagnostic whose rule must be one of `rules`.
 fn read_diagnostic(input: &mut Reader<'_>, rules: &[&'static str]) -> Result<Diagnostic, Corrupt> {
-    let rule = input.str()?;
+    let rule = input.text()?;
     let rule = rules.iter().find(|known| **known == rule).ok_or(Corrupt)?;
     Ok(Diagnostic {
         rule,

@@ -740,7 +740,7 @@ impl Index {
         doc.add_text(f.body, &text[parse::body_start(text).min(text.len())..]);
         let mut tags = HashSet::new();
         for tag in &note.tags {
-            let lower = tag.name.to_lowercase();
+            let lower = tag.name.as_str().to_lowercase();
             for (i, _) in lower.match_indices('/') {
                 tags.insert(lower[..i].to_owned());
             }
@@ -751,7 +751,7 @@ impl Index {
         }
         let mut props = Vec::new();
         for property in &note.properties {
-            let key = property.key.to_lowercase();
+            let key = property.key.as_str().to_lowercase();
             doc.add_text(f.prop_keys, &key);
             if is_empty_value(&property.value) {
                 doc.add_text(f.prop_null, &key);

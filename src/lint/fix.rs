@@ -145,7 +145,7 @@ fn target_range(link: &Link, text: &str) -> Option<(usize, usize)> {
     };
     let offset = after + link.raw[after..].find(|c: char| !c.is_whitespace() && c != '<')?;
     link.raw[offset..]
-        .starts_with(&link.target)
+        .starts_with(link.target.as_str())
         .then(|| (start + offset, start + offset + link.target.len()))
 }
 
@@ -235,7 +235,8 @@ fn tag_fix(note: &Note, text: &str) -> Option<Fix> {
     };
     let start = property.span.start as usize;
     let rest = text.get(start..)?;
-    if !rest.starts_with(&property.key) || !rest[property.key.len()..].trim_start().starts_with(':')
+    if !rest.starts_with(property.key.as_str())
+        || !rest[property.key.len()..].trim_start().starts_with(':')
     {
         return None;
     }
@@ -505,7 +506,7 @@ mod tests {
                 prop_assert_eq!(before.external.len(), after.external.len());
                 let tags = |note: &Note| {
                     let mut names: Vec<String> =
-                        note.tags.iter().map(|t| t.name.to_lowercase()).collect();
+                        note.tags.iter().map(|t| t.name.as_str().to_lowercase()).collect();
                     names.sort();
                     names
                 };
@@ -519,7 +520,7 @@ mod tests {
                 } else {
                     // Positions move with the fixes; names and values do not.
                     prop_assert_eq!(tags(before), tags(after));
-                    let properties = |note: &Note| -> Vec<(String, Value)> {
+                    let properties = |note: &Note| -> Vec<(compact_str::CompactString, Value)> {
                         note.properties.iter().map(|p| (p.key.clone(), p.value.clone())).collect()
                     };
                     prop_assert_eq!(properties(before), properties(after));

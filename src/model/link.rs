@@ -1,5 +1,6 @@
 //! A link as written in a note, before any resolution.
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use super::Span;
@@ -33,7 +34,7 @@ pub enum LinkOrigin {
     /// The Markdown body.
     Body,
     /// A front-matter property, by key (`related: "[[X]]"`).
-    Property(String),
+    Property(CompactString),
 }
 
 impl std::fmt::Display for LinkOrigin {
@@ -57,17 +58,17 @@ pub struct Link {
     /// The link exactly as written, e.g. `[[Note#Heading|shown]]`.
     pub raw: String,
     /// The path part (`Note`, `folder/Note.md`); empty for a same-note link.
-    pub target: String,
+    pub target: CompactString,
     /// The heading chain after `#` (`H1#H2`), if any.
-    pub heading: Option<String>,
+    pub heading: Option<CompactString>,
     /// The block id after `#^`, if any.
-    pub block: Option<String>,
+    pub block: Option<CompactString>,
     /// A fragment of a non-note target, such as a PDF's `page=3`.
-    pub fragment: Option<String>,
+    pub fragment: Option<CompactString>,
     /// The display text after `|` (for embeds: unless it is a size).
-    pub display: Option<String>,
+    pub display: Option<CompactString>,
     /// An embed's size after `|`, e.g. `100x200` or `100`.
-    pub size: Option<String>,
+    pub size: Option<CompactString>,
     /// The syntax used.
     pub kind: LinkKind,
     /// Body or front-matter property.

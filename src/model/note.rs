@@ -1,5 +1,6 @@
 //! A parsed note: its metadata, structure and outgoing links.
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use super::{Link, Span};
@@ -8,7 +9,7 @@ use super::{Link, Span};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Property {
     /// The key as written.
-    pub key: String,
+    pub key: CompactString,
     /// The value, as JSON-like data (YAML dates stay strings).
     pub value: serde_json::Value,
     /// Position of the key.
@@ -30,7 +31,7 @@ pub enum TagSource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tag {
     /// The tag as written, without `#` (`inbox/to-read`).
-    pub name: String,
+    pub name: CompactString,
     /// Front matter or body.
     pub source: TagSource,
     /// Position of the tag (for a property tag, of its list item).
@@ -43,7 +44,7 @@ pub struct Heading {
     /// 1 to 6.
     pub level: u8,
     /// The heading text as written, without the `#` markers.
-    pub text: String,
+    pub text: CompactString,
     /// Position of the whole heading line.
     pub span: Span,
     /// Whether any content (text, list, code...) follows before the next heading.
@@ -54,7 +55,7 @@ pub struct Heading {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BlockId {
     /// The id without `^`.
-    pub id: String,
+    pub id: CompactString,
     /// Position of `^id`.
     pub span: Span,
 }

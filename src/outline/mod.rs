@@ -293,7 +293,7 @@ pub fn build(
         let link = &note.links[index];
         gaps.push(Gap {
             kind: GapKind::Unresolved,
-            title: link.target.clone(),
+            title: link.target.to_string(),
             path: note.path.clone(),
             line: link.span.line,
             link: Some(names.link(note)),

@@ -142,7 +142,7 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
             out.aliases = string_items(&value);
         }
         out.properties.push(Property {
-            key,
+            key: key.into(),
             value,
             span: key_span,
         });
@@ -165,7 +165,7 @@ fn locate_keys(block: Block<'_>) -> Vec<KeyLocation> {
     for line in block.yaml.split_inclusive('\n') {
         if let Some((start, name)) = top_level_key(line) {
             keys.push(KeyLocation {
-                name: name.to_owned(),
+                name: name.into(),
                 start: block.yaml_start + offset + start,
                 block_end: 0,
             });
@@ -251,7 +251,7 @@ fn property_links(key: &str, value: &Value, finder: &Finder<'_, '_>) -> Vec<Link
             Some(parts.into_link(
                 raw,
                 wikilink::kind(embed),
-                LinkOrigin::Property(key.to_owned()),
+                LinkOrigin::Property(key.into()),
                 span,
             ))
         })
@@ -286,7 +286,7 @@ fn read_tags(value: &Value, finder: &Finder<'_, '_>, path: &str, out: &mut Front
                         let span = finder.span_of(raw.trim(), &mut cursor);
                         match tags::check_name(name) {
                             Ok(()) => out.tags.push(Tag {
-                                name: name.to_owned(),
+                                name: name.into(),
                                 source: TagSource::Property,
                                 span,
                             }),
@@ -320,7 +320,7 @@ fn read_tags(value: &Value, finder: &Finder<'_, '_>, path: &str, out: &mut Front
                 if tags::check_name(name).is_ok() {
                     let span = finder.span_of(name, &mut cursor);
                     out.tags.push(Tag {
-                        name: name.to_owned(),
+                        name: name.into(),
                         source: TagSource::Property,
                         span,
                     });

@@ -174,7 +174,7 @@ impl Scanner<'_, '_> {
             TagEnd::Link | TagEnd::Image => {
                 self.link_depth = self.link_depth.saturating_sub(1);
                 if let Some((index, Some(inner))) = self.markdown_link.take() {
-                    self.body.links[index].display = Some(self.source[inner].to_owned());
+                    self.body.links[index].display = Some(self.source[inner].into());
                 }
             }
             TagEnd::BlockQuote(_) => self.quote_depth = self.quote_depth.saturating_sub(1),
@@ -230,7 +230,7 @@ impl Scanner<'_, '_> {
         let text = open
             .inner
             .map_or("", |inner| self.source[inner].trim())
-            .to_owned();
+            .into();
         let line_end = self.source[open.range.clone()]
             .find('\n')
             .map_or(open.range.end, |i| open.range.start + i);
@@ -292,7 +292,7 @@ impl Scanner<'_, '_> {
         let boundary =
             before.is_empty() || before.ends_with([' ', '\t', '\n']) || before.ends_with("]]");
         boundary.then(|| BlockId {
-            id: id.to_owned(),
+            id: id.into(),
             span: self.span(caret, caret + 1 + id.len()),
         })
     }
@@ -309,7 +309,7 @@ impl Scanner<'_, '_> {
             let prose = &self.source[range.clone()];
             for tag in tags::find_in_prose(self.source, range.start, prose) {
                 self.body.tags.push(NoteTag {
-                    name: tag.name.to_owned(),
+                    name: tag.name.into(),
                     source: TagSource::Body,
                     span: self.span(range.start + tag.start, range.start + tag.end),
                 });
@@ -431,7 +431,7 @@ fn markdown_link(raw: &str, dest: &str, embed: bool, span: crate::model::Span) -
             .into_owned()
     };
     let mut parts = wikilink::WikiParts {
-        target: decode(path).trim().to_owned(),
+        target: decode(path).trim().into(),
         ..wikilink::WikiParts::default()
     };
     if let Some(fragment) = fragment {

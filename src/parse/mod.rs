@@ -128,11 +128,15 @@ mod tests {
     }
 
     fn targets(text: &str) -> Vec<String> {
-        note(text).links.into_iter().map(|l| l.target).collect()
+        note(text)
+            .links
+            .into_iter()
+            .map(|l| l.target.into())
+            .collect()
     }
 
     fn tags(text: &str) -> Vec<String> {
-        note(text).tags.into_iter().map(|t| t.name).collect()
+        note(text).tags.into_iter().map(|t| t.name.into()).collect()
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The inside of a wikilink: `target#heading|display`, as Obsidian splits it.
 
+use compact_str::CompactString;
+
 use crate::model::{Link, LinkKind, LinkOrigin, Span};
 
 /// File extensions whose `#fragment` is a viewer option (`#page=3`), not a heading.
@@ -9,17 +11,17 @@ const FRAGMENT_FORMATS: &[&str] = &["pdf"];
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WikiParts {
     /// The path part, trimmed; empty for `[[#Heading]]`.
-    pub target: String,
+    pub target: CompactString,
     /// Heading chain (`H1#H2`) when the subpath is not a block id.
-    pub heading: Option<String>,
+    pub heading: Option<CompactString>,
     /// Block id when the subpath starts with `^`.
-    pub block: Option<String>,
+    pub block: Option<CompactString>,
     /// A non-note target's fragment (`page=3`).
-    pub fragment: Option<String>,
+    pub fragment: Option<CompactString>,
     /// Display text after `|`.
-    pub display: Option<String>,
+    pub display: Option<CompactString>,
     /// An embed's size after `|` (`100x145`, `100`).
-    pub size: Option<String>,
+    pub size: Option<CompactString>,
 }
 
 /// `Embed` for `![[…]]`, `Wiki` for `[[…]]`.
@@ -55,15 +57,15 @@ pub fn split(inner: &str, embed: bool) -> WikiParts {
         None => (link_text, None),
     };
     let mut parts = WikiParts {
-        target: path.trim().to_owned(),
+        target: path.trim().into(),
         ..WikiParts::default()
     };
     if let Some(subpath) = subpath {
         parts.set_subpath(subpath);
     }
     match display {
-        Some(d) if embed && is_size(d) => parts.size = Some(d.to_owned()),
-        Some(d) => parts.display = Some(d.to_owned()),
+        Some(d) if embed && is_size(d) => parts.size = Some(d.into()),
+        Some(d) => parts.display = Some(d.into()),
         None => {}
     }
     parts
@@ -90,11 +92,11 @@ impl WikiParts {
     pub fn set_subpath(&mut self, subpath: &str) {
         let subpath = subpath.trim();
         if let Some(block) = subpath.strip_prefix('^') {
-            self.block = Some(block.trim().to_owned());
+            self.block = Some(block.trim().into());
         } else if has_fragment_format(&self.target) {
-            self.fragment = Some(subpath.to_owned());
+            self.fragment = Some(subpath.into());
         } else {
-            self.heading = Some(subpath.to_owned());
+            self.heading = Some(subpath.into());
         }
     }
 }

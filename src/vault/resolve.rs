@@ -565,7 +565,7 @@ mod tests {
     fn heading(level: u8, text: &str) -> Heading {
         Heading {
             level,
-            text: text.to_owned(),
+            text: text.into(),
             span: crate::model::Span::default(),
             has_content: true,
         }
