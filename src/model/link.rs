@@ -78,6 +78,42 @@ pub struct Link {
 }
 
 impl Link {
+    /// A link written as `raw` at `span` to `target`, with no heading,
+    /// block, fragment, display text or size yet.
+    pub fn new(
+        raw: &str,
+        target: impl Into<CompactString>,
+        kind: LinkKind,
+        origin: LinkOrigin,
+        span: Span,
+    ) -> Self {
+        Self {
+            raw: raw.to_owned(),
+            target: target.into(),
+            heading: None,
+            block: None,
+            fragment: None,
+            display: None,
+            size: None,
+            kind,
+            origin,
+            span,
+        }
+    }
+
+    /// Files a `#` subpath as Obsidian does: a block id after `^`, a
+    /// fragment of a viewer format (`Doc.pdf#page=3`), or else a heading chain.
+    pub fn set_subpath(&mut self, subpath: &str) {
+        let subpath = subpath.trim();
+        if let Some(block) = subpath.strip_prefix('^') {
+            self.block = Some(block.trim().into());
+        } else if has_fragment_format(&self.target) {
+            self.fragment = Some(subpath.into());
+        } else {
+            self.heading = Some(subpath.into());
+        }
+    }
+
     /// Whether the link points into its own note (`[[#Heading]]`, `[[#^id]]`).
     pub fn is_self(&self) -> bool {
         self.target.is_empty()
@@ -87,4 +123,15 @@ impl Link {
     pub fn is_embed(&self) -> bool {
         self.kind == LinkKind::Embed
     }
+}
+
+/// File extensions whose `#fragment` is a viewer option (`#page=3`), not a heading.
+const FRAGMENT_FORMATS: &[&str] = &["pdf"];
+
+fn has_fragment_format(target: &str) -> bool {
+    target.rsplit_once('.').is_some_and(|(_, ext)| {
+        FRAGMENT_FORMATS
+            .iter()
+            .any(|format| ext.eq_ignore_ascii_case(format))
+    })
 }

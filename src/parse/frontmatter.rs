@@ -246,11 +246,11 @@ fn property_links(key: &str, value: &Value, finder: &Finder<'_, '_>) -> Vec<Link
         .filter_map(|item| {
             let raw = item.trim();
             let (embed, inner) = wikilink::whole(raw)?;
-            let parts = wikilink::split(inner, embed);
             let span = finder.span_of(raw, &mut cursor);
-            Some(parts.into_link(
+            Some(wikilink::link(
+                inner,
+                embed,
                 raw,
-                wikilink::kind(embed),
                 LinkOrigin::Property(key.into()),
                 span,
             ))

@@ -254,8 +254,7 @@ impl Scanner<'_, '_> {
                     .strip_prefix("[[")
                     .and_then(|r| r.strip_suffix("]]"))
                     .unwrap_or(dest);
-                let parts = wikilink::split(inner, embed);
-                let link = parts.into_link(raw, wikilink::kind(embed), LinkOrigin::Body, span);
+                let link = wikilink::link(inner, embed, raw, LinkOrigin::Body, span);
                 self.body.links.push(link);
             }
             LinkType::Autolink | LinkType::Email => self.external(dest, span),
@@ -430,19 +429,16 @@ fn markdown_link(raw: &str, dest: &str, embed: bool, span: crate::model::Span) -
             .decode_utf8_lossy()
             .into_owned()
     };
-    let mut parts = wikilink::WikiParts {
-        target: decode(path).trim().into(),
-        ..wikilink::WikiParts::default()
-    };
-    if let Some(fragment) = fragment {
-        parts.set_subpath(&decode(fragment));
-    }
     let kind = if embed {
         LinkKind::Embed
     } else {
         LinkKind::Markdown
     };
-    parts.into_link(raw, kind, LinkOrigin::Body, span)
+    let mut link = Link::new(raw, decode(path).trim(), kind, LinkOrigin::Body, span);
+    if let Some(fragment) = fragment {
+        link.set_subpath(&decode(fragment));
+    }
+    link
 }
 
 /// Replaces `%% comments %%` (outside code) with spaces, keeping every byte offset.

@@ -1,31 +1,9 @@
 //! The inside of a wikilink: `target#heading|display`, as Obsidian splits it.
 
-use compact_str::CompactString;
-
 use crate::model::{Link, LinkKind, LinkOrigin, Span};
 
-/// File extensions whose `#fragment` is a viewer option (`#page=3`), not a heading.
-const FRAGMENT_FORMATS: &[&str] = &["pdf"];
-
-/// A wikilink's parts, split at the first `|` (or table-escaped `\|`) and the first `#`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WikiParts {
-    /// The path part, trimmed; empty for `[[#Heading]]`.
-    pub target: CompactString,
-    /// Heading chain (`H1#H2`) when the subpath is not a block id.
-    pub heading: Option<CompactString>,
-    /// Block id when the subpath starts with `^`.
-    pub block: Option<CompactString>,
-    /// A non-note target's fragment (`page=3`).
-    pub fragment: Option<CompactString>,
-    /// Display text after `|`.
-    pub display: Option<CompactString>,
-    /// An embed's size after `|` (`100x145`, `100`).
-    pub size: Option<CompactString>,
-}
-
 /// `Embed` for `![[…]]`, `Wiki` for `[[…]]`.
-pub fn kind(embed: bool) -> LinkKind {
+fn kind(embed: bool) -> LinkKind {
     if embed {
         LinkKind::Embed
     } else {
@@ -49,56 +27,24 @@ pub fn is_whole_link(text: &str) -> bool {
     whole(text).is_some()
 }
 
-/// Splits the text between `[[` and `]]`.
-pub fn split(inner: &str, embed: bool) -> WikiParts {
+/// The link written as `raw` at `span` whose text between `[[` and `]]` is
+/// `inner`: split at the first `|` (or table-escaped `\|`) and the first `#`.
+pub fn link(inner: &str, embed: bool, raw: &str, origin: LinkOrigin, span: Span) -> Link {
     let (link_text, display) = split_display(inner);
     let (path, subpath) = match link_text.split_once('#') {
         Some((path, subpath)) => (path, Some(subpath)),
         None => (link_text, None),
     };
-    let mut parts = WikiParts {
-        target: path.trim().into(),
-        ..WikiParts::default()
-    };
+    let mut link = Link::new(raw, path.trim(), kind(embed), origin, span);
     if let Some(subpath) = subpath {
-        parts.set_subpath(subpath);
+        link.set_subpath(subpath);
     }
     match display {
-        Some(d) if embed && is_size(d) => parts.size = Some(d.into()),
-        Some(d) => parts.display = Some(d.into()),
+        Some(d) if embed && is_size(d) => link.size = Some(d.into()),
+        Some(d) => link.display = Some(d.into()),
         None => {}
     }
-    parts
-}
-
-impl WikiParts {
-    /// The link these parts make, written as `raw` at `span`.
-    pub fn into_link(self, raw: &str, kind: LinkKind, origin: LinkOrigin, span: Span) -> Link {
-        Link {
-            raw: raw.to_owned(),
-            target: self.target,
-            heading: self.heading,
-            block: self.block,
-            fragment: self.fragment,
-            display: self.display,
-            size: self.size,
-            kind,
-            origin,
-            span,
-        }
-    }
-
-    /// Files a subpath under heading, block or fragment.
-    pub fn set_subpath(&mut self, subpath: &str) {
-        let subpath = subpath.trim();
-        if let Some(block) = subpath.strip_prefix('^') {
-            self.block = Some(block.trim().into());
-        } else if has_fragment_format(&self.target) {
-            self.fragment = Some(subpath.into());
-        } else {
-            self.heading = Some(subpath.into());
-        }
-    }
+    link
 }
 
 fn split_display(inner: &str) -> (&str, Option<&str>) {
@@ -113,14 +59,6 @@ fn split_display(inner: &str) -> (&str, Option<&str>) {
     }
 }
 
-fn has_fragment_format(target: &str) -> bool {
-    target.rsplit_once('.').is_some_and(|(_, ext)| {
-        FRAGMENT_FORMATS
-            .iter()
-            .any(|format| ext.eq_ignore_ascii_case(format))
-    })
-}
-
 /// `100`, `100x145`: an embed size rather than display text.
 fn is_size(text: &str) -> bool {
     let mut dims = text.trim().splitn(2, 'x');
@@ -132,8 +70,8 @@ fn is_size(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn parts(inner: &str, embed: bool) -> WikiParts {
-        split(inner, embed)
+    fn parts(inner: &str, embed: bool) -> Link {
+        link(inner, embed, inner, LinkOrigin::Body, Span::default())
     }
 
     #[test]
