@@ -56,17 +56,20 @@ import sys
 
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 target = float(sys.argv[2])
-print("| command | mean ± σ | min | user CPU | vs rg |")
-print("|---|---:|---:|---:|---:|")
+print("| command | mean ± σ | median | min | user CPU | vs rg |")
+print("|---|---:|---:|---:|---:|---:|")
 rg = results["rg"]["mean"]
 for name, r in results.items():
     print(f"| {name} | {r['mean'] * 1000:.1f} ± {(r['stddev'] or 0) * 1000:.1f} ms "
-          f"| {r['min'] * 1000:.1f} ms | {r['user'] * 1000:.1f} ms | {r['mean'] / rg:.2f}x |")
+          f"| {r['median'] * 1000:.1f} ms | {r['min'] * 1000:.1f} ms "
+          f"| {r['user'] * 1000:.1f} ms | {r['mean'] / rg:.2f}x |")
 outline, load = results["vaultkit outline"], results["vaultkit graph stats"]
 print()
 print(f"Outline work beyond loading the vault (graph stats): "
       f"{(outline['mean'] - load['mean']) * 1000:+.1f} ms wall, "
       f"{(outline['user'] - load['user']) * 1000:+.1f} ms user CPU. "
-      f"Target {target:.0f} ms warm: {'PASS' if outline['mean'] * 1000 <= target else 'FAIL'}.")
+      f"Target {target:.0f} ms warm: mean {'PASS' if outline['mean'] * 1000 <= target else 'FAIL'}, "
+      f"median {'PASS' if outline['median'] * 1000 <= target else 'FAIL'} "
+      f"(on a shared machine a few slow runs move the mean more than the median).")
 PY
 } | tee "$RESULTS"
