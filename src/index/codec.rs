@@ -20,21 +20,28 @@ use crate::parse::ParsedNote;
 #[error("the cached note data is damaged")]
 pub struct Corrupt;
 
-/// Encodes a parsed note.
+/// Encodes a parsed note: its strings first, all in one piece (so that
+/// decoding checks their UTF-8 once, not once per string), then its fields.
 pub fn encode(parsed: &ParsedNote) -> Vec<u8> {
-    let mut out = Writer(Vec::with_capacity(256));
-    parsed.note.write(&mut out);
-    out.seq(&parsed.diagnostics);
+    let mut fields = Writer(Vec::with_capacity(256), Some(String::with_capacity(256)));
+    parsed.note.write(&mut fields);
+    fields.seq(&parsed.diagnostics);
+    let strings = fields.1.take().unwrap_or_default();
+    let mut out = Writer::new(Vec::with_capacity(strings.len() + fields.0.len() + 4));
+    out.str(&strings);
+    out.0.extend_from_slice(&fields.0);
     out.0
 }
 
 /// Decodes what [`encode`] wrote. Diagnostics whose rule is not one the
 /// parser emits are dropped rather than trusted.
 pub fn decode(bytes: &[u8]) -> Result<ParsedNote, Corrupt> {
-    let mut input = Reader(bytes);
+    let mut head = Reader::new(bytes);
+    let strings = head.text()?;
+    let mut input = Reader(head.0, Some(strings));
     let note = Note::read(&mut input)?;
     let diagnostics = input.seq()?;
-    if !input.0.is_empty() {
+    if !input.0.is_empty() || input.1.is_some_and(|rest| !rest.is_empty()) {
         return Err(Corrupt);
     }
     Ok(ParsedNote { note, diagnostics })
@@ -42,7 +49,7 @@ pub fn decode(bytes: &[u8]) -> Result<ParsedNote, Corrupt> {
 
 /// Encodes findings of any rule, e.g. a lint run's.
 pub fn encode_diagnostics(diagnostics: &[Diagnostic]) -> Vec<u8> {
-    let mut out = Writer(Vec::with_capacity(diagnostics.len() * 64));
+    let mut out = Writer::new(Vec::with_capacity(diagnostics.len() * 64));
     out.seq(diagnostics);
     out.0
 }
@@ -53,7 +60,7 @@ pub fn decode_diagnostics(
     bytes: &[u8],
     rules: &[&'static str],
 ) -> Result<Vec<Diagnostic>, Corrupt> {
-    let mut input = Reader(bytes);
+    let mut input = Reader::new(bytes);
     let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
     // A finding takes at least 8 bytes: no count can reserve more than that.
     let mut diagnostics = Vec::with_capacity(count.min(bytes.len() / 8));
@@ -76,10 +83,16 @@ const PARSE_RULES: &[&str] = &[
     "unreadable-note",
 ];
 
-/// Appends varints and length-prefixed strings to a buffer.
-pub(super) struct Writer(pub(super) Vec<u8>);
+/// Appends varints and length-prefixed strings to a buffer; with a string
+/// pool (the second field), a string's bytes go there and only its length
+/// into the buffer.
+pub(super) struct Writer(pub(super) Vec<u8>, Option<String>);
 
 impl Writer {
+    pub(super) fn new(bytes: Vec<u8>) -> Self {
+        Self(bytes, None)
+    }
+
     pub(super) fn uint(&mut self, mut n: u64) {
         while n >= 0x80 {
             self.0.push((n as u8) | 0x80);
@@ -90,7 +103,7 @@ impl Writer {
 
     pub(super) fn str(&mut self, s: &str) {
         self.uint(s.len() as u64);
-        self.0.extend_from_slice(s.as_bytes());
+        self.text(s);
     }
 
     fn opt_str(&mut self, s: Option<&str>) {
@@ -98,8 +111,16 @@ impl Writer {
             None => self.uint(0),
             Some(s) => {
                 self.uint(s.len() as u64 + 1);
-                self.0.extend_from_slice(s.as_bytes());
+                self.text(s);
             }
+        }
+    }
+
+    /// A string's bytes, after its length.
+    fn text(&mut self, s: &str) {
+        match &mut self.1 {
+            Some(pool) => pool.push_str(s),
+            None => self.0.extend_from_slice(s.as_bytes()),
         }
     }
 
@@ -112,9 +133,14 @@ impl Writer {
 }
 
 /// Reads what [`Writer`] wrote; running short or past the end is [`Corrupt`].
-pub(super) struct Reader<'a>(pub(super) &'a [u8]);
+/// With a string pool (the second field), strings are taken from it in turn.
+pub(super) struct Reader<'a>(pub(super) &'a [u8], Option<&'a str>);
 
 impl<'a> Reader<'a> {
+    pub(super) fn new(bytes: &'a [u8]) -> Self {
+        Self(bytes, None)
+    }
+
     pub(super) fn uint(&mut self) -> Result<u64, Corrupt> {
         let mut n = 0u64;
         for shift in (0..64).step_by(7) {
@@ -145,7 +171,7 @@ impl<'a> Reader<'a> {
     /// A length-prefixed string, borrowed.
     pub(super) fn text(&mut self) -> Result<&'a str, Corrupt> {
         let len = self.uint()?;
-        std::str::from_utf8(self.bytes(len)?).map_err(|_| Corrupt)
+        self.string_of(len)
     }
 
     /// A length-prefixed string, owned as `S` (a `String`, or a
@@ -157,13 +183,20 @@ impl<'a> Reader<'a> {
     fn opt_str<S: From<&'a str>>(&mut self) -> Result<Option<S>, Corrupt> {
         match self.uint()? {
             0 => Ok(None),
-            len => {
-                let bytes = self.bytes(len - 1)?;
-                std::str::from_utf8(bytes)
-                    .map(|text| Some(S::from(text)))
-                    .map_err(|_| Corrupt)
-            }
+            len => self.string_of(len - 1).map(|text| Some(S::from(text))),
         }
+    }
+
+    /// The next `len` bytes of string: from the pool, or from the input.
+    fn string_of(&mut self, len: u64) -> Result<&'a str, Corrupt> {
+        let Some(pool) = self.1 else {
+            return std::str::from_utf8(self.bytes(len)?).map_err(|_| Corrupt);
+        };
+        // A length past the pool, or ending inside a character, is damage.
+        let len = usize::try_from(len).map_err(|_| Corrupt)?;
+        let (text, rest) = pool.split_at_checked(len).ok_or(Corrupt)?;
+        self.1 = Some(rest);
+        Ok(text)
     }
 
     fn seq<T: Codec>(&mut self) -> Result<Vec<T>, Corrupt> {
@@ -523,6 +556,21 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert_eq!(decode(&longer), Err(Corrupt));
+    }
+
+    #[test]
+    fn a_string_length_that_splits_a_character_is_corrupt() {
+        let parsed = parse_note("é.md", "x");
+        let bytes = encode(&parsed);
+        assert_eq!(decode(&bytes), Ok(parsed));
+        // After the pool (its length, then its bytes) comes the first
+        // field: the length of the path `é.md`, 5 bytes. Make it 1: it then
+        // ends inside `é`, which takes two.
+        let pool_len = usize::from(bytes[0]);
+        let mut split = bytes.clone();
+        assert_eq!(split[1 + pool_len], 5);
+        split[1 + pool_len] = 1;
+        assert_eq!(decode(&split), Err(Corrupt));
     }
 
     #[test]

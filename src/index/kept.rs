@@ -33,7 +33,7 @@ pub const LEADS: &str = "leads.bin";
 /// taken back).
 pub fn stamp(inputs: &[&[u8]]) -> Option<Vec<u8>> {
     let binary = std::env::current_exe().and_then(std::fs::metadata).ok()?;
-    let mut stamp = Writer(Vec::with_capacity(48));
+    let mut stamp = Writer::new(Vec::with_capacity(48));
     for word in binary_identity(&binary) {
         stamp.uint(word);
     }
@@ -67,7 +67,7 @@ fn binary_identity(meta: &std::fs::Metadata) -> [u64; 4] {
 /// Writes `body` with `stamp` to `path`. Not synced: a torn file fails its
 /// checksum.
 pub fn save(path: &Path, stamp: &[u8], body: &[u8]) -> crate::error::Result<()> {
-    let mut head = Writer(MAGIC.to_vec());
+    let mut head = Writer::new(MAGIC.to_vec());
     head.uint(stamp.len() as u64);
     head.0.extend_from_slice(stamp);
     head.0.extend_from_slice(&super::xxh3(body).to_le_bytes());
@@ -77,7 +77,7 @@ pub fn save(path: &Path, stamp: &[u8], body: &[u8]) -> crate::error::Result<()> 
 /// The body of the file at `path`, if it carries `stamp` and is whole.
 pub fn load(path: &Path, stamp: &[u8]) -> Option<Vec<u8>> {
     let mut bytes = std::fs::read(path).ok()?;
-    let mut input = Reader(bytes.strip_prefix(MAGIC)?);
+    let mut input = Reader::new(bytes.strip_prefix(MAGIC)?);
     let len = input.uint().ok()?;
     if input.bytes(len).ok()? != stamp {
         return None;
@@ -99,7 +99,7 @@ pub type ByContent = HashMap<u64, Option<String>>;
 pub fn encode_by_content(texts: &ByContent) -> Vec<u8> {
     let mut sorted: Vec<(&u64, &Option<String>)> = texts.iter().collect();
     sorted.sort_unstable_by_key(|(hash, _)| **hash);
-    let mut out = Writer(Vec::with_capacity(texts.len() * 64));
+    let mut out = Writer::new(Vec::with_capacity(texts.len() * 64));
     out.uint(sorted.len() as u64);
     for (hash, text) in sorted {
         out.0.extend_from_slice(&hash.to_le_bytes());
@@ -116,7 +116,7 @@ pub fn encode_by_content(texts: &ByContent) -> Vec<u8> {
 
 /// Decodes what [`encode_by_content`] wrote.
 pub fn decode_by_content(bytes: &[u8]) -> Result<ByContent, Corrupt> {
-    let mut input = Reader(bytes);
+    let mut input = Reader::new(bytes);
     let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
     let mut texts = ByContent::with_capacity(count.min(bytes.len() / 9));
     for _ in 0..count {

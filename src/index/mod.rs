@@ -401,7 +401,7 @@ impl Index {
             .collect();
         // Resolutions depend on every file's path and each note's content:
         // they are kept for these paths, with the content they were made from.
-        let mut paths = codec::Writer(Vec::with_capacity(self.table.entries.len() * 48));
+        let mut paths = codec::Writer::new(Vec::with_capacity(self.table.entries.len() * 48));
         for entry in &self.table.entries {
             paths.str(&entry.path);
         }

@@ -13,7 +13,7 @@ use crate::vault::{FileId, NoteId, Resolution};
 
 /// Encodes every note's content hash and resolutions, in note order.
 pub fn encode(contents: &[u64], resolutions: &[Vec<Resolution>]) -> Vec<u8> {
-    let mut body = Writer(Vec::with_capacity(resolutions.len() * 16));
+    let mut body = Writer::new(Vec::with_capacity(resolutions.len() * 16));
     body.uint(resolutions.len() as u64);
     for (content, links) in contents.iter().zip(resolutions) {
         body.0.extend_from_slice(&content.to_le_bytes());
@@ -39,7 +39,7 @@ pub fn encode(contents: &[u64], resolutions: &[Vec<Resolution>]) -> Vec<u8> {
 
 /// Decodes what [`encode`] wrote: the content hashes and the resolutions.
 pub fn decode(bytes: &[u8]) -> Result<(Vec<u64>, Vec<Vec<Resolution>>), Corrupt> {
-    let mut input = Reader(bytes);
+    let mut input = Reader::new(bytes);
     let count = |input: &mut Reader<'_>| {
         // Every item takes at least a byte: a count beyond that is damage.
         usize::try_from(input.uint()?)

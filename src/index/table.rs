@@ -30,7 +30,7 @@ use super::codec::{Corrupt, Reader, Writer};
 /// The table's file name, in the index's data folder.
 pub const FILE_NAME: &str = "notes.bin";
 /// First bytes of the file; another version means a rebuild.
-const MAGIC: &[u8] = b"vaultkit-notes 6\n";
+const MAGIC: &[u8] = b"vaultkit-notes 7\n";
 const HEADER: usize = MAGIC.len() + 32;
 /// A block ends after a note whose path hash is a multiple of this (about
 /// this many notes per block), or once it holds [`BLOCK_BYTES`].
@@ -248,7 +248,7 @@ impl Table {
     /// Encodes all of the table but its header (which names the commit):
     /// this can be done while that commit is still being made.
     pub fn encode(&self) -> Encoded {
-        let mut entries = Writer(Vec::with_capacity(self.entries.len() * 64));
+        let mut entries = Writer::new(Vec::with_capacity(self.entries.len() * 64));
         entries.uint(self.entries.len() as u64);
         for entry in &self.entries {
             entries.str(&entry.path);
@@ -271,7 +271,7 @@ impl Table {
             entries.uint(folder.id);
             entries.uint(u64::from(folder.reread));
         }
-        let mut blocks = Writer(Vec::with_capacity(self.blocks.len() * 16));
+        let mut blocks = Writer::new(Vec::with_capacity(self.blocks.len() * 16));
         blocks.uint(self.blocks.len() as u64);
         for block in &self.blocks {
             blocks.uint(block.notes as u64);
@@ -548,7 +548,7 @@ fn decode(
 ) -> Result<Table, Corrupt> {
     let blocks_start = blocks.start;
     let (entries, blocks) = (&file[entries], &file[blocks]);
-    let mut input = Reader(blocks);
+    let mut input = Reader::new(blocks);
     let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
     if count > blocks.len() {
         return Err(Corrupt);
@@ -586,7 +586,7 @@ fn decode(
         return Err(Corrupt);
     }
 
-    let mut input = Reader(entries);
+    let mut input = Reader::new(entries);
     let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
     if count > entries.len() {
         return Err(Corrupt);
