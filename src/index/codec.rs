@@ -3,8 +3,10 @@
 //!
 //! The model's serde impls are the JSON contract users read (some fields are
 //! skipped or flattened there), so the cache has its own compact encoding:
-//! little-endian varints and length-prefixed UTF-8, field by field. Any
-//! mismatch on decoding is [`Corrupt`], which makes the caller rebuild.
+//! little-endian varints and length-prefixed UTF-8, field by field. A note
+//! keeps all its strings' bytes together in front of its fields (a string
+//! pool), so that decoding checks their UTF-8 once. Any mismatch on decoding
+//! is [`Corrupt`], which makes the caller rebuild.
 
 use compact_str::CompactString;
 use serde_json::{Number, Value};
