@@ -48,6 +48,7 @@ pub struct LinkRef<'v> {
 impl<'v> LinkGraph<'v> {
     /// Builds the graph of a vault.
     pub fn build(vault: &'v Vault) -> Self {
+        vault.decode_all();
         let mut graph = DiGraph::new();
         let notes = vault.note_ids().map(FileId::Note);
         let attachments = (0..vault.attachments().len())

@@ -31,7 +31,6 @@ const NAMED_NOTES: usize = 5;
 pub fn config_for(vault: &Vault, ignore: &[String]) -> String {
     let notes: Vec<&Note> = vault
         .notes()
-        .iter()
         .filter(|n| !ignore.iter().any(|glob| under_glob(&n.path, glob)))
         .collect();
     let mut out = String::new();
@@ -66,7 +65,6 @@ pub fn config_for(vault: &Vault, ignore: &[String]) -> String {
 pub fn template_globs(vault: &Vault) -> Vec<String> {
     let folders: BTreeSet<&str> = vault
         .notes()
-        .iter()
         .filter_map(|n| n.path.split_once('/').map(|(top, _)| top))
         .filter(|top| {
             matches!(

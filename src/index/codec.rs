@@ -16,29 +16,39 @@ use crate::model::{
     Severity, Span, Tag, TagSource,
 };
 use crate::parse::ParsedNote;
+use crate::vault::notes::Counts;
 
 /// The bytes could not be decoded: the cache is stale or damaged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the cached note data is damaged")]
 pub struct Corrupt;
 
-/// Encodes a parsed note: its strings first, all in one piece (so that
+/// Encodes a parsed note: its [`Counts`] first (so that they can be read
+/// without decoding the rest), then its strings, all in one piece (so that
 /// decoding checks their UTF-8 once, not once per string), then its fields.
 pub fn encode(parsed: &ParsedNote) -> Vec<u8> {
     let mut fields = Writer(Vec::with_capacity(256), Some(String::with_capacity(256)));
     parsed.note.write(&mut fields);
     fields.seq(&parsed.diagnostics);
     let strings = fields.1.take().unwrap_or_default();
-    let mut out = Writer::new(Vec::with_capacity(strings.len() + fields.0.len() + 4));
+    let mut out = Writer::new(Vec::with_capacity(strings.len() + fields.0.len() + 12));
+    Counts::of(parsed).write(&mut out);
     out.str(&strings);
     out.0.extend_from_slice(&fields.0);
     out.0
 }
 
+/// The counts at the head of what [`encode`] wrote.
+pub fn counts(bytes: &[u8]) -> Result<Counts, Corrupt> {
+    Counts::read(&mut Reader::new(bytes))
+}
+
 /// Decodes what [`encode`] wrote. Diagnostics whose rule is not one the
-/// parser emits are dropped rather than trusted.
+/// parser emits are dropped rather than trusted; counts that do not match
+/// the note are damage.
 pub fn decode(bytes: &[u8]) -> Result<ParsedNote, Corrupt> {
     let mut head = Reader::new(bytes);
+    let counts = Counts::read(&mut head)?;
     let strings = head.text()?;
     let mut input = Reader(head.0, Some(strings));
     let note = Note::read(&mut input)?;
@@ -46,7 +56,12 @@ pub fn decode(bytes: &[u8]) -> Result<ParsedNote, Corrupt> {
     if !input.0.is_empty() || input.1.is_some_and(|rest| !rest.is_empty()) {
         return Err(Corrupt);
     }
-    Ok(ParsedNote { note, diagnostics })
+    let parsed = ParsedNote { note, diagnostics };
+    if Counts::of(&parsed) == counts {
+        Ok(parsed)
+    } else {
+        Err(Corrupt)
+    }
 }
 
 /// Encodes findings of any rule, e.g. a lint run's.
@@ -231,6 +246,29 @@ impl Codec for CompactString {
     }
     fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
         input.str()
+    }
+}
+
+impl Codec for Counts {
+    fn write(&self, out: &mut Writer) {
+        for n in [
+            self.links,
+            self.property_links,
+            self.headings,
+            self.blocks,
+            self.diagnostics,
+        ] {
+            out.uint(u64::from(n));
+        }
+    }
+    fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
+        Ok(Self {
+            links: input.u32()?,
+            property_links: input.u32()?,
+            headings: input.u32()?,
+            blocks: input.u32()?,
+            diagnostics: input.u32()?,
+        })
     }
 }
 
@@ -565,14 +603,30 @@ mod tests {
         let parsed = parse_note("é.md", "x");
         let bytes = encode(&parsed);
         assert_eq!(decode(&bytes), Ok(parsed));
-        // After the pool (its length, then its bytes) comes the first
-        // field: the length of the path `é.md`, 5 bytes. Make it 1: it then
-        // ends inside `é`, which takes two.
-        let pool_len = usize::from(bytes[0]);
+        // After the five counts and the pool (its length, then its bytes)
+        // comes the first field: the length of the path `é.md`, 5 bytes.
+        // Make it 1: it then ends inside `é`, which takes two.
+        let pool_len = usize::from(bytes[5]);
         let mut split = bytes.clone();
-        assert_eq!(split[1 + pool_len], 5);
-        split[1 + pool_len] = 1;
+        assert_eq!(split[6 + pool_len], 5);
+        split[6 + pool_len] = 1;
         assert_eq!(decode(&split), Err(Corrupt));
+    }
+
+    #[test]
+    fn counts_are_read_alone_and_must_match_the_note() {
+        let parsed = parse_note("Note.md", NOTE);
+        let bytes = encode(&parsed);
+        let counts = counts(&bytes).unwrap();
+        assert_eq!(counts, Counts::of(&parsed));
+        assert!(counts.links > counts.property_links && counts.property_links > 0);
+        assert!(counts.headings > 0);
+        // Counts that do not fit the note are damage, one field at a time.
+        for field in 0..5 {
+            let mut altered = bytes.clone();
+            altered[field] ^= 1;
+            assert_eq!(decode(&altered), Err(Corrupt), "count {field}");
+        }
     }
 
     #[test]

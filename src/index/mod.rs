@@ -33,6 +33,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{Diagnostic, Note, Severity};
 use crate::parse::{self, ParsedNote};
+use crate::vault::notes::{Counts, NoteSource, Notes};
 use crate::vault::resolve::Resolver;
 use crate::vault::{FileId, KnownResolutions, NoteId, Vault, scan};
 use listing::{Current, Listing};
@@ -386,12 +387,21 @@ impl Index {
             .ok_or_else(|| index_error(&self.dir, "the word analyzer is missing"))
     }
 
-    /// The vault, rebuilt from the parsed notes of the note table.
+    /// The vault, from the parsed notes of the note table: their counts are
+    /// read now (the table's blocks decompressed on all cores), each note
+    /// when the command first needs it.
     pub fn vault(&self, root: &Path, problems: Vec<Diagnostic>) -> Result<Vault> {
-        let parsed = self
-            .table
-            .decode_notes(codec::decode)
+        let bytes = self.table.note_bytes();
+        let counts = (0..bytes.len())
+            .into_par_iter()
+            .map(|i| bytes.get(i).ok_or(codec::Corrupt).and_then(codec::counts))
+            .collect::<Result<Vec<Counts>, codec::Corrupt>>()
             .map_err(|e| index_error(&self.dir, e))?;
+        let paths = (self.table.entries.iter())
+            .filter(|e| e.note.is_some())
+            .map(|e| e.path.clone())
+            .collect();
+        let notes = Notes::lazy(paths, counts, Box::new(TableNotes(bytes)));
         let attachments = self
             .table
             .entries
@@ -418,7 +428,7 @@ impl Index {
                 resolutions,
                 unchanged: then.iter().zip(&contents).map(|(a, b)| a == b).collect(),
             });
-        let vault = Vault::assemble(root, parsed, attachments, problems, known);
+        let vault = Vault::assemble(root, notes, attachments, problems, known);
         if let Some(stamp) = stamp.filter(|_| vault.resolved_anew()) {
             let body = resolved::encode(&contents, vault.all_resolutions());
             // Only a cache: a vault in a read-only place still loads.
@@ -785,6 +795,15 @@ fn entry(file: &Current, hash: u64, links_hash: u64) -> Entry {
 }
 
 /// The parsed note of a table entry.
+/// The note table's notes, as a vault's source of notes not decoded yet.
+struct TableNotes(table::NoteBytes);
+
+impl NoteSource for TableNotes {
+    fn parsed(&self, position: usize) -> Option<ParsedNote> {
+        codec::decode(self.0.get(position)?).ok()
+    }
+}
+
 fn decode(table: &Table, entry: &Entry) -> Result<ParsedNote, codec::Corrupt> {
     codec::decode(table.encoded(entry).ok_or(codec::Corrupt)?)
 }

@@ -30,7 +30,7 @@ use super::codec::{Corrupt, Reader, Writer};
 /// The table's file name, in the index's data folder.
 pub const FILE_NAME: &str = "notes.bin";
 /// First bytes of the file; another version means a rebuild.
-const MAGIC: &[u8] = b"vaultkit-notes 7\n";
+const MAGIC: &[u8] = b"vaultkit-notes 8\n";
 const HEADER: usize = MAGIC.len() + 32;
 /// A block ends after a note whose path hash is a multiple of this (about
 /// this many notes per block), or once it holds [`BLOCK_BYTES`].
@@ -166,7 +166,8 @@ pub struct Table {
     pub entries: Vec<Entry>,
     /// Every folder, for a scan that lists only what changed.
     pub folders: Folders,
-    blocks: Vec<Block>,
+    /// Shared with the [`NoteBytes`] of vaults read from this table.
+    blocks: Arc<[Block]>,
     /// The header of the file it was loaded from or saved to (empty if
     /// neither): its checksums identify the file's whole content.
     stored_header: Vec<u8>,
@@ -179,7 +180,7 @@ impl Table {
             opstamp: 0,
             entries: Vec::new(),
             folders: Folders::default(),
-            blocks: Vec::new(),
+            blocks: Arc::from([]),
             stored_header: Vec::new(),
         }
     }
@@ -273,13 +274,13 @@ impl Table {
         }
         let mut blocks = Writer::new(Vec::with_capacity(self.blocks.len() * 16));
         blocks.uint(self.blocks.len() as u64);
-        for block in &self.blocks {
+        for block in self.blocks.iter() {
             blocks.uint(block.notes as u64);
             blocks.uint(block.raw_len as u64);
             blocks.uint(block.raw_hash);
             blocks.uint(block.compressed.range.len() as u64);
         }
-        for block in &self.blocks {
+        for block in self.blocks.iter() {
             blocks.0.extend_from_slice(block.compressed.bytes());
         }
         Encoded {
@@ -364,39 +365,15 @@ impl Table {
             .try_for_each(|block| block.raw().map(drop).ok_or_else(|| damaged(())))
     }
 
-    /// Every note, decoded by `decode`, in path order. Blocks are decoded
-    /// in parallel, each right after it is decompressed into a buffer its
-    /// thread reuses, so the decompressed notes are never all in memory.
-    pub fn decode_notes<T: Send>(
-        &self,
-        decode: impl Fn(&[u8]) -> Result<T, Corrupt> + Sync,
-    ) -> Result<Vec<T>, String> {
-        // Notes fill the blocks in order (see `decode`): block by block,
-        // the ranges of their notes.
-        let mut ranges: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.blocks.len()];
-        for at in self.entries.iter().filter_map(|e| e.note.as_ref()) {
-            ranges
-                .get_mut(at.block as usize)
-                .ok_or_else(|| damaged(()))?
-                .push(at.range.clone());
+    /// Every note's encoded bytes, in path order, sharing this table's
+    /// blocks: each block is decompressed when a note in it is first read.
+    pub fn note_bytes(&self) -> NoteBytes {
+        NoteBytes {
+            blocks: Arc::clone(&self.blocks),
+            at: (self.entries.iter())
+                .filter_map(|e| e.note.clone())
+                .collect(),
         }
-        let decoded = self
-            .blocks
-            .par_iter()
-            .zip(ranges)
-            .map_init(Vec::new, |buffer, (block, ranges)| {
-                let raw = match block.raw.get() {
-                    Some(raw) => raw.as_deref().ok_or_else(|| damaged(()))?,
-                    None => block.decompress_into(buffer).ok_or_else(|| damaged(()))?,
-                };
-                ranges
-                    .into_iter()
-                    .map(|range| raw.get(range).ok_or(Corrupt).and_then(&decode))
-                    .map(|decoded| decoded.map_err(damaged))
-                    .collect::<Result<Vec<T>, String>>()
-            })
-            .collect::<Result<Vec<Vec<T>>, String>>()?;
-        Ok(decoded.into_iter().flatten().collect())
     }
 
     /// Takes the entries out, leaving the notes readable through
@@ -408,6 +385,34 @@ impl Table {
 
 fn damaged<E>(_: E) -> String {
     "the note table is damaged".to_owned()
+}
+
+/// The encoded notes of a table, in path order (see [`Table::note_bytes`]).
+pub struct NoteBytes {
+    blocks: Arc<[Block]>,
+    at: Vec<NoteAt>,
+}
+
+impl NoteBytes {
+    /// How many notes.
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    /// The encoded note at `position`; `None` if out of range or if its
+    /// block cannot be decompressed.
+    pub fn get(&self, position: usize) -> Option<&[u8]> {
+        let at = self.at.get(position)?;
+        self.blocks
+            .get(at.block as usize)?
+            .raw()?
+            .get(at.range.clone())
+    }
 }
 
 /// A note's bytes in a block being built: new, or where they are in the
@@ -527,7 +532,7 @@ impl<'a> Builder<'a> {
                     raw: OnceLock::new(),
                 })
             })
-            .collect::<Result<_, String>>()?;
+            .collect::<Result<Arc<[Block]>, String>>()?;
         Ok(Table {
             opstamp,
             entries: self.entries,
@@ -561,17 +566,11 @@ fn decode(
         let compressed_len = input.uint()?;
         sizes.push((notes, raw_len, raw_hash, compressed_len));
     }
-    let mut table = Table {
-        opstamp: 0,
-        entries: Vec::new(),
-        folders: Folders::default(),
-        blocks: Vec::with_capacity(count),
-        stored_header: Vec::new(),
-    };
+    let mut decoded = Vec::with_capacity(count);
     for (notes, raw_len, raw_hash, compressed_len) in sizes {
         let start = blocks_start + (blocks.len() - input.0.len());
         let len = input.bytes(compressed_len)?.len();
-        table.blocks.push(Block {
+        decoded.push(Block {
             notes,
             raw_hash,
             raw_len,
@@ -585,6 +584,13 @@ fn decode(
     if !input.0.is_empty() {
         return Err(Corrupt);
     }
+    let mut table = Table {
+        opstamp: 0,
+        entries: Vec::new(),
+        folders: Folders::default(),
+        blocks: decoded.into(),
+        stored_header: Vec::new(),
+    };
 
     let mut input = Reader::new(entries);
     let count = usize::try_from(input.uint()?).map_err(|_| Corrupt)?;
@@ -769,23 +775,24 @@ mod tests {
     }
 
     #[test]
-    fn every_note_decodes_in_path_order_without_keeping_blocks() {
+    fn note_bytes_are_in_path_order_and_decompressed_when_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         table(1000, |i| format!("note {i}")).save(&path).unwrap();
         let loaded = Table::load(&path).unwrap();
-        let decoded = loaded
-            .decode_notes(|bytes| Ok(String::from_utf8(bytes.to_vec()).unwrap()))
-            .unwrap();
-        let expected: Vec<String> = (0..1000).map(|i| format!("note {i}")).collect();
-        assert_eq!(decoded, expected);
+        let notes = loaded.note_bytes();
+        assert_eq!(notes.len(), 1000);
         assert!(loaded.blocks.iter().all(|b| b.raw.get().is_none()));
-        // A note that does not decode fails the whole load.
-        let failed = loaded.decode_notes(|bytes| match bytes {
-            b"note 567" => Err(Corrupt),
-            _ => Ok(()),
-        });
-        assert!(failed.is_err());
+        assert_eq!(notes.get(567), Some(&b"note 567"[..]));
+        let read = loaded.blocks.iter().filter(|b| b.raw.get().is_some());
+        assert_eq!(read.count(), 1, "only the block of note 567");
+        let all: Vec<&[u8]> = (0..notes.len()).filter_map(|i| notes.get(i)).collect();
+        let expected: Vec<String> = (0..1000).map(|i| format!("note {i}")).collect();
+        assert_eq!(
+            all,
+            expected.iter().map(String::as_bytes).collect::<Vec<_>>()
+        );
+        assert_eq!(notes.get(1000), None);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub fn links_into_deleted(vault: &Vault, deleted: &[String]) -> Vec<(String, Spa
         )
     }));
     let mut found = Vec::new();
+    vault.decode_all();
     for id in vault.note_ids() {
         let path = &vault.note(id).path;
         for (link, resolution) in vault.links_of(id) {

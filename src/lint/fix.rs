@@ -99,6 +99,7 @@ pub struct Stale;
 
 /// Notes that may have something to fix (so only those need reading).
 pub fn candidates(vault: &Vault, enabled: Enabled) -> Vec<NoteId> {
+    vault.decode_all();
     vault
         .note_ids()
         .filter(|&id| {

@@ -197,6 +197,8 @@ pub fn unknown_rules(config: &Config) -> Vec<String> {
 pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
     let levels = &config.lint.rules;
     let enabled = |id: &str| severity_of(id, levels).is_some();
+    // Every rule reads every note: decoded on all cores first.
+    vault.decode_all();
     // The rules run side by side; their findings are joined in a fixed order.
     let with_orphans = enabled("orphan-note");
     let ((links, front), (schema, structure)) = rayon::join(

@@ -120,7 +120,6 @@ fn check_value(note: &Note, key: &str, value: &Value, field: &Field) -> Option<D
 fn duplicate_aliases(vault: &Vault, out: &mut Vec<Diagnostic>) {
     let titles: HashMap<String, &str> = vault
         .notes()
-        .iter()
         .map(|n| (fold(&n.title), n.path.as_str()))
         .collect();
     for note in vault.notes() {

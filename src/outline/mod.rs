@@ -419,6 +419,7 @@ fn order_groups(groups: Vec<Draft>, keys: &[TieKey], dag: &[(usize, usize)]) -> 
 fn known_notes(vault: &Vault, options: &Options) -> HashSet<NoteId> {
     let mut known: HashSet<NoteId> = options.known.iter().copied().collect();
     for tag in &options.known_tags {
+        vault.decode_all();
         known.extend(
             vault
                 .note_ids()

@@ -154,7 +154,12 @@ mod tests {
             )],
             ["b.md"],
         );
-        let relations: Vec<Relation> = vault.notes()[0].links.iter().map(Relation::of).collect();
+        let relations: Vec<Relation> = vault
+            .note(crate::vault::NoteId(0))
+            .links
+            .iter()
+            .map(Relation::of)
+            .collect();
         assert_eq!(
             relations,
             [

@@ -78,6 +78,7 @@ pub fn from_root(
 
 /// Every note carrying `tag` or a tag nested under it, in path order.
 pub fn by_tag(vault: &Vault, tag: &str, skip: impl Fn(&Note) -> bool) -> Selection {
+    vault.decode_all();
     let notes = vault
         .note_ids()
         .filter(|&id| has_tag(vault.note(id), tag) && !skip(vault.note(id)))
@@ -113,10 +114,15 @@ pub fn has_tag(note: &Note, tag: &str) -> bool {
 }
 
 /// For each note, the notes that point at it with a hierarchy or sequence
-/// link, with the relation the note has to them (its implied edge), in path order.
+/// link, with the relation the note has to them (its implied edge), in path
+/// order. Only front-matter links are such links: only notes with some are
+/// decoded.
 fn implied_links(vault: &Vault) -> HashMap<NoteId, Vec<(NoteId, Relation)>> {
     let mut implied: HashMap<NoteId, Vec<(NoteId, Relation)>> = HashMap::new();
-    for source in vault.note_ids() {
+    let sources = vault
+        .note_ids()
+        .filter(|&id| vault.counts(id).property_links > 0);
+    for source in sources {
         for (link, resolution) in vault.links_of(source) {
             if let (Some(FileId::Note(target)), Some(inverse)) =
                 (resolution.target, Relation::of(link).implied())

@@ -143,7 +143,8 @@ fn placed_under_headings(
                 &resolution.anchor,
                 &link.block,
             ) && target == note
-                && !is_title(structured, *index, &structured.headings[*index])
+                && (structured.headings.get(*index))
+                    .is_some_and(|heading| !is_title(structured, *index, heading))
             {
                 placed.insert(
                     lesson,
@@ -261,8 +262,13 @@ fn up_link(vault: &Vault, id: NoteId) -> Option<(NoteId, Option<usize>)> {
         .links_of(id)
         .find_map(|(link, resolution)| match resolution.target {
             Some(FileId::Note(target)) if Relation::of(link) == Relation::Up && target != id => {
+                // An index from the index's kept resolutions is checked
+                // against the note's headings.
                 let heading = match (&resolution.anchor, &link.block) {
-                    (Some(AnchorMatch::Found { index, .. }), None) => Some(*index),
+                    (Some(AnchorMatch::Found { index, .. }), None) => {
+                        let target = vault.note(target);
+                        (*index < target.headings.len()).then_some(*index)
+                    }
                     _ => None,
                 };
                 Some((target, heading))

@@ -4,6 +4,7 @@
 //! [`Vault::from_sources`] builds the same thing from strings, for tests and
 //! embedding.
 
+pub mod notes;
 pub mod resolve;
 pub mod scan;
 
@@ -19,6 +20,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::model::{Diagnostic, Link, Note, Severity};
 use crate::parse::{self, ParsedNote};
+use notes::Notes;
 use resolve::{AnchorMatch, Resolver};
 
 /// Index of a note in [`Vault::notes`].
@@ -74,19 +76,27 @@ pub struct KnownResolutions {
 /// A loaded vault.
 pub struct Vault {
     root: Option<PathBuf>,
-    notes: Vec<Note>,
+    notes: Notes,
     attachments: Vec<String>,
     resolutions: Vec<Vec<Resolution>>,
-    diagnostics: Vec<Diagnostic>,
+    /// Problems of the scan, not of any one note.
+    problems: Vec<Diagnostic>,
+    /// The scan's problems and the notes', sorted, gathered when first asked for.
+    diagnostics: OnceLock<Vec<Diagnostic>>,
     /// Built when first needed: resolutions taken from the index need none.
     resolver: OnceLock<Resolver>,
     /// Whether any link was resolved while assembling (rather than taken
     /// from [`KnownResolutions`]).
     resolved_anew: bool,
-    /// Folded aliases, sorted, each beside the note that claims it
-    /// (`alias_notes`): a note per claim, in path order for one alias.
-    alias_names: Vec<String>,
-    alias_notes: Vec<NoteId>,
+    /// Built when first needed (see [`alias_table`]).
+    aliases: OnceLock<AliasTable>,
+}
+
+/// Folded aliases, sorted, each beside the note that claims it: a note per
+/// claim, in path order for one alias.
+struct AliasTable {
+    names: Vec<String>,
+    notes: Vec<NoteId>,
 }
 
 impl Vault {
@@ -151,8 +161,8 @@ impl Vault {
         Self::from_parsed(parsed, attachments, Vec::new(), None)
     }
 
-    /// Builds a vault from notes parsed earlier (sorted by path), e.g. from the
-    /// index's cache, and attachment paths (sorted). `known` are resolutions
+    /// Builds a vault from notes parsed earlier, e.g. the index's, decoded
+    /// when needed (see [`Notes`]), and attachment paths (sorted). `known` are resolutions
     /// the index kept for the same files: those of unchanged notes are taken
     /// back (their anchors into changed notes looked up again), the links of
     /// changed notes resolved anew; if the result does not fit these notes
@@ -160,12 +170,12 @@ impl Vault {
     /// again.
     pub fn assemble(
         root: &Path,
-        parsed: Vec<ParsedNote>,
+        notes: Notes,
         attachments: Vec<String>,
-        diagnostics: Vec<Diagnostic>,
+        problems: Vec<Diagnostic>,
         known: Option<KnownResolutions>,
     ) -> Self {
-        let mut vault = Self::from_parsed(parsed, attachments, diagnostics, known);
+        let mut vault = Self::from_notes(notes, attachments, problems, known);
         vault.root = Some(root.to_owned());
         vault
     }
@@ -173,54 +183,44 @@ impl Vault {
     fn from_parsed(
         parsed: Vec<ParsedNote>,
         attachments: Vec<String>,
-        mut diagnostics: Vec<Diagnostic>,
+        problems: Vec<Diagnostic>,
         known: Option<KnownResolutions>,
     ) -> Self {
-        let notes: Vec<Note> = parsed
-            .into_iter()
-            .map(|parsed| {
-                diagnostics.extend(parsed.diagnostics);
-                parsed.note
-            })
-            .collect();
-        // The alias table and the sorted diagnostics are built beside the
-        // resolver and the resolutions.
-        let ((resolver, resolutions, resolved_anew), ((alias_names, alias_notes), ())) =
-            rayon::join(
-                || {
-                    if let Some(taken) = known.and_then(|k| take_back(k, &notes, &attachments)) {
-                        return taken;
-                    }
-                    let resolver = resolver_of(&notes, &attachments);
-                    let resolutions = notes
-                        .par_iter()
-                        .enumerate()
-                        .map(|(i, note)| {
-                            let source = NoteId(to_u32(i));
-                            (note.links.iter())
-                                .map(|link| resolve_link(&resolver, &notes, source, link))
-                                .collect()
-                        })
-                        .collect();
-                    (OnceLock::from(resolver), resolutions, true)
-                },
-                || {
-                    rayon::join(
-                        || alias_table(&notes),
-                        || diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key())),
-                    )
-                },
-            );
+        Self::from_notes(Notes::parsed(parsed), attachments, problems, known)
+    }
+
+    fn from_notes(
+        notes: Notes,
+        attachments: Vec<String>,
+        problems: Vec<Diagnostic>,
+        known: Option<KnownResolutions>,
+    ) -> Self {
+        let (resolver, resolutions, resolved_anew) = known
+            .and_then(|k| take_back(k, &notes, &attachments))
+            .unwrap_or_else(|| {
+                let resolver = resolver_of(&notes, &attachments);
+                notes.all().for_each(drop);
+                let resolutions = (0..notes.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        let source = NoteId(to_u32(i));
+                        (notes.get(i).note.links.iter())
+                            .map(|link| resolve_link(&resolver, &notes, source, link))
+                            .collect()
+                    })
+                    .collect();
+                (OnceLock::from(resolver), resolutions, true)
+            });
         Self {
             root: None,
             notes,
             attachments,
             resolutions,
-            diagnostics,
+            problems,
+            diagnostics: OnceLock::new(),
             resolver,
             resolved_anew,
-            alias_names,
-            alias_notes,
+            aliases: OnceLock::new(),
         }
     }
 
@@ -235,19 +235,35 @@ impl Vault {
         self.root.as_deref()
     }
 
-    /// All notes, in path order.
-    pub fn notes(&self) -> &[Note] {
-        &self.notes
+    /// All notes, in path order (decoding, on all cores, those not decoded yet).
+    pub fn notes(&self) -> impl ExactSizeIterator<Item = &Note> {
+        self.notes.all().map(|parsed| &parsed.note)
     }
 
-    /// Note ids in path order.
+    /// How many notes the vault has.
+    pub fn note_count(&self) -> usize {
+        self.notes.len()
+    }
+
+    /// Note ids in path order. Iterating decodes nothing: a loop that reads
+    /// every note goes faster after [`Vault::decode_all`].
     pub fn note_ids(&self) -> impl Iterator<Item = NoteId> + '_ {
         (0..self.notes.len()).map(|i| NoteId(to_u32(i)))
     }
 
+    /// Decodes every note not decoded yet, on all cores.
+    pub fn decode_all(&self) {
+        self.notes.all().for_each(drop);
+    }
+
     /// One note.
     pub fn note(&self, id: NoteId) -> &Note {
-        &self.notes[id.index()]
+        &self.notes.get(id.index()).note
+    }
+
+    /// What a note holds, counted, without decoding it.
+    pub fn counts(&self, id: NoteId) -> notes::Counts {
+        self.notes.counts(id.index())
     }
 
     /// Attachment paths, in path order.
@@ -258,7 +274,7 @@ impl Vault {
     /// The vault-relative path of a file.
     pub fn file_path(&self, file: FileId) -> &str {
         match file {
-            FileId::Note(id) => &self.notes[id.index()].path,
+            FileId::Note(id) => &self.notes.paths()[id.index()],
             FileId::Attachment(i) => &self.attachments[i as usize],
         }
     }
@@ -280,22 +296,33 @@ impl Vault {
 
     /// Problems found while scanning and parsing, sorted by path and position.
     pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
+        self.diagnostics.get_or_init(|| {
+            let mut diagnostics = self.problems.clone();
+            for i in 0..self.notes.len() {
+                if self.notes.counts(i).diagnostics > 0 {
+                    diagnostics.extend_from_slice(&self.notes.get(i).diagnostics);
+                }
+            }
+            diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            diagnostics
+        })
     }
 
     /// Notes that list `name` among their aliases (case-insensitive). Aliases
     /// never resolve links; this is for hints such as "write `[[Note|alias]]`".
     pub fn notes_with_alias(&self, name: &str) -> &[NoteId] {
+        let table = self.aliases.get_or_init(|| alias_table(self));
         let folded = resolve::fold(name.trim());
-        let first = self.alias_names.partition_point(|a| *a < folded);
-        let count = self.alias_names[first..].partition_point(|a| *a == folded);
-        &self.alias_notes[first..first + count]
+        let first = table.names.partition_point(|a| *a < folded);
+        let count = table.names[first..].partition_point(|a| *a == folded);
+        &table.notes[first..first + count]
     }
 
     /// The note at this vault path (exact).
     pub fn note_by_path(&self, path: &str) -> Option<NoteId> {
         self.notes
-            .binary_search_by(|n| n.path.as_str().cmp(path))
+            .paths()
+            .binary_search_by(|p| p.as_str().cmp(path))
             .ok()
             .map(|i| NoteId(to_u32(i)))
     }
@@ -352,8 +379,7 @@ impl Vault {
         }
         let folded = resolve::fold(query);
         let mut suggestions: Vec<String> = self
-            .notes
-            .iter()
+            .notes()
             .filter(|n| {
                 resolve::fold(&n.title).contains(&folded)
                     || n.aliases.iter().any(|a| resolve::fold(a) == folded)
@@ -370,9 +396,9 @@ impl Vault {
 
 /// Every note's aliases, folded and sorted (stable: the notes of one alias
 /// stay in path order), beside the note that claims each.
-fn alias_table(notes: &[Note]) -> (Vec<String>, Vec<NoteId>) {
-    let mut aliases: Vec<(String, NoteId)> = notes
-        .iter()
+fn alias_table(vault: &Vault) -> AliasTable {
+    let mut aliases: Vec<(String, NoteId)> = vault
+        .notes()
         .enumerate()
         .flat_map(|(i, note)| {
             let id = NoteId(to_u32(i));
@@ -380,7 +406,8 @@ fn alias_table(notes: &[Note]) -> (Vec<String>, Vec<NoteId>) {
         })
         .collect();
     aliases.sort_by(|a, b| a.0.cmp(&b.0));
-    aliases.into_iter().unzip()
+    let (names, notes) = aliases.into_iter().unzip();
+    AliasTable { names, notes }
 }
 
 /// Why [`Vault::find_note`] found nothing.
@@ -408,9 +435,9 @@ fn suggest(suggestions: &[String]) -> String {
 }
 
 /// The resolver for these notes and attachments.
-fn resolver_of(notes: &[Note], attachments: &[String]) -> Resolver {
-    let notes =
-        (notes.iter().enumerate()).map(|(i, n)| (FileId::Note(NoteId(to_u32(i))), n.path.as_str()));
+fn resolver_of(notes: &Notes, attachments: &[String]) -> Resolver {
+    let notes = (notes.paths().iter().enumerate())
+        .map(|(i, path)| (FileId::Note(NoteId(to_u32(i))), path.as_str()));
     let attachments =
         (attachments.iter().enumerate()).map(|(i, p)| (FileId::Attachment(to_u32(i)), p.as_str()));
     Resolver::new(notes.chain(attachments))
@@ -422,7 +449,7 @@ fn resolver_of(notes: &[Note], attachments: &[String]) -> Resolver {
 /// `None` if they do not fit the notes.
 fn take_back(
     known: KnownResolutions,
-    notes: &[Note],
+    notes: &Notes,
     attachments: &[String],
 ) -> Option<(OnceLock<Resolver>, Vec<Vec<Resolution>>, bool)> {
     let KnownResolutions {
@@ -440,21 +467,24 @@ fn take_back(
         .into_par_iter()
         .enumerate()
         .map(|(i, kept)| {
-            let (source, note) = (NoteId(to_u32(i)), &notes[i]);
+            let source = NoteId(to_u32(i));
             if let Some(resolver) = resolver.as_ref().filter(|_| changed(source)) {
-                return (note.links.iter())
+                return (notes.get(i).note.links.iter())
                     .map(|link| resolve_link(resolver, notes, source, link))
                     .collect();
             }
+            // Only a link into a changed note is looked at (and only then
+            // is this note decoded).
             kept.into_iter()
-                .zip(&note.links)
-                .map(|(mut resolution, link)| {
+                .enumerate()
+                .map(|(k, mut resolution)| {
                     if let Some(FileId::Note(target)) = resolution.target
                         && resolution.anchor.is_some()
                         && changed(target)
+                        && target.index() < notes.len()
+                        && let Some(link) = notes.get(i).note.links.get(k)
                     {
-                        resolution.anchor =
-                            notes.get(target.index()).and_then(|t| anchor_in(t, link));
+                        resolution.anchor = anchor_in(&notes.get(target.index()).note, link);
                     }
                     resolution
                 })
@@ -473,24 +503,21 @@ fn take_back(
 
 /// Whether `known` can be the resolutions of `notes`' links: one per link,
 /// every file among the notes and `attachments` attachments, every anchor
-/// among its target's headings (or blocks, for a block link).
-fn fits(known: &[Vec<Resolution>], notes: &[Note], attachments: usize) -> bool {
+/// among its target's headings or blocks. Checked on the notes' counts, so
+/// that no note is decoded for it.
+fn fits(known: &[Vec<Resolution>], notes: &Notes, attachments: usize) -> bool {
     let file_exists = |file: &FileId| match *file {
         FileId::Note(id) => id.index() < notes.len(),
         FileId::Attachment(i) => (i as usize) < attachments,
     };
-    let fits_link = |link: &Link, resolution: &Resolution| {
+    let fits_link = |resolution: &Resolution| {
         let anchor_exists = match (resolution.anchor, resolution.target) {
             (None | Some(AnchorMatch::Missing), _) => true,
             (Some(AnchorMatch::Found { index, .. }), Some(FileId::Note(id))) => {
-                notes.get(id.index()).is_some_and(|target| {
-                    index
-                        < if link.block.is_some() {
-                            target.blocks.len()
-                        } else {
-                            target.headings.len()
-                        }
-                })
+                id.index() < notes.len() && {
+                    let counts = notes.counts(id.index());
+                    index < counts.headings.max(counts.blocks) as usize
+                }
             }
             (Some(AnchorMatch::Found { .. }), _) => false,
         };
@@ -499,17 +526,12 @@ fn fits(known: &[Vec<Resolution>], notes: &[Note], attachments: usize) -> bool {
             && anchor_exists
     };
     known.len() == notes.len()
-        && known.iter().zip(notes).all(|(resolutions, note)| {
-            resolutions.len() == note.links.len()
-                && note
-                    .links
-                    .iter()
-                    .zip(resolutions)
-                    .all(|(l, r)| fits_link(l, r))
+        && known.iter().enumerate().all(|(i, resolutions)| {
+            resolutions.len() == notes.counts(i).links as usize && resolutions.iter().all(fits_link)
         })
 }
 
-fn resolve_link(resolver: &Resolver, notes: &[Note], source: NoteId, link: &Link) -> Resolution {
+fn resolve_link(resolver: &Resolver, notes: &Notes, source: NoteId, link: &Link) -> Resolution {
     let found = if link.is_self() {
         resolve::PathMatch {
             target: Some(FileId::Note(source)),
@@ -517,10 +539,10 @@ fn resolve_link(resolver: &Resolver, notes: &[Note], source: NoteId, link: &Link
             exact_case: true,
         }
     } else {
-        resolver.resolve(&link.target, &notes[source.index()].path)
+        resolver.resolve(&link.target, &notes.paths()[source.index()])
     };
     let anchor = match found.target {
-        Some(FileId::Note(id)) => anchor_in(&notes[id.index()], link),
+        Some(FileId::Note(id)) => anchor_in(&notes.get(id.index()).note, link),
         _ => None,
     };
     Resolution {
@@ -657,7 +679,7 @@ mod tests {
         };
         Vault::assemble(
             Path::new("/v"),
-            parsed,
+            Notes::parsed(parsed),
             vec!["pic.png".to_owned()],
             Vec::new(),
             Some(known),

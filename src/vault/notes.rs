@@ -1,0 +1,258 @@
+//! A vault's notes, each decoded when first asked for.
+//!
+//! A command that reads a few thousand notes of a 20,000-note vault (an
+//! outline, say) should not decode the other 17,000 from the index. [`Notes`]
+//! holds every note's path and [`Counts`] from the start, and the rest of a
+//! note from its [`NoteSource`] once something asks for it. A vault parsed
+//! from files has every note from the start.
+
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+
+use crate::model::{Diagnostic, LinkOrigin, Severity};
+use crate::parse::{self, ParsedNote};
+
+/// What a note holds, counted: enough to check kept link resolutions against
+/// it and to tell which notes a question needs, without decoding any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Links of every kind (`Note::links`).
+    pub links: u32,
+    /// Those of them written in front-matter properties.
+    pub property_links: u32,
+    /// Headings.
+    pub headings: u32,
+    /// Block ids.
+    pub blocks: u32,
+    /// Problems found while parsing it.
+    pub diagnostics: u32,
+}
+
+impl Counts {
+    /// The counts of a parsed note.
+    pub fn of(parsed: &ParsedNote) -> Self {
+        let note = &parsed.note;
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            links: count(note.links.len()),
+            property_links: count(
+                (note.links.iter())
+                    .filter(|l| matches!(l.origin, LinkOrigin::Property(_)))
+                    .count(),
+            ),
+            headings: count(note.headings.len()),
+            blocks: count(note.blocks.len()),
+            diagnostics: count(parsed.diagnostics.len()),
+        }
+    }
+}
+
+/// Where the notes not decoded yet come from (the index's note table).
+pub trait NoteSource: Send + Sync {
+    /// The note at this position in path order; `None` if what is stored
+    /// for it cannot be decoded.
+    fn parsed(&self, position: usize) -> Option<ParsedNote>;
+}
+
+/// Every note of a vault, in path order, decoded on first use.
+pub struct Notes {
+    paths: Vec<String>,
+    counts: Vec<Counts>,
+    cells: Vec<OnceLock<ParsedNote>>,
+    source: Option<Box<dyn NoteSource>>,
+    /// Set once every cell is filled.
+    all_decoded: OnceLock<()>,
+}
+
+impl Notes {
+    /// Notes parsed already, sorted by path.
+    pub fn parsed(parsed: Vec<ParsedNote>) -> Self {
+        let paths = parsed.iter().map(|p| p.note.path.clone()).collect();
+        let counts = parsed.iter().map(Counts::of).collect();
+        Self {
+            paths,
+            counts,
+            cells: parsed.into_iter().map(OnceLock::from).collect(),
+            source: None,
+            all_decoded: OnceLock::from(()),
+        }
+    }
+
+    /// Notes known by path (sorted) and counts, each decoded from `source`
+    /// when first needed.
+    pub fn lazy(paths: Vec<String>, counts: Vec<Counts>, source: Box<dyn NoteSource>) -> Self {
+        let cells = paths.iter().map(|_| OnceLock::new()).collect();
+        Self {
+            paths,
+            counts,
+            cells,
+            source: Some(source),
+            all_decoded: OnceLock::new(),
+        }
+    }
+
+    /// How many notes.
+    pub fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    /// Every note's vault path, in order.
+    pub fn paths(&self) -> &[String] {
+        &self.paths
+    }
+
+    /// A note's counts. Panics if `position` is out of range, like slice indexing.
+    pub fn counts(&self, position: usize) -> Counts {
+        self.counts[position]
+    }
+
+    /// A note, decoded now if it was not yet. Panics if `position` is out
+    /// of range, like slice indexing.
+    pub fn get(&self, position: usize) -> &ParsedNote {
+        self.cells[position].get_or_init(|| self.decode(position))
+    }
+
+    /// Every note, decoding those not decoded yet on all cores first.
+    pub fn all(&self) -> impl ExactSizeIterator<Item = &ParsedNote> {
+        self.all_decoded.get_or_init(|| {
+            self.cells.par_iter().enumerate().for_each(|(i, cell)| {
+                cell.get_or_init(|| self.decode(i));
+            });
+        });
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    fn decode(&self, position: usize) -> ParsedNote {
+        let path = &self.paths[position];
+        (self.source.as_ref())
+            .and_then(|source| source.parsed(position))
+            .filter(|parsed| parsed.note.path == *path)
+            .unwrap_or_else(|| damaged(path))
+    }
+}
+
+/// An empty note and an error, for a note whose stored form is damaged
+/// (the table's checksums make this a bug rather than bad luck). The error
+/// is among the note's own diagnostics; [`Counts`] read earlier did not
+/// know of it, so a vault's diagnostics gathered before may lack it.
+fn damaged(path: &str) -> ParsedNote {
+    let mut parsed = parse::parse_note(path, "");
+    parsed.diagnostics.push(Diagnostic::new(
+        "unreadable-note",
+        Severity::Error,
+        path,
+        "the index's copy of this note is damaged; `vaultkit index --rebuild` reads it again",
+    ));
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::vault::{FileId, KnownResolutions, NoteId, Vault};
+
+    const TEXTS: [(&str, &str); 4] = [
+        ("a.md", "---\nup: \"[[b]]\"\n---\n# A\n[[b#B]] [[c]]\n"),
+        ("b.md", "---\ntags: a, b\n---\n# B\n\ntext ^x\n"),
+        ("c.md", "---\ntags: [x\n---\n[[a]]\n"),
+        ("d.md", "plain\n"),
+    ];
+
+    /// Parses on demand, counting what it was asked for; `None` for `broken`.
+    struct Counting {
+        asked: Arc<AtomicUsize>,
+        broken: Option<usize>,
+    }
+
+    impl NoteSource for Counting {
+        fn parsed(&self, position: usize) -> Option<ParsedNote> {
+            self.asked.fetch_add(1, Ordering::SeqCst);
+            let (path, text) = TEXTS
+                .get(position)
+                .filter(|_| self.broken != Some(position))?;
+            Some(parse::parse_note(path, text))
+        }
+    }
+
+    /// A vault of `TEXTS` whose notes come from a counting source, with the
+    /// resolutions of an eager load kept, and the counter.
+    fn lazy_vault(broken: Option<usize>) -> (Vault, Vault, Arc<AtomicUsize>) {
+        let eager = Vault::from_sources(TEXTS, Vec::<String>::new());
+        let parsed: Vec<ParsedNote> = TEXTS.map(|(p, t)| parse::parse_note(p, t)).to_vec();
+        let asked = Arc::new(AtomicUsize::new(0));
+        let notes = Notes::lazy(
+            TEXTS.map(|(p, _)| p.to_owned()).to_vec(),
+            parsed.iter().map(Counts::of).collect(),
+            Box::new(Counting {
+                asked: Arc::clone(&asked),
+                broken,
+            }),
+        );
+        let known = KnownResolutions {
+            resolutions: eager.all_resolutions().to_vec(),
+            unchanged: vec![true; TEXTS.len()],
+        };
+        let root = std::path::Path::new("/v");
+        let lazy = Vault::assemble(root, notes, Vec::new(), Vec::new(), Some(known));
+        (eager, lazy, asked)
+    }
+
+    #[test]
+    fn notes_are_decoded_only_when_read() {
+        let (eager, lazy, asked) = lazy_vault(None);
+        assert!(!lazy.resolved_anew());
+        assert_eq!(lazy.all_resolutions(), eager.all_resolutions());
+        // Paths, counts and finding a note by name or path decode nothing.
+        assert_eq!(lazy.note_by_path("c.md"), Some(NoteId(2)));
+        assert_eq!(lazy.file_path(FileId::Note(NoteId(1))), "b.md");
+        assert_eq!(lazy.find_note("B").map(|(id, _)| id), Ok(NoteId(1)));
+        assert_eq!(lazy.counts(NoteId(0)).property_links, 1);
+        assert_eq!(asked.load(Ordering::SeqCst), 0);
+        // One note, once.
+        assert_eq!(lazy.note(NoteId(3)).word_count, 1);
+        assert_eq!(lazy.note(NoteId(3)), eager.note(NoteId(3)));
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
+        // The diagnostics need only the notes that have some (b and c).
+        assert_eq!(lazy.diagnostics(), eager.diagnostics());
+        assert!(lazy.diagnostics().len() >= 2);
+        assert_eq!(asked.load(Ordering::SeqCst), 3);
+        // Every note, each decoded once in all.
+        assert!(lazy.notes().eq(eager.notes()));
+        assert_eq!(asked.load(Ordering::SeqCst), TEXTS.len());
+        assert_eq!(lazy.notes_with_alias("x"), eager.notes_with_alias("x"));
+    }
+
+    #[test]
+    fn a_note_that_cannot_be_decoded_is_empty_with_an_error() {
+        let (_, lazy, _) = lazy_vault(Some(1));
+        let note = lazy.note(NoteId(1));
+        assert_eq!((note.path.as_str(), note.headings.len()), ("b.md", 0));
+        let notes = Notes::lazy(
+            vec!["a.md".to_owned(), "elsewhere.md".to_owned()],
+            vec![Counts::default(); 2],
+            Box::new(Counting {
+                asked: Arc::default(),
+                broken: None,
+            }),
+        );
+        // The source's second note is `b.md`: not the one asked for.
+        for (i, path) in [(0, "a.md"), (1, "elsewhere.md")] {
+            let parsed = notes.get(i);
+            assert_eq!(parsed.note.path, path);
+            let damaged = parsed
+                .diagnostics
+                .iter()
+                .any(|d| d.rule == "unreadable-note");
+            assert_eq!(damaged, i == 1, "{path}");
+        }
+    }
+}
