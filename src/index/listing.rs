@@ -251,7 +251,9 @@ impl Found {
             .into_par_iter()
             .enumerate()
             .with_min_len(512)
-            .map(|(i, file)| (i < from_table, stat(file)))
+            .map_init(OpenFolder::default, |open, (i, file)| {
+                (i < from_table, stat(file, open))
+            })
             .collect();
         let mut current = Vec::with_capacity(stats.len());
         for (from_table, stat) in stats {
@@ -303,28 +305,98 @@ impl Found {
     }
 }
 
-/// A file with its size and time, or why it could not be stat'ed.
-fn stat(file: ScannedFile) -> std::result::Result<Current, Diagnostic> {
-    match std::fs::symlink_metadata(&file.absolute) {
-        Ok(meta) if !meta.is_file() => Err(Diagnostic::new(
+/// A file with its size and time, or why it could not be stat'ed. `open`
+/// is the folder a thread opened last: files in path order mostly share it.
+fn stat(file: ScannedFile, open: &mut OpenFolder) -> std::result::Result<Current, Diagnostic> {
+    let problem = |message: String| {
+        Err(Diagnostic::new(
             "unreadable-file",
             Severity::Error,
-            file.path,
-            "cannot read this entry: it is no longer a file",
-        )),
-        Ok(meta) => Ok(Current {
-            size: meta.len(),
-            modified: meta.modified().map_or(0, nanos),
+            file.path.clone(),
+            message,
+        ))
+    };
+    match open.stat(&file.absolute) {
+        Ok(found) if !found.is_file => {
+            problem("cannot read this entry: it is no longer a file".into())
+        }
+        Ok(found) => Ok(Current {
+            size: found.size,
+            modified: found.modified,
             file,
             position: 0,
         }),
-        Err(e) => Err(Diagnostic::new(
-            "unreadable-file",
-            Severity::Error,
-            file.path,
-            format!("cannot read this entry: {e}"),
-        )),
+        Err(e) => problem(format!("cannot read this entry: {e}")),
     }
+}
+
+/// What a stat tells of a file.
+struct Stat {
+    is_file: bool,
+    size: u64,
+    /// Nanoseconds since the epoch.
+    modified: u64,
+}
+
+/// A folder kept open, so that a file in it is stat'ed by name: the kernel
+/// then walks one path component instead of the whole path (on a 20,000-file
+/// vault, the path walks were a quarter of a warm run's stat pass).
+#[cfg(unix)]
+#[derive(Default)]
+struct OpenFolder(Option<(std::path::PathBuf, Option<rustix::fd::OwnedFd>)>);
+
+#[cfg(unix)]
+impl OpenFolder {
+    fn stat(&mut self, absolute: &Path) -> std::io::Result<Stat> {
+        use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+        let (Some(folder), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+            return std_stat(absolute);
+        };
+        if self.0.as_ref().is_none_or(|(open, _)| open != folder) {
+            // A folder that cannot be opened (no read permission, say) has
+            // its files stat'ed by whole path.
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let fd = rustix::fs::open(folder, flags, Mode::empty()).ok();
+            self.0 = Some((folder.to_owned(), fd));
+        }
+        let Some((_, Some(fd))) = &self.0 else {
+            return std_stat(absolute);
+        };
+        let stat = rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW)?;
+        // As `nanos` counts them: a time before the epoch is 0.
+        #[allow(clippy::useless_conversion, reason = "signed on some platforms")]
+        let nanos = u64::try_from(stat.st_mtime_nsec).unwrap_or(0);
+        let modified = u64::try_from(stat.st_mtime).map_or(0, |seconds| {
+            seconds.saturating_mul(1_000_000_000).saturating_add(nanos)
+        });
+        Ok(Stat {
+            is_file: FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile,
+            size: u64::try_from(stat.st_size).unwrap_or(0),
+            modified,
+        })
+    }
+}
+
+/// Elsewhere, every file is stat'ed by its whole path.
+#[cfg(not(unix))]
+#[derive(Default)]
+struct OpenFolder;
+
+#[cfg(not(unix))]
+impl OpenFolder {
+    fn stat(&mut self, absolute: &Path) -> std::io::Result<Stat> {
+        std_stat(absolute)
+    }
+}
+
+/// A stat by whole path, without following a symlink.
+fn std_stat(absolute: &Path) -> std::io::Result<Stat> {
+    let meta = std::fs::symlink_metadata(absolute)?;
+    Ok(Stat {
+        is_file: meta.is_file(),
+        size: meta.len(),
+        modified: meta.modified().map_or(0, nanos),
+    })
 }
 
 /// The modification time of a vault folder; `None` if it is gone or is no
@@ -651,6 +723,30 @@ mod tests {
                 .unwrap()
                 .set_modified(at)
                 .unwrap();
+        }
+    }
+
+    #[test]
+    fn a_stat_in_an_open_folder_says_what_a_stat_by_path_says() {
+        let dir = vault();
+        let root = dir.path();
+        write(root, "a/b.md", "text");
+        write(root, "a/c.md", "more text");
+        std::fs::create_dir(root.join("a/sub")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.join("a/b.md"), root.join("a/link.md")).unwrap();
+        let mut open = OpenFolder::default();
+        for name in ["a/b.md", "a/c.md", "a/sub", "a/link.md", "b.md"] {
+            let path = root.join(name);
+            let (by_name, by_path) = (open.stat(&path), std_stat(&path));
+            assert_eq!(by_name.is_ok(), by_path.is_ok(), "{name}");
+            if let (Ok(a), Ok(b)) = (by_name, by_path) {
+                assert_eq!(
+                    (a.is_file, a.size, a.modified),
+                    (b.is_file, b.size, b.modified)
+                );
+                assert_eq!(a.is_file, name.ends_with(".md") && !name.contains("link"));
+            }
         }
     }
 
