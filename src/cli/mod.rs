@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use vaultkit::config::Config;
-use vaultkit::index::{Index, Refresh};
+use vaultkit::index::{Decode, Index, Refresh};
 use vaultkit::model::Severity;
 use vaultkit::render::Palette;
 use vaultkit::vault::Vault;
@@ -211,11 +211,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         _ => None,
     };
+    // An outline reads a part of the vault; every other command all of it.
+    let decode = match &cli.command {
+        Command::Outline(_) => Decode::WhenNeeded,
+        _ => Decode::Now,
+    };
     let load = || match (&index, refresh) {
         (Some(index), Some(refresh)) => {
             grow_heaps_in_large_steps();
             index
-                .vault(&root, refresh.problems)
+                .vault(&root, refresh.problems, decode)
                 .with_context(|| format!("cannot read the index of {}", root.display()))
         }
         _ => Vault::load(&root, &config)

@@ -387,21 +387,28 @@ impl Index {
             .ok_or_else(|| index_error(&self.dir, "the word analyzer is missing"))
     }
 
-    /// The vault, from the parsed notes of the note table: their counts are
-    /// read now (the table's blocks decompressed on all cores), each note
-    /// when the command first needs it.
-    pub fn vault(&self, root: &Path, problems: Vec<Diagnostic>) -> Result<Vault> {
-        let bytes = self.table.note_bytes();
-        let counts = (0..bytes.len())
-            .into_par_iter()
-            .map(|i| bytes.get(i).ok_or(codec::Corrupt).and_then(codec::counts))
-            .collect::<Result<Vec<Counts>, codec::Corrupt>>()
-            .map_err(|e| index_error(&self.dir, e))?;
-        let paths = (self.table.entries.iter())
-            .filter(|e| e.note.is_some())
-            .map(|e| e.path.clone())
-            .collect();
-        let notes = Notes::lazy(paths, counts, Box::new(TableNotes(bytes)));
+    /// The vault, from the parsed notes of the note table: all decoded now,
+    /// on all cores, or (for a command that reads a part of the vault) each
+    /// when first needed, with their counts read now (see [`Notes`]).
+    pub fn vault(&self, root: &Path, problems: Vec<Diagnostic>, decode: Decode) -> Result<Vault> {
+        let notes = match decode {
+            Decode::Now => Notes::parsed(
+                (self.table.decode_notes(codec::decode)).map_err(|e| index_error(&self.dir, e))?,
+            ),
+            Decode::WhenNeeded => {
+                let bytes = self.table.note_bytes();
+                let counts = (0..bytes.len())
+                    .into_par_iter()
+                    .map(|i| bytes.get(i).ok_or(codec::Corrupt).and_then(codec::counts))
+                    .collect::<Result<Vec<Counts>, codec::Corrupt>>()
+                    .map_err(|e| index_error(&self.dir, e))?;
+                let paths = (self.table.entries.iter())
+                    .filter(|e| e.note.is_some())
+                    .map(|e| e.path.clone())
+                    .collect();
+                Notes::lazy(paths, counts, Box::new(TableNotes(bytes)))
+            }
+        };
         let attachments = self
             .table
             .entries
@@ -795,6 +802,15 @@ fn entry(file: &Current, hash: u64, links_hash: u64) -> Entry {
 }
 
 /// The parsed note of a table entry.
+/// When [`Index::vault`] decodes the notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decode {
+    /// All of them, now: for a command that reads the whole vault.
+    Now,
+    /// Each when first read.
+    WhenNeeded,
+}
+
 /// The note table's notes, as a vault's source of notes not decoded yet.
 struct TableNotes(table::NoteBytes);
 

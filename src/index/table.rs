@@ -376,6 +376,41 @@ impl Table {
         }
     }
 
+    /// Every note, decoded by `decode`, in path order. Blocks are decoded
+    /// in parallel, each right after it is decompressed into a buffer its
+    /// thread reuses, so the decompressed notes are never all in memory.
+    pub fn decode_notes<T: Send>(
+        &self,
+        decode: impl Fn(&[u8]) -> Result<T, Corrupt> + Sync,
+    ) -> Result<Vec<T>, String> {
+        // Notes fill the blocks in order (see `decode`): block by block,
+        // the ranges of their notes.
+        let mut ranges: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.blocks.len()];
+        for at in self.entries.iter().filter_map(|e| e.note.as_ref()) {
+            ranges
+                .get_mut(at.block as usize)
+                .ok_or_else(|| damaged(()))?
+                .push(at.range.clone());
+        }
+        let decoded = self
+            .blocks
+            .par_iter()
+            .zip(ranges)
+            .map_init(Vec::new, |buffer, (block, ranges)| {
+                let raw = match block.raw.get() {
+                    Some(raw) => raw.as_deref().ok_or_else(|| damaged(()))?,
+                    None => block.decompress_into(buffer).ok_or_else(|| damaged(()))?,
+                };
+                ranges
+                    .into_iter()
+                    .map(|range| raw.get(range).ok_or(Corrupt).and_then(&decode))
+                    .map(|decoded| decoded.map_err(damaged))
+                    .collect::<Result<Vec<T>, String>>()
+            })
+            .collect::<Result<Vec<Vec<T>>, String>>()?;
+        Ok(decoded.into_iter().flatten().collect())
+    }
+
     /// Takes the entries out, leaving the notes readable through
     /// [`Table::encoded`] with the taken entries.
     pub fn take_entries(&mut self) -> Vec<Entry> {
@@ -772,6 +807,26 @@ mod tests {
         assert!(!loaded.is_stored_at(&path));
         std::fs::remove_file(&path).unwrap();
         assert!(!loaded.is_stored_at(&path));
+    }
+
+    #[test]
+    fn every_note_decodes_in_path_order_without_keeping_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        table(1000, |i| format!("note {i}")).save(&path).unwrap();
+        let loaded = Table::load(&path).unwrap();
+        let decoded = loaded
+            .decode_notes(|bytes| Ok(String::from_utf8(bytes.to_vec()).unwrap()))
+            .unwrap();
+        let expected: Vec<String> = (0..1000).map(|i| format!("note {i}")).collect();
+        assert_eq!(decoded, expected);
+        assert!(loaded.blocks.iter().all(|b| b.raw.get().is_none()));
+        // A note that does not decode fails the whole load.
+        let failed = loaded.decode_notes(|bytes| match bytes {
+            b"note 567" => Err(Corrupt),
+            _ => Ok(()),
+        });
+        assert!(failed.is_err());
     }
 
     #[test]
