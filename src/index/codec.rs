@@ -222,7 +222,12 @@ impl<'a> Reader<'a> {
         if len > self.0.len() {
             return Err(Corrupt);
         }
-        (0..len).map(|_| T::read(self)).collect()
+        // Sized once: collecting `Result`s would grow the vector by doubling.
+        let mut items = Vec::with_capacity(len);
+        for _ in 0..len {
+            items.push(T::read(self)?);
+        }
+        Ok(items)
     }
 }
 
