@@ -167,16 +167,17 @@ mod tests {
         ("d.md", "plain\n"),
     ];
 
-    /// Parses on demand, counting what it was asked for; `None` for `broken`.
+    /// Parses `texts` on demand, counting what it was asked for; `None` for `broken`.
     struct Counting {
         asked: Arc<AtomicUsize>,
+        texts: [(&'static str, &'static str); 4],
         broken: Option<usize>,
     }
 
     impl NoteSource for Counting {
         fn parsed(&self, position: usize) -> Option<ParsedNote> {
             self.asked.fetch_add(1, Ordering::SeqCst);
-            let (path, text) = TEXTS
+            let (path, text) = (self.texts)
                 .get(position)
                 .filter(|_| self.broken != Some(position))?;
             Some(parse::parse_note(path, text))
@@ -184,22 +185,34 @@ mod tests {
     }
 
     /// A vault of `TEXTS` whose notes come from a counting source, with the
-    /// resolutions of an eager load kept, and the counter.
+    /// resolutions of an eager load kept; the eager vault; the counter.
     fn lazy_vault(broken: Option<usize>) -> (Vault, Vault, Arc<AtomicUsize>) {
-        let eager = Vault::from_sources(TEXTS, Vec::<String>::new());
-        let parsed: Vec<ParsedNote> = TEXTS.map(|(p, t)| parse::parse_note(p, t)).to_vec();
+        lazy_vault_after(broken, TEXTS, [true; 4])
+    }
+
+    /// The same once the notes became `texts`: the kept resolutions are
+    /// those of `TEXTS`, and `unchanged` says which notes kept their text.
+    fn lazy_vault_after(
+        broken: Option<usize>,
+        texts: [(&'static str, &'static str); 4],
+        unchanged: [bool; 4],
+    ) -> (Vault, Vault, Arc<AtomicUsize>) {
+        let before = Vault::from_sources(TEXTS, Vec::<String>::new());
+        let eager = Vault::from_sources(texts, Vec::<String>::new());
+        let parsed: Vec<ParsedNote> = texts.map(|(p, t)| parse::parse_note(p, t)).to_vec();
         let asked = Arc::new(AtomicUsize::new(0));
         let notes = Notes::lazy(
-            TEXTS.map(|(p, _)| p.to_owned()).to_vec(),
+            texts.map(|(p, _)| p.to_owned()).to_vec(),
             parsed.iter().map(Counts::of).collect(),
             Box::new(Counting {
                 asked: Arc::clone(&asked),
+                texts,
                 broken,
             }),
         );
         let known = KnownResolutions {
-            resolutions: eager.all_resolutions().to_vec(),
-            unchanged: vec![true; TEXTS.len()],
+            resolutions: before.all_resolutions().to_vec(),
+            unchanged: unchanged.to_vec(),
         };
         let root = std::path::Path::new("/v");
         let lazy = Vault::assemble(root, notes, Vec::new(), Vec::new(), Some(known));
@@ -241,6 +254,7 @@ mod tests {
             vec![Counts::default(); 2],
             Box::new(Counting {
                 asked: Arc::default(),
+                texts: TEXTS,
                 broken: None,
             }),
         );
@@ -254,5 +268,23 @@ mod tests {
                 .any(|d| d.rule == "unreadable-note");
             assert_eq!(damaged, i == 1, "{path}");
         }
+    }
+
+    #[test]
+    fn after_an_edit_only_what_it_touches_is_decoded_and_resolved_again() {
+        // b lost its heading `B`, which a links to; c and d did not change
+        // and link to nothing that did.
+        let mut texts = TEXTS;
+        texts[1].1 = "text ^x\n";
+        let (eager, lazy, asked) = lazy_vault_after(None, texts, [true, false, true, true]);
+        assert!(lazy.resolved_anew());
+        assert_eq!(lazy.all_resolutions(), eager.all_resolutions());
+        assert_eq!(
+            lazy.all_resolutions()[0][1].anchor,
+            Some(crate::vault::resolve::AnchorMatch::Missing)
+        );
+        // b (changed) and a (its anchor into b looked up again); not c or d.
+        assert_eq!(asked.load(Ordering::SeqCst), 2);
+        assert!(lazy.notes().eq(eager.notes()));
     }
 }
