@@ -119,7 +119,7 @@ impl<'v> LinkGraph<'v> {
                 sets.union(edge.source().index(), edge.target().index());
             }
         }
-        let files = self.vault.notes().len() + self.vault.attachments().len();
+        let files = self.vault.note_count() + self.vault.attachments().len();
         let roots: HashSet<usize> = (0..files).map(|n| sets.find(n)).collect();
         roots.len()
     }
@@ -230,7 +230,7 @@ impl<'v> LinkGraph<'v> {
     /// Counts for `graph stats`.
     pub fn stats(&self, top: usize) -> GraphStats {
         let mut stats = GraphStats {
-            notes: self.vault.notes().len(),
+            notes: self.vault.note_count(),
             attachments: self.vault.attachments().len(),
             ..GraphStats::default()
         };
@@ -291,7 +291,7 @@ impl<'v> LinkGraph<'v> {
 fn file_node(vault: &Vault, file: FileId) -> NodeIndex {
     match file {
         FileId::Note(id) => NodeIndex::new(id.index()),
-        FileId::Attachment(i) => NodeIndex::new(vault.notes().len() + i as usize),
+        FileId::Attachment(i) => NodeIndex::new(vault.note_count() + i as usize),
     }
 }
 

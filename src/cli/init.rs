@@ -55,7 +55,7 @@ pub fn run(root: &Path, args: &InitArgs, out: &mut dyn Write) -> Result<ExitCode
         eprintln!(
             "wrote {} from {} notes; `vaultkit lint` now checks the vault against it",
             path.display(),
-            vault.notes().len()
+            vault.note_count()
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -43,9 +43,8 @@ pub fn counts(bytes: &[u8]) -> Result<Counts, Corrupt> {
     Counts::read(&mut Reader::new(bytes))
 }
 
-/// Decodes what [`encode`] wrote. Diagnostics whose rule is not one the
-/// parser emits are dropped rather than trusted; counts that do not match
-/// the note are damage.
+/// Decodes what [`encode`] wrote. A diagnostic whose rule is not one the
+/// parser emits, or counts that do not match the note, are damage.
 pub fn decode(bytes: &[u8]) -> Result<ParsedNote, Corrupt> {
     let mut head = Reader::new(bytes);
     let counts = Counts::read(&mut head)?;
@@ -222,14 +221,19 @@ impl<'a> Reader<'a> {
         if len > self.0.len() {
             return Err(Corrupt);
         }
-        // Sized once: collecting `Result`s would grow the vector by doubling.
-        let mut items = Vec::with_capacity(len);
+        // Sized once (collecting `Result`s would grow the vector by
+        // doubling), up to a bound: damaged lengths must not reserve much.
+        let mut items = Vec::with_capacity(len.min(MAX_RESERVED));
         for _ in 0..len {
             items.push(T::read(self)?);
         }
         Ok(items)
     }
 }
+
+/// The most items a sequence reserves room for before reading them (more
+/// than nearly any note has links, headings or tags).
+const MAX_RESERVED: usize = 1024;
 
 trait Codec: Sized {
     fn write(&self, out: &mut Writer);

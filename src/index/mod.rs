@@ -404,9 +404,9 @@ impl Index {
                     .map_err(|e| index_error(&self.dir, e))?;
                 let paths = (self.table.entries.iter())
                     .filter(|e| e.note.is_some())
-                    .map(|e| e.path.clone())
-                    .collect();
-                Notes::lazy(paths, counts, Box::new(TableNotes(bytes)))
+                    .map(|e| e.path.clone());
+                let notes = paths.zip(counts).collect();
+                Notes::lazy(notes, Box::new(TableNotes(bytes)))
             }
         };
         let attachments = self
@@ -801,7 +801,6 @@ fn entry(file: &Current, hash: u64, links_hash: u64) -> Entry {
     }
 }
 
-/// The parsed note of a table entry.
 /// When [`Index::vault`] decodes the notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decode {
@@ -820,6 +819,7 @@ impl NoteSource for TableNotes {
     }
 }
 
+/// The parsed note of a table entry.
 fn decode(table: &Table, entry: &Entry) -> Result<ParsedNote, codec::Corrupt> {
     codec::decode(table.encoded(entry).ok_or(codec::Corrupt)?)
 }

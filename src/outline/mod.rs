@@ -418,8 +418,10 @@ fn order_groups(groups: Vec<Draft>, keys: &[TieKey], dag: &[(usize, usize)]) -> 
 /// require, transitively.
 fn known_notes(vault: &Vault, options: &Options) -> HashSet<NoteId> {
     let mut known: HashSet<NoteId> = options.known.iter().copied().collect();
-    for tag in &options.known_tags {
+    if !options.known_tags.is_empty() {
         vault.decode_all();
+    }
+    for tag in &options.known_tags {
         known.extend(
             vault
                 .note_ids()

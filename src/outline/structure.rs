@@ -262,13 +262,8 @@ fn up_link(vault: &Vault, id: NoteId) -> Option<(NoteId, Option<usize>)> {
         .links_of(id)
         .find_map(|(link, resolution)| match resolution.target {
             Some(FileId::Note(target)) if Relation::of(link) == Relation::Up && target != id => {
-                // An index from the index's kept resolutions is checked
-                // against the note's headings.
                 let heading = match (&resolution.anchor, &link.block) {
-                    (Some(AnchorMatch::Found { index, .. }), None) => {
-                        let target = vault.note(target);
-                        (*index < target.headings.len()).then_some(*index)
-                    }
+                    (Some(AnchorMatch::Found { index, .. }), None) => Some(*index),
                     _ => None,
                 };
                 Some((target, heading))
@@ -301,6 +296,9 @@ pub fn from_graph(
             continue;
         };
         let note = vault.note(parent);
+        // An index kept by the index is known only to be in range of the
+        // note's headings or blocks.
+        let heading = heading.filter(|&h| h < note.headings.len());
         let entry = by_parent
             .entry((fold(&note.title), note.path.clone(), heading))
             .or_insert_with(|| match heading {

@@ -296,12 +296,18 @@ impl Vault {
 
     /// Problems found while scanning and parsing, sorted by path and position.
     pub fn diagnostics(&self) -> &[Diagnostic] {
+        if let Some(diagnostics) = self.diagnostics.get() {
+            return diagnostics;
+        }
+        let with_problems: Vec<usize> = (0..self.notes.len())
+            .filter(|&i| self.notes.counts(i).diagnostics > 0)
+            .collect();
+        // Decoded on all cores before, not inside, the initialiser.
+        self.notes.decode(with_problems.clone());
         self.diagnostics.get_or_init(|| {
             let mut diagnostics = self.problems.clone();
-            for i in 0..self.notes.len() {
-                if self.notes.counts(i).diagnostics > 0 {
-                    diagnostics.extend_from_slice(&self.notes.get(i).diagnostics);
-                }
+            for i in with_problems {
+                diagnostics.extend_from_slice(&self.notes.get(i).diagnostics);
             }
             diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             diagnostics
@@ -311,6 +317,10 @@ impl Vault {
     /// Notes that list `name` among their aliases (case-insensitive). Aliases
     /// never resolve links; this is for hints such as "write `[[Note|alias]]`".
     pub fn notes_with_alias(&self, name: &str) -> &[NoteId] {
+        if self.aliases.get().is_none() {
+            // On all cores before, not inside, the initialiser.
+            self.decode_all();
+        }
         let table = self.aliases.get_or_init(|| alias_table(self));
         let folded = resolve::fold(name.trim());
         let first = table.names.partition_point(|a| *a < folded);

@@ -81,7 +81,8 @@ impl Notes {
 
     /// Notes known by path (sorted) and counts, each decoded from `source`
     /// when first needed.
-    pub fn lazy(paths: Vec<String>, counts: Vec<Counts>, source: Box<dyn NoteSource>) -> Self {
+    pub fn lazy(notes: Vec<(String, Counts)>, source: Box<dyn NoteSource>) -> Self {
+        let (paths, counts): (Vec<String>, Vec<Counts>) = notes.into_iter().unzip();
         let cells = paths.iter().map(|_| OnceLock::new()).collect();
         Self {
             paths,
@@ -115,20 +116,28 @@ impl Notes {
     /// A note, decoded now if it was not yet. Panics if `position` is out
     /// of range, like slice indexing.
     pub fn get(&self, position: usize) -> &ParsedNote {
-        self.cells[position].get_or_init(|| self.decode(position))
+        self.cells[position].get_or_init(|| self.decode_one(position))
     }
 
     /// Every note, decoding those not decoded yet on all cores first.
     pub fn all(&self) -> impl ExactSizeIterator<Item = &ParsedNote> {
-        self.all_decoded.get_or_init(|| {
-            self.cells.par_iter().enumerate().for_each(|(i, cell)| {
-                cell.get_or_init(|| self.decode(i));
-            });
-        });
+        if self.all_decoded.get().is_none() {
+            self.decode((0..self.len()).collect());
+            // Set after the parallel work, not inside an initialiser: a
+            // rayon thread waiting there could steal a job that waits on it.
+            let _ = self.all_decoded.set(());
+        }
         (0..self.len()).map(|i| self.get(i))
     }
 
-    fn decode(&self, position: usize) -> ParsedNote {
+    /// Decodes these notes (positions) now, on all cores.
+    pub fn decode(&self, positions: Vec<usize>) {
+        positions.into_par_iter().for_each(|i| {
+            self.get(i);
+        });
+    }
+
+    fn decode_one(&self, position: usize) -> ParsedNote {
         let path = &self.paths[position];
         (self.source.as_ref())
             .and_then(|source| source.parsed(position))
@@ -137,10 +146,11 @@ impl Notes {
     }
 }
 
-/// An empty note and an error, for a note whose stored form is damaged
-/// (the table's checksums make this a bug rather than bad luck). The error
-/// is among the note's own diagnostics; [`Counts`] read earlier did not
-/// know of it, so a vault's diagnostics gathered before may lack it.
+/// An empty note and an error, for a note whose stored form cannot be
+/// decoded. The table's checksums cover every stored byte, so only a bug can
+/// lead here. The error is among the note's own diagnostics only: the
+/// vault's [`Counts`] said nothing of it, so the vault's diagnostics (which
+/// gather the notes whose counts list problems) do not show it.
 fn damaged(path: &str) -> ParsedNote {
     let mut parsed = parse::parse_note(path, "");
     parsed.diagnostics.push(Diagnostic::new(
@@ -202,8 +212,9 @@ mod tests {
         let parsed: Vec<ParsedNote> = texts.map(|(p, t)| parse::parse_note(p, t)).to_vec();
         let asked = Arc::new(AtomicUsize::new(0));
         let notes = Notes::lazy(
-            texts.map(|(p, _)| p.to_owned()).to_vec(),
-            parsed.iter().map(Counts::of).collect(),
+            (texts.iter().zip(&parsed))
+                .map(|((path, _), parsed)| ((*path).to_owned(), Counts::of(parsed)))
+                .collect(),
             Box::new(Counting {
                 asked: Arc::clone(&asked),
                 texts,
@@ -250,8 +261,10 @@ mod tests {
         let note = lazy.note(NoteId(1));
         assert_eq!((note.path.as_str(), note.headings.len()), ("b.md", 0));
         let notes = Notes::lazy(
-            vec!["a.md".to_owned(), "elsewhere.md".to_owned()],
-            vec![Counts::default(); 2],
+            vec![
+                ("a.md".to_owned(), Counts::default()),
+                ("elsewhere.md".to_owned(), Counts::default()),
+            ],
             Box::new(Counting {
                 asked: Arc::default(),
                 texts: TEXTS,

@@ -244,7 +244,9 @@ fn ends_with_path(path: &str, suffix: &str) -> bool {
 pub enum AnchorMatch {
     /// Found, at this index of the note's headings or blocks.
     Found {
-        /// Index into `Note::headings` or `Note::blocks`.
+        /// Index into `Note::headings` or `Note::blocks`. One taken back
+        /// from the index (see `Vault::assemble`) is only known to be below
+        /// the longer of the two: read it with `get`.
         index: usize,
         /// Whether the case matched exactly.
         exact_case: bool,
