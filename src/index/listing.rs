@@ -7,7 +7,7 @@
 //! the table knows. Every file is still stat'ed, so edits are always seen.
 //! This is git's "untracked cache" idea.
 //!
-//! A record is trusted only when the folder's time was at least [`RACY`]
+//! A record is trusted only when the folder's time was at least `RACY` (2 s)
 //! older than the start of the scan that made it: on file systems with
 //! coarse times, a folder changed in the same tick as its listing could
 //! otherwise keep its time. A folder whose listing had problems (an

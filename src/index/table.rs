@@ -14,7 +14,7 @@
 //! folder records (varints and length-prefixed paths, see [`super::codec`]
 //! and [`super::listing`]), then the parsed notes in
 //! zstd-compressed blocks of consecutive notes. A block ends after a note
-//! whose path hashes to a multiple of [`BLOCK_SPLIT`], so adding or removing
+//! whose path hashes to a multiple of `BLOCK_SPLIT` (128), so adding or removing
 //! a note changes only its own block, and a refresh recompresses only the
 //! blocks whose notes changed. Blocks are decompressed when first needed: a
 //! search needs none.

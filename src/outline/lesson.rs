@@ -142,7 +142,7 @@ pub fn sections(note: &Note) -> Vec<String> {
 }
 
 /// The first top-level paragraph of a note's body as plain text, wikilinks
-/// replaced by what they show, cut at a word near [`DESCRIPTION_CHARS`].
+/// replaced by what they show, cut at a word near `DESCRIPTION_CHARS` (240).
 pub fn first_paragraph(text: &str) -> Option<String> {
     static WIKILINK: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]").expect("valid regex")

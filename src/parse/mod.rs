@@ -1,7 +1,7 @@
 //! Parsing one note: pure, `(path, text) -> Note`, never reading another file.
 //!
 //! The note is read in two parts: the front matter (see [`frontmatter`]) and
-//! the Markdown body (see [`markdown`]). Every position points into the
+//! the Markdown body (see `markdown.rs`). Every position points into the
 //! original text, front matter included.
 
 pub mod frontmatter;
