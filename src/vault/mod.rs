@@ -199,7 +199,7 @@ impl Vault {
             .and_then(|k| take_back(k, &notes, &attachments))
             .unwrap_or_else(|| {
                 let resolver = resolver_of(&notes, &attachments);
-                notes.all().for_each(drop);
+                notes.decode_all();
                 let resolutions = (0..notes.len())
                     .into_par_iter()
                     .map(|i| {
@@ -253,7 +253,7 @@ impl Vault {
 
     /// Decodes every note not decoded yet, on all cores.
     pub fn decode_all(&self) {
-        self.notes.all().for_each(drop);
+        self.notes.decode_all();
     }
 
     /// One note.
@@ -303,7 +303,7 @@ impl Vault {
             .filter(|&i| self.notes.counts(i).diagnostics > 0)
             .collect();
         // Decoded on all cores before, not inside, the initialiser.
-        self.notes.decode(with_problems.clone());
+        self.notes.decode(&with_problems);
         self.diagnostics.get_or_init(|| {
             let mut diagnostics = self.problems.clone();
             for i in with_problems {

@@ -121,18 +121,25 @@ impl Notes {
 
     /// Every note, decoding those not decoded yet on all cores first.
     pub fn all(&self) -> impl ExactSizeIterator<Item = &ParsedNote> {
+        self.decode_all();
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Decodes every note not decoded yet, on all cores.
+    pub fn decode_all(&self) {
         if self.all_decoded.get().is_none() {
-            self.decode((0..self.len()).collect());
+            (0..self.len()).into_par_iter().for_each(|i| {
+                self.get(i);
+            });
             // Set after the parallel work, not inside an initialiser: a
             // rayon thread waiting there could steal a job that waits on it.
             let _ = self.all_decoded.set(());
         }
-        (0..self.len()).map(|i| self.get(i))
     }
 
     /// Decodes these notes (positions) now, on all cores.
-    pub fn decode(&self, positions: Vec<usize>) {
-        positions.into_par_iter().for_each(|i| {
+    pub fn decode(&self, positions: &[usize]) {
+        positions.par_iter().for_each(|&i| {
             self.get(i);
         });
     }
