@@ -16,7 +16,7 @@ use super::Ctx;
 pub enum Format {
     /// Readable text.
     Pretty,
-    /// JSON (see the README for the shape).
+    /// JSON (its schemas: docs/json.md).
     Json,
 }
 

@@ -67,7 +67,7 @@ pub struct OutlineArgs {
 enum Format {
     /// A Markdown note with front matter (what --write keeps in the vault).
     Md,
-    /// The outline as JSON (see the README for the shape).
+    /// The outline as JSON (its schema: docs/schemas/outline.schema.json).
     Json,
     /// OPML 2.0, for outliners and mind-map tools.
     Opml,

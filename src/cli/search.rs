@@ -47,7 +47,7 @@ enum SortArg {
 enum Format {
     /// Path, title and the best matching line.
     Pretty,
-    /// The JSON contract (see the README).
+    /// JSON (its schema: docs/schemas/search.schema.json).
     Json,
     /// One path per line.
     Paths,

@@ -586,24 +586,6 @@ fn the_bundled_vault_gives_the_seed_headings_as_modules() {
 }
 
 #[test]
-fn the_readme_shows_the_current_outline_of_the_bundled_vault() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README");
-    let summary = "vaultkit --vault vault outline \"Create a course to become a Technical Product Manager\"</code></summary>\n\n```markdown\n";
-    let start = readme.find(summary).expect("the README shows the outline") + summary.len();
-    let shown = &readme[start..];
-    let shown = &shown[..shown.find("```\n\n</details>").expect("the block ends")];
-    let actual = stdout(
-        &sample_vault(),
-        &[
-            "outline",
-            "Create a course to become a Technical Product Manager",
-        ],
-    );
-    assert_eq!(shown, actual, "update the outline in the README");
-}
-
-#[test]
 fn the_note_written_to_is_never_a_lesson_of_its_own_outline() {
     let (_dir, vault) = scratch("outline-depth");
     let write = || {

@@ -82,24 +82,26 @@ pub fn fixture_copy(name: &str) -> tempfile::TempDir {
 
 /// A copy of the folder `from` in a fresh temporary folder.
 pub fn copy_of(from: &Path) -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).expect("mkdir");
-        for entry in std::fs::read_dir(from).expect("read folder") {
-            let entry = entry.expect("entry");
-            let target = to.join(entry.file_name());
-            if entry.file_name() == ".vaultkit" {
-                continue; // an index left by earlier runs is not part of the fixture
-            }
-            if entry.file_type().expect("file type").is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).expect("copy");
-            }
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_folder(from, dir.path());
+    dir
+}
+
+/// Copies the folder `from` to `to`, without the index of earlier runs.
+pub fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_name() == ".vaultkit" {
+            continue; // an index left by earlier runs is not part of the fixture
+        }
+        if entry.file_type().expect("file type").is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
         }
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy(from, dir.path());
-    dir
 }
 
 /// When and as which file `path` was last written, if it exists: vaultkit
