@@ -27,7 +27,10 @@ fn repository() -> &'static Path {
 
 /// A page's path as the repository names it, for messages.
 fn name(page: &Path) -> String {
-    page.strip_prefix(repository()).unwrap_or(page).display().to_string()
+    page.strip_prefix(repository())
+        .unwrap_or(page)
+        .display()
+        .to_string()
 }
 
 fn updating() -> bool {
@@ -414,7 +417,7 @@ fn every_relative_link_leads_to_a_file_and_every_fragment_to_a_heading() {
                 } else {
                     page.parent().expect("folder").join(path)
                 };
-                let at = format!("{}:{}: {target}", name(page), number + 1);
+                let at = format!("{}:{}: {target}", name(&page), number + 1);
                 if !file.exists() {
                     broken.push(format!("{at}: no such file"));
                 } else if !fragment.is_empty()
@@ -482,7 +485,7 @@ fn no_page_carries_a_date_a_commit_hash_or_an_unreproducible_timing() {
             if output.contains(&number) {
                 continue;
             }
-            let at = format!("{}:{}: {line}", name(page), number + 1);
+            let at = format!("{}:{}: {line}", name(&page), number + 1);
             // Dates in inline code are example values (`2026-01-10`), not when something ran.
             if date.is_match(&inline.replace_all(line, "")) {
                 found.push(format!("{at}: a date"));
@@ -531,7 +534,7 @@ fn every_command_on_the_bundled_vault_is_shown_where_it_runs() {
                 .iter()
                 .any(|start| command.starts_with(start));
                 if on_bundled_vault && !ran.contains(command) {
-                    unchecked.push(format!("{}:{}: {command}", name(page), number + 1));
+                    unchecked.push(format!("{}:{}: {command}", name(&page), number + 1));
                 }
             }
         }
