@@ -309,7 +309,7 @@ fn fix(
             }
         };
         if dry_run {
-            render::lint::diff(out, path, &text, &fixed)?;
+            render::diff(out, path, &text, &fixed)?;
         } else {
             let bom: &[u8] = if bytes.starts_with(BOM) { BOM } else { b"" };
             let new_bytes = [bom, fixed.as_bytes()].concat();

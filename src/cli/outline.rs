@@ -212,14 +212,7 @@ fn check(outline: &Outline, path: &Path, relative: &str, out: &mut dyn Write) ->
         eprintln!("{relative} is up to date");
         return Ok(ExitCode::SUCCESS);
     }
-    let diff = similar::TextDiff::from_lines(&current, &expected);
-    write!(
-        out,
-        "{}",
-        diff.unified_diff()
-            .context_radius(3)
-            .header(&format!("a/{relative}"), &format!("b/{relative}"))
-    )?;
+    render::diff(out, relative, &current, &expected)?;
     eprintln!("{relative} is out of date; rerun with --write {relative} to update it");
     Ok(ExitCode::from(1))
 }
