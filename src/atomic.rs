@@ -7,7 +7,7 @@
 //! When one of those cannot be kept, or the file is a symbolic link or has
 //! other names (hard links) that a rename would split from it, nothing is
 //! written and the caller gets [`Error::Refused`]. A new file gets the usual
-//! permissions.
+//! permissions. Caches ([`write_cache`]) keep only their permissions.
 
 use std::fs::{File, Metadata};
 use std::io::Write;
@@ -15,26 +15,45 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Replaces (or creates) `path` with `bytes`, synced to disk.
+/// Replaces (or creates) `path` with `bytes`, synced to disk, keeping the
+/// old file's owner, group, permissions and extended attributes, or refusing.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    replace(path, &[bytes], true)
+    replace(path, &[bytes], Kind::Document)
 }
 
 /// Replaces (or creates) `path` with `parts`, one after the other, without
 /// waiting for the disk: for caches that are checked when read, where a
 /// crash may cost a rebuild but never a wrong answer. Readers still see the
-/// old file or the new one.
+/// old file or the new one. Only the old file's permissions are kept, and
+/// nothing is refused: a cache is vaultkit's own file, and splitting it
+/// from a hard-linked copy (of a vault copied with `cp -al`) is harmless.
 pub fn write_cache(path: &Path, parts: &[&[u8]]) -> Result<()> {
-    replace(path, parts, false)
+    replace(path, parts, Kind::Cache)
 }
 
-fn replace(path: &Path, parts: &[&[u8]], sync: bool) -> Result<()> {
+/// What is being replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A person's file: synced, and everything about it kept.
+    Document,
+    /// One of vaultkit's caches.
+    Cache,
+}
+
+fn replace(path: &Path, parts: &[&[u8]], kind: Kind) -> Result<()> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     let io = |err| Error::io(path, err);
-    let old = replaceable(path)?;
+    let old = match kind {
+        Kind::Document => replaceable(path)?,
+        Kind::Cache => match std::fs::metadata(path) {
+            Ok(old) => Some(old),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => return Err(io(err)),
+        },
+    };
     let mut builder = tempfile::Builder::new();
     // A new file gets the usual mode (0666 less the umask), not the
     // temporary file's private 0600.
@@ -44,10 +63,15 @@ fn replace(path: &Path, parts: &[&[u8]], sync: bool) -> Result<()> {
     for part in parts {
         temp.write_all(part).map_err(io)?;
     }
-    if let Some(old) = &old {
-        keep_metadata(path, old, temp.as_file())?;
+    match (&old, kind) {
+        (Some(old), Kind::Document) => keep_metadata(path, old, temp.as_file())?,
+        (Some(old), Kind::Cache) => temp
+            .as_file()
+            .set_permissions(old.permissions())
+            .map_err(io)?,
+        (None, _) => {}
     }
-    if sync {
+    if kind == Kind::Document {
         temp.as_file().sync_all().map_err(io)?;
     }
     temp.persist(path).map_err(|err| io(err.error))?;
@@ -258,6 +282,12 @@ mod tests {
         assert_eq!(std::fs::read(&path).expect("read"), b"old");
         // Nothing is left behind.
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 2);
+
+        // A cache is vaultkit's own: a hard-linked copy is split from it.
+        std::fs::hard_link(&path, &other).expect("hard link");
+        write_cache(&path, &[b"new"]).expect("cache written");
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+        assert_eq!(std::fs::read(&other).expect("read"), b"old");
     }
 
     #[test]
