@@ -122,7 +122,8 @@ fn keep_metadata(path: &Path, old: &Metadata, to: &File) -> Result<()> {
                     Error::refused(
                         path,
                         format!(
-                            "this user cannot give the new file its owner and group (uid {}, gid {})",
+                            "it belongs to uid {} (gid {}), and this user cannot give the \
+                             rewritten file that owner; run as that user or as root",
                             old.uid(),
                             old.gid()
                         ),
@@ -133,11 +134,13 @@ fn keep_metadata(path: &Path, old: &Metadata, to: &File) -> Result<()> {
             })?;
         }
     }
-    // After the owner: changing it may clear the set-id bits.
-    to.set_permissions(old.permissions())
-        .map_err(|err| Error::io(path, err))?;
+    // Attributes before the mode, while the new file is still writable (a
+    // read-only note keeps its attributes too); the mode after the owner,
+    // since changing the owner may clear the set-id bits.
     #[cfg(unix)]
     copy_xattrs(path, to)?;
+    to.set_permissions(old.permissions())
+        .map_err(|err| Error::io(path, err))?;
     Ok(())
 }
 
