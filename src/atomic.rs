@@ -1,32 +1,59 @@
 //! Writing files atomically: the new content goes to a temporary file in the
 //! same folder, which then replaces the old file in one rename, so a reader
-//! (or a crash) never sees half a file. The old file's permissions are kept;
-//! a new file gets the usual ones.
+//! (or a crash) never sees half a file.
+//!
+//! A replaced file keeps what a rename would otherwise lose: its permissions,
+//! owner and group, and extended attributes (ACLs and labels among them).
+//! When one of those cannot be kept, or the file is a symbolic link or has
+//! other names (hard links) that a rename would split from it, nothing is
+//! written and the caller gets [`Error::Refused`]. A new file gets the usual
+//! permissions. Caches ([`write_cache`]) keep only their permissions.
 
+use std::fs::{File, Metadata};
 use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Replaces (or creates) `path` with `bytes`, synced to disk.
+/// Replaces (or creates) `path` with `bytes`, synced to disk, keeping the
+/// old file's owner, group, permissions and extended attributes, or refusing.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    replace(path, &[bytes], true)
+    replace(path, &[bytes], Kind::Document)
 }
 
 /// Replaces (or creates) `path` with `parts`, one after the other, without
 /// waiting for the disk: for caches that are checked when read, where a
 /// crash may cost a rebuild but never a wrong answer. Readers still see the
-/// old file or the new one.
+/// old file or the new one. Only the old file's permissions are kept, and
+/// nothing is refused: a cache is vaultkit's own file, and splitting it
+/// from a hard-linked copy (of a vault copied with `cp -al`) is harmless.
 pub fn write_cache(path: &Path, parts: &[&[u8]]) -> Result<()> {
-    replace(path, parts, false)
+    replace(path, parts, Kind::Cache)
 }
 
-fn replace(path: &Path, parts: &[&[u8]], sync: bool) -> Result<()> {
+/// What is being replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A person's file: synced, and everything about it kept.
+    Document,
+    /// One of vaultkit's caches.
+    Cache,
+}
+
+fn replace(path: &Path, parts: &[&[u8]], kind: Kind) -> Result<()> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     let io = |err| Error::io(path, err);
+    let old = match kind {
+        Kind::Document => replaceable(path)?,
+        Kind::Cache => match std::fs::metadata(path) {
+            Ok(old) => Some(old),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => return Err(io(err)),
+        },
+    };
     let mut builder = tempfile::Builder::new();
     // A new file gets the usual mode (0666 less the umask), not the
     // temporary file's private 0600.
@@ -36,19 +63,124 @@ fn replace(path: &Path, parts: &[&[u8]], sync: bool) -> Result<()> {
     for part in parts {
         temp.write_all(part).map_err(io)?;
     }
-    match std::fs::metadata(path) {
-        Ok(old) => temp
+    match (&old, kind) {
+        (Some(old), Kind::Document) => keep_metadata(path, old, temp.as_file())?,
+        (Some(old), Kind::Cache) => temp
             .as_file()
             .set_permissions(old.permissions())
             .map_err(io)?,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-        Err(err) => return Err(io(err)),
+        (None, _) => {}
     }
-    if sync {
+    if kind == Kind::Document {
         temp.as_file().sync_all().map_err(io)?;
     }
     temp.persist(path).map_err(|err| io(err.error))?;
     Ok(())
+}
+
+/// The metadata of the file at `path`, if there is one, after checking that
+/// a rename can replace it without losing anything.
+fn replaceable(path: &Path) -> Result<Option<Metadata>> {
+    let old = match std::fs::symlink_metadata(path) {
+        Ok(old) => old,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(Error::io(path, err)),
+    };
+    let refuse = |reason: String| Err(Error::refused(path, reason));
+    if old.file_type().is_symlink() {
+        return refuse(
+            "it is a symbolic link, which replacing would turn into a copy of its target".into(),
+        );
+    }
+    if !old.is_file() {
+        return refuse("it is not a regular file".into());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if old.nlink() > 1 {
+            return refuse(format!(
+                "it has {} hard links, and replacing it would split it from its other names; \
+                 edit it by hand, or make it a single file (copy it, then remove the other names)",
+                old.nlink()
+            ));
+        }
+    }
+    Ok(Some(old))
+}
+
+/// Gives the new file `to` the owner, group, permissions and extended
+/// attributes of `old`, the metadata of the file at `path`.
+fn keep_metadata(path: &Path, old: &Metadata, to: &File) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let new = to.metadata().map_err(|err| Error::io(path, err))?;
+        if (new.uid(), new.gid()) != (old.uid(), old.gid()) {
+            std::os::unix::fs::fchown(to, Some(old.uid()), Some(old.gid())).map_err(|err| {
+                if err.kind() == std::io::ErrorKind::PermissionDenied {
+                    Error::refused(
+                        path,
+                        format!(
+                            "it belongs to uid {} (gid {}), and this user cannot give the \
+                             rewritten file that owner; run as that user or as root",
+                            old.uid(),
+                            old.gid()
+                        ),
+                    )
+                } else {
+                    Error::io(path, err)
+                }
+            })?;
+        }
+    }
+    // Attributes before the mode, while the new file is still writable (a
+    // read-only note keeps its attributes too); the mode after the owner,
+    // since changing the owner may clear the set-id bits.
+    #[cfg(unix)]
+    copy_xattrs(path, to)?;
+    to.set_permissions(old.permissions())
+        .map_err(|err| Error::io(path, err))?;
+    Ok(())
+}
+
+/// Copies the extended attributes of the file at `path` to `to`. An
+/// attribute the new file cannot take is a refusal, unless it already has
+/// the same value (a security label the system gives every new file).
+#[cfg(unix)]
+fn copy_xattrs(path: &Path, to: &File) -> Result<()> {
+    use xattr::FileExt;
+    let names = match xattr::list(path) {
+        Ok(names) => names,
+        Err(err) if unsupported(&err) => return Ok(()),
+        Err(err) => return Err(Error::io(path, err)),
+    };
+    for name in names {
+        let Some(value) = xattr::get(path, &name).map_err(|err| Error::io(path, err))? else {
+            continue;
+        };
+        if let Err(err) = to.set_xattr(&name, &value)
+            && to.get_xattr(&name).ok().flatten().as_deref() != Some(value.as_slice())
+        {
+            return Err(Error::refused(
+                path,
+                format!(
+                    "cannot give the new file its extended attribute `{}` ({err})",
+                    name.to_string_lossy()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `err` says the file system (or platform) has no extended attributes.
+#[cfg(unix)]
+fn unsupported(err: &std::io::Error) -> bool {
+    use rustix::io::Errno;
+    err.kind() == std::io::ErrorKind::Unsupported
+        || Errno::from_io_error(err)
+            .is_some_and(|errno| errno == Errno::NOTSUP || errno == Errno::OPNOTSUPP)
 }
 
 /// Replaces `path` with `bytes` only if it still holds `expected` (what it
@@ -103,6 +235,62 @@ mod tests {
             assert_eq!(mode & 0o777, 0o640);
         }
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn owner_group_and_extended_attributes_are_kept() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("n.md");
+        std::fs::write(&path, "old").expect("write");
+        let nobody = 65534;
+        let chowned = std::os::unix::fs::chown(&path, Some(nobody), Some(nobody)).is_ok();
+        let tagged = xattr::set(&path, "user.vaultkit-test", b"kept").is_ok();
+        write(&path, b"new").expect("atomic write");
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+        let meta = std::fs::metadata(&path).expect("stat");
+        if chowned {
+            assert_eq!((meta.uid(), meta.gid()), (nobody, nobody));
+        } else {
+            eprintln!("skipped the owner check: only root can give a file to uid 65534");
+        }
+        if tagged {
+            let value = xattr::get(&path, "user.vaultkit-test").expect("getxattr");
+            assert_eq!(value.as_deref(), Some(b"kept".as_slice()));
+        } else {
+            eprintln!("skipped the xattr check: this file system has no user.* attributes");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hard_links_and_symbolic_links_are_refused_and_left_as_they_were() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("n.md");
+        std::fs::write(&path, "old").expect("write");
+        let other = dir.path().join("other name.md");
+        std::fs::hard_link(&path, &other).expect("hard link");
+        let err = write(&path, b"new").expect_err("refused");
+        assert!(matches!(err, Error::Refused { .. }), "{err}");
+        assert!(err.to_string().contains("2 hard links"), "{err}");
+        assert_eq!(std::fs::read(&other).expect("read"), b"old");
+
+        std::fs::remove_file(&other).expect("unlink");
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&path, &link).expect("symlink");
+        let err = write(&link, b"new").expect_err("refused");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(link.is_symlink());
+        assert_eq!(std::fs::read(&path).expect("read"), b"old");
+        // Nothing is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 2);
+
+        // A cache is vaultkit's own: a hard-linked copy is split from it.
+        std::fs::hard_link(&path, &other).expect("hard link");
+        write_cache(&path, &[b"new"]).expect("cache written");
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+        assert_eq!(std::fs::read(&other).expect("read"), b"old");
     }
 
     #[test]

@@ -154,9 +154,18 @@ impl Config {
     pub fn from_toml(text: &str, origin: &Path) -> Result<Self> {
         let config: Self = toml::from_str(text).map_err(|err| Error::Config {
             path: origin.to_owned(),
-            message: err.to_string().trim_end().to_owned(),
+            message: toml_error(text, &err),
         })?;
         config.ignore_set(origin)?;
+        // Checked here, so that every command refuses a bad language, not
+        // only those that build the index.
+        crate::index::schema::analyzer(&config.search.language).map_err(|err| match err {
+            Error::Config { message, .. } => Error::Config {
+                path: origin.to_owned(),
+                message,
+            },
+            other => other,
+        })?;
         Ok(config)
     }
 
@@ -185,6 +194,53 @@ impl Config {
             message: err.to_string(),
         })
     }
+}
+
+/// Characters of the offending line shown on each side of a TOML error.
+const EXCERPT_RADIUS: usize = 40;
+
+/// A TOML error as `line L, column C: message` and the part of the line
+/// around the error, marked: at most about `2 * EXCERPT_RADIUS` characters,
+/// however long the line is.
+fn toml_error(text: &str, err: &toml::de::Error) -> String {
+    let message = err.message().trim_end();
+    let Some(at) = err.span().map(|span| span.start.min(text.len())) else {
+        return message.to_owned();
+    };
+    let at = (0..=at)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+    let line_number = text[..at].matches('\n').count() + 1;
+    let before: Vec<char> = text[line_start..at].chars().collect();
+    let after: Vec<char> = text[at..line_end].chars().collect();
+    let column = before.len() + 1;
+    let shown_before = &before[before.len().saturating_sub(EXCERPT_RADIUS)..];
+    let shown_after = &after[..after.len().min(EXCERPT_RADIUS)];
+    let lead = if shown_before.len() < before.len() {
+        "…"
+    } else {
+        ""
+    };
+    let tail = if shown_after.len() < after.len() {
+        "…"
+    } else {
+        ""
+    };
+    let excerpt: String = lead
+        .chars()
+        .chain(shown_before.iter().copied())
+        .chain(shown_after.iter().copied())
+        .chain(tail.chars())
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let gutter = " ".repeat(line_number.to_string().len());
+    let caret = " ".repeat(lead.chars().count() + shown_before.len());
+    format!(
+        "line {line_number}, column {column}: {message}\n{gutter} |\n{line_number} | {excerpt}\n{gutter} | {caret}^"
+    )
 }
 
 #[cfg(test)]
@@ -243,6 +299,39 @@ folder_times = false
             .expect_err("unknown key")
             .to_string();
         assert!(err.contains("requird"), "{err}");
+    }
+
+    #[test]
+    fn a_syntax_error_shows_a_bounded_excerpt_of_its_line() {
+        let err = parse("x = \n").expect_err("no value").to_string();
+        assert!(
+            err.starts_with("vaultkit.toml: line 1, column 5: string values must be quoted"),
+            "{err}"
+        );
+        assert!(err.ends_with("\n  |\n1 | x = \n  |     ^"), "{err}");
+        let long = format!("a = 1\nx = \"{}\" y\n", "é".repeat(200_000));
+        let err = parse(&long).expect_err("junk after the value").to_string();
+        assert!(err.len() < 400, "{} bytes: {err}", err.len());
+        assert!(err.contains("line 2, column 200008:"), "{err}");
+        assert!(err.contains("\n2 | …éééé"), "{err}");
+        assert!(
+            err.ends_with(&format!("{}^", " ".repeat(EXCERPT_RADIUS + 1))),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_language_is_refused_when_the_config_loads() {
+        let err = parse("[search]\nlanguage = \"klingon\"")
+            .expect_err("no such stemmer")
+            .to_string();
+        assert!(
+            err.starts_with(
+                "vaultkit.toml: [search] language = \"klingon\" is not a stemming language"
+            ),
+            "{err}"
+        );
+        assert!(parse("[search]\nlanguage = \"de\"").is_ok());
     }
 
     #[test]

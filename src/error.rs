@@ -15,6 +15,15 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A file was not written because writing it would lose something the
+    /// caller did not ask to change (its owner, links or attributes).
+    #[error("{}: not written: {reason}", path.display())]
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// Why, and what to do.
+        reason: String,
+    },
     /// The vault folder does not exist or is not a folder.
     #[error("{}: {reason}", path.display())]
     NotAVault {
@@ -50,6 +59,14 @@ impl Error {
         Self::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// A refusal to write `path`, for `reason`.
+    pub fn refused(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        Self::Refused {
+            path: path.into(),
+            reason: reason.into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 use rayon::prelude::*;
 use vaultkit::config::Config;
+use vaultkit::error::Error;
 use vaultkit::index::{Index, codec, kept};
 use vaultkit::lint::{self, baseline, baseline::Baseline, changes, fix};
 use vaultkit::model::{Diagnostic, Severity, Span};
@@ -291,7 +292,14 @@ fn fix(
         let file = root.join(path);
         let bytes =
             std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        let (text, _) = vaultkit::parse::decode(path, &bytes);
+        // Fixes are made on the decoded text: a note that does not decode
+        // exactly (bytes that are not UTF-8) would lose the bytes that were
+        // replaced, so it is left alone.
+        let (text, problem) = vaultkit::parse::decode(path, &bytes);
+        if problem.is_some() {
+            eprintln!("skipped {path}: it is not valid UTF-8 text; save it as UTF-8 to fix it");
+            continue;
+        }
         let (fixed, fixes) = match fix::fix_note(vault, id, &text, enabled) {
             Ok(Some(done)) => done,
             Ok(None) => continue,
@@ -301,13 +309,21 @@ fn fix(
             }
         };
         if dry_run {
-            render::lint::diff(out, path, &text, &fixed)?;
+            render::diff(out, path, &text, &fixed)?;
         } else {
             let bom: &[u8] = if bytes.starts_with(BOM) { BOM } else { b"" };
             let new_bytes = [bom, fixed.as_bytes()].concat();
-            if !vaultkit::atomic::write_if_unchanged(&file, &bytes, &new_bytes)? {
-                eprintln!("skipped {path}: it changed since it was read; run lint --fix again");
-                continue;
+            match vaultkit::atomic::write_if_unchanged(&file, &bytes, &new_bytes) {
+                Ok(true) => {}
+                Ok(false) => {
+                    eprintln!("skipped {path}: it changed since it was read; run lint --fix again");
+                    continue;
+                }
+                Err(Error::Refused { reason, .. }) => {
+                    eprintln!("skipped {path}: {reason}");
+                    continue;
+                }
+                Err(err) => return Err(err.into()),
             }
             eprintln!("fixed {path}: {}", describe(&fixes));
         }

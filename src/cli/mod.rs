@@ -128,6 +128,20 @@ pub struct Ctx {
     palette: Palette,
 }
 
+/// Parses the command line. An environment variable that is set but empty
+/// (`VAULTKIT_VAULT=`) counts as unset, as it does for most tools.
+pub fn parse() -> Cli {
+    let command = <Cli as clap::CommandFactory>::command().mut_args(|arg| {
+        let empty = arg
+            .get_env()
+            .and_then(std::env::var_os)
+            .is_some_and(|value| value.is_empty());
+        if empty { arg.env(None) } else { arg }
+    });
+    let matches = command.get_matches();
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let stdout = std::io::stdout();

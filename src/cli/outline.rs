@@ -212,14 +212,7 @@ fn check(outline: &Outline, path: &Path, relative: &str, out: &mut dyn Write) ->
         eprintln!("{relative} is up to date");
         return Ok(ExitCode::SUCCESS);
     }
-    let diff = similar::TextDiff::from_lines(&current, &expected);
-    write!(
-        out,
-        "{}",
-        diff.unified_diff()
-            .context_radius(3)
-            .header(&format!("a/{relative}"), &format!("b/{relative}"))
-    )?;
+    render::diff(out, relative, &current, &expected)?;
     eprintln!("{relative} is out of date; rerun with --write {relative} to update it");
     Ok(ExitCode::from(1))
 }
@@ -274,11 +267,11 @@ fn note_in_vault(root: &Path, path: &str) -> Result<(PathBuf, String)> {
         .context("no folder")?
         .canonicalize()
         .with_context(|| format!("{path}: its folder does not exist"))?;
-    let mut target = folder.join(name);
+    let target = folder.join(name);
+    // Writing through a link would change the note it points to, under
+    // another name than the one given.
     if target.is_symlink() {
-        target = target
-            .canonicalize()
-            .with_context(|| format!("{path}: cannot follow the link"))?;
+        bail!("{path}: refusing to write through a symbolic link; give the path of a note");
     }
     let Ok(relative) = target.strip_prefix(&vault) else {
         bail!(
@@ -286,10 +279,16 @@ fn note_in_vault(root: &Path, path: &str) -> Result<(PathBuf, String)> {
             vault.display()
         );
     };
-    let relative = relative
+    let relative: Vec<String> = relative
         .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    Ok((target, relative))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    // Dot-folders hold the index (`.vaultkit`) and Obsidian's settings
+    // (`.obsidian`); a note there would not be part of the vault either.
+    if let Some(hidden) = relative.iter().find(|name| name.starts_with('.')) {
+        bail!(
+            "{path}: refusing to write into `{hidden}`, which is not part of the vault (dot-files and dot-folders are left out); choose a path outside it"
+        );
+    }
+    Ok((target, relative.join("/")))
 }

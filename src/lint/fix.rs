@@ -2,7 +2,7 @@
 //!
 //! - a link that finds its file only when case is ignored gets the file's name
 //!   as written on disk (`[[topic]]` → `[[Topic]]`);
-//! - `tags: a, b` and the removed `tag:` become a `tags:` list;
+//! - `tags: a, b` and the removed `tag:` become one `tags:` list;
 //! - `[[alias]]`, which Obsidian does not resolve, becomes `[[Real name|alias]]`
 //!   when exactly one note has that alias (not in a table or a heading).
 //!
@@ -63,7 +63,7 @@ pub fn fixes(vault: &Vault, id: NoteId, text: &str, enabled: Enabled) -> Vec<Fix
         found.extend(fix.flatten());
     }
     if enabled.tags {
-        found.extend(tag_fix(note, text));
+        found.extend(tag_fixes(note, text));
     }
     found.sort_by_key(|f| (f.start, f.end));
     // Keep the first of any overlapping fixes.
@@ -213,48 +213,99 @@ fn alias_fix(vault: &Vault, link: &Link, text: &str) -> Option<Fix> {
     })
 }
 
-/// `tags: a, b` or `tag: …` rewritten as a `tags:` list, in place.
-fn tag_fix(note: &Note, text: &str) -> Option<Fix> {
-    let has_tags_list = note
-        .properties
-        .iter()
-        .any(|p| p.key.eq_ignore_ascii_case("tags") && !p.value.is_string());
-    let property = note.properties.iter().find(|p| {
-        (p.key.eq_ignore_ascii_case("tags") && p.value.is_string())
-            || (p.key.eq_ignore_ascii_case("tag") && !has_tags_list)
-    })?;
-    let names: Vec<String> = match &property.value {
-        Value::String(raw) => split_tags(raw),
-        Value::Array(items) => items
+/// The legacy tag forms as one `tags:` list. `tags: a, b` becomes a list;
+/// the removed `tag:` key, whose value Obsidian no longer reads as tags,
+/// becomes `tags:` or, beside a `tags:` key, adds its names to that list and
+/// goes. The list takes the place of the first of the two keys. Nothing is
+/// fixed when a value holds anything but text (a number or a map is left for
+/// a person), or a key is not where the vault saw it.
+fn tag_fixes(note: &Note, text: &str) -> Vec<Fix> {
+    let find = |key: &str| {
+        note.properties
             .iter()
-            .filter_map(Value::as_str)
-            .map(|t| t.trim().trim_start_matches('#').to_owned())
-            .filter(|t| !t.is_empty())
-            .collect(),
-        Value::Null => Vec::new(),
-        _ => return None,
+            .find(|p| p.key.eq_ignore_ascii_case(key))
     };
-    let start = property.span.start as usize;
-    let rest = text.get(start..)?;
-    if !rest.starts_with(property.key.as_str())
-        || !rest[property.key.len()..].trim_start().starts_with(':')
-    {
-        return None;
+    let (tags, tag) = (find("tags"), find("tag"));
+    if tag.is_none() && !tags.is_some_and(|p| p.value.is_string()) {
+        return Vec::new();
     }
-    let end = block_end(text, start);
+    let mut names: Vec<String> = Vec::new();
+    let mut entries = Vec::new();
+    for property in [tags, tag].into_iter().flatten() {
+        let Some(more) = tag_names(&property.value) else {
+            return Vec::new();
+        };
+        // The names `tag:` adds, once each (tags ignore case).
+        let known = names.len();
+        for name in more {
+            if !names[..known].iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+                names.push(name);
+            }
+        }
+        let start = property.span.start as usize;
+        let Some(rest) = text.get(start..) else {
+            return Vec::new();
+        };
+        if !rest.starts_with(property.key.as_str())
+            || !rest[property.key.len()..].trim_start().starts_with(':')
+        {
+            return Vec::new();
+        }
+        entries.push((start, block_end(text, start)));
+    }
+    entries.sort_unstable();
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut replacement = "tags:".to_owned();
+    let mut list = "tags:".to_owned();
     for name in &names {
-        replacement.push_str(newline);
-        replacement.push_str("  - ");
-        replacement.push_str(&yaml_scalar(name));
+        list.push_str(newline);
+        list.push_str("  - ");
+        list.push_str(&yaml_scalar(name));
     }
-    Some(Fix {
-        rule: "invalid-tag",
-        start,
-        end,
-        replacement,
-    })
+    let mut fixes = Vec::with_capacity(entries.len());
+    for (n, (start, end)) in entries.into_iter().enumerate() {
+        let (end, replacement) = if n == 0 {
+            (end, std::mem::take(&mut list))
+        } else {
+            // The other key goes, with its line break.
+            let line_break = text[end..]
+                .strip_prefix('\r')
+                .unwrap_or(&text[end..])
+                .starts_with('\n');
+            let end = if line_break {
+                end + text[end..].find('\n').map_or(0, |i| i + 1)
+            } else {
+                end
+            };
+            (end, String::new())
+        };
+        fixes.push(Fix {
+            rule: "invalid-tag",
+            start,
+            end,
+            replacement,
+        });
+    }
+    fixes
+}
+
+/// The tag names in a `tags` or `tag` value; `None` when it holds anything
+/// but text.
+fn tag_names(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::String(raw) => Some(split_tags(raw)),
+        Value::Array(items) => {
+            let mut names = Vec::with_capacity(items.len());
+            for item in items {
+                let name = item.as_str()?.trim().trim_start_matches('#');
+                if !name.is_empty() {
+                    names.push(name.to_owned());
+                }
+            }
+            Some(names)
+        }
+        Value::Null => Some(Vec::new()),
+        _ => None,
+    }
 }
 
 /// Tags in a text value, split as the parser reads them, without `#`.
@@ -364,8 +415,19 @@ mod tests {
             fixed(&[("n.md", text)], "n.md"),
             "---\ntags:\n  - one\n  - \"two words\"\nx: 1\n---\n"
         );
-        // `tag:` beside a real `tags:` list is left for a person to merge.
-        let text = "---\ntags: [a]\ntag: b\n---\n";
+        // `tag:` beside `tags:` joins its list, once per name, and goes.
+        let text = "---\ntags: [a, B]\ntag: b c\n---\n";
+        assert_eq!(
+            fixed(&[("n.md", text)], "n.md"),
+            "---\ntags:\n  - a\n  - B\n  - c\n---\n"
+        );
+        let text = "---\r\ntag:\r\n  - z\r\ntitle: t\r\ntags: x, y\r\n---\r\n";
+        assert_eq!(
+            fixed(&[("n.md", text)], "n.md"),
+            "---\r\ntags:\r\n  - x\r\n  - y\r\n  - z\r\ntitle: t\r\n---\r\n"
+        );
+        // A value that is not text is left for a person.
+        let text = "---\ntags: [a]\ntag: [2024]\n---\n";
         assert_eq!(fixed(&[("n.md", text)], "n.md"), text);
     }
 
@@ -433,6 +495,7 @@ mod tests {
             "---\ntags: a, b c\n---\n",
             "---\ntag: x\ntitle: t\n---\n",
             "---\ntags: [a]\ntag: b\n---\n",
+            "---\ntag: z\ntags: x, y\n---\n",
             "---\ntag:\n  - one\n  - \"two words\"\n---\n",
         ];
 

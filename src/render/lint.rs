@@ -267,16 +267,6 @@ pub fn junit(out: &mut dyn Write, findings: &[Diagnostic]) -> io::Result<()> {
     writeln!(out, "</testsuites>")
 }
 
-/// What `lint --fix --dry-run` would change in one file, as a unified diff.
-pub fn diff(out: &mut dyn Write, path: &str, old: &str, new: &str) -> io::Result<()> {
-    let diff = similar::TextDiff::from_lines(old, new);
-    let mut unified = diff.unified_diff();
-    unified
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"));
-    write!(out, "{unified}")
-}
-
 /// The SARIF 2.1.0 schema this output follows.
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -548,22 +538,6 @@ warning[empty-note]: the note is empty
             serde_json::json!({"uri": "file:///srv/v/"})
         );
         assert_eq!(uri("").1["uri"], "./");
-    }
-
-    #[test]
-    fn a_fix_is_shown_as_a_unified_diff() {
-        let mut out = Vec::new();
-        diff(
-            &mut out,
-            "a.md",
-            "one\n[[x]]\nthree\n",
-            "one\n[[X]]\nthree\n",
-        )
-        .expect("write");
-        assert_eq!(
-            String::from_utf8(out).expect("utf-8"),
-            "--- a/a.md\n+++ b/a.md\n@@ -1,3 +1,3 @@\n one\n-[[x]]\n+[[X]]\n three\n"
-        );
     }
 
     #[test]

@@ -92,6 +92,34 @@ pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     writeln!(out)
 }
 
+/// What writing `new` over `old`, the text of the file at vault path `path`,
+/// would change, as a unified diff (`lint --fix --dry-run`, `outline
+/// --check`). Every line of the diff ends in `\n` whatever the file's line
+/// endings: a line ending in a lone `\r` (old Mac files) would otherwise run
+/// into the next line, or the next file's header.
+pub fn diff(out: &mut dyn Write, path: &str, old: &str, new: &str) -> io::Result<()> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut unified = diff.unified_diff();
+    unified.context_radius(3);
+    for (n, hunk) in unified.iter_hunks().enumerate() {
+        if n == 0 {
+            writeln!(out, "--- a/{path}\n+++ b/{path}")?;
+        }
+        writeln!(out, "{}", hunk.header())?;
+        for change in hunk.iter_changes() {
+            let line = change.value();
+            write!(out, "{}{line}", change.tag())?;
+            if !line.ends_with('\n') {
+                writeln!(out)?;
+            }
+            if !line.ends_with(['\n', '\r']) {
+                writeln!(out, "\\ No newline at end of file")?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Text escaped for XML content or an attribute value (JUnit, OPML);
 /// characters XML 1.0 cannot hold are dropped.
 fn xml(text: &str) -> String {
@@ -110,4 +138,40 @@ fn xml(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diffed(old: &str, new: &str) -> String {
+        let mut out = Vec::new();
+        diff(&mut out, "a.md", old, new).expect("write");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn a_change_is_shown_as_a_unified_diff() {
+        assert_eq!(
+            diffed("one\n[[x]]\nthree\n", "one\n[[X]]\nthree\n"),
+            "--- a/a.md\n+++ b/a.md\n@@ -1,3 +1,3 @@\n one\n-[[x]]\n+[[X]]\n three\n"
+        );
+        assert_eq!(diffed("same\n", "same\n"), "");
+        assert_eq!(
+            diffed("[[x]]", "[[X]]"),
+            "--- a/a.md\n+++ b/a.md\n@@ -1 +1 @@\n-[[x]]\n\\ No newline at end of file\n+[[X]]\n\\ No newline at end of file\n"
+        );
+    }
+
+    #[test]
+    fn every_diff_line_ends_in_a_line_feed_whatever_the_line_endings() {
+        assert_eq!(
+            diffed("a\r[[x]]\r", "a\r[[X]]\r"),
+            "--- a/a.md\n+++ b/a.md\n@@ -1,2 +1,2 @@\n a\r\n-[[x]]\r\n+[[X]]\r\n"
+        );
+        assert_eq!(
+            diffed("a\r\n[[x]]\r\n", "a\r\n[[X]]\r\n"),
+            "--- a/a.md\n+++ b/a.md\n@@ -1,2 +1,2 @@\n a\r\n-[[x]]\r\n+[[X]]\r\n"
+        );
+    }
 }

@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::util::{fixture, json, sample_vault, vaultkit};
+use crate::util::{fixture, fixture_copy, json, sample_vault, vaultkit};
 
 #[test]
 fn graph_stats_on_the_sample_vault_finds_no_broken_links() {
@@ -101,6 +101,80 @@ fn the_vault_can_come_from_the_environment() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Topics/Process/Scrum.md"));
+}
+
+/// `VAULTKIT_VAULT=` (set but empty) counts as unset: the vault is found
+/// from the working directory, as with no variable at all.
+#[test]
+fn an_empty_vault_variable_counts_as_unset() {
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("vaultkit");
+    command
+        .env("VAULTKIT_VAULT", "")
+        .env("VAULTKIT_INDEX_DIR", "")
+        .current_dir(sample_vault().join("Topics/Process"))
+        .args(["show", "Agile", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\"path\": \"Topics/Process/Agile.md\"",
+        ));
+}
+
+/// Every command refuses a `[search] language` it cannot stem, with the
+/// same message, whether or not it uses the index.
+#[test]
+fn every_command_refuses_an_unknown_language_alike() {
+    let vault = fixture_copy("lint-fix");
+    let config = vault.path().join("vaultkit.toml");
+    std::fs::write(&config, "[search]\nlanguage = \"klingon\"\n").expect("write");
+    let message = format!(
+        "error: {}: [search] language = \"klingon\" is not a stemming language",
+        config.display()
+    );
+    for args in [
+        &["lint"][..],
+        &["show", "Home"],
+        &["search", "topic"],
+        &["index"],
+    ] {
+        vaultkit(vault.path(), args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::starts_with(message.as_str()));
+    }
+}
+
+/// A TOML error on a very long line shows a bounded part of it.
+#[test]
+fn a_config_error_on_a_long_line_is_short() {
+    let vault = fixture_copy("lint-fix");
+    let long = format!("ignore = [\"{}\"] x\n", "a".repeat(200_000));
+    std::fs::write(vault.path().join("vaultkit.toml"), long).expect("write");
+    let output = vaultkit(vault.path(), &["lint"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.len() < 1000, "{} bytes: {stderr}", stderr.len());
+    assert!(stderr.contains("line 1, column 200015"), "{stderr}");
+}
+
+/// An error's cause is said once, not once by the error and again as its
+/// source.
+#[cfg(unix)]
+#[test]
+fn an_error_says_its_cause_once() {
+    let vault = fixture_copy("lint-fix");
+    let not_a_folder = vault.path().join("Home.md").join("index");
+    let output = vaultkit(vault.path(), &["search", "topic"])
+        .env("VAULTKIT_INDEX_DIR", &not_a_folder)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: cannot index the vault"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("Not a directory").count(), 1, "{stderr}");
 }
 
 #[test]

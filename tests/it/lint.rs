@@ -415,6 +415,24 @@ fn fix_dry_run_prints_a_diff_and_writes_nothing() {
     );
 }
 
+/// A note with old Mac line endings (a lone CR) gets a diff whose lines end
+/// in line feeds, so the next file's header starts on a line of its own.
+#[test]
+fn fix_dry_run_ends_every_line_of_a_cr_only_note() {
+    let vault = fixture_copy("lint-fix");
+    std::fs::write(vault.path().join("Classic.md"), "Old Mac\rSee [[topic]]\r").expect("write");
+    let output = vaultkit(vault.path(), &["lint", "--fix", "--dry-run"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(
+        stdout.contains(
+            "--- a/Classic.md\n+++ b/Classic.md\n@@ -1,2 +1,2 @@\n Old Mac\r\n-See [[topic]]\r\n+See [[Topic]]\r\n--- a/Home.md\n"
+        ),
+        "{stdout:?}"
+    );
+}
+
 #[test]
 fn fix_rewrites_atomically_keeping_bom_crlf_and_permissions_and_is_idempotent() {
     let vault = fixture_copy("lint-fix");

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use crate::util::{copy_of, fixture, fixture_copy, json, vaultkit};
+use crate::util::{copy_of, fixture, fixture_copy, json, skip, vaultkit, written_as};
 
 /// A folder holding a vault (`vault/`, a copy of `fixture`) and, beside it,
 /// a note that must stay out of reach (`outside.md`, with a unique word and a
@@ -190,7 +190,10 @@ fn outline_write_refuses_every_path_outside_the_vault() {
     ];
     if cfg!(unix) {
         cases.push(("Linked/x.md", "refusing to write outside the vault"));
-        cases.push(("Alias.md", "refusing to write outside the vault"));
+        cases.push((
+            "Alias.md",
+            "refusing to write through a symbolic link; give the path of a note",
+        ));
     }
     for (path, message) in cases {
         for flag in ["--write", "--check"] {
@@ -281,4 +284,148 @@ fn lint_fix_writes_only_the_notes_it_fixes() {
         [Path::new("vault/Home.md"), Path::new("vault/Legacy.md")]
     );
     assert_eq!(after.len(), before.len());
+}
+
+/// A note that is not UTF-8 is never rewritten by `lint --fix`: decoding it
+/// would replace its other bytes, which the fix was not asked to change.
+#[test]
+fn lint_fix_leaves_a_note_that_is_not_utf8_byte_for_byte() {
+    let vault = fixture_copy("lint-fix");
+    let latin1 = vault.path().join("Latin.md");
+    let bytes = b"caf\xe9 [[topic]] [[AI]] \xff\xfe\n";
+    std::fs::write(&latin1, bytes).expect("write");
+    for dry_run in [true, false] {
+        let args: &[&str] = if dry_run {
+            &["lint", "--fix", "--dry-run"]
+        } else {
+            &["lint", "--fix"]
+        };
+        let output = vaultkit(vault.path(), args).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("skipped Latin.md: it is not valid UTF-8 text"),
+            "{stderr}"
+        );
+        assert!(!String::from_utf8_lossy(&output.stdout).contains("a/Latin.md"));
+        assert_eq!(std::fs::read(&latin1).expect("read"), bytes);
+    }
+    // The other notes are still fixed.
+    assert!(
+        std::fs::read_to_string(vault.path().join("Home.md"))
+            .expect("read")
+            .contains("[[Topic]]")
+    );
+}
+
+/// A note rewritten by `lint --fix` or `outline --write` keeps its owner,
+/// group and extended attributes (checked where the test may set them: as
+/// root, on a file system with `user.*` attributes).
+#[cfg(unix)]
+#[test]
+fn rewrites_keep_owner_group_and_extended_attributes() {
+    use std::os::unix::fs::MetadataExt;
+    let nobody = 65534;
+    let vault = fixture_copy("lint-fix");
+    let home = vault.path().join("Home.md");
+    let course = vault.path().join("Course.md");
+    std::fs::write(&course, "# Course\n").expect("write");
+    let mut owned = true;
+    let mut tagged = true;
+    for note in [&home, &course] {
+        owned &= std::os::unix::fs::chown(note, Some(nobody), Some(nobody)).is_ok();
+        tagged &= xattr::set(note, "user.vaultkit-test", b"kept").is_ok();
+    }
+    let inodes = [written_as(&home), written_as(&course)];
+    vaultkit(vault.path(), &["lint", "--fix"])
+        .assert()
+        .stderr(predicate::str::contains("fixed Home.md"));
+    vaultkit(vault.path(), &["outline", "Home", "--write", "Course.md"])
+        .assert()
+        .success();
+    assert_ne!(inodes, [written_as(&home), written_as(&course)]);
+    for note in [&home, &course] {
+        let meta = std::fs::metadata(note).expect("stat");
+        if owned {
+            assert_eq!(
+                (meta.uid(), meta.gid()),
+                (nobody, nobody),
+                "{}",
+                note.display()
+            );
+        }
+        if tagged {
+            let value = xattr::get(note, "user.vaultkit-test").expect("getxattr");
+            assert_eq!(
+                value.as_deref(),
+                Some(b"kept".as_slice()),
+                "{}",
+                note.display()
+            );
+        }
+    }
+    if !owned {
+        skip("owner check: only root can give a file to uid 65534");
+    }
+    if !tagged {
+        skip("extended attribute check: this file system has no user.* attributes");
+    }
+}
+
+/// A note with several hard links is not replaced, which would split it from
+/// its other names: `lint --fix` skips it with the reason, `outline --write`
+/// fails with it; every name keeps the old text.
+#[cfg(unix)]
+#[test]
+fn hard_linked_notes_are_refused_with_the_reason() {
+    let vault = fixture_copy("lint-fix");
+    let home = vault.path().join("Home.md");
+    let other = vault.path().join("Home copy.txt");
+    std::fs::hard_link(&home, &other).expect("hard link");
+    let before = std::fs::read(&home).expect("read");
+    vaultkit(vault.path(), &["lint", "--fix"])
+        .assert()
+        .stderr(predicate::str::contains(
+            "skipped Home.md: it has 2 hard links, and replacing it would split it from its other names",
+        ))
+        .stderr(predicate::str::contains("fixed Legacy.md"));
+    vaultkit(vault.path(), &["outline", "Home", "--write", "Home.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "Home.md: not written: it has 2 hard links",
+        ));
+    assert_eq!(std::fs::read(&home).expect("read"), before);
+    assert_eq!(std::fs::read(&other).expect("read"), before);
+}
+
+/// `outline --write` refuses a symbolic link to a note in the vault (it
+/// would rewrite that note) and the vault's dot-folders.
+#[test]
+fn outline_write_refuses_links_and_dot_folders() {
+    let vault = fixture_copy("outline-order");
+    std::fs::create_dir_all(vault.path().join(".obsidian")).expect("mkdir");
+    let mut cases = vec![
+        (".obsidian/Course.md", "refusing to write into `.obsidian`"),
+        (".vaultkit/Course.md", "refusing to write into `.vaultkit`"),
+    ];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("A.md", vault.path().join("Link.md")).expect("symlink");
+        cases.push(("Link.md", "refusing to write through a symbolic link"));
+    }
+    // The index folder exists once a command has run.
+    vaultkit(vault.path(), &["index"]).assert().success();
+    let before = walkdir(vault.path());
+    for (path, message) in cases {
+        for flag in ["--write", "--check"] {
+            vaultkit(vault.path(), &["-q", "outline", "Root", flag, path])
+                .assert()
+                .code(2)
+                .stderr(predicate::str::starts_with(format!(
+                    "error: {path}: {message}"
+                )));
+        }
+        assert!(!vault.path().join(path).exists() || path == "Link.md");
+    }
+    assert_eq!(walkdir(vault.path()), before);
 }
