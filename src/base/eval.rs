@@ -223,7 +223,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
                 }
             }
             NodeKind::Call(name, args) => functions::call_global(self, scope, name, args)?,
-            NodeKind::Method(receiver, name, args) => {
+            NodeKind::Method(receiver, name, _, args) => {
                 let receiver = self.node(receiver, scope)?;
                 functions::call_method(self, scope, receiver, name, args)?
             }

@@ -91,8 +91,8 @@ pub(crate) enum NodeKind {
     Index(Box<Node>, Box<Node>),
     /// `name(args)`: a global function.
     Call(String, Vec<Node>),
-    /// `receiver.name(args)`: a method.
-    Method(Box<Node>, String, Vec<Node>),
+    /// `receiver.name(args)`: a method, with the offset of its name.
+    Method(Box<Node>, String, usize, Vec<Node>),
     /// `!x`, `-x`.
     Unary(UnaryOp, Box<Node>),
     /// `a + b`, `a && b`...

@@ -679,7 +679,9 @@ pub(crate) fn children(node: &Node) -> Vec<&Node> {
         NodeKind::Object(entries) => entries.iter().map(|(_, v)| v).collect(),
         NodeKind::Member(object, _) | NodeKind::Unary(_, object) => vec![object],
         NodeKind::Index(a, b) | NodeKind::Binary(_, a, b) => vec![a, b],
-        NodeKind::Method(receiver, _, args) => std::iter::once(&**receiver).chain(args).collect(),
+        NodeKind::Method(receiver, _, _, args) => {
+            std::iter::once(&**receiver).chain(args).collect()
+        }
         NodeKind::Null
         | NodeKind::Bool(_)
         | NodeKind::Number(_)

@@ -234,6 +234,7 @@ impl Parser<'_> {
             let start = node.start;
             if self.is(".") {
                 self.next += 1;
+                let name_at = self.here();
                 let name = match self.peek() {
                     Some(Token {
                         kind: TokenKind::Ident(name),
@@ -254,7 +255,7 @@ impl Parser<'_> {
                     let args = self.arguments()?;
                     let mut depths: Vec<usize> = args.iter().map(|a| a.depth).collect();
                     depths.push(node.depth);
-                    let kind = NodeKind::Method(Box::new(node), name, args);
+                    let kind = NodeKind::Method(Box::new(node), name, name_at, args);
                     node = self.node(kind, start, &depths)?;
                 } else {
                     let depth = node.depth;
@@ -398,7 +399,7 @@ mod tests {
             match &node.kind {
                 NodeKind::Binary(op, a, b) => format!("({} {op:?} {})", show(a), show(b)),
                 NodeKind::Unary(op, a) => format!("({op:?} {})", show(a)),
-                NodeKind::Method(r, name, args) => format!(
+                NodeKind::Method(r, name, _, args) => format!(
                     "{}.{name}({})",
                     show(r),
                     args.iter().map(show).collect::<Vec<_>>().join(", ")

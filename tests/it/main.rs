@@ -3,6 +3,7 @@
 
 mod util;
 
+mod bases;
 mod cli;
 mod concurrency;
 mod corpora;

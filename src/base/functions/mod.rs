@@ -96,16 +96,21 @@ fn check_node(expr: &Expr, node: &Node) -> Result<(), BaseError> {
             arity(expr, node, &[signature], args.len())?;
             args.iter().try_for_each(|a| check_node(expr, a))
         }
-        NodeKind::Method(receiver, name, args) => {
+        NodeKind::Method(receiver, name, name_at, args) => {
+            let at = Node {
+                kind: NodeKind::Null,
+                start: *name_at,
+                depth: 1,
+            };
             let signatures: Vec<&Signature> = METHOD_FAMILIES
                 .iter()
                 .flat_map(|(_, list)| list.iter())
                 .filter(|s| s.name == name)
                 .collect();
             if signatures.is_empty() {
-                return Err(expr.error(node, format!("unknown function `{name}`")));
+                return Err(expr.error(&at, format!("unknown function `{name}`")));
             }
-            arity(expr, node, &signatures, args.len())?;
+            arity(expr, &at, &signatures, args.len())?;
             check_node(expr, receiver)?;
             args.iter().try_for_each(|a| check_node(expr, a))
         }
@@ -299,12 +304,12 @@ mod tests {
         assert_eq!(err("if(a)"), "1:1: `if` takes 2 to 3 arguments, not 1");
         assert_eq!(
             err("a.round(1, 2)"),
-            "1:1: `round` takes 0 to 1 arguments, not 2"
+            "1:3: `round` takes 0 to 1 arguments, not 2"
         );
         assert_eq!(err("now(1)"), "1:1: `now` takes 0 arguments, not 1");
         assert_eq!(
             err("a.b.frobnicate()"),
-            "1:1: unknown function `frobnicate`"
+            "1:5: unknown function `frobnicate`"
         );
         assert!(parse_expression("a.containsAny(1, 2, 3)").is_ok());
     }
