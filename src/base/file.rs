@@ -185,7 +185,7 @@ impl Base {
         if base.views.is_empty() {
             base.views.push(default_view(&base)?);
         }
-        base.check_references()?;
+        base.check_references();
         Ok(base)
     }
 
@@ -219,7 +219,7 @@ impl Base {
             });
         }
         base.views.push(view);
-        base.check_references()?;
+        base.check_references();
         Ok(base)
     }
 
@@ -261,16 +261,21 @@ impl Base {
             .chain(views)
     }
 
-    /// Every `formula.x` an expression names exists.
-    fn check_references(&self) -> Result<(), BaseError> {
+    /// A notice for every `formula.x` that names no formula (the app
+    /// shows such values empty; so does evaluation here).
+    fn check_references(&mut self) {
+        let mut missing = Vec::new();
         for expr in self.expressions() {
             for (name, node) in formula_references(&expr.root) {
                 if !self.formulas.iter().any(|f| f.name == name) {
-                    return Err(expr.error(node, format!("there is no formula `{name}`")));
+                    missing.push(Notice {
+                        position: expr.position(node.start),
+                        message: format!("there is no formula `{name}`; its values are empty"),
+                    });
                 }
             }
         }
-        Ok(())
+        self.notices.append(&mut missing);
     }
 
     /// Moves every position down by `lines` (for a base in a code block
@@ -599,9 +604,9 @@ fn check_formulas(formulas: &[Formula]) -> Result<(), BaseError> {
         let mut stack = vec![(start, vec![start])];
         while let Some((current, chain)) = stack.pop() {
             let expr = &formulas[current].expr;
-            for (name, node) in formula_references(&expr.root) {
+            for (name, _) in formula_references(&expr.root) {
                 let Some(next) = formulas.iter().position(|f| f.name == name) else {
-                    return Err(expr.error(node, format!("there is no formula `{name}`")));
+                    continue;
                 };
                 if next == start {
                     let names: Vec<&str> =
@@ -776,10 +781,6 @@ mod tests {
             "2:6: formula `a` refers to itself: a → b → a"
         );
         assert_eq!(
-            err("filters:\n  and:\n    - formula.x\n"),
-            "3:7: there is no formula `x`"
-        );
-        assert_eq!(
             err("views:\n  - limit: ten\n"),
             "2:12: `limit` is a whole number, not `ten`"
         );
@@ -801,6 +802,12 @@ mod tests {
         assert_eq!(base.notices[0].message, "unknown key `source` ignored");
         assert_eq!(base.views[0].kind, "cards");
         assert_eq!(base.views[0].name, "View 1");
+        let base = Base::parse("filters:\n  and:\n    - formula.x > 1\n").unwrap();
+        assert_eq!(base.notices[0].position, Position { line: 3, column: 7 });
+        assert_eq!(
+            base.notices[0].message,
+            "there is no formula `x`; its values are empty"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod util;
 
 mod bases;
+mod bases_corpus;
 mod cli;
 mod concurrency;
 mod corpora;

@@ -149,7 +149,11 @@ fn arity(
         Some(max) => format!("{} to {max}", s.min),
         None => format!("at least {}", s.min),
     };
-    let plural = if wanted == "1" { "" } else { "s" };
+    let plural = if s.min == 1 && s.max.is_none_or(|max| max == 1) {
+        ""
+    } else {
+        "s"
+    };
     Err(expr.error(
         node,
         format!("`{}` takes {wanted} argument{plural}, not {count}", s.name),
