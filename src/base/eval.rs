@@ -401,7 +401,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
         Value::Object(
             note.properties
                 .iter()
-                .map(|p| (p.key.to_string(), self.from_yaml(&p.value, &note.path)))
+                .map(|p| (p.key.to_string(), self.property_value(&p.value, &note.path)))
                 .collect(),
         )
     }
@@ -417,31 +417,34 @@ impl<'c, 'v> Evaluator<'c, 'v> {
                 .iter()
                 .find(|p| p.key.eq_ignore_ascii_case(key))
         });
-        property.map_or(Value::Null, |p| self.from_yaml(&p.value, &note.path))
+        property.map_or(Value::Null, |p| self.property_value(&p.value, &note.path))
     }
 
     /// A front-matter value: `"[[links]]"` become links resolved from the
     /// note at `source`, ISO dates become dates.
-    pub fn from_yaml(&self, value: &serde_json::Value, source: &str) -> Value {
+    pub fn property_value(&self, value: &serde_json::Value, source: &str) -> Value {
         use serde_json::Value as Json;
         match value {
             Json::Null => Value::Null,
             Json::Bool(b) => Value::Bool(*b),
             Json::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
-            Json::String(text) => self.from_text(text, source),
-            Json::Array(items) => {
-                Value::List(items.iter().map(|v| self.from_yaml(v, source)).collect())
-            }
+            Json::String(text) => self.text_value(text, source),
+            Json::Array(items) => Value::List(
+                items
+                    .iter()
+                    .map(|v| self.property_value(v, source))
+                    .collect(),
+            ),
             Json::Object(entries) => Value::Object(
                 entries
                     .iter()
-                    .map(|(k, v)| (k.clone(), self.from_yaml(v, source)))
+                    .map(|(k, v)| (k.clone(), self.property_value(v, source)))
                     .collect(),
             ),
         }
     }
 
-    fn from_text(&self, text: &str, source: &str) -> Value {
+    fn text_value(&self, text: &str, source: &str) -> Value {
         if let Some(link) = self.wikilink(text.trim(), source) {
             return Value::Link(link);
         }

@@ -408,7 +408,7 @@ mod tests {
     #[test]
     fn empty_values_sort_last() {
         let vault = Vault::from_sources(Vec::<(String, String)>::new(), Vec::<String>::new());
-        let mut values = vec![
+        let mut values = [
             Value::Null,
             Value::Number(2.0),
             Value::String(String::new()),
