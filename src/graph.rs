@@ -82,9 +82,14 @@ impl<'v> LinkGraph<'v> {
 
     /// Links from other notes (and the note itself) to this note, by source path and line.
     pub fn backlinks(&self, id: NoteId) -> Vec<LinkRef<'v>> {
+        self.links_into(FileId::Note(id))
+    }
+
+    /// Links to a note or attachment, by source path and line.
+    pub fn links_into(&self, file: FileId) -> Vec<LinkRef<'v>> {
         let mut refs: Vec<LinkRef<'v>> = self
             .graph
-            .edges_directed(file_node(self.vault, FileId::Note(id)), Direction::Incoming)
+            .edges_directed(file_node(self.vault, file), Direction::Incoming)
             .map(|e| self.link_ref(*e.weight()))
             .collect();
         refs.sort_by_key(|r| (r.source, r.link.span.start));

@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 pub mod atomic;
+pub mod base;
 pub mod config;
 pub mod error;
 pub mod graph;

@@ -1,6 +1,7 @@
 //! The command line: the only place clap lives. Each command parses its
 //! arguments, asks the library for a report, and hands it to a renderer.
 
+mod base;
 mod graph;
 mod index;
 mod init;
@@ -99,6 +100,16 @@ enum Command {
         after_help = "Examples:\n  vaultkit lint\n  vaultkit lint Topics/ --format json\n  vaultkit lint --deny warnings\n  vaultkit lint --explain broken-link\n  vaultkit lint --fix --dry-run\n  vaultkit lint --changed-since origin/main --format github"
     )]
     Lint(lint::LintArgs),
+    /// Evaluate an Obsidian base (a .base file, or a ```base block in a note); exit 1 when the view has no rows.
+    #[command(
+        after_help = "Examples:\n  vaultkit base Lessons.base\n  vaultkit base Lessons.base --view Drafts --format md\n  vaultkit base \"Course.md\" --block 2 --format json"
+    )]
+    Base(base::BaseArgs),
+    /// Filter the vault with a Bases expression; exit 1 when nothing matches.
+    #[command(
+        after_help = "Examples:\n  vaultkit query 'status == \"draft\" && created < today() - \"30d\"'\n  vaultkit query 'file.hasTag(\"lesson\")' --fields status,created --sort created:desc\n  vaultkit query 'file.inFolder(\"Topics\")' --format paths"
+    )]
+    Query(base::QueryArgs),
     /// Write a vaultkit.toml inferred from the vault's notes (types, enums, required fields).
     #[command(after_help = "Examples:\n  vaultkit init\n  vaultkit init --print")]
     Init(init::InitArgs),
@@ -256,6 +267,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backlinks(args) => note::backlinks(&context, &args, &mut out),
         Command::Tags(args) => tags::run(&context, &args, &mut out),
         Command::Graph(args) => graph::run(&context, &args, &mut out),
+        Command::Base(args) => base::run(&context, &args, &mut out),
+        Command::Query(args) => base::query(&context, &args, &mut out),
         Command::Outline(args) => outline::run(&context, &args, queried, index.as_ref(), &mut out),
         Command::Completions { .. }
         | Command::Init(_)

@@ -1,6 +1,7 @@
 //! Output formats. Every function writes a report value to any `io::Write`;
 //! nothing here decides what to show, only how.
 
+pub mod base;
 pub mod graph;
 pub mod lint;
 pub mod note;

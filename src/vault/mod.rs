@@ -345,6 +345,12 @@ impl Vault {
             > 1
     }
 
+    /// The file a link path written in the note at `source` leads to,
+    /// resolved as every link of the vault is.
+    pub fn resolve(&self, link_path: &str, source: &str) -> Option<FileId> {
+        self.resolver().resolve(link_path, source).target
+    }
+
     /// The resolver, built on first use when links were not resolved now.
     fn resolver(&self) -> &Resolver {
         self.resolver

@@ -3,6 +3,8 @@
 
 mod util;
 
+mod bases;
+mod bases_corpus;
 mod cli;
 mod concurrency;
 mod corpora;

@@ -1,0 +1,191 @@
+//! A base view's rows: an aligned table, JSON, CSV, a Markdown table, or paths.
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value as Json, json};
+
+use super::Palette;
+use crate::base::{Value, ViewResult};
+use crate::vault::Vault;
+
+/// The JSON contract: `{"base","view","columns":[{"id","name"}],
+/// "groups":[{"key","rows":[{"path","values":{}}]}],"summaries":{}}`.
+pub fn json(out: &mut dyn Write, base: &str, result: &ViewResult, vault: &Vault) -> io::Result<()> {
+    let columns: Vec<Json> = result
+        .columns
+        .iter()
+        .map(|c| json!({ "id": c.id, "name": c.name }))
+        .collect();
+    let groups: Vec<Json> = result
+        .groups
+        .iter()
+        .map(|group| {
+            let rows: Vec<Json> = group
+                .rows
+                .iter()
+                .map(|row| {
+                    let values: Map<String, Json> = result
+                        .columns
+                        .iter()
+                        .zip(&row.values)
+                        .map(|(c, v)| (c.id.clone(), v.to_json(vault)))
+                        .collect();
+                    json!({ "path": row.path, "values": values })
+                })
+                .collect();
+            json!({ "key": group.key.to_json(vault), "rows": rows })
+        })
+        .collect();
+    let summaries: Map<String, Json> = result
+        .summaries
+        .iter()
+        .map(|(id, v)| (id.clone(), v.to_json(vault)))
+        .collect();
+    super::json(
+        out,
+        &json!({
+            "base": base,
+            "view": result.view,
+            "columns": columns,
+            "groups": groups,
+            "summaries": summaries,
+        }),
+    )
+}
+
+/// One path per line.
+pub fn paths(out: &mut dyn Write, result: &ViewResult) -> io::Result<()> {
+    for row in result.rows() {
+        writeln!(out, "{}", row.path)?;
+    }
+    Ok(())
+}
+
+/// CSV: the column headings, then one line per row.
+pub fn csv(out: &mut dyn Write, result: &ViewResult, vault: &Vault) -> io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    writer.write_record(result.columns.iter().map(|c| &c.name))?;
+    for row in result.rows() {
+        writer.write_record(row.values.iter().map(|v| v.text(vault)))?;
+    }
+    writer.flush()
+}
+
+/// An aligned table; grouped rows under their group's value; summaries last.
+pub fn table(
+    out: &mut dyn Write,
+    result: &ViewResult,
+    vault: &Vault,
+    palette: Palette,
+) -> io::Result<()> {
+    let headings: Vec<String> = result.columns.iter().map(|c| c.name.clone()).collect();
+    let cells: Vec<Vec<Vec<String>>> = result
+        .groups
+        .iter()
+        .map(|g| {
+            g.rows
+                .iter()
+                .map(|r| r.values.iter().map(|v| one_line(&v.text(vault))).collect())
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = (0..headings.len())
+        .map(|i| {
+            cells
+                .iter()
+                .flatten()
+                .map(|row: &Vec<String>| row[i].chars().count())
+                .chain([headings[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |row: &[String]| {
+        row.iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_owned()
+    };
+    writeln!(out, "{}", palette.title(line(&headings)))?;
+    let grouped = result.groups.len() > 1 || result.groups.iter().any(|g| g.key != Value::Null);
+    for (group, rows) in result.groups.iter().zip(&cells) {
+        if grouped {
+            writeln!(
+                out,
+                "{}",
+                palette.dim(format!("── {}", group_name(&group.key, vault)))
+            )?;
+        }
+        for row in rows {
+            writeln!(out, "{}", line(row))?;
+        }
+    }
+    for (id, value) in &result.summaries {
+        writeln!(
+            out,
+            "{}",
+            palette.dim(format!("{id}: {}", value.text(vault)))
+        )?;
+    }
+    Ok(())
+}
+
+/// A Markdown table (links as wikilinks), one per group under a heading
+/// with the group's value; summaries as a list after.
+pub fn markdown(out: &mut dyn Write, result: &ViewResult, vault: &Vault) -> io::Result<()> {
+    let grouped = result.groups.len() > 1 || result.groups.iter().any(|g| g.key != Value::Null);
+    let row = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
+    for (i, group) in result.groups.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        if grouped {
+            writeln!(out, "### {}\n", cell(&group_name(&group.key, vault)))?;
+        }
+        writeln!(
+            out,
+            "{}",
+            row(result.columns.iter().map(|c| cell(&c.name)).collect())
+        )?;
+        writeln!(
+            out,
+            "{}",
+            row(result.columns.iter().map(|_| "---".to_owned()).collect())
+        )?;
+        for r in &group.rows {
+            writeln!(
+                out,
+                "{}",
+                row(r.values.iter().map(|v| cell(&v.markdown(vault))).collect())
+            )?;
+        }
+    }
+    if !result.summaries.is_empty() {
+        writeln!(out)?;
+        for (id, value) in &result.summaries {
+            writeln!(out, "- **{}**: {}", cell(id), cell(&value.markdown(vault)))?;
+        }
+    }
+    Ok(())
+}
+
+fn group_name(key: &Value, vault: &Vault) -> String {
+    match key {
+        Value::Null => "(none)".to_owned(),
+        other => other.text(vault),
+    }
+}
+
+/// Text for a table cell: pipes escaped, line breaks as `<br>`.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace('\n', "<br>")
+}
+
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
