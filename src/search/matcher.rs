@@ -126,11 +126,16 @@ impl Matcher {
     fn find_at(&self, text: &str, from: usize) -> Option<(usize, usize)> {
         match self {
             Self::Regex(regex) => regex.find_at(text, from).map(|m| (m.start(), m.end())),
-            Self::Pieces(pieces) => text[from..]
-                .char_indices()
-                .map(|(i, _)| from + i)
-                .chain([text.len()])
-                .find_map(|start| Some((start, pieces_at(pieces, text, start)?))),
+            Self::Pieces(pieces) => {
+                let at = |start: usize| Some((start, pieces_at(pieces, text, start)?));
+                match pieces.first()?.first_bytes() {
+                    Some((one, other)) => {
+                        memchr::memchr2_iter(one, other, &text.as_bytes()[from..])
+                            .find_map(|i| at(from + i))
+                    }
+                    None => text[from..].char_indices().find_map(|(i, _)| at(from + i)),
+                }
+            }
         }
     }
 }
@@ -171,6 +176,21 @@ fn pieces_at(pieces: &[Piece], text: &str, start: usize) -> Option<usize> {
 }
 
 impl Piece {
+    /// The bytes a match must begin with, when there are only one or two:
+    /// the piece's first byte, and for ASCII letters the other case too.
+    /// Only `İ` and the Kelvin sign lowercase to ASCII (`i`, `k`), so any
+    /// other lowercase ASCII letter is found by its two cases alone.
+    fn first_bytes(&self) -> Option<(u8, u8)> {
+        let first = *self.text.as_bytes().first()?;
+        if self.match_case || (first.is_ascii() && !first.is_ascii_alphabetic()) {
+            Some((first, first))
+        } else if first.is_ascii_alphabetic() && first != b'i' && first != b'k' {
+            Some((first, first.to_ascii_uppercase()))
+        } else {
+            None
+        }
+    }
+
     /// Where the piece ends when it matches at `at`.
     fn end_at(&self, text: &str, at: usize) -> Option<usize> {
         if self.at_word_start
@@ -302,6 +322,13 @@ mod tests {
         // `İ` lowercases to two characters: both must be wanted.
         assert_eq!(caseless_prefix("İx", "i"), None);
         assert_eq!(caseless_prefix("ab", "abc"), None);
+        // Whatever the first letter, every case of it is a candidate.
+        let kelvin = matcher(Term::Word("kilo".into()), false);
+        assert_eq!(found(&kelvin, "KILO \u{212A}ilo"), ["KILO", "\u{212A}ilo"]);
+        let armenian = matcher(Term::Word("աշխարհ".into()), false);
+        assert_eq!(found(&armenian, "Աշխարհ"), ["Աշխարհ"]);
+        let snow = matcher(Term::Word("❄x".into()), true);
+        assert_eq!(found(&snow, "a ❄x ❄y"), ["❄x"]);
     }
 
     #[test]
