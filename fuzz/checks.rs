@@ -7,7 +7,7 @@ use vaultkit::config::Config;
 use vaultkit::index::{Index, Options};
 use vaultkit::model::{LineIndex, Span};
 use vaultkit::parse::{decode, parse_note};
-use vaultkit::search::{Query, Sort, search};
+use vaultkit::search::{MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS, Query, Sort, search};
 
 /// Parses arbitrary bytes as a note: no panic, and every position reported
 /// points into the text, on a character boundary, with the line and column
@@ -83,12 +83,23 @@ impl SearchFixture {
         }
     }
 
-    /// Parses arbitrary text as a query and runs it when it parses: no panic,
-    /// every hit a file of the vault, its highlights inside its snippet.
+    /// Parses arbitrary text as a query and runs it when it parses: no panic;
+    /// a query beyond the limits refused before it runs, so that what runs
+    /// stays within the time and memory given to the fuzzer (`-timeout`,
+    /// `-rss_limit_mb`); every hit a file of the vault, its highlights inside
+    /// its snippet.
     pub fn query(&self, text: &str) {
-        let Ok(query) = Query::parse(text) else {
+        let parsed = Query::parse(text);
+        if text.chars().count() > MAX_QUERY_CHARS {
+            assert!(parsed.is_err(), "a query over the length limit is refused");
+        }
+        let Ok(query) = parsed else {
             return;
         };
+        let (leaves, depth) = shape(&query);
+        assert!(leaves <= MAX_TERMS, "{leaves} terms ran");
+        // Each level of nesting is at most an OR, an AND and a negation or operator.
+        assert!(depth <= 3 * MAX_DEPTH, "{depth} levels ran");
         let Ok(results) = search(&self.index, &self.root, &query, Sort::Relevance, 50) else {
             return;
         };
@@ -105,4 +116,19 @@ impl SearchFixture {
             }
         }
     }
+}
+
+/// How many leaves a query has, and how deep it nests.
+fn shape(query: &Query) -> (usize, usize) {
+    let parts: Vec<&Query> = match query {
+        Query::And(parts) | Query::Or(parts) => parts.iter().collect(),
+        Query::Not(inner) | Query::Within(_, inner) => vec![inner],
+        _ => return (1, 1),
+    };
+    parts
+        .into_iter()
+        .map(shape)
+        .fold((0, 0), |(leaves, depth), (l, d)| {
+            (leaves + l, depth.max(d + 1))
+        })
 }
