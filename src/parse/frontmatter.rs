@@ -1,15 +1,14 @@
-//! Front matter: finding the `---` block, reading it with gray_matter's YAML
-//! engine, and locating every property, tag and link in the original lines.
+//! Front matter: finding the `---` block, reading its YAML, and locating
+//! every property, tag and link in the original lines.
 
 use std::sync::LazyLock;
 
-use gray_matter::Pod;
-use gray_matter::engine::{Engine, YAML};
 use regex::Regex;
 use serde_json::Value;
 
 use super::tags;
 use super::wikilink;
+use super::yaml::{self, YamlError};
 use crate::model::{Diagnostic, LineIndex, Link, LinkOrigin, Property, Severity, Tag, TagSource};
 
 /// The raw front-matter block of a note.
@@ -72,17 +71,16 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
     if block.yaml.trim().is_empty() {
         return out;
     }
-    let pod = match YAML::parse(block.yaml) {
-        Ok(pod) => pod,
+    let value = match yaml::load(block.yaml) {
+        Ok(value) => value,
         Err(err) => {
-            out.diagnostics
-                .push(yaml_error(&err.to_string(), block, lines, path));
+            out.diagnostics.push(yaml_error(&err, block, lines, path));
             return out;
         }
     };
-    let entries = match pod {
-        Pod::Hash(map) => map,
-        Pod::Null => return out,
+    let entries = match value {
+        Value::Object(map) => map,
+        Value::Null => return out,
         _ => {
             let span = lines.span(
                 block.yaml_start,
@@ -102,7 +100,7 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
         }
     };
     let keys = locate_keys(block);
-    let mut entries: Vec<(String, Pod)> = entries.into_iter().collect();
+    let mut entries: Vec<(String, Value)> = entries.into_iter().collect();
     entries.sort_by_cached_key(|(key, _)| {
         let position = keys
             .iter()
@@ -110,7 +108,7 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
             .unwrap_or(usize::MAX);
         (position, key.clone())
     });
-    for (key, pod) in entries {
+    for (key, value) in entries {
         let located = keys.iter().find(|k| k.name == key);
         let (key_start, block_range) = located.map_or(
             (block.yaml_start, (block.yaml_start, block.yaml_start)),
@@ -123,7 +121,6 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
             range: block_range,
             fallback: key_span,
         };
-        let value = to_json(pod);
         out.links.extend(property_links(&key, &value, &finder));
         if key.eq_ignore_ascii_case("tags") {
             read_tags(&value, &finder, path, &mut out);
@@ -351,63 +348,35 @@ fn string_items(value: &Value) -> Vec<String> {
     }
 }
 
-fn to_json(pod: Pod) -> Value {
-    match pod {
-        Pod::Null => Value::Null,
-        Pod::String(s) => Value::String(s),
-        Pod::Integer(i) => Value::from(i),
-        Pod::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
-        Pod::Boolean(b) => Value::Bool(b),
-        Pod::Array(items) => Value::Array(items.into_iter().map(to_json).collect()),
-        Pod::Hash(map) => {
-            let mut entries: Vec<(String, Pod)> = map.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, to_json(v))).collect())
-        }
-    }
-}
-
 /// A list item whose text starts with `#`: YAML reads it as a comment.
 static UNQUOTED_HASH_ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*-[ \t]+(#[^\s#][^\r\n]*)").expect("the comment pattern is valid")
 });
 
-static YAML_POSITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"line (\d+) column (\d+)").expect("the position pattern is valid")
-});
-
-fn yaml_error(message: &str, block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> Diagnostic {
-    let first_line = lines.position(block.yaml_start).0;
-    let position = YAML_POSITION.captures(message).and_then(|caps| {
-        let line: u32 = caps[1].parse().ok()?;
-        let column: u32 = caps[2].parse().ok()?;
-        Some((line, column))
+fn yaml_error(err: &YamlError, block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> Diagnostic {
+    let file_line = lines.position(block.yaml_start).0 + (err.line as u32).saturating_sub(1);
+    // The column counts characters, not bytes.
+    let start = lines.line_start(file_line).map_or(block.yaml_start, |s| {
+        let line = lines.text()[s..].split('\n').next().unwrap_or_default();
+        s + line
+            .char_indices()
+            .nth(err.column)
+            .map_or(line.len(), |(i, _)| i)
     });
-    let reason = message.split(" at byte ").next().unwrap_or(message);
-    let reason = reason.strip_prefix("Deserialize error: ").unwrap_or(reason);
-    let span = match position {
-        Some((line, column)) => {
-            let file_line = first_line + line.saturating_sub(1);
-            // The column counts characters, not bytes.
-            let start = lines.line_start(file_line).map_or(block.yaml_start, |s| {
-                let line = lines.text()[s..].split('\n').next().unwrap_or_default();
-                s + line
-                    .char_indices()
-                    .nth(column.saturating_sub(1) as usize)
-                    .map_or(line.len(), |(i, _)| i)
-            });
-            lines.span(start, start)
-        }
-        None => lines.span(block.yaml_start, block.yaml_start),
+    let (message, help) = if err.over_limit {
+        (
+            err.message.clone(),
+            "vaultkit reads no properties, tags or aliases from this front matter; write it smaller, flatter or with fewer aliases",
+        )
+    } else {
+        (
+            format!("invalid YAML in front matter: {}", err.message),
+            "Obsidian ignores all properties, tags and aliases of a note whose front matter does not parse",
+        )
     };
-    Diagnostic::new(
-        "invalid-frontmatter",
-        Severity::Error,
-        path,
-        format!("invalid YAML in front matter: {reason}"),
-    )
-    .at(span)
-    .with_help("Obsidian ignores all properties, tags and aliases of a note whose front matter does not parse")
+    Diagnostic::new("invalid-frontmatter", Severity::Error, path, message)
+        .at(lines.span(start, start))
+        .with_help(help)
 }
 
 #[cfg(test)]

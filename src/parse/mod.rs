@@ -10,6 +10,7 @@ mod markdown;
 mod properties;
 pub mod tags;
 pub mod wikilink;
+mod yaml;
 
 use std::borrow::Cow;
 

@@ -236,6 +236,56 @@ fn five_hundred_levels_of_lists_and_quotes_parse() {
     assert_eq!(search_paths(vault.path(), "tag:#deeptag"), ["Quotes.md"]);
 }
 
+/// Front matter whose aliases double at each line (`&a1 [*a0, *a0]`) would
+/// hold 2^41 values if expanded: it is refused at the alias that goes over
+/// the limit, as is nesting deeper than the limit, and every command runs.
+#[test]
+fn alias_bombs_and_deep_front_matter_are_refused_at_their_line() {
+    let bomb = |levels: usize| {
+        let mut text = String::from("---\na0: &a0 [x, y]\n");
+        for n in 1..=levels {
+            text.push_str(&format!("a{n}: &a{n} [*a{}, *a{}]\n", n - 1, n - 1));
+        }
+        text + "---\nthe bomb body\n"
+    };
+    let deep = format!("---\nk:\n  {}x\n---\nthe deep body\n", "- ".repeat(50_000));
+    let vault = vault_with(&[
+        ("Small.md", bomb(12).as_bytes()),
+        ("Bomb.md", bomb(40).as_bytes()),
+        ("Deep.md", deep.as_bytes()),
+    ]);
+    let output = vaultkit(vault.path(), &["lint", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let found = |path: &str| {
+        report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .find(|d| d["path"] == path && d["rule"] == "invalid-frontmatter")
+            .map(|d| (d["line"].clone(), d["message"].clone()))
+    };
+    let alias_message = "aliases in front matter repeat more than 10000 values";
+    assert_eq!(found("Small.md"), Some((13.into(), alias_message.into())));
+    assert_eq!(found("Bomb.md"), Some((13.into(), alias_message.into())));
+    assert_eq!(
+        found("Deep.md"),
+        Some((
+            3.into(),
+            "front matter nests lists and maps more than 64 deep".into()
+        ))
+    );
+    assert_eq!(
+        search_paths(vault.path(), "body"),
+        ["Bomb.md", "Deep.md", "Small.md"]
+    );
+    vaultkit(vault.path(), &["graph", "stats"])
+        .assert()
+        .success();
+}
+
 #[cfg(unix)]
 #[test]
 fn symlinks_are_not_followed_in_loops_or_out_of_the_vault() {
