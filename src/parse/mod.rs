@@ -10,7 +10,7 @@ mod markdown;
 mod properties;
 pub mod tags;
 pub mod wikilink;
-mod yaml;
+pub mod yaml;
 
 use std::borrow::Cow;
 

@@ -17,6 +17,8 @@ pub const MAX_BYTES: usize = 1 << 20;
 pub const MAX_DEPTH: usize = 64;
 /// The most values that aliases (`*name`) may repeat in one front matter.
 pub const MAX_ALIASED_VALUES: usize = 10_000;
+/// The most text, in bytes, that aliases may repeat in one front matter.
+pub const MAX_ALIASED_TEXT: usize = 1 << 20;
 
 /// Why front matter could not be read, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -75,12 +77,27 @@ pub fn load(yaml: &str) -> Result<Value, YamlError> {
     Ok(builder.root.map_or(Value::Null, |node| node.value))
 }
 
+/// What a value costs to copy.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cost {
+    /// The values it holds, itself included.
+    values: usize,
+    /// The bytes of text in them, map keys included.
+    text: usize,
+}
+
+impl Cost {
+    fn add(&mut self, other: Cost) {
+        self.values = self.values.saturating_add(other.values);
+        self.text = self.text.saturating_add(other.text);
+    }
+}
+
 /// A finished value and what it costs to copy.
 #[derive(Clone)]
 struct Node {
     value: Value,
-    /// The values it holds, itself included.
-    size: usize,
+    cost: Cost,
     /// Its text as a map key.
     key: KeyText,
 }
@@ -122,14 +139,14 @@ enum Open {
 struct Frame {
     open: Open,
     anchor: usize,
-    size: usize,
+    cost: Cost,
 }
 
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
-    aliased: usize,
+    aliased: Cost,
     root: Option<Node>,
     finished: bool,
 }
@@ -159,7 +176,7 @@ impl Builder {
                     };
                     let node = Node {
                         value,
-                        size: frame.size,
+                        cost: frame.cost,
                         key: KeyText::Unfit,
                     };
                     self.close(node, frame.anchor);
@@ -170,18 +187,19 @@ impl Builder {
             }
             Event::Alias(anchor) => {
                 let node = self.anchors.get(&anchor).cloned();
-                let node = node.unwrap_or(Node {
-                    value: Value::Null,
-                    size: 1,
-                    key: KeyText::Unfit,
-                });
-                self.aliased = self.aliased.saturating_add(node.size);
-                if self.aliased > MAX_ALIASED_VALUES {
+                let node = node.unwrap_or_else(|| scalar_node(Value::Null, KeyText::Unfit));
+                self.aliased.add(node.cost);
+                let over = if self.aliased.values > MAX_ALIASED_VALUES {
+                    Some(format!("{MAX_ALIASED_VALUES} values"))
+                } else if self.aliased.text > MAX_ALIASED_TEXT {
+                    Some(format!("{} KiB of text", MAX_ALIASED_TEXT / 1024))
+                } else {
+                    None
+                };
+                if let Some(limit) = over {
                     return Err(YamlError::at(
                         marker,
-                        format!(
-                            "aliases in front matter repeat more than {MAX_ALIASED_VALUES} values"
-                        ),
+                        format!("aliases in front matter repeat more than {limit}"),
                         true,
                     ));
                 }
@@ -204,7 +222,7 @@ impl Builder {
         self.stack.push(Frame {
             open,
             anchor,
-            size: 1,
+            cost: Cost { values: 1, text: 0 },
         });
         Ok(())
     }
@@ -218,12 +236,18 @@ impl Builder {
             self.root = Some(node);
             return;
         };
-        frame.size = frame.size.saturating_add(node.size);
         match &mut frame.open {
-            Open::List(items) => items.push(node.value),
+            Open::List(items) => {
+                frame.cost.add(node.cost);
+                items.push(node.value);
+            }
             Open::Map { entries, key } => match key.take() {
                 None => *key = Some(node.into_key()),
-                Some(Some(name)) => entries.push((name, node.value)),
+                Some(Some(name)) => {
+                    frame.cost.add(node.cost);
+                    frame.cost.text = frame.cost.text.saturating_add(name.len());
+                    entries.push((name, node.value));
+                }
                 Some(None) => {}
             },
         }
@@ -265,9 +289,14 @@ fn scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Node {
         Yaml::Null => (Value::Null, KeyText::OfValue),
         _ => (Value::Null, KeyText::Unfit),
     };
+    scalar_node(value, key)
+}
+
+fn scalar_node(value: Value, key: KeyText) -> Node {
+    let text = value.as_str().map_or(0, str::len);
     Node {
         value,
-        size: 1,
+        cost: Cost { values: 1, text },
         key,
     }
 }
@@ -297,6 +326,22 @@ mod tests {
         }
         let value = load(&bomb(8)).expect("within the limit");
         assert_eq!(value["a8"][1][0][0][0][0][0][0][0][1], "y");
+    }
+
+    #[test]
+    fn aliases_repeating_long_text_stop_at_the_text_limit() {
+        let long = "x".repeat(100_000);
+        let mut yaml = format!("a: &a \"{long}\"\nb: &b {{k: *a}}\nc:\n");
+        yaml.push_str(&"  - *b\n".repeat(11));
+        let err = load(&yaml).expect_err("over the limit");
+        assert!(
+            err.message.ends_with("more than 1024 KiB of text"),
+            "{}",
+            err.message
+        );
+        // `b` copies `a`'s 100,000 bytes and holds 100,001 (its key too):
+        // its tenth copy, on line 13, goes over 1 MiB.
+        assert_eq!((err.line, err.column), (13, 4));
     }
 
     #[test]
