@@ -405,6 +405,23 @@ fn segment_files(dir: &Path, extension: &str) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// An index made for a vault with no files is committed like any other:
+/// the next run uses it instead of taking it for another version's.
+#[test]
+fn the_index_of_an_empty_vault_is_kept() {
+    let vault = vault_with(&[]);
+    for args in [
+        ["search", "anything"],
+        ["graph", "stats"],
+        ["search", "again"],
+    ] {
+        let assert = vaultkit(vault.path(), &args).assert().stderr("");
+        assert.code(if args[0] == "search" { 1 } else { 0 });
+    }
+    std::fs::write(vault.path().join("First.md"), "# First\n").expect("write");
+    assert_eq!(search_paths(vault.path(), "first"), ["First.md"]);
+}
+
 #[test]
 fn a_corrupt_index_is_rebuilt() {
     rebuilt_after(
