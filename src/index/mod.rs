@@ -306,6 +306,23 @@ impl Index {
         if index.schema() != schema {
             return Err("the index has another layout".to_owned());
         }
+        // Every segment file ends with a checksum, which tantivy checks only
+        // when asked: a missing or damaged file would otherwise fail every
+        // search, or answer from garbled data.
+        match index.validate_checksum() {
+            Ok(damaged) if damaged.is_empty() => {}
+            Ok(damaged) => {
+                let mut names: Vec<String> = (damaged.iter())
+                    .map(|path| path.display().to_string())
+                    .collect();
+                names.sort();
+                return Err(format!(
+                    "the index files are damaged ({})",
+                    names.join(", ")
+                ));
+            }
+            Err(_) => return Err("the index files are damaged (one cannot be read)".to_owned()),
+        }
         let opened = Self::with(&dir, index, fields, analyzer, table).map_err(|e| e.to_string())?;
         if opened.table.opstamp != before.opstamp || metas(&opened.index)?.opstamp != before.opstamp
         {

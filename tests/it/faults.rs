@@ -442,7 +442,7 @@ fn a_truncated_index_is_rebuilt() {
                 file.set_len(10).expect("truncate");
             }
         },
-        "index at",
+        "the index files are damaged (",
     );
     rebuilt_after(
         |dir| {
@@ -450,8 +450,45 @@ fn a_truncated_index_is_rebuilt() {
                 std::fs::write(store, b"").expect("empty");
             }
         },
-        "index at",
+        "the index files are damaged (",
     );
+}
+
+/// tantivy reads a segment's files only when a search needs them, and checks
+/// their checksums only when asked: each is checked when the index opens, so
+/// that a missing, emptied, garbled or flipped file is rebuilt, never an
+/// error or a wrong answer.
+#[test]
+fn a_missing_or_damaged_segment_file_is_rebuilt() {
+    let unreadable = "the index files are damaged (one cannot be read)\n";
+    rebuilt_after(
+        |dir| {
+            segment_files(dir, "pos")
+                .into_iter()
+                .for_each(|f| std::fs::remove_file(f).expect("rm"))
+        },
+        unreadable,
+    );
+    rebuilt_after(
+        |dir| {
+            segment_files(dir, "pos")
+                .into_iter()
+                .for_each(|f| std::fs::write(f, b"").expect("empty"))
+        },
+        unreadable,
+    );
+    let flip = |extension: &'static str, at: fn(usize) -> usize| {
+        move |dir: &Path| {
+            for file in segment_files(dir, extension) {
+                let mut bytes = std::fs::read(&file).expect("read");
+                let i = at(bytes.len());
+                bytes[i] ^= 0x01;
+                std::fs::write(file, bytes).expect("write");
+            }
+        }
+    };
+    rebuilt_after(flip("pos", |len| len / 2), "the index files are damaged (");
+    rebuilt_after(flip("fast", |len| len / 3), "the index files are damaged (");
 }
 
 #[test]
