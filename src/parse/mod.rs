@@ -182,6 +182,14 @@ mod tests {
     }
 
     #[test]
+    fn a_wikilink_ends_at_the_end_of_its_line() {
+        let text = "x [[first line\nsecond line]] y\n\n![[A|b\r\nc]] and [[Real]]\n";
+        let note = parse_note("n.md", text).note;
+        let raws: Vec<&str> = note.links.iter().map(|l| l.raw.as_str()).collect();
+        assert_eq!(raws, ["[[Real]]"]);
+    }
+
+    #[test]
     fn escaped_pipe_in_a_table_cell() {
         // Edge case 19.
         let n = note("| a | b |\n|---|---|\n| [[Note\\|Alias]] | x |\n");
