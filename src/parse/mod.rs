@@ -88,7 +88,7 @@ pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> (Cow<'a, str>, Option<Diagnost
             "unreadable-note",
             Severity::Error,
             path,
-            "this .md file holds binary data (a NUL byte), so it was not read as a note",
+            "this .md file holds binary data (a NUL byte), so its content was not read",
         );
         return (Cow::Borrowed(""), Some(diagnostic));
     }

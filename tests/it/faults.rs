@@ -163,7 +163,7 @@ fn non_utf8_and_binary_notes_are_reported_with_their_line() {
         .assert()
         .success()
         .stderr(
-            "error: Binary.md: this .md file holds binary data (a NUL byte), so it was not read as a note [unreadable-note]\n\
+            "error: Binary.md: this .md file holds binary data (a NUL byte), so its content was not read [unreadable-note]\n\
              error: Late.md:3:5: the file is not valid UTF-8 (first bad byte on line 3); invalid bytes were replaced [invalid-encoding]\n\
              error: Latin1.md:1:6: the file is not valid UTF-8 (first bad byte on line 1); invalid bytes were replaced [invalid-encoding]\n",
         );
@@ -171,6 +171,9 @@ fn non_utf8_and_binary_notes_are_reported_with_their_line() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("3 errors, 1 warnings"));
+    // As in Obsidian, a binary `.md` file is still a note that links reach.
+    let stats = json(vault.path(), &["graph", "stats", "--format", "json"]);
+    assert_eq!(stats["notes"], 4);
     // The rest of a note with bad bytes is still read.
     let report = json(vault.path(), &["show", "Late", "--format", "json"]);
     assert_eq!(report["links"][0]["resolved"], "Latin1.md");
