@@ -6,10 +6,12 @@
 //! while parsing; the rules here add links, front-matter values and structure.
 
 pub mod baseline;
+pub mod cache;
 pub mod changes;
 pub mod fix;
 mod frontmatter;
 mod links;
+pub mod rewrite;
 mod schema;
 mod structure;
 
