@@ -229,12 +229,7 @@ fn exact(files: &impl FileNames, lower: &str, wanted: &str) -> Option<PathMatch>
 
 /// Files whose (folded) path ends with `lower`, ranked by Obsidian's tie-breaks:
 /// the source note's folder, then the shortest path, then path order.
-fn by_suffix(
-    files: &impl FileNames,
-    lower: &str,
-    wanted: &str,
-    source: &str,
-) -> Option<PathMatch> {
+fn by_suffix(files: &impl FileNames, lower: &str, wanted: &str, source: &str) -> Option<PathMatch> {
     // Ending with the path means having its file name too.
     let mut candidates = files.named(file_name(lower));
     candidates.retain(|entry| ends_with_path(&entry.lower, lower));
