@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     );
     // Evenly spread notes, the same on every run.
     let step = (notes.len() / samples.max(1)).max(1);
-    let picked: Vec<&(String, String)> = notes.iter().step_by(step).take(samples).collect();
+    let picked: Vec<&Source> = notes.iter().step_by(step).take(samples).collect();
 
     let mut text_only = Vec::new();
     for (path, text) in &picked {
@@ -116,9 +116,12 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The vault's notes (path and text, in path order) and attachment paths,
+/// A note's path and text.
+type Source = (String, String);
+
+/// The vault's notes (in path order) and attachment paths,
 /// found as `vaultkit` finds them.
-fn read_vault(root: &Path) -> vaultkit::error::Result<(Vec<(String, String)>, Vec<String>)> {
+fn read_vault(root: &Path) -> vaultkit::error::Result<(Vec<Source>, Vec<String>)> {
     let config = Config::load(root)?;
     let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
     let mut notes = Vec::new();

@@ -51,11 +51,6 @@ impl Backlinks {
     pub fn of(&self, target: FileId) -> impl Iterator<Item = LinkAt> + '_ {
         self.into.get(&target).into_iter().flatten().copied()
     }
-
-    /// How many links lead to `target`.
-    pub fn count(&self, target: FileId) -> usize {
-        self.into.get(&target).map_or(0, BTreeSet::len)
-    }
 }
 
 #[cfg(test)]
@@ -72,7 +67,7 @@ mod tests {
         assert_eq!(backlinks.of(target).collect::<Vec<_>>(), [second, first]);
         backlinks.remove(target, first);
         backlinks.remove(target, second);
-        assert_eq!(backlinks.count(target), 0);
+        assert_eq!(backlinks.of(target).count(), 0);
         assert!(backlinks.into.is_empty());
     }
 }

@@ -38,11 +38,6 @@ impl Changes {
             .filter(|id| !self.removed.contains(&FileId::Note(*id)))
             .collect()
     }
-
-    /// Whether nothing changed.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// Why a mutation was refused (the vault is left as it was).

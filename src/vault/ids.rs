@@ -56,12 +56,6 @@ impl<T> Slots<T> {
     pub fn get_mut(&mut self, slot: u32) -> Option<&mut T> {
         self.slots.get_mut(slot as usize)?.as_mut()
     }
-
-    /// Every item with its slot, in slot order.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
-        (self.slots.iter().enumerate())
-            .filter_map(|(slot, item)| Some((u32::try_from(slot).ok()?, item.as_ref()?)))
-    }
 }
 
 /// A vault's files by id and by path: notes (each with its data `N`) and
@@ -135,11 +129,6 @@ impl<N> Files<N> {
     /// A note's data, to change.
     pub fn note_mut(&mut self, id: NoteId) -> Option<&mut N> {
         self.notes.get_mut(id.0)
-    }
-
-    /// Every note with its id, in slot order.
-    pub fn notes(&self) -> impl Iterator<Item = (NoteId, &N)> {
-        self.notes.iter().map(|(slot, note)| (NoteId(slot), note))
     }
 
     /// An attachment's path.
