@@ -18,7 +18,8 @@ pub struct Changes {
     /// Notes with a link that resolves differently now (another file,
     /// other candidates, another case match or anchor).
     pub resolutions: BTreeSet<NoteId>,
-    /// Files whose incoming links changed (a link came, went, or moved in its note).
+    /// Files whose incoming links changed: a link (a note's link by index)
+    /// leads to them now or no longer does.
     pub backlinks: BTreeSet<FileId>,
 }
 

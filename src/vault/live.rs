@@ -388,20 +388,12 @@ impl LiveVault {
             if old != *new {
                 changes.resolutions.insert(source);
             }
-            // An edited note's links may have moved in its text: every
-            // target's backlinks are new then.
-            let edited = changes.edited.contains(&source);
             for i in 0..old.len().max(new.len()) {
                 let before = old.get(i).and_then(|r| r.target);
                 let after = new.get(i).and_then(|r| r.target);
-                if edited || before != after {
-                    update_backlink(
-                        &mut self.backlinks,
-                        &mut changes,
-                        LinkAt::new(source, i),
-                        before,
-                        after,
-                    );
+                if before != after {
+                    let at = LinkAt::new(source, i);
+                    update_backlink(&mut self.backlinks, &mut changes, at, before, after);
                 }
             }
         }
