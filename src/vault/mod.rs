@@ -319,6 +319,20 @@ impl Vault {
         })
     }
 
+    /// Problems of the scan, not of any one note (unreadable files and
+    /// folders, skipped links), in the order found.
+    pub fn problems(&self) -> &[Diagnostic] {
+        &self.problems
+    }
+
+    /// The problems found while parsing one note.
+    pub fn parse_diagnostics(&self, id: NoteId) -> &[Diagnostic] {
+        if self.notes.counts(id.index()).diagnostics == 0 {
+            return &[];
+        }
+        &self.notes.get(id.index()).diagnostics
+    }
+
     /// Notes that list `name` among their aliases (case-insensitive). Aliases
     /// never resolve links; this is for hints such as "write `[[Note|alias]]`".
     pub fn notes_with_alias(&self, name: &str) -> &[NoteId] {
