@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let samples: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(200);
-    let (notes, attachments) = match read_vault(Path::new(&root)) {
+    let (notes, attachments, config) = match read_vault(Path::new(&root)) {
         Ok(found) => found,
         Err(err) => {
             eprintln!("live_model: {err}");
@@ -36,7 +36,8 @@ fn main() -> ExitCode {
     };
     let start = Instant::now();
     let pairs = notes.iter().map(|(p, t)| (p.as_str(), t.as_str()));
-    let mut live = LiveVault::from_sources(pairs, attachments.iter().cloned());
+    let today = jiff::ZonedDateTime::now().date();
+    let mut live = LiveVault::from_sources(pairs, attachments.iter().cloned(), config, today);
     println!(
         "{root}: {} notes, {} attachments; model built in {} ms",
         notes.len(),
@@ -119,9 +120,9 @@ fn main() -> ExitCode {
 /// A note's path and text.
 type Source = (String, String);
 
-/// The vault's notes (in path order) and attachment paths,
+/// The vault's notes (in path order), attachment paths and configuration,
 /// found as `vaultkit` finds them.
-fn read_vault(root: &Path) -> vaultkit::error::Result<(Vec<Source>, Vec<String>)> {
+fn read_vault(root: &Path) -> vaultkit::error::Result<(Vec<Source>, Vec<String>, Config)> {
     let config = Config::load(root)?;
     let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
     let mut notes = Vec::new();
@@ -136,7 +137,7 @@ fn read_vault(root: &Path) -> vaultkit::error::Result<(Vec<Source>, Vec<String>)
         }
     }
     notes.sort();
-    Ok((notes, attachments))
+    Ok((notes, attachments, config))
 }
 
 /// Distinct targets of unresolved links that name a file at the vault root.

@@ -21,6 +21,8 @@ pub struct Changes {
     /// Files whose incoming links changed: a link (a note's link by index)
     /// leads to them now or no longer does.
     pub backlinks: BTreeSet<FileId>,
+    /// Notes whose lint findings changed.
+    pub diagnostics: BTreeSet<NoteId>,
 }
 
 impl Changes {
@@ -34,10 +36,15 @@ impl Changes {
                     FileId::Attachment(_) => None,
                 }
             });
-        (self.edited.iter().chain(&self.resolutions).copied())
-            .chain(files)
-            .filter(|id| !self.removed.contains(&FileId::Note(*id)))
-            .collect()
+        (self
+            .edited
+            .iter()
+            .chain(&self.resolutions)
+            .chain(&self.diagnostics)
+            .copied())
+        .chain(files)
+        .filter(|id| !self.removed.contains(&FileId::Note(*id)))
+        .collect()
     }
 }
 

@@ -6,38 +6,60 @@
 //! a file and which notes need all their links resolved again (new, edited
 //! or moved notes); then [`LiveVault::settle`] resolves again the links of
 //! those notes, the links that consult those names, and the anchored links
-//! into edited notes, updates the backlinks and reports what changed. The
-//! rules of resolution are [`super::resolve`]'s, the same as the batch [`Vault`]'s.
+//! into edited notes, updates the backlinks, lints again every note whose
+//! findings may have changed, and reports what changed. The rules of
+//! resolution are [`super::resolve`]'s and the lint rules are
+//! [`crate::lint`]'s, the same as for the batch [`Vault`].
 //!
 //! [`Vault`]: super::Vault
 
 use std::collections::BTreeSet;
 
+use jiff::civil::Date;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
+use super::aliases::{AliasIndex, Touched};
 use super::backlinks::{Backlinks, LinkAt};
 use super::change::{ChangeError, Changes};
 use super::ids::Files;
 use super::names::NameIndex;
+use super::resolve::{self, fold};
 use super::scan::is_markdown;
 use super::{FileId, NoteId, Resolution, resolve_link};
+use crate::config::Config;
+use crate::lint::{self, Lookup};
 use crate::model::{Diagnostic, Link, Note};
 use crate::parse::{self, ParsedNote};
 
 /// A vault held in memory and changed in place, with stable file ids.
-#[derive(Default)]
 pub struct LiveVault {
     files: Files<LiveNote>,
     names: NameIndex,
     backlinks: Backlinks,
+    aliases: AliasIndex,
+    /// What the lint rules are told: the vault's configuration and the day.
+    config: Config,
+    today: Date,
 }
 
-/// A note and how its links resolve.
+/// A note, how its links resolve, and what the lint rules find in it.
 struct LiveNote {
     parsed: ParsedNote,
     /// Index for index with the note's links (once settled).
     resolutions: Vec<Resolution>,
+    /// Every enabled rule's findings, parse problems included (once settled).
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl LiveNote {
+    fn new(parsed: ParsedNote) -> Self {
+        Self {
+            parsed,
+            resolutions: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
 }
 
 /// What a mutation leaves for [`LiveVault::settle`].
@@ -47,14 +69,19 @@ struct Pending {
     names: FxHashSet<String>,
     /// Notes whose every link must be resolved again.
     sources: BTreeSet<NoteId>,
+    /// Aliases and titles that gained or lost a note.
+    touched: Touched,
     changes: Changes,
 }
 
 impl LiveVault {
-    /// Builds a live vault from `(path, text)` pairs and attachment paths.
+    /// Builds a live vault from `(path, text)` pairs and attachment paths,
+    /// linted with `config` as on the day `today`.
     pub fn from_sources<P, T, A>(
         notes: impl IntoIterator<Item = (P, T)>,
         attachments: impl IntoIterator<Item = A>,
+        config: Config,
+        today: Date,
     ) -> Self
     where
         P: AsRef<str>,
@@ -64,26 +91,37 @@ impl LiveVault {
         let parsed = (notes.into_iter())
             .map(|(path, text)| parse::parse_note(path.as_ref(), text.as_ref()))
             .collect();
-        Self::from_parsed(parsed, attachments.into_iter().map(Into::into).collect())
+        let attachments = attachments.into_iter().map(Into::into).collect();
+        Self::from_parsed(parsed, attachments, config, today)
     }
 
-    /// Builds a live vault from parsed notes and attachment paths. Ids are
-    /// given in path order, notes first (a later path already taken is skipped).
-    pub fn from_parsed(mut parsed: Vec<ParsedNote>, mut attachments: Vec<String>) -> Self {
+    /// Builds a live vault from parsed notes and attachment paths, linted
+    /// with `config` as on the day `today`. Ids are given in path order,
+    /// notes first (a later path already taken is skipped).
+    pub fn from_parsed(
+        mut parsed: Vec<ParsedNote>,
+        mut attachments: Vec<String>,
+        config: Config,
+        today: Date,
+    ) -> Self {
         parsed.sort_by(|a, b| a.note.path.cmp(&b.note.path));
         attachments.sort_unstable();
-        let mut vault = Self::default();
+        let mut vault = Self {
+            files: Files::default(),
+            names: NameIndex::default(),
+            backlinks: Backlinks::default(),
+            aliases: AliasIndex::default(),
+            config,
+            today,
+        };
         let mut ids = Vec::with_capacity(parsed.len());
+        let mut touched = Touched::default();
         for parsed in parsed {
             let path = parsed.note.path.clone();
             if vault.files.id(&path).is_none() {
-                let note = LiveNote {
-                    parsed,
-                    resolutions: Vec::new(),
-                };
-                let id = vault.files.insert_note(&path, note);
+                let id = vault.files.insert_note(&path, LiveNote::new(parsed));
                 vault.names.insert_file(FileId::Note(id), &path);
-                vault.index_links(id);
+                vault.index_note(id, &mut touched);
                 ids.push(id);
             }
         }
@@ -95,7 +133,7 @@ impl LiveVault {
         }
         let resolved: Vec<Vec<Resolution>> =
             ids.par_iter().map(|&id| vault.resolve_all(id)).collect();
-        for (id, resolutions) in ids.into_iter().zip(resolved) {
+        for (&id, resolutions) in ids.iter().zip(resolved) {
             for (i, resolution) in resolutions.iter().enumerate() {
                 if let Some(target) = resolution.target {
                     vault.backlinks.insert(target, LinkAt::new(id, i));
@@ -103,6 +141,12 @@ impl LiveVault {
             }
             if let Some(note) = vault.files.note_mut(id) {
                 note.resolutions = resolutions;
+            }
+        }
+        let found = vault.lint(&ids);
+        for (id, diagnostics) in ids.into_iter().zip(found) {
+            if let Some(note) = vault.files.note_mut(id) {
+                note.diagnostics = diagnostics;
             }
         }
         vault
@@ -159,6 +203,13 @@ impl LiveVault {
         self.files.note(id).map_or(&[], |live| &live.resolutions)
     }
 
+    /// What the enabled lint rules find in a note (its parse problems
+    /// included), sorted by line and column: the batch lint's findings
+    /// for it.
+    pub fn diagnostics(&self, id: NoteId) -> &[Diagnostic] {
+        self.files.note(id).map_or(&[], |live| &live.diagnostics)
+    }
+
     /// The link at `at`, if its note has it.
     pub fn link(&self, at: LinkAt) -> Option<&Link> {
         self.note(at.source)?.links.get(at.link as usize)
@@ -180,7 +231,7 @@ impl LiveVault {
         let mut pending = Pending::default();
         let id = match self.files.id(path) {
             Some(FileId::Note(id)) => {
-                self.unindex_links(id);
+                self.unindex_note(id, &mut pending.touched);
                 if let Some(note) = self.files.note_mut(id) {
                     note.parsed = parsed;
                 }
@@ -188,18 +239,14 @@ impl LiveVault {
             }
             Some(FileId::Attachment(_)) => return Err(ChangeError::WrongKind(path.to_owned())),
             None => {
-                let note = LiveNote {
-                    parsed,
-                    resolutions: Vec::new(),
-                };
-                let id = self.files.insert_note(path, note);
+                let id = self.files.insert_note(path, LiveNote::new(parsed));
                 let name = self.names.insert_file(FileId::Note(id), path);
                 pending.names.insert(name);
                 pending.changes.added.insert(FileId::Note(id));
                 id
             }
         };
-        self.index_links(id);
+        self.index_note(id, &mut pending.touched);
         pending.sources.insert(id);
         pending.changes.edited.insert(id);
         Ok(self.settle(pending))
@@ -226,7 +273,7 @@ impl LiveVault {
         let id = (self.files.id(path)).ok_or_else(|| ChangeError::Missing(path.to_owned()))?;
         let mut pending = Pending::default();
         if let FileId::Note(note) = id {
-            self.unindex_links(note);
+            self.unindex_note(note, &mut pending.touched);
         }
         self.files.detach(path);
         pending.names.insert(self.names.remove_file(id, path));
@@ -302,7 +349,7 @@ impl LiveVault {
                 continue;
             };
             if let FileId::Note(note) = id {
-                self.unindex_links(note);
+                self.unindex_note(note, &mut pending.touched);
             }
             pending.names.insert(self.names.remove_file(id, &from));
             moved.push((id, to));
@@ -314,7 +361,7 @@ impl LiveVault {
                 if let Some(live) = self.files.note_mut(note) {
                     live.parsed.move_to(&to);
                 }
-                self.index_links(note);
+                self.index_note(note, &mut pending.touched);
                 pending.sources.insert(note);
             }
             pending.changes.moved.insert(id);
@@ -322,25 +369,64 @@ impl LiveVault {
         Ok(self.settle(pending))
     }
 
-    /// Records the names every link of a note consults.
-    fn index_links(&mut self, id: NoteId) {
+    /// Records the names every link of a note consults, and the note's
+    /// aliases and title.
+    fn index_note(&mut self, id: NoteId, touched: &mut Touched) {
         if let Some(live) = self.files.note(id) {
             let note = &live.parsed.note;
             for (i, link) in note.links.iter().enumerate() {
                 (self.names).insert_link(LinkAt::new(id, i), &link.target, &note.path);
             }
+            self.aliases.insert(id, note, touched);
         }
     }
 
-    /// Forgets what [`LiveVault::index_links`] recorded (with the note's
-    /// path and links unchanged since).
-    fn unindex_links(&mut self, id: NoteId) {
+    /// Forgets what [`LiveVault::index_note`] recorded (with the note's
+    /// path, links and aliases unchanged since).
+    fn unindex_note(&mut self, id: NoteId, touched: &mut Touched) {
         if let Some(live) = self.files.note(id) {
             let note = &live.parsed.note;
             for (i, link) in note.links.iter().enumerate() {
                 (self.names).remove_link(LinkAt::new(id, i), &link.target, &note.path);
             }
+            self.aliases.remove(id, note, touched);
         }
+    }
+
+    /// The notes with a link written as the folded alias `key`: those
+    /// whose hint "`key` is an alias of …" reads who claims it.
+    fn links_spelled(&self, key: &str) -> BTreeSet<NoteId> {
+        let spelled = |at: &LinkAt| {
+            self.link(*at)
+                .is_some_and(|link| fold(link.target.trim()) == key)
+        };
+        // Such a link consults the key's file name, unless the key reads
+        // as a relative, rooted or backslashed path: then all are looked at.
+        let by_name = !key.is_empty()
+            && !key.contains('\\')
+            && !key.starts_with('/')
+            && !key.starts_with("./")
+            && !key.starts_with("../");
+        if by_name {
+            (self.names.consulting(resolve::file_name(key)))
+                .filter(spelled)
+                .map(|at| at.source)
+                .collect()
+        } else {
+            (self.note_ids())
+                .filter(|&id| {
+                    let links = self.note(id).map_or(0, |note| note.links.len());
+                    (0..links).any(|i| spelled(&LinkAt::new(id, i)))
+                })
+                .collect()
+        }
+    }
+
+    /// Runs the lint rules on these notes.
+    fn lint(&self, ids: &[NoteId]) -> Vec<Vec<Diagnostic>> {
+        ids.par_iter()
+            .map(|&id| lint::check_note(self, id, &self.config, self.today))
+            .collect()
     }
 
     /// How one link of the note `source` resolves now.
@@ -363,6 +449,7 @@ impl LiveVault {
         let Pending {
             names,
             sources,
+            touched,
             mut changes,
         } = pending;
         // Single links to look at again: those that consult a name that
@@ -377,6 +464,15 @@ impl LiveVault {
             }));
         }
         links.retain(|at| !sources.contains(&at.source));
+        // Notes to lint again: those whose links were resolved again, those
+        // with backlinks that changed (orphans), and those that read an
+        // alias or title that changed.
+        let mut relint: BTreeSet<NoteId> = sources.iter().copied().collect();
+        relint.extend(links.iter().map(|at| at.source));
+        relint.extend(self.aliases.readers(&touched));
+        for key in &touched.claimed {
+            relint.extend(self.links_spelled(key));
+        }
 
         for source in sources {
             let resolved = self.resolve_all(source);
@@ -419,7 +515,59 @@ impl LiveVault {
         changes
             .backlinks
             .retain(|file| !changes.removed.contains(file));
+        relint.extend(changes.backlinks.iter().filter_map(|file| match file {
+            FileId::Note(id) => Some(*id),
+            FileId::Attachment(_) => None,
+        }));
+        let relint: Vec<NoteId> = (relint.into_iter())
+            .filter(|&id| self.files.note(id).is_some())
+            .collect();
+        let found = self.lint(&relint);
+        for (id, diagnostics) in relint.into_iter().zip(found) {
+            if let Some(live) = self.files.note_mut(id)
+                && live.diagnostics != diagnostics
+            {
+                live.diagnostics = diagnostics;
+                changes.diagnostics.insert(id);
+            }
+        }
         changes
+    }
+}
+
+impl Lookup for LiveVault {
+    fn note(&self, id: NoteId) -> Option<&Note> {
+        LiveVault::note(self, id)
+    }
+
+    fn resolutions(&self, id: NoteId) -> &[Resolution] {
+        LiveVault::resolutions(self, id)
+    }
+
+    fn parse_diagnostics(&self, id: NoteId) -> &[Diagnostic] {
+        LiveVault::parse_diagnostics(self, id)
+    }
+
+    fn file_path(&self, file: FileId) -> &str {
+        LiveVault::file_path(self, file).unwrap_or_default()
+    }
+
+    fn alias_owners(&self, alias: &str) -> Vec<&str> {
+        let mut owners: Vec<&str> = (self.aliases.claiming(&fold(alias.trim())).iter())
+            .filter_map(|&id| Some(self.note(id)?.path.as_str()))
+            .collect();
+        owners.sort();
+        owners
+    }
+
+    fn titled(&self, folded: &str) -> Option<&str> {
+        (self.aliases.titled(folded).iter())
+            .filter_map(|&id| Some(self.note(id)?.path.as_str()))
+            .max()
+    }
+
+    fn linked_from_others(&self, id: NoteId) -> bool {
+        self.backlinks(FileId::Note(id)).any(|at| at.source != id)
     }
 }
 

@@ -4,6 +4,7 @@
 //! [`Vault::from_sources`] builds the same thing from strings, for tests and
 //! embedding.
 
+mod aliases;
 pub mod backlinks;
 pub mod change;
 pub mod ids;

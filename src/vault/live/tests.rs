@@ -18,8 +18,8 @@ struct Resolved {
 }
 
 /// Everything the live vault must agree on with a vault built from scratch,
-/// by path: each note and its parse findings, each link's resolution, and
-/// each file's backlinks (source path, link index).
+/// by path: each note, every lint finding (parse problems included), each
+/// link's resolution, and each file's backlinks (source path, link index).
 #[derive(Debug, PartialEq)]
 struct Picture {
     notes: Vec<Note>,
@@ -36,6 +36,17 @@ fn resolved(resolution: &Resolution, path: impl Fn(FileId) -> String) -> Resolve
         anchor: resolution.anchor,
     }
 }
+
+/// The lint configuration of both sides: every rule on, orphans included.
+fn config() -> Config {
+    Config::from_toml(
+        "[lint.rules]\norphan-note = \"warning\"\n",
+        Path::new("vaultkit.toml"),
+    )
+    .expect("a valid config")
+}
+
+const TODAY: Date = Date::constant(2026, 1, 10);
 
 /// Notes parsed earlier in a test case, by path and text: the oracle
 /// resolves from scratch, but parsing is the same function on both sides.
@@ -75,7 +86,7 @@ fn oracle(files: &BTreeMap<String, Option<String>>, parses: &mut Parses) -> Pict
     }
     Picture {
         notes: vault.notes().cloned().collect(),
-        diagnostics: vault.diagnostics().to_vec(),
+        diagnostics: lint::run(&vault, &config(), TODAY),
         resolutions,
         backlinks,
     }
@@ -84,7 +95,7 @@ fn oracle(files: &BTreeMap<String, Option<String>>, parses: &mut Parses) -> Pict
 fn picture(live: &LiveVault) -> Picture {
     let path = |file| live.file_path(file).expect("a live file").to_owned();
     let mut diagnostics: Vec<Diagnostic> = (live.note_ids())
-        .flat_map(|id| live.parse_diagnostics(id).iter().cloned())
+        .flat_map(|id| live.diagnostics(id).iter().cloned())
         .collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut backlinks = BTreeMap::new();
@@ -118,6 +129,7 @@ struct ById {
     paths: BTreeMap<String, FileId>,
     resolutions: BTreeMap<NoteId, Vec<Resolution>>,
     backlinks: BTreeMap<FileId, BTreeSet<LinkAt>>,
+    diagnostics: BTreeMap<NoteId, Vec<Diagnostic>>,
 }
 
 fn by_id(live: &LiveVault) -> ById {
@@ -129,6 +141,9 @@ fn by_id(live: &LiveVault) -> ById {
         backlinks: (live.files())
             .map(|(_, file)| (file, live.backlinks(file).collect()))
             .collect(),
+        diagnostics: (live.note_ids())
+            .map(|id| (id, live.diagnostics(id).to_vec()))
+            .collect(),
     }
 }
 
@@ -139,6 +154,12 @@ fn check_changes(before: &ById, after: &ById, changes: &Changes) -> Result<(), S
     for (id, resolutions) in &after.resolutions {
         if before.resolutions.get(id) != Some(resolutions) && !notes.contains(id) {
             return Err(format!("{id:?}'s resolutions changed, unreported"));
+        }
+    }
+    for (id, diagnostics) in &after.diagnostics {
+        let old = before.diagnostics.get(id).map_or(&[][..], Vec::as_slice);
+        if old != diagnostics.as_slice() && !changes.diagnostics.contains(id) {
+            return Err(format!("{id:?}'s lint findings changed, unreported"));
         }
     }
     for (file, links) in &after.backlinks {
@@ -186,8 +207,14 @@ const PIECES: &[&str] = &[
     "\n---\n",
 ];
 
+/// Aliases: names of notes (so that one can be a note's title), and a
+/// name no note has (so that a broken link can be written to an alias).
+const ALIASES: &[&str] = &["x", "X", "y", "Note", "z z", "Missing", "missing"];
+
 fn text() -> impl Strategy<Value = String> {
-    let front = prop::option::of((prop::sample::select(TARGETS), prop::sample::select(NAMES)));
+    let aliases = prop::collection::vec(prop::sample::select(ALIASES), 1..3)
+        .prop_map(|aliases| aliases.join(", "));
+    let front = prop::option::of((prop::sample::select(TARGETS), aliases));
     let pieces = prop::collection::vec(
         (prop::sample::select(PIECES), prop::sample::select(TARGETS)),
         0..7,
@@ -344,7 +371,7 @@ proptest! {
     ) {
         let notes = files.iter().filter_map(|(p, t)| Some((p.as_str(), t.as_deref()?)));
         let attachments = files.iter().filter(|(_, t)| t.is_none()).map(|(p, _)| p.clone());
-        let mut live = LiveVault::from_sources(notes, attachments);
+        let mut live = LiveVault::from_sources(notes, attachments, config(), TODAY);
         let mut parses = Parses::new();
         prop_assert_eq!(picture(&live), oracle(&files, &mut parses));
         for op in &ops {
@@ -372,6 +399,8 @@ fn a_new_note_takes_unresolved_links_and_ties() {
     let mut live = LiveVault::from_sources(
         [("a/src.md", "[[Note]] [[Missing]]"), ("b/Note.md", "")],
         Vec::<String>::new(),
+        config(),
+        TODAY,
     );
     let src = live.note_id("a/src.md").expect("src");
     let target = |live: &LiveVault, i: usize| {
@@ -403,6 +432,8 @@ fn renames_keep_ids_and_folder_renames_are_one_change() {
             ("z.md", "[[x#H]] [[y#H]]"),
         ],
         ["a/pic.png"],
+        config(),
+        TODAY,
     );
     let x = live.file_id("a/x.md").expect("x");
     let pic = live.file_id("a/pic.png").expect("pic");
@@ -437,6 +468,8 @@ fn an_edited_heading_is_checked_from_every_link_into_it() {
     let mut live = LiveVault::from_sources(
         [("a.md", "[[b#Part]] [[b]]"), ("b.md", "# Part\n")],
         Vec::<String>::new(),
+        config(),
+        TODAY,
     );
     let a = live.note_id("a.md").expect("a");
     assert!(matches!(
@@ -449,4 +482,40 @@ fn an_edited_heading_is_checked_from_every_link_into_it() {
     // A note's text alone changes nothing for notes that link to it without anchors.
     let changes = live.upsert_note("b.md", "# Other\nmore\n").expect("b");
     assert!(!changes.resolutions.contains(&a));
+}
+
+#[test]
+fn lint_findings_follow_changes_elsewhere_and_are_reported() {
+    let mut live = LiveVault::from_sources(
+        [("a.md", "[[AI]]"), ("b.md", "text"), ("c.md", "more")],
+        Vec::<String>::new(),
+        config(),
+        TODAY,
+    );
+    let (a, b) = (
+        live.note_id("a.md").expect("a"),
+        live.note_id("b.md").expect("b"),
+    );
+    let rules = |live: &LiveVault, id| -> Vec<&'static str> {
+        live.diagnostics(id).iter().map(|d| d.rule).collect()
+    };
+    assert_eq!(rules(&live, a), ["broken-link"]);
+    assert_eq!(rules(&live, b), ["orphan-note"]);
+    // An alias elsewhere changes the broken link's hint.
+    let changes = (live.upsert_note("b.md", "---\naliases: [AI]\n---\n[[a]]")).expect("b");
+    let help = live.diagnostics(a)[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("[[b|AI]]"), "{help}");
+    assert!(changes.diagnostics.contains(&a) && changes.diagnostics.contains(&b));
+    assert_eq!(rules(&live, b), Vec::<&str>::new());
+    // A second claim of the alias is a duplicate, on both notes.
+    let changes = (live.upsert_note("c.md", "---\naliases: [ai]\n---\n[[a]]")).expect("c");
+    let c = live.note_id("c.md").expect("c");
+    assert_eq!(rules(&live, b), ["duplicate-alias"]);
+    assert_eq!(rules(&live, c), ["duplicate-alias"]);
+    assert!(changes.diagnostics.contains(&b));
+    // Text that changes no finding reports none.
+    let changes = live
+        .upsert_note("c.md", "---\naliases: [ai]\n---\n[[a]] more")
+        .expect("c");
+    assert!(changes.diagnostics.is_empty());
 }
