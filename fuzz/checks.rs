@@ -7,7 +7,7 @@ use vaultkit::config::Config;
 use vaultkit::index::{Index, Options};
 use vaultkit::model::{LineIndex, Span};
 use vaultkit::parse::{decode, parse_note};
-use vaultkit::search::{Query, Sort, search};
+use vaultkit::search::{OnDisk, Query, Sort, search};
 
 /// Parses arbitrary bytes as a note: no panic, and every position reported
 /// points into the text, on a character boundary, with the line and column
@@ -89,7 +89,14 @@ impl SearchFixture {
         let Ok(query) = Query::parse(text) else {
             return;
         };
-        let Ok(results) = search(&self.index, &self.root, &query, Sort::Relevance, 50) else {
+        let Ok(results) = search(
+            &self.index,
+            &self.root,
+            &OnDisk,
+            &query,
+            Sort::Relevance,
+            50,
+        ) else {
             return;
         };
         assert!(results.hits.len() <= results.total);

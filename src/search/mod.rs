@@ -5,4 +5,4 @@ pub mod query;
 pub use query::{Query, SyntaxError};
 pub mod run;
 
-pub use run::{Hit, Results, SearchError, Sort, search};
+pub use run::{Buffers, Hit, OnDisk, Results, SearchError, Sort, search};

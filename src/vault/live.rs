@@ -50,6 +50,9 @@ struct LiveNote {
     resolutions: Vec<Resolution>,
     /// Every enabled rule's findings, parse problems included (once settled).
     diagnostics: Vec<Diagnostic>,
+    /// The text last given to [`LiveVault::upsert_note`]; `None` while the
+    /// note is as the vault was built (its text is its file's).
+    buffer: Option<String>,
 }
 
 impl LiveNote {
@@ -58,6 +61,7 @@ impl LiveNote {
             parsed,
             resolutions: Vec::new(),
             diagnostics: Vec::new(),
+            buffer: None,
         }
     }
 }
@@ -203,6 +207,13 @@ impl LiveVault {
         self.files.note(id).map_or(&[], |live| &live.resolutions)
     }
 
+    /// A note's current text when it was given by [`LiveVault::upsert_note`]
+    /// (an editor's buffer, or a file read anew): it overrides the file on
+    /// disk. `None` when the note is as the vault was built from its file.
+    pub fn buffer(&self, id: NoteId) -> Option<&str> {
+        self.files.note(id)?.buffer.as_deref()
+    }
+
     /// What the enabled lint rules find in a note (its parse problems
     /// included), sorted by line and column: the batch lint's findings
     /// for it.
@@ -221,7 +232,8 @@ impl LiveVault {
         self.backlinks.of(file)
     }
 
-    /// Sets the text of the note at `path`, adding the note if it is new.
+    /// Sets the text of the note at `path` (kept as its [`LiveVault::buffer`]),
+    /// adding the note if it is new.
     pub fn upsert_note(&mut self, path: &str, text: &str) -> Result<Changes, ChangeError> {
         check_path(path)?;
         if !is_markdown(path) {
@@ -234,12 +246,17 @@ impl LiveVault {
                 self.unindex_note(id, &mut pending.touched);
                 if let Some(note) = self.files.note_mut(id) {
                     note.parsed = parsed;
+                    note.buffer = Some(text.to_owned());
                 }
                 id
             }
             Some(FileId::Attachment(_)) => return Err(ChangeError::WrongKind(path.to_owned())),
             None => {
-                let id = self.files.insert_note(path, LiveNote::new(parsed));
+                let note = LiveNote {
+                    buffer: Some(text.to_owned()),
+                    ..LiveNote::new(parsed)
+                };
+                let id = self.files.insert_note(path, note);
                 let name = self.names.insert_file(FileId::Note(id), path);
                 pending.names.insert(name);
                 pending.changes.added.insert(FileId::Note(id));
