@@ -2,9 +2,9 @@
 //! change text, and only the links a change can affect are resolved again.
 //!
 //! Every mutation goes the same way: it updates the files ([`Files`]) and the
-//! name index ([`NameIndex`]), noting which folded file names gained or lost
+//! name index (`NameIndex`), noting which folded file names gained or lost
 //! a file and which notes need all their links resolved again (new, edited
-//! or moved notes); then [`LiveVault::settle`] resolves again the links of
+//! or moved notes); then `LiveVault::settle` resolves again the links of
 //! those notes, the links that consult those names, and the anchored links
 //! into edited notes, updates the backlinks, lints again every note whose
 //! findings may have changed, and reports what changed. The rules of
