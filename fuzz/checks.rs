@@ -8,7 +8,7 @@ use vaultkit::index::{Index, Options};
 use vaultkit::model::{LineIndex, Span};
 use vaultkit::parse::yaml::{MAX_ALIASED_TEXT, MAX_ALIASED_VALUES};
 use vaultkit::parse::{ParsedNote, decode, parse_note};
-use vaultkit::search::{MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS, Query, Sort, search};
+use vaultkit::search::{MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS, OnDisk, Query, Sort, search};
 
 /// Parses arbitrary bytes as a note: no panic, and every position reported
 /// points into the text, on a character boundary, with the line and column
@@ -189,7 +189,14 @@ impl SearchFixture {
         assert!(leaves <= MAX_TERMS, "{leaves} terms ran");
         // Each level of nesting is at most an OR, an AND and a negation or operator.
         assert!(depth <= 3 * MAX_DEPTH, "{depth} levels ran");
-        let Ok(results) = search(&self.index, &self.root, &query, Sort::Relevance, 50) else {
+        let Ok(results) = search(
+            &self.index,
+            &self.root,
+            &OnDisk,
+            &query,
+            Sort::Relevance,
+            50,
+        ) else {
             return;
         };
         assert!(results.hits.len() <= results.total);

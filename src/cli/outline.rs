@@ -94,7 +94,7 @@ pub fn search(index: &Index, root: &Path, args: &OutlineArgs) -> Result<Option<M
         return Ok(None);
     };
     let query = super::search::parse(text)?;
-    let results = search::search(index, root, &query, Sort::Path, usize::MAX)?;
+    let results = search::search(index, root, &search::OnDisk, &query, Sort::Path, usize::MAX)?;
     Ok(Some(Matches {
         text: text.clone(),
         paths: results.hits.into_iter().map(|hit| hit.path).collect(),

@@ -87,7 +87,7 @@ pub fn run(
         SortArg::Created => Sort::Created,
         SortArg::Modified => Sort::Modified,
     };
-    let results = search::search(index, root, &query, sort, args.limit)?;
+    let results = search::search(index, root, &search::OnDisk, &query, sort, args.limit)?;
     let columns: Vec<String> = if args.fields.is_empty() {
         ["path", "title", "tags"].map(String::from).to_vec()
     } else {

@@ -6,19 +6,12 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::model::{Diagnostic, Note, Severity};
-use crate::vault::Vault;
 
 /// Properties that hold a date whenever they are present.
 pub(super) const DATE_FIELDS: &[&str] = &["created", "migrated_at"];
 
-/// Adds findings for dates and migration fields.
-pub fn check(vault: &Vault, config: &Config, today: Date, out: &mut Vec<Diagnostic>) {
-    for note in vault.notes() {
-        check_note(note, config, today, out);
-    }
-}
-
-fn check_note(note: &Note, config: &Config, today: Date, out: &mut Vec<Diagnostic>) {
+/// Adds findings for a note's dates and migration fields.
+pub fn check(note: &Note, config: &Config, today: Date, out: &mut Vec<Diagnostic>) {
     let finding = |rule, severity, key: &str, message: String| {
         let diagnostic = Diagnostic::new(rule, severity, note.path.as_str(), message);
         diagnostic.at(note
@@ -143,9 +136,9 @@ mod tests {
 
     fn rules(front: &str, config: &Config) -> Vec<&'static str> {
         let text = format!("---\n{front}\n---\nbody");
-        let vault = Vault::from_sources([("n.md", text.as_str())], Vec::<String>::new());
+        let note = crate::parse::parse_note("n.md", &text).note;
         let mut out = Vec::new();
-        check(&vault, config, Date::constant(2026, 11, 26), &mut out);
+        check(&note, config, Date::constant(2026, 11, 26), &mut out);
         out.iter().map(|d| d.rule).collect()
     }
 

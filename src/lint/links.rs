@@ -2,31 +2,29 @@
 //! case mismatches. Front-matter links are checked like body links and
 //! reported at their own line and column.
 
-use crate::model::{Diagnostic, Link, Severity};
+use super::Lookup;
+use crate::model::{Diagnostic, Link, Note, Severity};
 use crate::parse::title_of;
 use crate::vault::resolve::AnchorMatch;
-use crate::vault::{FileId, NoteId, Resolution, Vault};
+use crate::vault::{FileId, NoteId, Resolution};
 
-/// Adds a finding for every link that does not lead where it says.
-pub fn check(vault: &Vault, out: &mut Vec<Diagnostic>) {
-    for id in vault.note_ids() {
-        for (link, resolution) in vault.links_of(id) {
-            if let Some(finding) = finding(vault, id, link, resolution) {
-                out.push(finding);
-            }
+/// Adds a finding for every link of the note `id` that does not lead where it says.
+pub fn check(vault: &impl Lookup, id: NoteId, note: &Note, out: &mut Vec<Diagnostic>) {
+    for (link, resolution) in note.links.iter().zip(vault.resolutions(id)) {
+        if let Some(finding) = finding(vault, &note.path, link, resolution) {
+            out.push(finding);
         }
     }
 }
 
 fn finding(
-    vault: &Vault,
-    source: NoteId,
+    vault: &impl Lookup,
+    path: &str,
     link: &Link,
     resolution: &Resolution,
 ) -> Option<Diagnostic> {
-    let path = &vault.note(source).path;
     let at = |rule, severity, message: String| {
-        Diagnostic::new(rule, severity, path.as_str(), message).at(link.span)
+        Diagnostic::new(rule, severity, path, message).at(link.span)
     };
     let Some(target) = resolution.target else {
         let rule = if link.is_embed() {
@@ -42,15 +40,15 @@ fn finding(
                 link.raw, link.target
             ),
         );
-        return Some(match vault.notes_with_alias(&link.target) {
-            [owner, ..] => {
-                let owner = title_of(&vault.note(*owner).path);
+        return Some(match vault.alias_owners(&link.target).first() {
+            Some(owner) => {
+                let owner = title_of(owner);
                 finding.with_help(format!(
                     "`{}` is an alias of `{owner}`, and Obsidian does not resolve aliases: write `[[{owner}|{}]]`",
                     link.target, link.target
                 ))
             }
-            [] => finding.with_help(missing_help(link)),
+            None => finding.with_help(missing_help(link)),
         });
     };
     match resolution.anchor {
@@ -134,14 +132,10 @@ fn finding(
         );
     }
     if !resolution.exact_case {
+        let target_path = vault.file_path(target);
         let real = match target {
-            FileId::Note(id) => vault.note(id).title.clone(),
-            FileId::Attachment(_) => vault
-                .file_path(target)
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
+            FileId::Note(_) => title_of(target_path),
+            FileId::Attachment(_) => target_path.rsplit('/').next().unwrap_or_default(),
         };
         return Some(
             at(
@@ -184,11 +178,12 @@ fn names_a_file_type(target: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::each_note;
+    use crate::vault::Vault;
 
     fn rules(notes: &[(&str, &str)]) -> Vec<(&'static str, u32)> {
         let vault = Vault::from_sources(notes.iter().copied(), ["pic.png"]);
-        let mut out = Vec::new();
-        check(&vault, &mut out);
+        let out = each_note(&vault, |batch, id, note, out| check(batch, id, note, out));
         out.iter()
             .map(|d| (d.rule, d.span.map_or(0, |s| s.line)))
             .collect()
@@ -234,8 +229,7 @@ mod tests {
             ],
             Vec::<String>::new(),
         );
-        let mut out = Vec::new();
-        check(&vault, &mut out);
+        let out = each_note(&vault, |batch, id, note, out| check(batch, id, note, out));
         assert_eq!(out[0].rule, "broken-link");
         assert!(
             out[0]

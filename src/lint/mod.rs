@@ -15,13 +15,15 @@ pub mod rewrite;
 mod schema;
 mod structure;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::config::{Config, RuleLevel};
-use crate::model::{Diagnostic, Severity};
-use crate::vault::Vault;
+use crate::model::{Diagnostic, Note, Severity};
+use crate::vault::resolve::fold;
+use crate::vault::{FileId, NoteId, Resolution, Vault};
 
 /// A lint rule: its id, default severity (`None` when off by default) and a
 /// one-line summary.
@@ -194,54 +196,152 @@ pub fn unknown_rules(config: &Config) -> Vec<String> {
         .collect()
 }
 
-/// Runs every enabled rule; findings come sorted by path, line and column,
-/// with the configured severities. `today` decides what `future-date` means.
+/// What the rules read of a vault around the note they check. The batch
+/// [`Vault`] (in [`run`]) and the live vault both answer it, so that both
+/// lint with the same rules.
+pub trait Lookup {
+    /// A note the vault holds.
+    fn note(&self, id: NoteId) -> Option<&Note>;
+    /// How each of a note's links resolves, index for index with `Note::links`.
+    fn resolutions(&self, id: NoteId) -> &[Resolution];
+    /// The problems found while parsing a note.
+    fn parse_diagnostics(&self, id: NoteId) -> &[Diagnostic];
+    /// A file's vault path (empty for an id the vault does not hold).
+    fn file_path(&self, file: FileId) -> &str;
+    /// The paths of the notes that list `alias` among their aliases
+    /// (compared folded, once trimmed), in path order.
+    fn alias_owners(&self, alias: &str) -> Vec<&str>;
+    /// The path of the note whose folded title is `folded`, the last in
+    /// path order when several are.
+    fn titled(&self, folded: &str) -> Option<&str>;
+    /// Whether a link in another note leads to this one.
+    fn linked_from_others(&self, id: NoteId) -> bool;
+}
+
+/// Runs every enabled rule on every note, and adds the scan's problems;
+/// findings come sorted by path, line and column, with the configured
+/// severities. `today` decides what `future-date` means.
 pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
-    let levels = &config.lint.rules;
-    let enabled = |id: &str| severity_of(id, levels).is_some();
     // Every rule reads every note: decoded on all cores first.
     vault.decode_all();
-    // The rules run side by side; their findings are joined in a fixed order.
-    let with_orphans = enabled("orphan-note");
-    let ((links, front), (schema, structure)) = rayon::join(
-        || {
-            rayon::join(
-                || collect(|out| links::check(vault, out)),
-                || collect(|out| frontmatter::check(vault, config, today, out)),
-            )
-        },
-        || {
-            rayon::join(
-                || collect(|out| schema::check(vault, &config.schema, out)),
-                || collect(|out| structure::check(vault, with_orphans, out)),
-            )
-        },
-    );
-    let findings = vault
-        .diagnostics()
-        .iter()
-        .cloned()
-        .chain([links, front, schema, structure].into_iter().flatten());
-    let mut findings: Vec<Diagnostic> = findings
-        .filter_map(|mut finding| {
-            debug_assert!(
-                rule_by_id(finding.rule).is_some(),
-                "unregistered rule {}",
-                finding.rule
-            );
-            finding.severity = severity_of(finding.rule, levels)?;
-            Some(finding)
-        })
+    let batch = Batch::new(vault);
+    let ids: Vec<NoteId> = vault.note_ids().collect();
+    let per_note: Vec<Vec<Diagnostic>> = ids
+        .into_par_iter()
+        .map(|id| check_note(&batch, id, config, today))
         .collect();
+    let mut findings = vault.problems().to_vec();
+    with_severities(&mut findings, &config.lint.rules);
+    findings.extend(per_note.into_iter().flatten());
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
 
-/// The findings one rule adds.
-fn collect(rule: impl FnOnce(&mut Vec<Diagnostic>)) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    rule(&mut found);
-    found
+/// Every enabled rule's findings about one note (its parse problems
+/// included), sorted by line and column, with the configured severities.
+/// Vault-wide rules (duplicate aliases, ambiguous links, orphans) look at
+/// the rest of the vault through `vault`.
+pub fn check_note(
+    vault: &impl Lookup,
+    id: NoteId,
+    config: &Config,
+    today: Date,
+) -> Vec<Diagnostic> {
+    let Some(note) = vault.note(id) else {
+        return Vec::new();
+    };
+    let levels = &config.lint.rules;
+    let mut findings = vault.parse_diagnostics(id).to_vec();
+    links::check(vault, id, note, &mut findings);
+    frontmatter::check(note, config, today, &mut findings);
+    schema::check(vault, note, &config.schema, &mut findings);
+    let with_orphans = severity_of("orphan-note", levels).is_some();
+    structure::check(vault, id, note, with_orphans, &mut findings);
+    with_severities(&mut findings, levels);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
+
+/// Gives findings their configured severities, dropping those of rules
+/// turned off.
+fn with_severities(findings: &mut Vec<Diagnostic>, levels: &BTreeMap<String, RuleLevel>) {
+    findings.retain_mut(|finding| {
+        debug_assert!(
+            rule_by_id(finding.rule).is_some(),
+            "unregistered rule {}",
+            finding.rule
+        );
+        severity_of(finding.rule, levels).is_some_and(|severity| {
+            finding.severity = severity;
+            true
+        })
+    });
+}
+
+/// The batch vault as the rules see it, with what it does not keep
+/// itself: notes by title, and which notes other notes link to.
+struct Batch<'v> {
+    vault: &'v Vault,
+    /// Folded titles; for one title, the last note in path order.
+    titles: HashMap<String, &'v str>,
+    /// By note index: whether a link in another note leads there.
+    linked_in: Vec<bool>,
+}
+
+impl<'v> Batch<'v> {
+    fn new(vault: &'v Vault) -> Self {
+        let titles = (vault.notes())
+            .map(|note| (fold(&note.title), note.path.as_str()))
+            .collect();
+        let mut linked_in = vec![false; vault.note_count()];
+        for source in vault.note_ids() {
+            for resolution in vault.resolutions(source) {
+                if let Some(FileId::Note(target)) = resolution.target
+                    && target != source
+                    && let Some(linked) = linked_in.get_mut(target.index())
+                {
+                    *linked = true;
+                }
+            }
+        }
+        Self {
+            vault,
+            titles,
+            linked_in,
+        }
+    }
+}
+
+impl Lookup for Batch<'_> {
+    fn note(&self, id: NoteId) -> Option<&Note> {
+        (id.index() < self.vault.note_count()).then(|| self.vault.note(id))
+    }
+
+    fn resolutions(&self, id: NoteId) -> &[Resolution] {
+        self.vault.resolutions(id)
+    }
+
+    fn parse_diagnostics(&self, id: NoteId) -> &[Diagnostic] {
+        self.vault.parse_diagnostics(id)
+    }
+
+    fn file_path(&self, file: FileId) -> &str {
+        self.vault.file_path(file)
+    }
+
+    fn alias_owners(&self, alias: &str) -> Vec<&str> {
+        (self.vault.notes_with_alias(alias).iter())
+            .map(|&id| self.vault.note(id).path.as_str())
+            .collect()
+    }
+
+    fn titled(&self, folded: &str) -> Option<&str> {
+        self.titles.get(folded).copied()
+    }
+
+    fn linked_from_others(&self, id: NoteId) -> bool {
+        self.linked_in.get(id.index()).copied().unwrap_or(false)
+    }
 }
 
 /// Whether the config leaves rule `id` on.
@@ -288,6 +388,21 @@ impl Summary {
         summary.notes = paths.len();
         summary
     }
+}
+
+/// What one rule, run on every note of `vault` in path order, finds: for
+/// the rules' own tests.
+#[cfg(test)]
+fn each_note(
+    vault: &Vault,
+    mut rule: impl FnMut(&Batch<'_>, NoteId, &Note, &mut Vec<Diagnostic>),
+) -> Vec<Diagnostic> {
+    let batch = Batch::new(vault);
+    let mut found = Vec::new();
+    for id in vault.note_ids() {
+        rule(&batch, id, vault.note(id), &mut found);
+    }
+    found
 }
 
 #[cfg(test)]

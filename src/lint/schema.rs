@@ -2,23 +2,21 @@
 //! property's type and allowed values, per-`type` extras, and aliases that
 //! collide.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::Lookup;
 use super::frontmatter::{DATE_FIELDS, describe, parse_date, present};
 use crate::config::{Field, FieldType, Schema};
 use crate::model::{Diagnostic, Note, Severity};
 use crate::parse::wikilink;
-use crate::vault::Vault;
 use crate::vault::resolve::fold;
 
-/// Adds findings for the schema and for duplicate aliases.
-pub fn check(vault: &Vault, schema: &Schema, out: &mut Vec<Diagnostic>) {
-    for note in vault.notes() {
-        check_note(note, schema, out);
-    }
-    duplicate_aliases(vault, out);
+/// Adds findings for a note's schema and its duplicate aliases.
+pub fn check(vault: &impl Lookup, note: &Note, schema: &Schema, out: &mut Vec<Diagnostic>) {
+    check_note(note, schema, out);
+    duplicate_aliases(vault, note, out);
 }
 
 fn check_note(note: &Note, schema: &Schema, out: &mut Vec<Diagnostic>) {
@@ -117,37 +115,36 @@ fn check_value(note: &Note, key: &str, value: &Value, field: &Field) -> Option<D
 }
 
 /// Two notes that claim one alias, or an alias that is another note's name.
-fn duplicate_aliases(vault: &Vault, out: &mut Vec<Diagnostic>) {
-    let titles: HashMap<String, &str> = vault
-        .notes()
-        .map(|n| (fold(&n.title), n.path.as_str()))
-        .collect();
-    for note in vault.notes() {
-        let span = note
-            .properties
-            .iter()
-            .find(|p| p.key.eq_ignore_ascii_case("aliases"))
-            .map(|p| p.span);
-        for alias in &note.aliases {
-            let owners: Vec<&str> = vault
-                .notes_with_alias(alias)
-                .iter()
-                .map(|&id| vault.note(id).path.as_str())
-                .filter(|path| *path != note.path)
-                .collect();
-            let shadowed = titles.get(&fold(alias)).filter(|path| **path != note.path);
-            let message = match (owners.first(), shadowed) {
-                (_, Some(path)) => format!("the alias `{alias}` is also the name of `{path}`"),
-                (Some(_), None) => format!(
-                    "the alias `{alias}` is also claimed by {}",
-                    owners.join(", ")
-                ),
-                (None, None) => continue,
-            };
-            let finding = Diagnostic::new("duplicate-alias", Severity::Warning, note.path.as_str(), message)
-                .with_help("an alias should name one note only, in Obsidian's link suggestions and quick switcher");
-            out.push(finding.at(span));
-        }
+/// An alias of `note` that another note claims too, or that is another
+/// note's title.
+fn duplicate_aliases(vault: &impl Lookup, note: &Note, out: &mut Vec<Diagnostic>) {
+    let span = note
+        .properties
+        .iter()
+        .find(|p| p.key.eq_ignore_ascii_case("aliases"))
+        .map(|p| p.span);
+    for alias in &note.aliases {
+        let mut owners = vault.alias_owners(alias);
+        owners.retain(|path| *path != note.path);
+        let shadowed = vault.titled(&fold(alias)).filter(|path| *path != note.path);
+        let message = match (owners.first(), shadowed) {
+            (_, Some(path)) => format!("the alias `{alias}` is also the name of `{path}`"),
+            (Some(_), None) => format!(
+                "the alias `{alias}` is also claimed by {}",
+                owners.join(", ")
+            ),
+            (None, None) => continue,
+        };
+        let finding = Diagnostic::new(
+            "duplicate-alias",
+            Severity::Warning,
+            note.path.as_str(),
+            message,
+        )
+        .with_help(
+            "an alias should name one note only, in Obsidian's link suggestions and quick switcher",
+        );
+        out.push(finding.at(span));
     }
 }
 
@@ -155,13 +152,16 @@ fn duplicate_aliases(vault: &Vault, out: &mut Vec<Diagnostic>) {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::lint::each_note;
+    use crate::vault::Vault;
 
     fn rules(notes: &[(&str, &str)], config: &str) -> Vec<(String, &'static str)> {
         let config =
             Config::from_toml(config, std::path::Path::new("vaultkit.toml")).expect("valid");
         let vault = Vault::from_sources(notes.iter().copied(), Vec::<String>::new());
-        let mut out = Vec::new();
-        check(&vault, &config.schema, &mut out);
+        let out = each_note(&vault, |batch, _, note, out| {
+            check(batch, note, &config.schema, out);
+        });
         out.into_iter().map(|d| (d.path, d.rule)).collect()
     }
 

@@ -1,39 +1,48 @@
 //! Structure rules: empty sections, empty notes and orphans.
 
-use crate::graph::LinkGraph;
+use super::Lookup;
 use crate::model::{Diagnostic, Note, Severity};
-use crate::vault::Vault;
+use crate::vault::{FileId, NoteId};
 
-/// Adds findings for empty sections and notes, and orphans when asked for.
-pub fn check(vault: &Vault, with_orphans: bool, out: &mut Vec<Diagnostic>) {
-    for note in vault.notes() {
-        empty_sections(note, out);
-        if !note.has_body && note.properties.is_empty() {
-            out.push(
-                Diagnostic::new(
-                    "empty-note",
-                    Severity::Warning,
-                    note.path.as_str(),
-                    "the note is empty",
-                )
-                .with_help("write something in it, or delete it"),
-            );
-        }
+/// Adds findings for a note's empty sections, for an empty note, and for
+/// an orphan when asked for.
+pub fn check(
+    vault: &impl Lookup,
+    id: NoteId,
+    note: &Note,
+    with_orphans: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    empty_sections(note, out);
+    if !note.has_body && note.properties.is_empty() {
+        out.push(
+            Diagnostic::new(
+                "empty-note",
+                Severity::Warning,
+                note.path.as_str(),
+                "the note is empty",
+            )
+            .with_help("write something in it, or delete it"),
+        );
     }
-    if with_orphans {
-        let graph = LinkGraph::build(vault);
-        for id in graph.orphans() {
-            out.push(
-                Diagnostic::new(
-                    "orphan-note",
-                    Severity::Warning,
-                    vault.note(id).path.as_str(),
-                    "no note links here and this note links nowhere",
-                )
-                .with_help("link it from a related note or a map of content"),
-            );
-        }
+    if with_orphans && is_orphan(vault, id) {
+        out.push(
+            Diagnostic::new(
+                "orphan-note",
+                Severity::Warning,
+                note.path.as_str(),
+                "no note links here and this note links nowhere",
+            )
+            .with_help("link it from a related note or a map of content"),
+        );
     }
+}
+
+/// A note with no link in or out; links to itself do not count, and an
+/// unresolved link is a link out.
+fn is_orphan(vault: &impl Lookup, id: NoteId) -> bool {
+    let links_out = (vault.resolutions(id).iter()).any(|r| r.target != Some(FileId::Note(id)));
+    !links_out && !vault.linked_from_others(id)
 }
 
 /// A heading is an empty section when nothing follows it before the next
@@ -65,11 +74,14 @@ fn empty_sections(note: &Note, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::each_note;
+    use crate::vault::Vault;
 
     fn findings(notes: &[(&str, &str)], with_orphans: bool) -> Vec<(String, &'static str, u32)> {
         let vault = Vault::from_sources(notes.iter().copied(), Vec::<String>::new());
-        let mut out = Vec::new();
-        check(&vault, with_orphans, &mut out);
+        let out = each_note(&vault, |batch, id, note, out| {
+            check(batch, id, note, with_orphans, out);
+        });
         out.iter()
             .map(|d| (d.path.clone(), d.rule, d.span.map_or(0, |s| s.line)))
             .collect()

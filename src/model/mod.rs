@@ -9,4 +9,4 @@ mod span;
 pub use diagnostic::{Diagnostic, Severity};
 pub use link::{Link, LinkKind, LinkOrigin};
 pub use note::{BlockId, ExternalLink, Heading, Note, Property, Tag, TagSource};
-pub use span::{LineIndex, Span};
+pub use span::{LineIndex, Span, Utf16Position};

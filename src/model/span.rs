@@ -25,6 +25,17 @@ pub struct Span {
     pub end: u32,
 }
 
+/// A position as editors count it: 0-based line, and 0-based column in
+/// UTF-16 code units (an emoji outside the Basic Multilingual Plane counts
+/// two, a CJK ideograph or a combining mark one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Utf16Position {
+    /// 0-based line.
+    pub line: u32,
+    /// 0-based UTF-16 code units from the line's start.
+    pub character: u32,
+}
+
 /// Maps byte offsets of one text to line/column positions.
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
@@ -94,6 +105,51 @@ impl<'a> LineIndex<'a> {
         self.line_starts.get(index).copied()
     }
 
+    /// The editor position (0-based line, UTF-16 code units into it) of a
+    /// byte offset, clamped to the text and snapped back to a character
+    /// boundary: what the Language Server Protocol calls a `Position`.
+    pub fn utf16_position(&self, offset: usize) -> Utf16Position {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let before = &self.text[self.line_starts[line]..offset];
+        Utf16Position {
+            line: to_u32(line),
+            character: to_u32(before.encode_utf16().count()),
+        }
+    }
+
+    /// The byte offset of an editor position; `None` past the last line. A
+    /// character past the line's end means its end (before `\n` or `\r\n`),
+    /// and one inside a surrogate pair means the start of its character.
+    pub fn offset_of_utf16(&self, position: Utf16Position) -> Option<usize> {
+        let line = usize::try_from(position.line).ok()?;
+        let start = *self.line_starts.get(line)?;
+        // A line's content ends before its `\n` or `\r\n`; the last line has neither.
+        let content = match self.line_starts.get(line + 1) {
+            Some(&next) => {
+                let line = &self.text[start..next - 1];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => &self.text[start..],
+        };
+        let mut units = 0;
+        for (i, c) in content.char_indices() {
+            units += c.len_utf16();
+            if units > position.character as usize {
+                return Some(start + i);
+            }
+        }
+        Some(start + content.len())
+    }
+
+    /// A span's start and end as editor positions.
+    pub fn utf16_range(&self, span: Span) -> (Utf16Position, Utf16Position) {
+        (
+            self.utf16_position(span.start as usize),
+            self.utf16_position(span.end as usize),
+        )
+    }
+
     /// The indexed text.
     pub fn text(&self) -> &'a str {
         self.text
@@ -149,5 +205,83 @@ mod tests {
     fn offsets_inside_a_character_snap_back() {
         let index = LineIndex::new("é");
         assert_eq!(index.position(1), (1, 1));
+    }
+
+    #[test]
+    fn utf16_positions_count_code_units() {
+        // "😀" is 4 bytes and 2 UTF-16 units, "漢" 3 bytes and 1 unit, and
+        // "e\u{301}" (e + combining acute) 3 bytes and 2 units.
+        let text = "a😀b\r\n漢字 x\ne\u{301}!\n";
+        let index = LineIndex::new(text);
+        let at = |line, character| Utf16Position { line, character };
+        let cases = [
+            (0, at(0, 0)),
+            (1, at(0, 1)),
+            (5, at(0, 3)),
+            (6, at(0, 4)),
+            (8, at(1, 0)),
+            (11, at(1, 1)),
+            (15, at(1, 3)),
+            (17, at(2, 0)),
+            (18, at(2, 1)),
+            (20, at(2, 2)),
+            (22, at(3, 0)),
+        ];
+        for (offset, position) in cases {
+            assert_eq!(index.utf16_position(offset), position, "offset {offset}");
+            assert_eq!(
+                index.offset_of_utf16(position),
+                Some(offset),
+                "{position:?}"
+            );
+        }
+        // Inside the emoji: back to its start, both ways.
+        assert_eq!(index.utf16_position(3), at(0, 1));
+        assert_eq!(index.offset_of_utf16(at(0, 2)), Some(1));
+        // Past a line's end: its end, before `\r\n`; past the last line: none.
+        assert_eq!(index.offset_of_utf16(at(0, 99)), Some(6));
+        assert_eq!(index.offset_of_utf16(at(3, 5)), Some(22));
+        assert_eq!(index.offset_of_utf16(at(4, 0)), None);
+        assert_eq!(index.utf16_position(999), at(3, 0));
+        // A lone `\r` ends no line: it is the last line's content.
+        let lone = LineIndex::new("a\r");
+        assert_eq!(lone.offset_of_utf16(at(0, 2)), Some(2));
+    }
+
+    #[test]
+    fn spans_convert_to_utf16_ranges_and_back() {
+        let text = "# 日本\n[[Café 😀]] ok\n";
+        let index = LineIndex::new(text);
+        let start = text.find("[[").expect("a link");
+        let end = text.find(" ok").expect("after");
+        let (from, to) = index.utf16_range(index.span(start, end));
+        assert_eq!(
+            (from.line, from.character, to.line, to.character),
+            (1, 0, 1, 11)
+        );
+        assert_eq!(index.offset_of_utf16(from), Some(start));
+        assert_eq!(index.offset_of_utf16(to), Some(end));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn utf16_positions_round_trip(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec!['a', ' ', '\n', '\r', '😀', '漢', 'é', '\u{301}', '\u{10348}']),
+                0..40,
+            )
+        ) {
+            let text: String = chars.into_iter().collect();
+            let index = LineIndex::new(&text);
+            // Every character boundary but the one inside `\r\n` (which is
+            // not on any line's content).
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                if text[..offset].ends_with('\r') && text[offset..].starts_with('\n') {
+                    continue;
+                }
+                let position = index.utf16_position(offset);
+                proptest::prop_assert_eq!(index.offset_of_utf16(position), Some(offset));
+            }
+        }
     }
 }

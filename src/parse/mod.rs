@@ -25,6 +25,18 @@ pub struct ParsedNote {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl ParsedNote {
+    /// The same note at another vault path: a note's text is read without
+    /// its path, which only names the note and its findings.
+    pub fn move_to(&mut self, path: &str) {
+        path.clone_into(&mut self.note.path);
+        title_of(path).clone_into(&mut self.note.title);
+        for diagnostic in &mut self.diagnostics {
+            path.clone_into(&mut diagnostic.path);
+        }
+    }
+}
+
 /// Parses the text of the note at vault-relative `path`.
 pub fn parse_note(path: &str, text: &str) -> ParsedNote {
     let lines = LineIndex::new(text);

@@ -7,4 +7,4 @@ pub use matcher::RegexError;
 pub use query::{MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS, Query, SyntaxError};
 pub mod run;
 
-pub use run::{Hit, Results, SearchError, Sort, search};
+pub use run::{Buffers, Hit, OnDisk, Results, SearchError, Sort, search};

@@ -26,6 +26,7 @@ use crate::index::{Fields, Index};
 use crate::model::Note;
 use crate::parse;
 use crate::vault::FileId;
+use crate::vault::live::LiveVault;
 use crate::vault::resolve::Resolver;
 
 /// How to order hits.
@@ -98,10 +99,36 @@ impl From<tantivy::TantivyError> for SearchError {
     }
 }
 
-/// Runs `query` on the index of the vault at `root`.
+/// Where a search reads the text of a note for line and section queries and
+/// for snippets: a newer text the caller holds (an editor's buffer), or else
+/// the file on disk. Words, properties and tags are matched and ranked as the
+/// index holds them, from the files.
+pub trait Buffers {
+    /// The note's text when it is not its file's.
+    fn buffer(&self, path: &str) -> Option<&str>;
+}
+
+/// No buffers: every note's text is its file's.
+pub struct OnDisk;
+
+impl Buffers for OnDisk {
+    fn buffer(&self, _path: &str) -> Option<&str> {
+        None
+    }
+}
+
+impl Buffers for LiveVault {
+    fn buffer(&self, path: &str) -> Option<&str> {
+        LiveVault::buffer(self, self.note_id(path)?)
+    }
+}
+
+/// Runs `query` on the index of the vault at `root`, reading note texts
+/// from `buffers` before the files.
 pub fn search(
     index: &Index,
     root: &Path,
+    buffers: &dyn Buffers,
     query: &Query,
     sort: Sort,
     limit: usize,
@@ -115,6 +142,7 @@ pub fn search(
             .analyzer()
             .map_err(|e| SearchError::Index(e.to_string()))?,
         root,
+        buffers,
         sets: HashMap::new(),
         matchers: HashMap::new(),
         orphans: None,
@@ -175,6 +203,7 @@ struct Engine<'a> {
     fields: Fields,
     analyzer: TextAnalyzer,
     root: &'a Path,
+    buffers: &'a dyn Buffers,
     /// Documents the index says match each leaf (keyed by the leaf's address).
     sets: HashMap<*const Query, HashSet<DocAddress>>,
     /// How each text term is found in text (keyed by the term's address).
@@ -536,10 +565,14 @@ impl Engine<'_> {
         }
     }
 
-    /// The body of a note (after its front matter), read once per search.
+    /// The body of a note (after its front matter), read once per search:
+    /// its buffer's, or its file's.
     fn body<'t>(&self, doc: DocAddress, texts: &'t mut TextCache) -> &'t str {
         let path = self.path(doc);
         let text = texts.0.entry(doc).or_insert_with(|| {
+            if let Some(buffer) = self.buffers.buffer(path) {
+                return buffer.to_owned();
+            }
             let bytes = std::fs::read(self.root.join(path)).unwrap_or_default();
             parse::decode(path, &bytes).0.into_owned()
         });
@@ -870,6 +903,38 @@ mod tests {
             term: Term::Word(w.to_owned()),
             match_case: false,
         }
+    }
+
+    #[test]
+    fn snippets_and_line_queries_read_a_buffer_before_the_file() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let root = dir.path();
+        std::fs::create_dir(root.join(".obsidian")).expect("a vault");
+        std::fs::write(root.join("a.md"), "alpha on disk\nbeta\n").expect("a note");
+        let config = crate::config::Config::default();
+        let options = crate::index::Options::default();
+        let (index, _) = Index::open(root, &config, &options).expect("an index");
+        let today = jiff::civil::Date::constant(2026, 1, 10);
+        let mut live = LiveVault::from_sources(
+            [("a.md", "alpha on disk\nbeta\n")],
+            Vec::<String>::new(),
+            config,
+            today,
+        );
+        let query = Query::parse("alpha line:(alpha beta)").expect("a query");
+        let run = |buffers: &dyn Buffers| {
+            let results =
+                search(&index, root, buffers, &query, Sort::Relevance, 10).expect("results");
+            (results.hits.first()).map(|hit| (hit.line, hit.snippet.clone()))
+        };
+        // The file has `alpha` and `beta` on different lines.
+        assert_eq!(run(&OnDisk), None);
+        assert_eq!(run(&live), None);
+        live.upsert_note("a.md", "beta\nalpha and beta in the buffer\n")
+            .expect("an edit");
+        let (line, snippet) = run(&live).expect("a hit");
+        assert_eq!(line, Some(2));
+        assert_eq!(snippet.as_deref(), Some("alpha and beta in the buffer"));
     }
 
     #[test]

@@ -4,6 +4,12 @@
 //! [`Vault::from_sources`] builds the same thing from strings, for tests and
 //! embedding.
 
+mod aliases;
+pub mod backlinks;
+pub mod change;
+pub mod ids;
+pub mod live;
+mod names;
 pub mod notes;
 pub mod resolve;
 pub mod scan;
@@ -22,7 +28,7 @@ use crate::error::Result;
 use crate::model::{Diagnostic, Link, Note, Severity};
 use crate::parse::{self, ParsedNote};
 use notes::Notes;
-use resolve::{AnchorMatch, Resolver};
+use resolve::{AnchorMatch, FileNames, Resolver};
 
 /// Index of a note in [`Vault::notes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -207,7 +213,7 @@ impl Vault {
                     .map(|i| {
                         let source = NoteId(to_u32(i));
                         (notes.get(i).note.links.iter())
-                            .map(|link| resolve_link(&resolver, &notes, source, link))
+                            .map(|link| resolve_in_notes(&resolver, &notes, source, link))
                             .collect()
                     })
                     .collect();
@@ -314,6 +320,20 @@ impl Vault {
             diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             diagnostics
         })
+    }
+
+    /// Problems of the scan, not of any one note (unreadable files and
+    /// folders, skipped links), in the order found.
+    pub fn problems(&self) -> &[Diagnostic] {
+        &self.problems
+    }
+
+    /// The problems found while parsing one note.
+    pub fn parse_diagnostics(&self, id: NoteId) -> &[Diagnostic] {
+        if self.notes.counts(id.index()).diagnostics == 0 {
+            return &[];
+        }
+        &self.notes.get(id.index()).diagnostics
     }
 
     /// Notes that list `name` among their aliases (case-insensitive). Aliases
@@ -488,7 +508,7 @@ fn take_back(
             let source = NoteId(to_u32(i));
             if let Some(resolver) = resolver.as_ref().filter(|_| changed(source)) {
                 return (notes.get(i).note.links.iter())
-                    .map(|link| resolve_link(resolver, notes, source, link))
+                    .map(|link| resolve_in_notes(resolver, notes, source, link))
                     .collect();
             }
             // Only a link into a changed note is looked at (and only then
@@ -549,7 +569,15 @@ fn fits(known: &[Vec<Resolution>], notes: &Notes, attachments: usize) -> bool {
         })
 }
 
-fn resolve_link(resolver: &Resolver, notes: &Notes, source: NoteId, link: &Link) -> Resolution {
+/// How `link`, written in the note `source` at `source_path`, resolves among
+/// `files`; `note` gives the target note, for the link's anchor.
+fn resolve_link<'n>(
+    files: &impl FileNames,
+    source: NoteId,
+    source_path: &str,
+    link: &Link,
+    note: impl FnOnce(NoteId) -> Option<&'n Note>,
+) -> Resolution {
     let found = if link.is_self() {
         resolve::PathMatch {
             target: Some(FileId::Note(source)),
@@ -557,10 +585,10 @@ fn resolve_link(resolver: &Resolver, notes: &Notes, source: NoteId, link: &Link)
             exact_case: true,
         }
     } else {
-        resolver.resolve(&link.target, &notes.paths()[source.index()])
+        resolve::resolve_in(files, &link.target, source_path)
     };
     let anchor = match found.target {
-        Some(FileId::Note(id)) => anchor_in(&notes.get(id.index()).note, link),
+        Some(FileId::Note(id)) => note(id).and_then(|target| anchor_in(target, link)),
         _ => None,
     };
     Resolution {
@@ -569,6 +597,14 @@ fn resolve_link(resolver: &Resolver, notes: &Notes, source: NoteId, link: &Link)
         exact_case: found.exact_case,
         anchor,
     }
+}
+
+/// How a link of the note `source` resolves among the vault's `notes`.
+fn resolve_in_notes(resolver: &Resolver, notes: &Notes, source: NoteId, link: &Link) -> Resolution {
+    let source_path = &notes.paths()[source.index()];
+    resolve_link(resolver, source, source_path, link, |id| {
+        Some(&notes.get(id.index()).note)
+    })
 }
 
 /// Where in `note` the heading or block part of `link` leads, if it has one.

@@ -47,10 +47,32 @@ impl PathMatch {
     }
 }
 
-struct Entry {
-    id: FileId,
-    path: String,
-    lower: String,
+/// A file as the resolver sees it: its id, its path and its folded path.
+pub(crate) struct Entry {
+    pub(crate) id: FileId,
+    pub(crate) path: String,
+    pub(crate) lower: String,
+}
+
+impl Entry {
+    /// The entry of the file at `path`.
+    pub(crate) fn new(id: FileId, path: &str) -> Self {
+        Self {
+            id,
+            path: path.to_owned(),
+            lower: fold(path),
+        }
+    }
+}
+
+/// Where link resolution looks files up. The batch [`Resolver`] and the live
+/// vault's name index both answer it, so that both rank candidates by the
+/// same rules ([`resolve_in`]).
+pub(crate) trait FileNames {
+    /// The files whose folded path is `lower`.
+    fn at_path(&self, lower: &str) -> Vec<&Entry>;
+    /// The files whose folded file name is `name`.
+    fn named(&self, name: &str) -> Vec<&Entry>;
 }
 
 /// Precomputed lookup keys for every file in the vault.
@@ -78,12 +100,9 @@ impl HashIndex {
         Self(table)
     }
 
-    /// The items whose key may be `key`, in ascending order (callers compare
-    /// the keys themselves).
-    fn get(&self, key: &str) -> Vec<usize> {
-        let mut found: Vec<usize> = self.0.iter_hash(hash(key)).map(|&i| i as usize).collect();
-        found.sort_unstable();
-        found
+    /// The items whose key may be `key` (callers compare the keys themselves).
+    fn get(&self, key: &str) -> impl Iterator<Item = usize> {
+        self.0.iter_hash(hash(key)).map(|&i| i as usize)
     }
 }
 
@@ -99,11 +118,7 @@ impl Resolver {
         // Folding every path is most of the work: on all cores.
         let mut entries: Vec<Entry> = files
             .into_par_iter()
-            .map(|(id, path)| Entry {
-                id,
-                path: path.to_owned(),
-                lower: fold(path),
-            })
+            .map(|(id, path)| Entry::new(id, path))
             .collect();
         entries
             .par_sort_unstable_by(|a, b| a.lower.cmp(&b.lower).then_with(|| a.path.cmp(&b.path)));
@@ -118,101 +133,149 @@ impl Resolver {
 
     /// Resolves a non-empty link path written in the note at `source`.
     pub fn resolve(&self, link_path: &str, source: &str) -> PathMatch {
-        let trimmed = link_path.trim();
-        let slashed = if trimmed.contains('\\') {
-            Cow::Owned(trimmed.replace('\\', "/"))
-        } else {
-            Cow::Borrowed(trimmed)
-        };
-        let wanted = nfc(&slashed);
-        let wanted = wanted.trim_start_matches('/');
-        if wanted.is_empty() {
-            return PathMatch::unresolved();
-        }
-        if wanted.starts_with("./") || wanted.starts_with("../") {
-            return match join(folder(source), wanted) {
-                Some(joined) => spellings(&joined)
-                    .find_map(|lower| self.exact(&lower, &joined))
-                    .unwrap_or_else(PathMatch::unresolved),
-                None => PathMatch::unresolved(),
-            };
-        }
-        let mut spelled = spellings(wanted);
-        spelled
-            .clone()
-            .find_map(|lower| self.exact(&lower, wanted))
-            .or_else(|| spelled.find_map(|lower| self.by_suffix(&lower, wanted, source)))
-            .unwrap_or_else(PathMatch::unresolved)
-    }
-
-    /// The files at exactly this (folded) vault path.
-    fn exact(&self, lower: &str, wanted: &str) -> Option<PathMatch> {
-        let mut found = self.by_path.get(lower);
-        found.retain(|&i| self.entries[i].lower == lower);
-        (!found.is_empty()).then(|| self.choose(found, wanted))
+        resolve_in(self, link_path, source)
     }
 
     /// How many files have this file name, compared as Obsidian compares
     /// names (NFC, any case).
     pub fn count_named(&self, name: &str) -> usize {
         let lower = fold(name);
-        let lower = file_name(&lower);
-        (self.by_name.0.iter_hash(hash(lower)))
-            .filter(|&&i| file_name(&self.entries[i as usize].lower) == lower)
-            .count()
+        self.named(file_name(&lower)).len()
+    }
+}
+
+impl FileNames for Resolver {
+    fn at_path(&self, lower: &str) -> Vec<&Entry> {
+        (self.by_path.get(lower).map(|i| &self.entries[i]))
+            .filter(|entry| entry.lower == lower)
+            .collect()
     }
 
-    /// Files whose (folded) path ends with `lower`, ranked by Obsidian's tie-breaks:
-    /// the source note's folder, then the shortest path, then path order.
-    fn by_suffix(&self, lower: &str, wanted: &str, source: &str) -> Option<PathMatch> {
-        // Ending with the path means having its file name too.
-        let mut candidates = self.by_name.get(file_name(lower));
-        candidates.retain(|&i| ends_with_path(&self.entries[i].lower, lower));
-        if candidates.len() <= 1 {
-            return candidates.first().map(|&i| self.choose(vec![i], wanted));
-        }
-        let source_folder = fold(folder(source));
-        let same_folder: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&i| folder(&self.entries[i].lower) == source_folder)
-            .collect();
-        if !same_folder.is_empty() {
-            return Some(self.choose(same_folder, wanted));
-        }
-        let length = |i: usize| self.entries[i].path.chars().count();
-        let shortest = candidates.iter().map(|&i| length(i)).min()?;
-        let tied = candidates
-            .into_iter()
-            .filter(|&i| length(i) == shortest)
-            .collect();
-        Some(self.choose(tied, wanted))
+    fn named(&self, name: &str) -> Vec<&Entry> {
+        (self.by_name.get(name).map(|i| &self.entries[i]))
+            .filter(|entry| file_name(&entry.lower) == name)
+            .collect()
     }
+}
 
-    /// Picks among equally good files: the first in (case-insensitive) path
-    /// order; among files whose paths differ only in case, the one spelled
-    /// exactly as the link.
-    fn choose(&self, mut indexes: Vec<usize>, wanted: &str) -> PathMatch {
-        let exact = |i: usize| spelled_exactly(&self.entries[i].path, wanted);
-        if indexes.len() > 1 {
-            indexes.sort_by(|&a, &b| {
-                let (x, y) = (&self.entries[a], &self.entries[b]);
-                x.lower
-                    .cmp(&y.lower)
-                    .then_with(|| exact(b).cmp(&exact(a)))
-                    .then_with(|| x.path.cmp(&y.path))
-            });
+/// What a link path asks the vault for, once trimmed and normalised.
+enum Wanted {
+    /// A `./` or `../` path, joined to the source note's folder: only that
+    /// exact vault path.
+    Relative(String),
+    /// An exact vault path, or else any path ending with this one.
+    Anywhere(String),
+}
+
+/// Reads a link path written in the note at `source`; `None` when it can
+/// name no file (empty, or climbing above the vault root).
+fn wanted(link_path: &str, source: &str) -> Option<Wanted> {
+    let trimmed = link_path.trim();
+    let slashed = if trimmed.contains('\\') {
+        Cow::Owned(trimmed.replace('\\', "/"))
+    } else {
+        Cow::Borrowed(trimmed)
+    };
+    let wanted = nfc(&slashed);
+    let wanted = wanted.trim_start_matches('/');
+    if wanted.is_empty() {
+        None
+    } else if wanted.starts_with("./") || wanted.starts_with("../") {
+        join(folder(source), wanted).map(Wanted::Relative)
+    } else {
+        Some(Wanted::Anywhere(wanted.to_owned()))
+    }
+}
+
+/// Resolves a non-empty link path written in the note at `source` among `files`.
+pub(crate) fn resolve_in(files: &impl FileNames, link_path: &str, source: &str) -> PathMatch {
+    match wanted(link_path, source) {
+        None => PathMatch::unresolved(),
+        Some(Wanted::Relative(joined)) => spellings(&joined)
+            .find_map(|lower| exact(files, &lower, &joined))
+            .unwrap_or_else(PathMatch::unresolved),
+        Some(Wanted::Anywhere(wanted)) => {
+            let mut spelled = spellings(&wanted);
+            spelled
+                .clone()
+                .find_map(|lower| exact(files, &lower, &wanted))
+                .or_else(|| spelled.find_map(|lower| by_suffix(files, &lower, &wanted, source)))
+                .unwrap_or_else(PathMatch::unresolved)
         }
-        let chosen = indexes[0];
-        PathMatch {
-            target: Some(self.entries[chosen].id),
-            candidates: if indexes.len() > 1 {
-                indexes.iter().map(|&i| self.entries[i].id).collect()
-            } else {
-                Vec::new()
-            },
-            exact_case: exact(chosen),
-        }
+    }
+}
+
+/// The folded file names whose files decide where a link path written in
+/// the note at `source` leads: every file it can match has one of them, so
+/// only a change among those files can change its resolution.
+pub(crate) fn names_consulted(link_path: &str, source: &str) -> Vec<String> {
+    let names = |path: &str| -> Vec<String> {
+        spellings(path)
+            .map(|lower| file_name(&lower).to_owned())
+            .collect()
+    };
+    match wanted(link_path, source) {
+        None => Vec::new(),
+        Some(Wanted::Relative(joined)) => names(&joined),
+        Some(Wanted::Anywhere(wanted)) => names(&wanted),
+    }
+}
+
+/// The files at exactly this (folded) vault path.
+fn exact(files: &impl FileNames, lower: &str, wanted: &str) -> Option<PathMatch> {
+    let found = files.at_path(lower);
+    (!found.is_empty()).then(|| choose(found, wanted))
+}
+
+/// Files whose (folded) path ends with `lower`, ranked by Obsidian's tie-breaks:
+/// the source note's folder, then the shortest path, then path order.
+fn by_suffix(files: &impl FileNames, lower: &str, wanted: &str, source: &str) -> Option<PathMatch> {
+    // Ending with the path means having its file name too.
+    let mut candidates = files.named(file_name(lower));
+    candidates.retain(|entry| ends_with_path(&entry.lower, lower));
+    if candidates.len() <= 1 {
+        return candidates.first().map(|&entry| choose(vec![entry], wanted));
+    }
+    let source_folder = fold(folder(source));
+    let same_folder: Vec<&Entry> = candidates
+        .iter()
+        .copied()
+        .filter(|entry| folder(&entry.lower) == source_folder)
+        .collect();
+    if !same_folder.is_empty() {
+        return Some(choose(same_folder, wanted));
+    }
+    let length = |entry: &Entry| entry.path.chars().count();
+    let shortest = candidates.iter().map(|entry| length(entry)).min()?;
+    let tied = candidates
+        .into_iter()
+        .filter(|entry| length(entry) == shortest)
+        .collect();
+    Some(choose(tied, wanted))
+}
+
+/// Picks among equally good files (at least one): the first in
+/// (case-insensitive) path order; among files whose paths differ only in
+/// case, the one spelled exactly as the link.
+fn choose(mut entries: Vec<&Entry>, wanted: &str) -> PathMatch {
+    let exact = |entry: &Entry| spelled_exactly(&entry.path, wanted);
+    if entries.len() > 1 {
+        entries.sort_by(|x, y| {
+            x.lower
+                .cmp(&y.lower)
+                .then_with(|| exact(y).cmp(&exact(x)))
+                .then_with(|| x.path.cmp(&y.path))
+        });
+    }
+    let chosen = entries[0];
+    PathMatch {
+        target: Some(chosen.id),
+        candidates: if entries.len() > 1 {
+            entries.iter().map(|entry| entry.id).collect()
+        } else {
+            Vec::new()
+        },
+        exact_case: exact(chosen),
     }
 }
 
@@ -364,7 +427,7 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
     }
 }
 
-fn file_name(path: &str) -> &str {
+pub(crate) fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
