@@ -6,6 +6,7 @@
 //! while parsing; the rules here add links, front-matter values and structure.
 
 pub mod baseline;
+mod bases;
 pub mod changes;
 pub mod fix;
 mod frontmatter;
@@ -20,6 +21,7 @@ use jiff::civil::Date;
 use crate::config::{Config, RuleLevel};
 use crate::model::{Diagnostic, Severity};
 use crate::vault::Vault;
+pub use bases::BaseSource;
 
 /// A lint rule: its id, default severity (`None` when off by default) and a
 /// one-line summary.
@@ -142,6 +144,16 @@ pub const RULES: &[Rule] = &[
     ),
     rule("orphan-note", None, "a note with no links in or out"),
     rule(
+        "invalid-base",
+        Some(Error),
+        "a base file or block that does not parse, or calls what does not exist",
+    ),
+    rule(
+        "base-type-mismatch",
+        Some(Warning),
+        "a base compares a property with a literal its schema type never matches",
+    ),
+    rule(
         "invalid-encoding",
         Some(Error),
         "a note that is not valid UTF-8",
@@ -193,8 +205,9 @@ pub fn unknown_rules(config: &Config) -> Vec<String> {
 }
 
 /// Runs every enabled rule; findings come sorted by path, line and column,
-/// with the configured severities. `today` decides what `future-date` means.
-pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
+/// with the configured severities. `today` decides what `future-date` means;
+/// `bases` are the `.base` files and the notes with ```` ```base ```` blocks.
+pub fn run(vault: &Vault, config: &Config, today: Date, bases: &[BaseSource]) -> Vec<Diagnostic> {
     let levels = &config.lint.rules;
     let enabled = |id: &str| severity_of(id, levels).is_some();
     // Every rule reads every note: decoded on all cores first.
@@ -210,7 +223,12 @@ pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
         },
         || {
             rayon::join(
-                || collect(|out| schema::check(vault, &config.schema, out)),
+                || {
+                    collect(|out| {
+                        schema::check(vault, &config.schema, out);
+                        bases::check(bases, &config.schema, out);
+                    })
+                },
                 || collect(|out| structure::check(vault, with_orphans, out)),
             )
         },
@@ -318,7 +336,7 @@ mod tests {
                 .map(|f| (f.rule, f.severity))
                 .collect::<Vec<_>>()
         };
-        let default = run(&vault, &Config::default(), today);
+        let default = run(&vault, &Config::default(), today, &[]);
         assert_eq!(
             rules(&default),
             [("broken-link", Error), ("broken-embed", Error)]
@@ -329,7 +347,7 @@ mod tests {
         )
         .expect("valid config");
         assert_eq!(
-            rules(&run(&vault, &config, today)),
+            rules(&run(&vault, &config, today, &[])),
             [("broken-link", Warning)]
         );
     }
