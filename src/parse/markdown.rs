@@ -27,7 +27,8 @@ pub struct Body {
     pub has_base_block: bool,
 }
 
-fn options() -> Options {
+/// The Markdown extensions Obsidian's syntax needs.
+pub fn options() -> Options {
     Options::ENABLE_WIKILINKS
         | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES

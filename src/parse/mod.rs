@@ -15,6 +15,8 @@ use std::borrow::Cow;
 
 use crate::model::{Diagnostic, LineIndex, Note, Severity};
 
+pub use markdown::options as markdown_options;
+
 /// A parsed note and the problems found while reading it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedNote {
