@@ -1,6 +1,6 @@
 //! How much of a full parse, and of a cold index, is the crates' own floor:
 //! times, with every note already in memory, pulldown-cmark alone, gray_matter's
-//! YAML engine alone and vaultkit's whole `parse_note` (one thread), then
+//! YAML engine alone, the limit check run before it and vaultkit's whole `parse_note` (one thread), then
 //! tantivy indexing nothing but the note texts, with vaultkit's word analyzer
 //! with and without English stemming (tantivy's own threads, one commit).
 //!
@@ -52,6 +52,14 @@ fn main() {
         }
     });
     row("gray_matter YAML engine", yaml);
+    let limits = best_of_3(|| {
+        for (_, text) in &notes {
+            if let Some(yaml) = front_matter(text) {
+                let _ = vaultkit::parse::yaml::check(yaml);
+            }
+        }
+    });
+    row("front-matter limit check", limits);
     let whole = best_of_3(|| {
         for (path, text) in &notes {
             drop(vaultkit::parse::parse_note(path, text));

@@ -40,6 +40,12 @@ pub enum Error {
         /// What is wrong, with line and column when known.
         message: String,
     },
+    /// `git`, run to list the files changed since a revision, failed.
+    #[error("{message}")]
+    Git {
+        /// What failed, and git's own message.
+        message: String,
+    },
     /// The search index could not be opened, read or written.
     #[error("index at {}: {message}", path.display())]
     Index {

@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use jiff::civil::Date;
 use rayon::prelude::*;
 use vaultkit::config::Config;
-use vaultkit::error::Error;
-use vaultkit::index::{Index, codec, kept};
-use vaultkit::lint::{self, baseline, baseline::Baseline, changes, fix};
+use vaultkit::lint::cache::{self, Kept};
+use vaultkit::lint::changes::{self, Scope};
+use vaultkit::lint::rewrite::{self, Outcome};
+use vaultkit::lint::{self, baseline, baseline::Baseline, fix};
 use vaultkit::model::{Diagnostic, Severity, Span};
 use vaultkit::render::{self, Palette};
 use vaultkit::vault::Vault;
@@ -94,41 +94,6 @@ pub fn explain(args: &LintArgs, out: &mut dyn Write) -> Option<Result<ExitCode>>
     })
 }
 
-/// The findings of `lint` an index keeps for an unchanged vault. They also
-/// depend on the configuration, today's date (`future-date`) and the
-/// problems the scan found: those make the key.
-pub struct Kept<'a> {
-    index: &'a Index,
-    key: Vec<u8>,
-    today: Date,
-}
-
-impl<'a> Kept<'a> {
-    /// The findings `index` may keep for a run with `config` whose scan found `problems`.
-    pub fn new(index: &'a Index, config: &Config, problems: &[Diagnostic]) -> Self {
-        let today = today();
-        let mut key = format!("{config:?}\n{today}\n").into_bytes();
-        key.extend(codec::encode_diagnostics(problems));
-        Self { index, key, today }
-    }
-
-    /// The findings kept for this vault and key, if any.
-    fn findings(&self) -> Option<Vec<Diagnostic>> {
-        let rules: Vec<&'static str> = lint::RULES.iter().map(|rule| rule.id).collect();
-        let bytes = self.index.kept(kept::LINT, &self.key)?;
-        codec::decode_diagnostics(&bytes, &rules).ok()
-    }
-
-    fn keep(&self, findings: &[Diagnostic]) {
-        let bytes = codec::encode_diagnostics(findings);
-        self.index.keep(kept::LINT, &self.key, &bytes);
-    }
-}
-
-fn today() -> Date {
-    jiff::ZonedDateTime::now().date()
-}
-
 /// Runs the rules over the vault `load` reads (or takes back the findings
 /// `kept` holds, when the vault did not change), reports those in scope, and
 /// exits 1 when one reaches `--fail-on`.
@@ -183,7 +148,7 @@ pub fn run(
                 }
             }
             let bases = base_sources(root, vault);
-            let today = kept.map_or_else(today, |k| k.today);
+            let today = kept.map_or_else(cache::today, Kept::today);
             let findings = lint::run(vault, config, today, &bases);
             if let Some(kept) = kept {
                 kept.keep(&findings);
@@ -269,9 +234,9 @@ pub fn run(
     })
 }
 
-/// `--fix`: rewrites each note in scope that has safe fixes (atomically, and
-/// only if it still holds what was linted), or with `dry_run` prints the
-/// diff. Returns how many files were (or would be) changed.
+/// `--fix`: rewrites each note in scope that has safe fixes, or with
+/// `dry_run` prints the diff; says on stderr what was fixed or skipped.
+/// Returns how many files were (or would be) changed.
 fn fix(
     vault: &Vault,
     config: &Config,
@@ -280,61 +245,26 @@ fn fix(
     out: &mut dyn Write,
 ) -> Result<usize> {
     let root = vault.root().context("the vault has no folder")?;
-    let enabled = fix::Enabled {
-        case: lint::is_enabled(config, "case-mismatch"),
-        tags: lint::is_enabled(config, "invalid-tag"),
-        aliases: lint::is_enabled(config, "broken-link"),
-    };
     let mut changed = 0;
-    for id in fix::candidates(vault, enabled) {
-        let path = &vault.note(id).path;
-        if !wanted(path) {
-            continue;
-        }
-        let file = root.join(path);
-        let bytes =
-            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        // Fixes are made on the decoded text: a note that does not decode
-        // exactly (bytes that are not UTF-8) would lose the bytes that were
-        // replaced, so it is left alone.
-        let (text, problem) = vaultkit::parse::decode(path, &bytes);
-        if problem.is_some() {
-            eprintln!("skipped {path}: it is not valid UTF-8 text; save it as UTF-8 to fix it");
-            continue;
-        }
-        let (fixed, fixes) = match fix::fix_note(vault, id, &text, enabled) {
-            Ok(Some(done)) => done,
-            Ok(None) => continue,
-            Err(fix::Stale) => {
-                eprintln!("skipped {path}: it changed since it was read; run lint --fix again");
-                continue;
+    for outcome in rewrite::rewrite(vault, root, config, wanted, dry_run)? {
+        match outcome {
+            Outcome::Fixed { path, fixes } => {
+                eprintln!("fixed {path}: {}", describe(&fixes));
+                changed += 1;
             }
-        };
-        if dry_run {
-            render::diff(out, path, &text, &fixed)?;
-        } else {
-            let bom: &[u8] = if bytes.starts_with(BOM) { BOM } else { b"" };
-            let new_bytes = [bom, fixed.as_bytes()].concat();
-            match vaultkit::atomic::write_if_unchanged(&file, &bytes, &new_bytes) {
-                Ok(true) => {}
-                Ok(false) => {
-                    eprintln!("skipped {path}: it changed since it was read; run lint --fix again");
-                    continue;
-                }
-                Err(Error::Refused { reason, .. }) => {
-                    eprintln!("skipped {path}: {reason}");
-                    continue;
-                }
-                Err(err) => return Err(err.into()),
+            Outcome::WouldFix {
+                path,
+                before,
+                after,
+            } => {
+                render::diff(out, &path, &before, &after)?;
+                changed += 1;
             }
-            eprintln!("fixed {path}: {}", describe(&fixes));
+            Outcome::Skipped { path, reason } => eprintln!("skipped {path}: {reason}"),
         }
-        changed += 1;
     }
     Ok(changed)
 }
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// `2 case-mismatch, 1 invalid-tag`.
 fn describe(fixes: &[fix::Fix]) -> String {
@@ -424,137 +354,4 @@ fn vault_prefix(root: &Path) -> String {
         root if !root.is_empty() && root != "." => format!("{}/", root.trim_end_matches('/')),
         _ => String::new(),
     }
-}
-
-/// What to report: files under PATHS, changed since `--changed-since REV`
-/// (both, when both are given), plus links into files deleted since.
-struct Scope {
-    /// Vault-relative prefixes from PATHS; empty means everything.
-    prefixes: Vec<String>,
-    /// Files changed since REV, when asked.
-    changed: Option<HashSet<String>>,
-    /// Files that no longer exist: deleted or renamed since REV, or named in PATHS.
-    deleted: Vec<String>,
-}
-
-impl Scope {
-    fn new(root: &Path, paths: &[String], changed_since: Option<&str>) -> Result<Self> {
-        let prefixes = scopes(root, paths);
-        let mut deleted = Vec::new();
-        for (prefix, given) in prefixes.iter().zip(paths) {
-            // Named, but neither in the vault nor anywhere else on disk.
-            if !prefix.is_empty() && !root.join(prefix).exists() && !Path::new(given).exists() {
-                deleted.push(prefix.clone());
-                // `Old note` means the note `Old note.md`.
-                if !prefix.rsplit('/').next().unwrap_or_default().contains('.') {
-                    deleted.push(format!("{prefix}.md"));
-                }
-            }
-        }
-        let changed = match changed_since {
-            None => None,
-            Some(rev) => {
-                let (changed, gone) = git_changes(root, rev)?;
-                deleted.extend(gone);
-                Some(changed)
-            }
-        };
-        let mut scope = Self {
-            prefixes,
-            changed,
-            deleted,
-        };
-        let deleted = std::mem::take(&mut scope.deleted);
-        scope.deleted = deleted
-            .into_iter()
-            .filter(|path| scope.under_paths(path))
-            .collect();
-        Ok(scope)
-    }
-
-    fn under_paths(&self, path: &str) -> bool {
-        self.prefixes.is_empty() || self.prefixes.iter().any(|p| in_scope(path, p))
-    }
-
-    /// Whether findings in this file are reported.
-    fn wants_file(&self, path: &str) -> bool {
-        self.under_paths(path) && self.changed.as_ref().is_none_or(|c| c.contains(path))
-    }
-}
-
-/// Files of the vault (at `root`) changed since git revision `rev`, tracked
-/// or new and untracked; and those deleted since (a rename is both).
-fn git_changes(root: &Path, rev: &str) -> Result<(HashSet<String>, Vec<String>)> {
-    if rev.starts_with('-') {
-        bail!("--changed-since: `{rev}` is not a git revision");
-    }
-    let git = |args: &[&str]| -> Result<Vec<String>> {
-        let output = std::process::Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(args)
-            .output()
-            .context("--changed-since runs git, which could not be started")?;
-        if !output.status.success() {
-            bail!(
-                "--changed-since: `git {}` failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&output.stderr).trim()
-            );
-        }
-        Ok(String::from_utf8_lossy(&output.stdout)
-            .split('\0')
-            .filter(|s| !s.is_empty())
-            .map(|s| vaultkit::vault::resolve::nfc(s).into_owned())
-            .collect())
-    };
-    let diff = git(&[
-        "diff",
-        "--name-status",
-        "-z",
-        "--no-renames",
-        "--relative",
-        rev,
-        "--",
-    ])?;
-    let mut changed = HashSet::new();
-    let mut deleted = Vec::new();
-    for pair in diff.chunks(2) {
-        if let [status, path] = pair {
-            if status == "D" {
-                deleted.push(path.clone());
-            } else {
-                changed.insert(path.clone());
-            }
-        }
-    }
-    changed.extend(git(&["ls-files", "-z", "--others", "--exclude-standard"])?);
-    Ok((changed, deleted))
-}
-
-/// PATHS as vault-relative prefixes: a path on disk inside the vault is made
-/// relative to it; anything else is taken as vault-relative already.
-fn scopes(root: &Path, paths: &[String]) -> Vec<String> {
-    let root = root.canonicalize().ok();
-    paths
-        .iter()
-        .map(|p| {
-            let on_disk = Path::new(p).canonicalize().ok();
-            let relative = root
-                .as_deref()
-                .zip(on_disk.as_deref())
-                .and_then(|(root, path)| path.strip_prefix(root).ok())
-                .map(|rel| rel.to_string_lossy().replace('\\', "/"));
-            relative.unwrap_or_else(|| p.trim_start_matches("./").to_owned())
-        })
-        .map(|scope| scope.trim_end_matches('/').to_owned())
-        .collect()
-}
-
-fn in_scope(path: &str, scope: &str) -> bool {
-    scope.is_empty()
-        || path == scope
-        || path
-            .strip_prefix(scope)
-            .is_some_and(|rest| rest.starts_with('/'))
 }

@@ -230,12 +230,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         _ => {}
     }
-    let kept = match (&cli.command, &index, &refresh) {
-        (Command::Lint(_), Some(index), Some(refresh)) => {
-            Some(lint::Kept::new(index, &config, &refresh.problems))
-        }
-        _ => None,
-    };
+    let kept =
+        match (&cli.command, &index, &refresh) {
+            (Command::Lint(_), Some(index), Some(refresh)) => Some(
+                vaultkit::lint::cache::Kept::new(index, &config, &refresh.problems),
+            ),
+            _ => None,
+        };
     // An outline reads a part of the vault; every other command all of it.
     let decode = match &cli.command {
         Command::Outline(_) => Decode::WhenNeeded,

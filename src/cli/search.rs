@@ -57,9 +57,17 @@ enum Format {
     Table,
 }
 
-/// Parses a query, or says what is wrong with it.
+/// Parses a query, or says what is wrong with it, quoting the query (its
+/// start, when it is long).
 pub fn parse(text: &str) -> Result<Query> {
-    Query::parse(text).map_err(|e| anyhow!("invalid query `{text}`: {e}"))
+    const QUOTED_CHARS: usize = 80;
+    Query::parse(text).map_err(|e| {
+        let mut quoted: String = text.chars().take(QUOTED_CHARS).collect();
+        if quoted.len() < text.len() {
+            quoted.push('…');
+        }
+        anyhow!("invalid query `{quoted}`: {e}")
+    })
 }
 
 /// Runs a search; exit 1 when nothing matched, like grep and ripgrep.

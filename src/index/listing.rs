@@ -44,6 +44,18 @@ pub struct Current {
     pub position: usize,
 }
 
+impl AsRef<ScannedFile> for Current {
+    fn as_ref(&self) -> &ScannedFile {
+        &self.file
+    }
+}
+
+impl AsMut<ScannedFile> for Current {
+    fn as_mut(&mut self) -> &mut ScannedFile {
+        &mut self.file
+    }
+}
+
 /// What a scan found.
 #[derive(Debug, Default)]
 pub struct Listing {
@@ -266,6 +278,7 @@ impl Found {
             }
         }
         current.sort_unstable_by(|a, b| a.file.path.cmp(&b.file.path));
+        scan::unshare_paths(root, &mut current);
         for (position, file) in current.iter_mut().enumerate() {
             file.position = position;
         }

@@ -231,7 +231,7 @@ impl Index {
             if options.rebuild {
                 refresh.rebuilt = Some("--rebuild was given".to_owned());
             }
-            match index.update(&current, folders, &payload, options, &mut refresh) {
+            match index.update(&current, folders, &payload, options, fresh, &mut refresh) {
                 // The last commit is whole: answer from it rather than fail.
                 Err(error) if !fresh => {
                     index = Self::existing(&data, &payload, &analyzer)
@@ -305,6 +305,23 @@ impl Index {
         let (schema, fields) = Fields::schema();
         if index.schema() != schema {
             return Err("the index has another layout".to_owned());
+        }
+        // Every segment file ends with a checksum, which tantivy checks only
+        // when asked: a missing or damaged file would otherwise fail every
+        // search, or answer from garbled data.
+        match index.validate_checksum() {
+            Ok(damaged) if damaged.is_empty() => {}
+            Ok(damaged) => {
+                let mut names: Vec<String> = (damaged.iter())
+                    .map(|path| path.display().to_string())
+                    .collect();
+                names.sort();
+                return Err(format!(
+                    "the index files are damaged ({})",
+                    names.join(", ")
+                ));
+            }
+            Err(_) => return Err("the index files are damaged (one cannot be read)".to_owned()),
         }
         let opened = Self::with(&dir, index, fields, analyzer, table).map_err(|e| e.to_string())?;
         if opened.table.opstamp != before.opstamp || metas(&opened.index)?.opstamp != before.opstamp
@@ -564,13 +581,16 @@ impl Index {
     }
 
     /// Brings the index and the note table in line with `current`, commits
-    /// and saves the table.
+    /// and saves the table. An index `created` in this run is committed even
+    /// with nothing in it: only a commit records the payload that the next
+    /// run checks.
     fn update(
         &mut self,
         current: &[Current],
         folders: Folders,
         payload: &str,
         options: &Options,
+        created: bool,
         refresh: &mut Refresh,
     ) -> Result<()> {
         let err = |e: tantivy::TantivyError| index_error(&self.dir, e);
@@ -616,7 +636,7 @@ impl Index {
         refresh.removed = diff.removed.len();
         refresh.changed = fresh.len() - diff.added.len();
         let path_set_changed = !diff.added.is_empty() || !diff.removed.is_empty();
-        if fresh.is_empty() && !path_set_changed && !options.rebuild {
+        if fresh.is_empty() && !path_set_changed && !options.rebuild && !created {
             self.table = next_table(old, current, folders, Vec::new(), &HashMap::new())
                 .map_err(|e| index_error(&self.dir, e))?;
             return self.table.save(&self.dir.with_file_name(table::FILE_NAME));

@@ -97,6 +97,25 @@ fn finding(
             .iter()
             .map(|&c| vault.file_path(c))
             .collect();
+        // Names that differ only in Unicode normalisation look the same:
+        // their code points tell them apart.
+        let look_alike = (candidates.iter().map(|c| crate::vault::resolve::nfc(c)))
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+            < candidates.len();
+        let shown = |path: &str| {
+            if look_alike {
+                path.chars()
+                    .map(|c| match c.is_ascii() {
+                        true => c.to_string(),
+                        false => c.escape_unicode().to_string(),
+                    })
+                    .collect()
+            } else {
+                path.to_owned()
+            }
+        };
+        let candidates: Vec<String> = candidates.into_iter().map(shown).collect();
         return Some(
             at(
                 "ambiguous-link",
@@ -105,7 +124,7 @@ fn finding(
                     "`{}` matches {} files equally well; Obsidian's rules pick `{}`",
                     link.raw,
                     candidates.len(),
-                    vault.file_path(target)
+                    shown(vault.file_path(target))
                 ),
             )
             .with_help(format!(

@@ -7,10 +7,12 @@
 
 pub mod baseline;
 mod bases;
+pub mod cache;
 pub mod changes;
 pub mod fix;
 mod frontmatter;
 mod links;
+pub mod rewrite;
 mod schema;
 mod structure;
 

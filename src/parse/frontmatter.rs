@@ -1,5 +1,6 @@
-//! Front matter: finding the `---` block, reading it with gray_matter's YAML
-//! engine, and locating every property, tag and link in the original lines.
+//! Front matter: finding the `---` block, checking its YAML against the limits
+//! in [`yaml`], reading it with gray_matter's YAML engine, and locating every
+//! property, tag and link in the original lines.
 
 use std::sync::LazyLock;
 
@@ -10,6 +11,7 @@ use serde_json::Value;
 
 use super::tags;
 use super::wikilink;
+use super::yaml::{self, YamlError};
 use crate::model::{Diagnostic, LineIndex, Link, LinkOrigin, Property, Severity, Tag, TagSource};
 
 /// The raw front-matter block of a note.
@@ -72,17 +74,23 @@ pub fn parse(block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> FrontMatter
     if block.yaml.trim().is_empty() {
         return out;
     }
-    let pod = match YAML::parse(block.yaml) {
-        Ok(pod) => pod,
+    let loaded = yaml::check(block.yaml).and_then(|()| {
+        // The check has parsed every document, so the load is not expected
+        // to fail; if it does, its message has no position to keep.
+        YAML::parse(block.yaml).map_err(|err| YamlError {
+            message: err.to_string(),
+            over_limit: false,
+            line: 1,
+            column: 0,
+        })
+    });
+    let entries = match loaded {
         Err(err) => {
-            out.diagnostics
-                .push(yaml_error(&err.to_string(), block, lines, path));
+            out.diagnostics.push(yaml_error(&err, block, lines, path));
             return out;
         }
-    };
-    let entries = match pod {
-        Pod::Hash(map) => map,
-        Pod::Null => return out,
+        Ok(Pod::Hash(map)) => map,
+        Ok(Pod::Null) => return out,
         _ => {
             let span = lines.span(
                 block.yaml_start,
@@ -372,42 +380,30 @@ static UNQUOTED_HASH_ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*-[ \t]+(#[^\s#][^\r\n]*)").expect("the comment pattern is valid")
 });
 
-static YAML_POSITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"line (\d+) column (\d+)").expect("the position pattern is valid")
-});
-
-fn yaml_error(message: &str, block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> Diagnostic {
-    let first_line = lines.position(block.yaml_start).0;
-    let position = YAML_POSITION.captures(message).and_then(|caps| {
-        let line: u32 = caps[1].parse().ok()?;
-        let column: u32 = caps[2].parse().ok()?;
-        Some((line, column))
+fn yaml_error(err: &YamlError, block: Block<'_>, lines: &LineIndex<'_>, path: &str) -> Diagnostic {
+    let file_line = lines.position(block.yaml_start).0 + (err.line as u32).saturating_sub(1);
+    // The column counts characters, not bytes.
+    let start = lines.line_start(file_line).map_or(block.yaml_start, |s| {
+        let line = lines.text()[s..].split('\n').next().unwrap_or_default();
+        s + line
+            .char_indices()
+            .nth(err.column)
+            .map_or(line.len(), |(i, _)| i)
     });
-    let reason = message.split(" at byte ").next().unwrap_or(message);
-    let reason = reason.strip_prefix("Deserialize error: ").unwrap_or(reason);
-    let span = match position {
-        Some((line, column)) => {
-            let file_line = first_line + line.saturating_sub(1);
-            // The column counts characters, not bytes.
-            let start = lines.line_start(file_line).map_or(block.yaml_start, |s| {
-                let line = lines.text()[s..].split('\n').next().unwrap_or_default();
-                s + line
-                    .char_indices()
-                    .nth(column.saturating_sub(1) as usize)
-                    .map_or(line.len(), |(i, _)| i)
-            });
-            lines.span(start, start)
-        }
-        None => lines.span(block.yaml_start, block.yaml_start),
+    let (message, help) = if err.over_limit {
+        (
+            err.message.clone(),
+            "vaultkit reads no properties, tags or aliases from this front matter; write it smaller, flatter or with fewer aliases",
+        )
+    } else {
+        (
+            format!("invalid YAML in front matter: {}", err.message),
+            "Obsidian ignores all properties, tags and aliases of a note whose front matter does not parse",
+        )
     };
-    Diagnostic::new(
-        "invalid-frontmatter",
-        Severity::Error,
-        path,
-        format!("invalid YAML in front matter: {reason}"),
-    )
-    .at(span)
-    .with_help("Obsidian ignores all properties, tags and aliases of a note whose front matter does not parse")
+    Diagnostic::new("invalid-frontmatter", Severity::Error, path, message)
+        .at(lines.span(start, start))
+        .with_help(help)
 }
 
 #[cfg(test)]

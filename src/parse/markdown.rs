@@ -253,6 +253,9 @@ impl Scanner<'_, '_> {
         let raw = &self.source[range.clone()];
         let span = self.span(range.start, range.end);
         match link_type {
+            // Obsidian ends a wikilink at the end of its line: `[[` and a
+            // `]]` on a later line are text.
+            LinkType::WikiLink { .. } if raw.contains(['\n', '\r']) => {}
             LinkType::WikiLink { .. } => {
                 let inner = raw
                     .trim_start_matches('!')

@@ -10,6 +10,7 @@ mod markdown;
 mod properties;
 pub mod tags;
 pub mod wikilink;
+pub mod yaml;
 
 use std::borrow::Cow;
 
@@ -90,7 +91,7 @@ pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> (Cow<'a, str>, Option<Diagnost
             "unreadable-note",
             Severity::Error,
             path,
-            "this .md file holds binary data (a NUL byte), so it was not read as a note",
+            "this .md file holds binary data (a NUL byte), so its content was not read",
         );
         return (Cow::Borrowed(""), Some(diagnostic));
     }
@@ -181,6 +182,14 @@ mod tests {
         assert_eq!(targets("[[Sq]uare]]"), ["Sq]uare"]);
         assert_eq!(targets("[[a [[Inner]] c]]"), ["Inner"]);
         assert!(note("[[https://example.com]]").external.is_empty());
+    }
+
+    #[test]
+    fn a_wikilink_ends_at_the_end_of_its_line() {
+        let text = "x [[first line\nsecond line]] y\n\n![[A|b\r\nc]] and [[Real]]\n";
+        let note = parse_note("n.md", text).note;
+        let raws: Vec<&str> = note.links.iter().map(|l| l.raw.as_str()).collect();
+        assert_eq!(raws, ["[[Real]]"]);
     }
 
     #[test]

@@ -5,18 +5,33 @@
 //! Operators scope what follows them: `file:`, `path:`, `content:`,
 //! `match-case:`, `ignore-case:`, `tag:`, `line:( … )`, `block:( … )`,
 //! `section:( … )`, `task:( … )`, `task-todo:( … )`, `task-done:( … )`,
-//! `[property]`, `[property:value]`, `[property:null]`; and vaultkit's graph
-//! filters `links-to:NOTE`, `linked-from:NOTE`, `orphan:true`.
+//! `[property]`, `[property:value]`, `[property:null]`, `[property:<value]`,
+//! `[property:>value]`; and vaultkit's graph filters `links-to:NOTE`,
+//! `linked-from:NOTE`, `orphan:true`.
+//!
+//! A query is bounded so that the work of running it stays proportional to
+//! its length times the vault's size: see [`MAX_QUERY_CHARS`], [`MAX_TERMS`]
+//! and [`MAX_DEPTH`].
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use super::tasks::Tasks;
 
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 2000;
+
+/// The most terms a query may have: words, phrases, regexes and operators,
+/// with each group (`( … )`, `[key:…]`) counting as one besides its own terms.
+pub const MAX_TERMS: usize = 100;
+
+/// The deepest nesting of groups, negations and operators: `-(a (b))` is 3
+/// deep. Deeper queries would only exhaust the stack.
+pub const MAX_DEPTH: usize = 20;
+
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
-    /// Matches every note (the empty query).
-    All,
     /// Every part matches.
     And(Vec<Query>),
     /// At least one part matches.
@@ -39,6 +54,16 @@ pub enum Query {
     LinkedFrom(String),
     /// Whether the note has no links in or out.
     Orphan(bool),
+    /// The property (lowercase key), or one of its values, is below
+    /// (`Ordering::Less`) or above (`Ordering::Greater`) `value`.
+    Compare {
+        /// The lowercase key.
+        key: String,
+        /// Below or above.
+        order: Ordering,
+        /// What the value is compared with.
+        value: String,
+    },
 }
 
 /// A text term and where it must occur.
@@ -109,14 +134,31 @@ impl fmt::Display for SyntaxError {
 impl std::error::Error for SyntaxError {}
 
 impl Query {
-    /// Parses a query in Obsidian's search syntax.
+    /// Parses a query in Obsidian's search syntax. An empty query is an
+    /// error (Obsidian shows nothing for it), and so is one beyond the limits.
     pub fn parse(input: &str) -> Result<Self, SyntaxError> {
+        let length = input.chars().count();
+        if length > MAX_QUERY_CHARS {
+            return Err(SyntaxError {
+                column: MAX_QUERY_CHARS + 1,
+                message: format!(
+                    "the query has {length} characters, more than the {MAX_QUERY_CHARS} allowed"
+                ),
+            });
+        }
         let mut parser = Parser {
             chars: input.chars().collect(),
             pos: 0,
+            depth: 0,
+            terms: 0,
         };
-        let query = parser.expression(&Context::default(), None)?;
-        Ok(query.unwrap_or(Self::All))
+        match parser.expression(&Context::default(), None)? {
+            Some(query) => Ok(query),
+            None => parser.error(
+                0,
+                "the query is empty: give a word, a phrase or an operator",
+            ),
+        }
     }
 
     /// The terms that count for ranking and snippets: text outside any negation.
@@ -161,6 +203,10 @@ struct Context {
 struct Parser {
     chars: Vec<char>,
     pos: usize,
+    /// How many terms and groups are open around the cursor.
+    depth: usize,
+    /// How many terms were read so far.
+    terms: usize,
 }
 
 const OPERATORS: &[&str] = &[
@@ -240,7 +286,18 @@ impl Parser {
                     self.pos += 2;
                     alternatives.push(and(std::mem::take(&mut terms)));
                 }
-                _ => terms.push(self.unary(ctx)?),
+                _ => {
+                    self.terms += 1;
+                    if self.terms > MAX_TERMS {
+                        return self.error(
+                            self.pos,
+                            format!(
+                                "more than {MAX_TERMS} terms: split the search into smaller ones"
+                            ),
+                        );
+                    }
+                    terms.push(self.unary(ctx)?);
+                }
             }
         }
         if terms.is_empty() {
@@ -265,16 +322,28 @@ impl Parser {
                 .is_none_or(|c| c.is_whitespace() || c == '(' || c == '"')
     }
 
+    /// A term, negated or not. Every group, negation and operator nests
+    /// through here, so this is where depth is counted.
     fn unary(&mut self, ctx: &Context) -> Result<Query, SyntaxError> {
-        if self.peek() == Some('-')
+        if self.depth == MAX_DEPTH {
+            return self.error(
+                self.pos,
+                format!("nested more than {MAX_DEPTH} deep (groups, `-` and operators)"),
+            );
+        }
+        self.depth += 1;
+        let query = if self.peek() == Some('-')
             && self
                 .peek_at(1)
                 .is_some_and(|c| !c.is_whitespace() && c != ')' && c != ']')
         {
             self.pos += 1;
-            return Ok(Query::Not(Box::new(self.unary(ctx)?)));
-        }
-        self.primary(ctx)
+            self.unary(ctx).map(|inner| Query::Not(Box::new(inner)))
+        } else {
+            self.primary(ctx)
+        };
+        self.depth -= 1;
+        query
     }
 
     fn primary(&mut self, ctx: &Context) -> Result<Query, SyntaxError> {
@@ -288,7 +357,13 @@ impl Parser {
                 }
             }
             Some('[') if !ctx.in_property => self.property(ctx),
-            Some('"') => Ok(text(ctx, Term::Phrase(self.quoted()?))),
+            Some('"') => {
+                let phrase = self.quoted()?;
+                if phrase.trim().is_empty() {
+                    return self.error(at, "empty phrase `\"\"`");
+                }
+                Ok(text(ctx, Term::Phrase(phrase)))
+            }
             Some('/') => Ok(text(ctx, Term::Regex(self.regex()?))),
             _ => {
                 if let Some(name) = self.operator_name() {
@@ -411,7 +486,7 @@ impl Parser {
         Ok(value.trim().to_owned())
     }
 
-    /// `[key]`, `[key:null]` or `[key:value query]`.
+    /// `[key]`, `[key:null]`, `[key:<value]`, `[key:>value]` or `[key:value query]`.
     fn property(&mut self, ctx: &Context) -> Result<Query, SyntaxError> {
         let open = self.pos;
         self.pos += 1;
@@ -429,6 +504,10 @@ impl Parser {
             Some(']') => {
                 self.pos += 1;
                 Ok(Query::HasProperty(key))
+            }
+            _ if matches!(self.peek_at(1), Some('<' | '>')) => {
+                self.pos += 1;
+                self.comparison(key)
             }
             _ => {
                 self.pos += 1;
@@ -448,6 +527,46 @@ impl Parser {
                 }
             }
         }
+    }
+
+    /// `<value]` or `>value]`, after `[key:`; the value is a word or a phrase.
+    fn comparison(&mut self, key: String) -> Result<Query, SyntaxError> {
+        let sign = self.peek();
+        let order = if sign == Some('<') {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
+        self.pos += 1;
+        let at = self.pos;
+        let value = if self.peek() == Some('"') {
+            self.quoted()?
+        } else {
+            let ctx = Context {
+                in_property: true,
+                ..Context::default()
+            };
+            self.word(&ctx)
+        };
+        if value.trim().is_empty() {
+            return self.error(
+                at,
+                format!("expected a value after `[{key}:{}`", sign.unwrap_or('<')),
+            );
+        }
+        self.skip_space();
+        if self.peek() != Some(']') {
+            return self.error(
+                self.pos,
+                "expected `]`: a comparison takes one value, e.g. `[duration:<5]`",
+            );
+        }
+        self.pos += 1;
+        Ok(Query::Compare {
+            key,
+            order,
+            value: value.trim().to_owned(),
+        })
     }
 
     /// A `"…"` string, with `\"` and `\\` escapes.
@@ -555,7 +674,6 @@ mod tests {
 
     #[test]
     fn words_and_or_and_negation_nest_as_obsidian_reads_them() {
-        assert_eq!(Query::parse("").unwrap(), Query::All);
         assert_eq!(
             Query::parse("a b").unwrap(),
             Query::And(vec![any("a"), any("b")])
@@ -708,5 +826,78 @@ mod tests {
             error("block:"),
             "at column 7: expected a term after `block:`"
         );
+    }
+
+    #[test]
+    fn an_empty_query_or_phrase_is_an_error() {
+        let error = |q: &str| Query::parse(q).unwrap_err().to_string();
+        for empty in ["", "   "] {
+            assert_eq!(
+                error(empty),
+                "at column 1: the query is empty: give a word, a phrase or an operator"
+            );
+        }
+        assert_eq!(error(r#"a """#), "at column 3: empty phrase `\"\"`");
+        assert_eq!(error(r#"" ""#), "at column 1: empty phrase `\"\"`");
+    }
+
+    #[test]
+    fn comparisons_take_one_value() {
+        let compare = |key: &str, order, value: &str| Query::Compare {
+            key: key.into(),
+            order,
+            value: value.into(),
+        };
+        assert_eq!(
+            Query::parse("[Duration:<5]").unwrap(),
+            compare("duration", Ordering::Less, "5")
+        );
+        assert_eq!(
+            Query::parse(r#"[created:>"2024-01" ]"#).unwrap(),
+            compare("created", Ordering::Greater, "2024-01")
+        );
+        let error = |q: &str| Query::parse(q).unwrap_err().to_string();
+        assert_eq!(
+            error("[duration:<]"),
+            "at column 12: expected a value after `[duration:<`"
+        );
+        assert_eq!(
+            error("[duration:<5 OR >8]"),
+            "at column 14: expected `]`: a comparison takes one value, e.g. `[duration:<5]`"
+        );
+    }
+
+    #[test]
+    fn length_terms_and_depth_are_bounded() {
+        let error = |q: &str| Query::parse(q).unwrap_err().to_string();
+        let longest = "a".repeat(MAX_QUERY_CHARS);
+        assert!(Query::parse(&longest).is_ok());
+        assert_eq!(
+            error(&format!("{longest}é")),
+            "at column 2001: the query has 2001 characters, more than the 2000 allowed"
+        );
+
+        let words = |n: usize| vec!["w"; n].join(" ");
+        assert!(Query::parse(&words(MAX_TERMS)).is_ok());
+        assert_eq!(
+            error(&words(MAX_TERMS + 1)),
+            "at column 201: more than 100 terms: split the search into smaller ones"
+        );
+        // A group is a term, and so is each term inside it.
+        assert!(Query::parse(&format!("({})", words(MAX_TERMS - 1))).is_ok());
+        assert!(Query::parse(&format!("({})", words(MAX_TERMS))).is_err());
+
+        let nested = |n: usize| format!("{}a{}", "(".repeat(n - 1), ")".repeat(n - 1));
+        assert!(Query::parse(&nested(MAX_DEPTH)).is_ok());
+        assert_eq!(
+            error(&nested(MAX_DEPTH + 1)),
+            "at column 21: nested more than 20 deep (groups, `-` and operators)"
+        );
+        assert!(Query::parse(&format!("{}a", "-".repeat(MAX_DEPTH - 1))).is_ok());
+        assert!(Query::parse(&format!("{}a", "-".repeat(MAX_DEPTH))).is_err());
+        assert!(Query::parse(&format!("{}a", "line:(".repeat(MAX_DEPTH))).is_err());
+        // Far beyond the limits, the answer is the same error, not a crash.
+        assert!(Query::parse(&"(".repeat(60_000)).is_err());
+        assert!(Query::parse(&format!("{}agile", "-".repeat(1900))).is_err());
     }
 }

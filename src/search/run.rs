@@ -6,11 +6,11 @@
 //! `block:`, `section:`, the task operators) is checked on the note's text,
 //! read from disk, and only for notes the index has not already ruled out.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use std::path::Path;
 
-use regex::{Regex, RegexBuilder};
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery,
@@ -21,6 +21,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, Term as IndexTerm};
 
 use super::blocks::blocks;
+use super::matcher::{Matcher, RegexError};
 use super::query::{Query, Scope, Term, Text, Unit};
 use super::tasks::tasks;
 use crate::index::{Fields, Index};
@@ -76,14 +77,9 @@ pub struct Results {
 /// A search that cannot run.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
-    /// A `/regex/` is not valid.
-    #[error("invalid regular expression /{pattern}/: {message}")]
-    Regex {
-        /// The pattern.
-        pattern: String,
-        /// Why.
-        message: String,
-    },
+    /// A `/regex/` is not valid or too large.
+    #[error(transparent)]
+    Regex(#[from] RegexError),
     /// `links-to:` or `linked-from:` names no note.
     #[error("no note matches `{0}` (in links-to:/linked-from:)")]
     NoSuchNote(String),
@@ -123,6 +119,8 @@ pub fn search(
         root,
         sets: HashMap::new(),
         matchers: HashMap::new(),
+        orphans: None,
+        resolver: None,
         paths: index
             .doc_paths(&searcher)
             .map_err(|e| SearchError::Index(e.to_string()))?,
@@ -158,7 +156,7 @@ pub fn search(
     engine.order(&mut ranked, sort)?;
     let total = ranked.len();
     ranked.truncate(limit);
-    let highlighter = Highlighter::new(&positive, &engine.analyzer)?;
+    let highlighter = Highlighter::new(&positive, &engine.matchers);
     let hits = ranked
         .into_iter()
         .map(|r| engine.hit(r, &highlighter, &mut texts))
@@ -181,8 +179,12 @@ struct Engine<'a> {
     root: &'a Path,
     /// Documents the index says match each leaf (keyed by the leaf's address).
     sets: HashMap<*const Query, HashSet<DocAddress>>,
-    /// Text matchers for leaves checked on the text.
-    matchers: HashMap<*const Query, Regex>,
+    /// How each text term is found in text (keyed by the term's address).
+    matchers: HashMap<*const Text, Matcher>,
+    /// Notes with no links in or out, once a query asks.
+    orphans: Option<HashSet<DocAddress>>,
+    /// Resolves `links-to:` and `linked-from:` names, once a query has one.
+    resolver: Option<Resolver>,
     paths: Vec<Vec<String>>,
 }
 
@@ -214,7 +216,12 @@ impl Engine<'_> {
     fn prepare(&mut self, query: &Query) -> Result<(), SearchError> {
         let key = std::ptr::from_ref(query);
         match query {
-            Query::All | Query::Orphan(_) => {}
+            Query::Compare { .. } => {}
+            Query::Orphan(_) => {
+                if self.orphans.is_none() {
+                    self.orphans = Some(self.orphans()?);
+                }
+            }
             Query::And(parts) | Query::Or(parts) => {
                 for part in parts {
                     self.prepare(part)?;
@@ -226,9 +233,8 @@ impl Engine<'_> {
                     let set = self.run(index_query.as_ref())?;
                     self.sets.insert(key, set);
                 }
-                if let Some(matcher) = text_matcher(text, &self.analyzer)? {
-                    self.matchers.insert(key, matcher);
-                }
+                let matcher = Matcher::new(text, &self.analyzer)?;
+                self.matchers.insert(std::ptr::from_ref(text), matcher);
             }
             Query::Tag(tag) => {
                 let set = self.run(&term_query(self.fields.tags, tag))?;
@@ -276,10 +282,6 @@ impl Engine<'_> {
                 self.sets.insert(key, set);
             }
         }
-        if let Query::Orphan(_) = query {
-            let set = self.orphans()?;
-            self.sets.insert(key, set);
-        }
         Ok(())
     }
 
@@ -303,24 +305,30 @@ impl Engine<'_> {
             .collect())
     }
 
-    /// The vault path a note name stands for, resolved like a wikilink from the root.
-    fn resolve(&self, name: &str) -> Result<String, SearchError> {
-        let all: Vec<&str> = self
-            .paths
-            .iter()
-            .flatten()
-            .map(String::as_str)
-            .filter(|p| !p.is_empty())
-            .collect();
-        let resolver = Resolver::new(
-            all.iter()
-                .enumerate()
-                .map(|(i, p)| (FileId::Attachment(u32::try_from(i).unwrap_or(u32::MAX)), *p)),
-        );
+    /// The vault path a note name stands for, resolved like a wikilink from
+    /// the root. The resolver is built once per search, whatever the number
+    /// of names.
+    fn resolve(&mut self, name: &str) -> Result<String, SearchError> {
+        // Files are numbered by their place among all documents' paths.
+        let paths = || self.paths.iter().flatten().map(String::as_str);
+        let resolver = self.resolver.get_or_insert_with(|| {
+            Resolver::new(
+                paths()
+                    .enumerate()
+                    .filter(|(_, path)| !path.is_empty())
+                    .map(|(i, path)| {
+                        (
+                            FileId::Attachment(u32::try_from(i).unwrap_or(u32::MAX)),
+                            path,
+                        )
+                    }),
+            )
+        });
         match resolver.resolve(name, "").target {
-            Some(FileId::Attachment(i) | FileId::Note(crate::vault::NoteId(i))) => {
-                Ok(all[i as usize].to_owned())
-            }
+            Some(FileId::Attachment(i) | FileId::Note(crate::vault::NoteId(i))) => paths()
+                .nth(i as usize)
+                .map(str::to_owned)
+                .ok_or_else(|| SearchError::NoSuchNote(name.to_owned())),
             None => Err(SearchError::NoSuchNote(name.to_owned())),
         }
     }
@@ -441,7 +449,6 @@ impl Engine<'_> {
     fn matches(&self, query: &Query, doc: DocAddress, texts: &mut TextCache) -> bool {
         let key = std::ptr::from_ref(query);
         match query {
-            Query::All => true,
             Query::And(parts) => parts.iter().all(|p| self.matches(p, doc, texts)),
             Query::Or(parts) => parts.iter().any(|p| self.matches(p, doc, texts)),
             Query::Not(inner) => !self.matches(inner, doc, texts),
@@ -467,7 +474,7 @@ impl Engine<'_> {
                 if !needs_text {
                     return indexed.unwrap_or(false);
                 }
-                let Some(matcher) = self.matchers.get(&key) else {
+                let Some(matcher) = self.matchers.get(&std::ptr::from_ref(text)) else {
                     return false;
                 };
                 match &text.scope {
@@ -500,8 +507,14 @@ impl Engine<'_> {
                 parts.iter().any(|part| self.matches_text(inner, part))
             }
             Query::Orphan(wanted) => {
-                self.sets.get(&key).is_some_and(|set| set.contains(&doc)) == *wanted
+                self.orphans.as_ref().is_some_and(|set| set.contains(&doc)) == *wanted
             }
+            Query::Compare { key, order, value } => self.note(doc).is_some_and(|note| {
+                note.properties
+                    .iter()
+                    .filter(|p| p.key.to_lowercase() == *key)
+                    .any(|p| compares(&p.value, *order, value))
+            }),
             _ => self.sets.get(&key).is_some_and(|set| set.contains(&doc)),
         }
     }
@@ -509,14 +522,13 @@ impl Engine<'_> {
     /// Whether a piece of text (a line, block, section or task) matches `query` on its own.
     fn matches_text(&self, query: &Query, text: &str) -> bool {
         match query {
-            Query::All => true,
             Query::And(parts) => parts.iter().all(|p| self.matches_text(p, text)),
             Query::Or(parts) => parts.iter().any(|p| self.matches_text(p, text)),
             Query::Not(inner) => !self.matches_text(inner, text),
             Query::Within(_, inner) => self.matches_text(inner, text),
-            Query::Text(_) => self
+            Query::Text(term) => self
                 .matchers
-                .get(&std::ptr::from_ref(query))
+                .get(&std::ptr::from_ref(term))
                 .is_some_and(|m| m.is_match(text)),
             Query::Tag(tag) => text.split(|c: char| c.is_whitespace()).any(|word| {
                 word.strip_prefix('#').is_some_and(|t| {
@@ -726,75 +738,31 @@ fn is_heading(line: &str) -> bool {
     (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t', '\n', '\r'])
 }
 
-/// How a word is found in plain text: at the start of a word, as the index
-/// finds it (the common part of the word and its stem, so `managers` finds
-/// `management` as the stemmed index does).
-fn word_pattern(word: &str, analyzer: &TextAnalyzer) -> String {
-    let mut analyzer = analyzer.clone();
-    let mut stream = analyzer.token_stream(word);
-    let stem = stream.next().map(|t| t.text.clone()).unwrap_or_default();
-    let lower = word.to_lowercase();
-    let common: String = lower
-        .chars()
-        .zip(stem.chars())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a)
-        .collect();
-    let stem_part = if common.chars().count() >= 3 && stream.next().is_none() {
-        common
-    } else {
-        lower
+/// Whether a property's value (or, for a list, one of its items) is below
+/// or above `wanted`: as numbers when both are numbers, else as lowercase
+/// text, so ISO dates (`2024-01-05`) compare as dates.
+fn compares(value: &serde_json::Value, order: Ordering, wanted: &str) -> bool {
+    use serde_json::Value;
+    let scalar = |value: &Value| -> Option<Ordering> {
+        let text = match value {
+            Value::String(text) => text.clone(),
+            Value::Number(_) | Value::Bool(_) => value.to_string(),
+            Value::Null | Value::Array(_) | Value::Object(_) => return None,
+        };
+        match (text.trim().parse::<f64>(), wanted.parse::<f64>()) {
+            (Ok(found), Ok(wanted)) => found.partial_cmp(&wanted),
+            _ => Some(text.to_lowercase().cmp(&wanted.to_lowercase())),
+        }
     };
-    let escaped = regex::escape(&stem_part);
-    if stem_part.starts_with(|c: char| c.is_alphanumeric()) {
-        format!(r"\b{escaped}\w*")
-    } else {
-        format!(r"{escaped}\w*")
+    match value {
+        Value::Array(items) => items.iter().any(|item| scalar(item) == Some(order)),
+        _ => scalar(value) == Some(order),
     }
 }
 
-/// The regex that checks a text leaf on text.
-fn text_matcher(text: &Text, analyzer: &TextAnalyzer) -> Result<Option<Regex>, SearchError> {
-    let pattern = match &text.term {
-        Term::Regex(pattern) => pattern.clone(),
-        // Each word as the index finds it (the start of a word, stemmed);
-        // pieces with punctuation literally.
-        Term::Phrase(phrase) => phrase
-            .split_whitespace()
-            .map(|piece| {
-                if !text.match_case && piece.chars().all(char::is_alphanumeric) {
-                    word_pattern(piece, analyzer)
-                } else {
-                    regex::escape(piece)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(r"\s+"),
-        Term::Word(word) if text.match_case => {
-            let escaped = regex::escape(word);
-            if word.starts_with(|c: char| c.is_alphanumeric()) {
-                format!(r"\b{escaped}")
-            } else {
-                escaped
-            }
-        }
-        Term::Word(word) => word_pattern(word, analyzer),
-    };
-    let case_insensitive = !text.match_case && !matches!(text.term, Term::Regex(_));
-    RegexBuilder::new(&pattern)
-        .case_insensitive(case_insensitive)
-        .size_limit(1 << 20)
-        .build()
-        .map(Some)
-        .map_err(|e| SearchError::Regex {
-            pattern: pattern.clone(),
-            message: e.to_string(),
-        })
-}
-
 /// Finds the line that best shows why a note matched.
-struct Highlighter {
-    matchers: Vec<Regex>,
+struct Highlighter<'m> {
+    matchers: Vec<&'m Matcher>,
 }
 
 /// A line chosen for a snippet.
@@ -807,15 +775,16 @@ struct BestLine {
 /// Longest snippet shown, in bytes (cut at a character boundary).
 const SNIPPET_BYTES: usize = 200;
 
-impl Highlighter {
-    fn new(positive: &[&Text], analyzer: &TextAnalyzer) -> Result<Self, SearchError> {
-        let mut matchers = Vec::new();
-        for text in positive {
-            if matches!(text.scope, Scope::Any | Scope::Content) {
-                matchers.extend(text_matcher(text, analyzer)?);
-            }
-        }
-        Ok(Self { matchers })
+impl<'m> Highlighter<'m> {
+    /// Highlights the positive terms that look in the body, with the
+    /// matchers the search made for them.
+    fn new(positive: &[&Text], matchers: &'m HashMap<*const Text, Matcher>) -> Self {
+        let matchers = positive
+            .iter()
+            .filter(|text| matches!(text.scope, Scope::Any | Scope::Content))
+            .filter_map(|text| matchers.get(&std::ptr::from_ref(*text)))
+            .collect();
+        Self { matchers }
     }
 
     /// The body line with the most distinct terms (the first of equals).
@@ -837,10 +806,7 @@ impl Highlighter {
         let mut ranges: Vec<(usize, usize)> = self
             .matchers
             .iter()
-            .flat_map(|m| {
-                m.find_iter(trimmed)
-                    .map(|found| (found.start(), found.end()))
-            })
+            .flat_map(|m| m.find_iter(trimmed))
             .filter(|(start, end)| end > start)
             .collect();
         ranges.sort_unstable();
@@ -924,22 +890,38 @@ mod tests {
     }
 
     #[test]
-    fn a_word_finds_its_stemmed_forms_in_text() {
-        let matcher = text_matcher(&word("managers"), &analyzer("en").unwrap())
-            .unwrap()
-            .unwrap();
-        assert!(matcher.is_match("Management 101"));
+    fn comparisons_are_numeric_between_numbers_and_textual_otherwise() {
+        use serde_json::json;
+        let less = |value, wanted| compares(&value, Ordering::Less, wanted);
+        assert!(less(json!(4), "5"));
+        assert!(!less(json!("10"), "9.5"), "numbers, not text: 10 > 9.5");
+        assert!(less(json!(9), "10"), "numbers, not text: 9 < 10");
+        assert!(less(json!("2023-12-01"), "2024"));
         assert!(
-            !matcher.is_match("mismanagement"),
-            "matches begin at a word"
+            !less(json!("2024-01-05"), "2024"),
+            "a longer text sorts after"
         );
+        assert!(less(json!("Active"), "b"), "case is ignored");
+        assert!(less(json!([9, 3]), "5"), "one item of a list is enough");
+        assert!(!less(json!(null), "5"));
+        assert!(compares(&json!(7), Ordering::Greater, "5"));
+        assert!(!compares(&json!(5), Ordering::Greater, "5"));
     }
 
     #[test]
     fn the_best_line_has_most_terms_and_long_lines_are_cut_at_words() {
         let analyzer = analyzer("en").unwrap();
         let (a, b) = (word("alpha"), word("beta"));
-        let highlighter = Highlighter::new(&[&a, &b], &analyzer).unwrap();
+        let matchers: HashMap<*const Text, Matcher> = [&a, &b]
+            .into_iter()
+            .map(|text| {
+                (
+                    std::ptr::from_ref(text),
+                    Matcher::new(text, &analyzer).unwrap(),
+                )
+            })
+            .collect();
+        let highlighter = Highlighter::new(&[&a, &b], &matchers);
         let long = format!("{} alpha beta {}", "word ".repeat(30), "tail ".repeat(60));
         let text = format!("---\nx: 1\n---\nalpha only\n{long}\n");
         let best = highlighter.best_line(&text).unwrap();

@@ -9,6 +9,7 @@ pub mod resolve;
 pub mod scan;
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -132,6 +133,7 @@ impl Vault {
             .collect();
         sort_by_path(&mut parsed);
         attachments.sort_unstable();
+        unshare_paths(root, &ignore, &mut parsed, &mut attachments)?;
         let mut vault = Self::from_parsed(parsed, attachments, diagnostics, None);
         vault.root = Some(root.to_owned());
         Ok(vault)
@@ -583,6 +585,48 @@ enum Found {
     Note(ParsedNote),
     Attachment(String),
     Problem(Diagnostic),
+}
+
+/// Files whose names differ only in Unicode normalisation share a vault
+/// path as found (see [`scan::unshare_paths`]); it is rare, so they are
+/// looked for only when notes or attachments (each sorted) share a path,
+/// and then read again under their names as on disk.
+fn unshare_paths(
+    root: &Path,
+    ignore: &globset::GlobSet,
+    parsed: &mut Vec<ParsedNote>,
+    attachments: &mut Vec<String>,
+) -> Result<()> {
+    let shared: HashSet<String> = (parsed.windows(2))
+        .filter(|w| w[0].note.path == w[1].note.path)
+        .map(|w| w[0].note.path.clone())
+        .chain(
+            (attachments.windows(2))
+                .filter(|w| w[0] == w[1])
+                .map(|w| w[0].clone()),
+        )
+        .collect();
+    if shared.is_empty() {
+        return Ok(());
+    }
+    let mut twins: Vec<scan::ScannedFile> = scan::walk(root, ignore)?
+        .filter_map(Result::ok)
+        .filter(|file| shared.contains(&file.path))
+        .collect();
+    twins.sort_by(|a, b| a.path.cmp(&b.path));
+    scan::unshare_paths(root, &mut twins);
+    parsed.retain(|p| !shared.contains(&p.note.path));
+    attachments.retain(|path| !shared.contains(path));
+    for twin in twins {
+        if twin.is_note {
+            parsed.push(read_note(&twin.path, &twin.absolute));
+        } else {
+            attachments.push(twin.path);
+        }
+    }
+    sort_by_path(parsed);
+    attachments.sort_unstable();
+    Ok(())
 }
 
 /// Sorts parsed notes by path. A note is a few hundred bytes: this sorts

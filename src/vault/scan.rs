@@ -154,8 +154,56 @@ pub fn is_markdown(path: &str) -> bool {
         .is_some_and(|(stem, ext)| !stem.is_empty() && ext.eq_ignore_ascii_case("md"))
 }
 
+/// Vault paths are NFC, so files whose names differ only in Unicode
+/// normalisation (`Café.md` composed and decomposed) would share one: each
+/// such twin keeps its name as on disk instead, and `items` (sorted by path)
+/// are sorted again.
+pub fn unshare_paths<T: AsRef<ScannedFile> + AsMut<ScannedFile>>(root: &Path, items: &mut [T]) {
+    let mut changed = false;
+    let mut start = 0;
+    while start < items.len() {
+        let path = &items[start].as_ref().path;
+        let twins = items[start..]
+            .iter()
+            .take_while(|item| item.as_ref().path == *path)
+            .count();
+        if twins > 1 {
+            for item in &mut items[start..start + twins] {
+                let file = item.as_mut();
+                file.path = as_on_disk(root, &file.absolute);
+            }
+            changed = true;
+        }
+        start += twins;
+    }
+    if changed {
+        items.sort_by(|a, b| a.as_ref().path.cmp(&b.as_ref().path));
+    }
+}
+
+impl AsRef<ScannedFile> for ScannedFile {
+    fn as_ref(&self) -> &ScannedFile {
+        self
+    }
+}
+
+impl AsMut<ScannedFile> for ScannedFile {
+    fn as_mut(&mut self) -> &mut ScannedFile {
+        self
+    }
+}
+
 /// `root/a/b.md` -> `a/b.md`, NFC-normalised with `/` separators.
 fn relative(root: &Path, path: &Path) -> String {
+    let spelled = as_on_disk(root, path);
+    match super::resolve::nfc(&spelled) {
+        std::borrow::Cow::Borrowed(_) => spelled,
+        std::borrow::Cow::Owned(normalised) => normalised,
+    }
+}
+
+/// `root/a/b.md` -> `a/b.md` with `/` separators, spelled as on disk.
+fn as_on_disk(root: &Path, path: &Path) -> String {
     // Walk entries start with `root` itself: cut it off as bytes, which is
     // much cheaper than comparing path components.
     let rel = match path
@@ -171,14 +219,10 @@ fn relative(root: &Path, path: &Path) -> String {
         }
         None => path.strip_prefix(root).unwrap_or(path).to_string_lossy(),
     };
-    let slashed = if std::path::MAIN_SEPARATOR == '/' {
+    if std::path::MAIN_SEPARATOR == '/' {
         rel.into_owned()
     } else {
         rel.replace(std::path::MAIN_SEPARATOR, "/")
-    };
-    match super::resolve::nfc(&slashed) {
-        std::borrow::Cow::Borrowed(_) => slashed,
-        std::borrow::Cow::Owned(normalised) => normalised,
     }
 }
 

@@ -27,7 +27,11 @@ fn show(vault: &str, note: &str) -> Value {
 
 /// `graph stats --format json` on a fixture vault.
 fn stats(vault: &str) -> Value {
-    json(&fixture(vault), &["graph", "stats", "--format", "json"])
+    stats_of(&fixture(vault))
+}
+
+fn stats_of(vault: &Path) -> Value {
+    json(vault, &["graph", "stats", "--format", "json"])
 }
 
 /// The one link written exactly as `raw`.
@@ -715,6 +719,41 @@ fn names_compare_in_nfc() {
         resolved(&links_in(vault, "nfd.md")),
         [("[[Cre\u{300}me]]", Some("Cr\u{e8}me.md"))]
     );
+}
+
+/// Two files named `Café.md`, one in NFC and one in NFD, are two notes: each
+/// keeps its name as on disk (one vault path cannot name both), so the index
+/// is never taken for damaged, every search lists both, and a link to them is
+/// ambiguous, with a help that shows the code points that differ.
+#[test]
+fn names_equal_in_nfc_stay_two_notes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = dir.path();
+    std::fs::write(vault.join("Caf\u{e9}.md"), "# Composed\n").expect("write");
+    std::fs::write(vault.join("Cafe\u{301}.md"), "# Decomposed\n").expect("write");
+    std::fs::write(vault.join("Link.md"), "see [[Caf\u{e9}]]\n").expect("write");
+    let help = "write the path to choose one: Cafe\\u{301}.md, Caf\\u{e9}.md";
+    // First without an index, then from the index it builds.
+    for _ in 0..2 {
+        let output = vaultkit(vault, &["lint", "--format", "json"])
+            .output()
+            .expect("runs");
+        let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        let ambiguous = (report["diagnostics"].as_array().expect("list").iter())
+            .find(|d| d["rule"] == "ambiguous-link")
+            .expect("an ambiguous link");
+        assert_eq!(ambiguous["help"], help);
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+        let search = vaultkit(vault, &["search", "file:caf", "--format", "paths"])
+            .output()
+            .expect("runs");
+        assert_eq!(
+            String::from_utf8(search.stdout).expect("UTF-8"),
+            "Cafe\u{301}.md\nCaf\u{e9}.md\n"
+        );
+        assert_eq!(String::from_utf8_lossy(&search.stderr), "");
+    }
+    assert_eq!(stats_of(vault)["notes"], 3);
 }
 
 /// A note with a UTF-8 byte-order mark and CRLF line endings: front matter is

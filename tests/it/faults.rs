@@ -163,7 +163,7 @@ fn non_utf8_and_binary_notes_are_reported_with_their_line() {
         .assert()
         .success()
         .stderr(
-            "error: Binary.md: this .md file holds binary data (a NUL byte), so it was not read as a note [unreadable-note]\n\
+            "error: Binary.md: this .md file holds binary data (a NUL byte), so its content was not read [unreadable-note]\n\
              error: Late.md:3:5: the file is not valid UTF-8 (first bad byte on line 3); invalid bytes were replaced [invalid-encoding]\n\
              error: Latin1.md:1:6: the file is not valid UTF-8 (first bad byte on line 1); invalid bytes were replaced [invalid-encoding]\n",
         );
@@ -171,6 +171,9 @@ fn non_utf8_and_binary_notes_are_reported_with_their_line() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("3 errors, 1 warnings"));
+    // As in Obsidian, a binary `.md` file is still a note that links reach.
+    let stats = json(vault.path(), &["graph", "stats", "--format", "json"]);
+    assert_eq!(stats["notes"], 4);
     // The rest of a note with bad bytes is still read.
     let report = json(vault.path(), &["show", "Late", "--format", "json"]);
     assert_eq!(report["links"][0]["resolved"], "Latin1.md");
@@ -234,6 +237,56 @@ fn five_hundred_levels_of_lists_and_quotes_parse() {
         assert_eq!(report["links"][0]["line"], line, "{note}");
     }
     assert_eq!(search_paths(vault.path(), "tag:#deeptag"), ["Quotes.md"]);
+}
+
+/// Front matter whose aliases double at each line (`&a1 [*a0, *a0]`) would
+/// hold 2^41 values if expanded: it is refused at the alias that goes over
+/// the limit, as is nesting deeper than the limit, and every command runs.
+#[test]
+fn alias_bombs_and_deep_front_matter_are_refused_at_their_line() {
+    let bomb = |levels: usize| {
+        let mut text = String::from("---\na0: &a0 [x, y]\n");
+        for n in 1..=levels {
+            text.push_str(&format!("a{n}: &a{n} [*a{}, *a{}]\n", n - 1, n - 1));
+        }
+        text + "---\nthe bomb body\n"
+    };
+    let deep = format!("---\nk:\n  {}x\n---\nthe deep body\n", "- ".repeat(50_000));
+    let vault = vault_with(&[
+        ("Small.md", bomb(12).as_bytes()),
+        ("Bomb.md", bomb(40).as_bytes()),
+        ("Deep.md", deep.as_bytes()),
+    ]);
+    let output = vaultkit(vault.path(), &["lint", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let found = |path: &str| {
+        report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .find(|d| d["path"] == path && d["rule"] == "invalid-frontmatter")
+            .map(|d| (d["line"].clone(), d["message"].clone()))
+    };
+    let alias_message = "aliases in front matter repeat more than 10000 values";
+    assert_eq!(found("Small.md"), Some((13.into(), alias_message.into())));
+    assert_eq!(found("Bomb.md"), Some((13.into(), alias_message.into())));
+    assert_eq!(
+        found("Deep.md"),
+        Some((
+            3.into(),
+            "front matter nests lists and maps more than 64 deep".into()
+        ))
+    );
+    assert_eq!(
+        search_paths(vault.path(), "body"),
+        ["Bomb.md", "Deep.md", "Small.md"]
+    );
+    vaultkit(vault.path(), &["graph", "stats"])
+        .assert()
+        .success();
 }
 
 #[cfg(unix)]
@@ -355,6 +408,23 @@ fn segment_files(dir: &Path, extension: &str) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// An index made for a vault with no files is committed like any other:
+/// the next run uses it instead of taking it for another version's.
+#[test]
+fn the_index_of_an_empty_vault_is_kept() {
+    let vault = vault_with(&[]);
+    for args in [
+        ["search", "anything"],
+        ["graph", "stats"],
+        ["search", "again"],
+    ] {
+        let assert = vaultkit(vault.path(), &args).assert().stderr("");
+        assert.code(if args[0] == "search" { 1 } else { 0 });
+    }
+    std::fs::write(vault.path().join("First.md"), "# First\n").expect("write");
+    assert_eq!(search_paths(vault.path(), "first"), ["First.md"]);
+}
+
 #[test]
 fn a_corrupt_index_is_rebuilt() {
     rebuilt_after(
@@ -375,7 +445,7 @@ fn a_truncated_index_is_rebuilt() {
                 file.set_len(10).expect("truncate");
             }
         },
-        "index at",
+        "the index files are damaged (",
     );
     rebuilt_after(
         |dir| {
@@ -383,8 +453,45 @@ fn a_truncated_index_is_rebuilt() {
                 std::fs::write(store, b"").expect("empty");
             }
         },
-        "index at",
+        "the index files are damaged (",
     );
+}
+
+/// tantivy reads a segment's files only when a search needs them, and checks
+/// their checksums only when asked: each is checked when the index opens, so
+/// that a missing, emptied, garbled or flipped file is rebuilt, never an
+/// error or a wrong answer.
+#[test]
+fn a_missing_or_damaged_segment_file_is_rebuilt() {
+    let unreadable = "the index files are damaged (one cannot be read)\n";
+    rebuilt_after(
+        |dir| {
+            segment_files(dir, "pos")
+                .into_iter()
+                .for_each(|f| std::fs::remove_file(f).expect("rm"))
+        },
+        unreadable,
+    );
+    rebuilt_after(
+        |dir| {
+            segment_files(dir, "pos")
+                .into_iter()
+                .for_each(|f| std::fs::write(f, b"").expect("empty"))
+        },
+        unreadable,
+    );
+    let flip = |extension: &'static str, at: fn(usize) -> usize| {
+        move |dir: &Path| {
+            for file in segment_files(dir, extension) {
+                let mut bytes = std::fs::read(&file).expect("read");
+                let i = at(bytes.len());
+                bytes[i] ^= 0x01;
+                std::fs::write(file, bytes).expect("write");
+            }
+        }
+    };
+    rebuilt_after(flip("pos", |len| len / 2), "the index files are damaged (");
+    rebuilt_after(flip("fast", |len| len / 3), "the index files are damaged (");
 }
 
 #[test]

@@ -47,6 +47,11 @@ fn note_parser_crashers() {
 }
 
 #[test]
+fn front_matter_crashers() {
+    replay("front_matter", checks::front_matter);
+}
+
+#[test]
 fn query_crashers() {
     let fixture = checks::SearchFixture::new(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search"),

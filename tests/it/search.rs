@@ -687,3 +687,122 @@ fn block_looks_within_one_paragraph_or_list_item() {
         "a callout is one block"
     );
 }
+
+#[test]
+fn a_query_beyond_the_limits_is_refused_before_it_runs() {
+    let vault = fixture("search");
+    let refused = |query: &str, message: &str| {
+        let output = vaultkit(&vault, &["search", "--", query])
+            .output()
+            .expect("vaultkit runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(message), "{stderr}");
+        assert!(
+            stderr.len() < 300,
+            "only the start of the query is quoted: {stderr}"
+        );
+    };
+    // Each of these once overflowed the stack or ran for minutes.
+    refused(
+        &format!("{}agile", "-".repeat(8800)),
+        "at column 2001: the query has 8805 characters, more than the 2000 allowed",
+    );
+    refused(&"(".repeat(60_000), "more than the 2000 allowed");
+    refused(
+        &format!("{}agile", "-".repeat(1000)),
+        "at column 21: nested more than 20 deep (groups, `-` and operators)",
+    );
+    refused(
+        &format!("{}a", "line:(".repeat(100)),
+        "nested more than 20 deep",
+    );
+    refused(
+        &vec!["manag"; 101].join(" OR "),
+        "at column 901: more than 100 terms: split the search into smaller ones",
+    );
+    // At the limits, a query runs.
+    assert_eq!(
+        hit_set(&vault, &vec!["manag"; 100].join(" ")),
+        ["Alpha.md", "Archive/Gamma.md", "Beta.md", "Delta.md"]
+    );
+    let deep = format!("{}zebra{}", "(".repeat(19), ")".repeat(19));
+    assert_eq!(hits(&vault, &deep), ["Lonely.md"]);
+}
+
+#[test]
+fn an_empty_query_or_phrase_is_a_usage_error_like_no_query_at_all() {
+    let vault = fixture("search");
+    vaultkit(&vault, &["search", "--"]).assert().code(2);
+    for query in ["", "   "] {
+        vaultkit(&vault, &["search", "--", query])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicates::str::contains(
+                "the query is empty: give a word, a phrase or an operator",
+            ));
+    }
+    vaultkit(&vault, &["search", "alpha \"\""])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "at column 7: empty phrase `\"\"`",
+        ));
+    // A lone `-` or `#` is punctuation, found as written (`#` in headings).
+    assert_eq!(hit_set(&vault, "-"), ["Delta.md"]);
+    assert_eq!(
+        hit_set(&vault, "#"),
+        ["Alpha.md", "Archive/Gamma.md", "Beta.md", "Delta.md"]
+    );
+}
+
+#[test]
+fn a_phrase_of_any_length_is_found_in_order() {
+    let vault = fixture("search-long-phrase");
+    // 30 words over a line break: once a regex beyond its size limit.
+    let phrase = "the team will review every pull request within two working days, and \
+                  that nobody merges their own change without a second pair of eyes on it";
+    assert_eq!(hits(&vault, &format!("\"{phrase}\"")), ["Minutes.md"]);
+    let changed = phrase.replace("second", "third");
+    assert!(hits(&vault, &format!("\"{changed}\"")).is_empty());
+}
+
+#[test]
+fn a_regex_too_large_is_refused_with_what_to_do() {
+    let vault = fixture("search-long-phrase");
+    vaultkit(&vault, &["search", r"/\w{100}\s/"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "the regular expression /\\w{100}\\s/ is too large once compiled (the limit is 1 MiB): \
+             repeat less, or use an ASCII class such as `[a-z0-9_]` or `(?-u:\\w)` in place of `\\w`",
+        ));
+    // What the message suggests works.
+    assert!(hits(&vault, r"/(?-u:\w){100}\s/").is_empty());
+    assert_eq!(hits(&vault, r"/(?-u:\w){7}\s+days/"), ["Minutes.md"]);
+}
+
+#[test]
+fn property_comparisons_are_numeric_between_numbers_and_textual_otherwise() {
+    let vault = fixture("search-property-comparisons");
+    // 4 < 10 as numbers (as text, "4" sorts after "10"); one item of a list is enough.
+    assert_eq!(hit_set(&vault, "[duration:<10]"), ["Menu.md", "Soup.md"]);
+    assert_eq!(hit_set(&vault, "[Duration:>5]"), ["Menu.md", "Stew.md"]);
+    assert_eq!(hit_set(&vault, "soup [duration:<5]"), ["Soup.md"]);
+    assert_eq!(hit_set(&vault, "-[duration:<5]"), ["Plain.md", "Stew.md"]);
+    // Dates written YYYY-MM-DD compare as text, which orders them as dates.
+    assert_eq!(hit_set(&vault, "[created:<2024]"), ["Soup.md"]);
+    assert_eq!(
+        hit_set(&vault, "[created:>\"2024-01-31\"]"),
+        ["Menu.md", "Stew.md"]
+    );
+    assert_eq!(hit_set(&vault, "[status:<b]"), ["Soup.md"]);
+    vaultkit(&vault, &["search", "[duration:<5 OR >8]"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "expected `]`: a comparison takes one value, e.g. `[duration:<5]`",
+        ));
+}
