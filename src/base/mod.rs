@@ -25,6 +25,7 @@
 //! assert_eq!(table.rows().map(|r| r.path.as_str()).collect::<Vec<_>>(), ["a.md"]);
 //! ```
 
+mod comparisons;
 mod eval;
 mod expr;
 mod file;
@@ -38,6 +39,7 @@ mod value;
 mod view;
 mod yaml;
 
+pub use comparisons::Comparison;
 pub use eval::{Context, FileStat};
 pub use expr::{Expr, PropertyId};
 pub use file::{Base, Filter, Notice, SortKey, SummarySpec, View, ViewColumn, blocks_in};

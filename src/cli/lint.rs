@@ -147,7 +147,9 @@ pub fn run(
                     vault = &refreshed;
                 }
             }
-            let findings = lint::run(vault, config, kept.map_or_else(cache::today, Kept::today));
+            let bases = base_sources(root, vault);
+            let today = kept.map_or_else(cache::today, Kept::today);
+            let findings = lint::run(vault, config, today, &bases);
             if let Some(kept) = kept {
                 kept.keep(&findings);
             }
@@ -312,6 +314,29 @@ fn sources(root: &Path, findings: &[Diagnostic]) -> render::lint::Sources {
     paths
         .into_par_iter()
         .filter_map(|path| Some((path.to_owned(), read_source(root, path)?)))
+        .collect()
+}
+
+/// The `.base` files and the notes with ```` ```base ```` blocks, read for
+/// the base rules; a file that cannot be read again is left out.
+fn base_sources(root: &Path, vault: &Vault) -> Vec<lint::BaseSource> {
+    let notes = vault
+        .notes()
+        .filter(|note| note.has_base_block)
+        .map(|note| note.path.as_str());
+    let files = (vault.attachments().iter())
+        .map(String::as_str)
+        .filter(|path| lint::BaseSource::is_base_file(path));
+    let paths: Vec<&str> = notes.chain(files).collect();
+    paths
+        .into_par_iter()
+        .filter_map(|path| {
+            let text = read_source(root, path)?;
+            Some(lint::BaseSource {
+                path: path.to_owned(),
+                text,
+            })
+        })
         .collect()
 }
 

@@ -561,6 +561,7 @@ impl Codec for Note {
         out.seq(&self.external);
         out.uint(self.word_count as u64);
         out.uint(u64::from(self.has_body));
+        out.uint(u64::from(self.has_base_block));
     }
     fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
         Ok(Self {
@@ -575,6 +576,7 @@ impl Codec for Note {
             external: input.seq()?,
             word_count: usize::try_from(input.uint()?).map_err(|_| Corrupt)?,
             has_body: input.uint()? != 0,
+            has_base_block: input.uint()? != 0,
         })
     }
 }

@@ -30,7 +30,7 @@ use super::codec::{Corrupt, Reader, Writer};
 /// The table's file name, in the index's data folder.
 pub const FILE_NAME: &str = "notes.bin";
 /// First bytes of the file; another version means a rebuild.
-const MAGIC: &[u8] = b"vaultkit-notes 8\n";
+const MAGIC: &[u8] = b"vaultkit-notes 9\n";
 const HEADER: usize = MAGIC.len() + 32;
 /// A block ends after a note whose path hash is a multiple of this (about
 /// this many notes per block), or once it holds [`BLOCK_BYTES`].

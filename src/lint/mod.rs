@@ -6,6 +6,7 @@
 //! while parsing; the rules here add links, front-matter values and structure.
 
 pub mod baseline;
+mod bases;
 pub mod cache;
 pub mod changes;
 pub mod fix;
@@ -24,6 +25,7 @@ use crate::config::{Config, RuleLevel};
 use crate::model::{Diagnostic, Note, Severity};
 use crate::vault::resolve::fold;
 use crate::vault::{FileId, NoteId, Resolution, Vault};
+pub use bases::BaseSource;
 
 /// A lint rule: its id, default severity (`None` when off by default) and a
 /// one-line summary.
@@ -146,6 +148,16 @@ pub const RULES: &[Rule] = &[
     ),
     rule("orphan-note", None, "a note with no links in or out"),
     rule(
+        "invalid-base",
+        Some(Error),
+        "a base file or block that does not parse, or calls what does not exist",
+    ),
+    rule(
+        "base-type-mismatch",
+        Some(Warning),
+        "a base compares a property with a literal its schema type never matches",
+    ),
+    rule(
         "invalid-encoding",
         Some(Error),
         "a note that is not valid UTF-8",
@@ -220,8 +232,9 @@ pub trait Lookup {
 
 /// Runs every enabled rule on every note, and adds the scan's problems;
 /// findings come sorted by path, line and column, with the configured
-/// severities. `today` decides what `future-date` means.
-pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
+/// severities. `today` decides what `future-date` means; `bases` are the
+/// `.base` files and the notes with ```` ```base ```` blocks.
+pub fn run(vault: &Vault, config: &Config, today: Date, bases: &[BaseSource]) -> Vec<Diagnostic> {
     // Every rule reads every note: decoded on all cores first.
     vault.decode_all();
     let batch = Batch::new(vault);
@@ -231,6 +244,7 @@ pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
         .map(|id| check_note(&batch, id, config, today))
         .collect();
     let mut findings = vault.problems().to_vec();
+    bases::check(bases, &config.schema, &mut findings);
     with_severities(&mut findings, &config.lint.rules);
     findings.extend(per_note.into_iter().flatten());
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -435,7 +449,7 @@ mod tests {
                 .map(|f| (f.rule, f.severity))
                 .collect::<Vec<_>>()
         };
-        let default = run(&vault, &Config::default(), today);
+        let default = run(&vault, &Config::default(), today, &[]);
         assert_eq!(
             rules(&default),
             [("broken-link", Error), ("broken-embed", Error)]
@@ -446,7 +460,7 @@ mod tests {
         )
         .expect("valid config");
         assert_eq!(
-            rules(&run(&vault, &config, today)),
+            rules(&run(&vault, &config, today, &[])),
             [("broken-link", Warning)]
         );
     }

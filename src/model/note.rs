@@ -96,6 +96,9 @@ pub struct Note {
     pub word_count: usize,
     /// Whether the body holds anything besides whitespace.
     pub has_body: bool,
+    /// Whether the body holds a ```` ```base ```` code block, which lint
+    /// reads from the note's text.
+    pub has_base_block: bool,
 }
 
 impl Note {

@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
 use super::{tags, wikilink};
@@ -24,9 +24,11 @@ pub struct Body {
     pub tags: Vec<NoteTag>,
     pub word_count: usize,
     pub has_body: bool,
+    pub has_base_block: bool,
 }
 
-fn options() -> Options {
+/// The Markdown extensions Obsidian's syntax needs.
+pub fn options() -> Options {
     Options::ENABLE_WIKILINKS
         | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -147,7 +149,10 @@ impl Scanner<'_, '_> {
                     inner: None,
                 });
             }
-            Tag::CodeBlock(_) => {
+            Tag::CodeBlock(kind) => {
+                if let CodeBlockKind::Fenced(info) = kind {
+                    self.body.has_base_block |= info.split_whitespace().next() == Some("base");
+                }
                 self.code_depth += 1;
                 self.mark_content();
             }

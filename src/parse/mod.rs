@@ -16,6 +16,8 @@ use std::borrow::Cow;
 
 use crate::model::{Diagnostic, LineIndex, Note, Severity};
 
+pub use markdown::options as markdown_options;
+
 /// A parsed note and the problems found while reading it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedNote {
@@ -66,6 +68,7 @@ pub fn parse_note(path: &str, text: &str) -> ParsedNote {
     note.tags.extend(body.tags);
     note.word_count = body.word_count;
     note.has_body = body.has_body;
+    note.has_base_block = body.has_base_block;
     note.shrink_to_fit();
     ParsedNote { note, diagnostics }
 }
@@ -418,5 +421,13 @@ mod tests {
     fn words_are_counted_outside_code() {
         let n = note("---\ntitle: not counted\n---\nOne two [[three]]\n\n```\nnot counted\n```\n");
         assert_eq!(n.word_count, 3);
+    }
+
+    #[test]
+    fn base_blocks_are_noticed_by_their_fence_language_only() {
+        assert!(note("# N\n\n```base\nfilters: x\n```\n").has_base_block);
+        assert!(note("~~~ base title\nviews: []\n~~~\n").has_base_block);
+        assert!(!note("```basement\nx\n```\n\n```yaml\nbase: 1\n```\n").has_base_block);
+        assert!(!note("`base` inline and\n\n    ```base indented code\n").has_base_block);
     }
 }

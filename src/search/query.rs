@@ -3,7 +3,8 @@
 //! Words must all match (`a b`), `OR` offers alternatives, `-` negates,
 //! parentheses group, `"…"` is a phrase, `/…/` a regular expression.
 //! Operators scope what follows them: `file:`, `path:`, `content:`,
-//! `match-case:`, `ignore-case:`, `tag:`, `line:( … )`, `section:( … )`,
+//! `match-case:`, `ignore-case:`, `tag:`, `line:( … )`, `block:( … )`,
+//! `section:( … )`, `task:( … )`, `task-todo:( … )`, `task-done:( … )`,
 //! `[property]`, `[property:value]`, `[property:null]`, `[property:<value]`,
 //! `[property:>value]`; and vaultkit's graph filters `links-to:NOTE`,
 //! `linked-from:NOTE`, `orphan:true`.
@@ -14,6 +15,8 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+
+use super::tasks::Tasks;
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 2000;
@@ -37,7 +40,7 @@ pub enum Query {
     Not(Box<Query>),
     /// A word, phrase or regex in a place.
     Text(Text),
-    /// Some line (or section) of the note matches the whole inner query.
+    /// Some line, block, section or task of the note matches the whole inner query.
     Within(Unit, Box<Query>),
     /// The note has this tag or one nested under it (lowercase, no `#`).
     Tag(String),
@@ -100,13 +103,17 @@ pub enum Term {
     Regex(String),
 }
 
-/// The unit `line:` and `section:` look within.
+/// The unit `line:`, `block:`, `section:` and the task operators look within.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
     /// One line.
     Line,
+    /// One paragraph, heading, list item, quote, code block or table.
+    Block,
     /// The text between two headings.
     Section,
+    /// One task (a list item with a `[ ]` status), of those selected.
+    Task(Tasks),
 }
 
 /// A query that does not parse: where, and what was expected.
@@ -210,13 +217,15 @@ const OPERATORS: &[&str] = &[
     "ignore-case",
     "tag",
     "line",
+    "block",
     "section",
+    "task",
+    "task-todo",
+    "task-done",
     "links-to",
     "linked-from",
     "orphan",
 ];
-
-const UNSUPPORTED: &[&str] = &["block", "task", "task-todo", "task-done"];
 
 impl Parser {
     fn peek(&self) -> Option<char> {
@@ -380,7 +389,7 @@ impl Parser {
             return None;
         }
         let name: String = rest[..len].iter().collect::<String>().to_ascii_lowercase();
-        if OPERATORS.contains(&name.as_str()) || UNSUPPORTED.contains(&name.as_str()) {
+        if OPERATORS.contains(&name.as_str()) {
             self.pos += len + 1;
             Some(name)
         } else {
@@ -397,11 +406,14 @@ impl Parser {
             "content" => inner.scope = Some(Scope::Content),
             "match-case" => inner.match_case = true,
             "ignore-case" => inner.match_case = false,
-            "line" | "section" => {
-                let unit = if name == "line" {
-                    Unit::Line
-                } else {
-                    Unit::Section
+            "line" | "block" | "section" | "task" | "task-todo" | "task-done" => {
+                let unit = match name {
+                    "line" => Unit::Line,
+                    "block" => Unit::Block,
+                    "section" => Unit::Section,
+                    "task" => Unit::Task(Tasks::All),
+                    "task-todo" => Unit::Task(Tasks::Todo),
+                    _ => Unit::Task(Tasks::Done),
                 };
                 return Ok(Query::Within(
                     unit,
@@ -428,7 +440,7 @@ impl Parser {
             other => {
                 return self.error(
                     at.saturating_sub(other.len() + 1),
-                    format!("`{other}:` is not supported by vaultkit yet"),
+                    format!("`{other}:` is no search operator"),
                 );
             }
         }
@@ -726,6 +738,23 @@ mod tests {
             Query::parse("line:(a b)").unwrap(),
             Query::Within(Unit::Line, Box::new(Query::And(vec![any("a"), any("b")])))
         );
+        let within = |unit, inner| Query::Within(unit, Box::new(inner));
+        assert_eq!(
+            Query::parse("block:(a b) TASK:call task-todo:/x/ -task-done:a").unwrap(),
+            Query::And(vec![
+                within(Unit::Block, Query::And(vec![any("a"), any("b")])),
+                within(Unit::Task(Tasks::All), any("call")),
+                within(
+                    Unit::Task(Tasks::Todo),
+                    Query::Text(Text {
+                        scope: Scope::Any,
+                        term: Term::Regex("x".into()),
+                        match_case: false
+                    })
+                ),
+                Query::Not(Box::new(within(Unit::Task(Tasks::Done), any("a")))),
+            ])
+        );
         assert_eq!(
             Query::parse(r#"links-to:"Git basics" linked-from:[[Agile]] orphan:true"#).unwrap(),
             Query::And(vec![
@@ -790,8 +819,12 @@ mod tests {
             "at column 8: expected `true` or `false` after `orphan:`"
         );
         assert_eq!(
-            error("task:x"),
-            "at column 1: `task:` is not supported by vaultkit yet"
+            error("task: call"),
+            "at column 6: expected a term after `task:` (no space)"
+        );
+        assert_eq!(
+            error("block:"),
+            "at column 7: expected a term after `block:`"
         );
     }
 

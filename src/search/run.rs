@@ -3,8 +3,8 @@
 //!
 //! Words, phrases, tags, properties and links are answered by the index.
 //! What the index cannot know exactly (`match-case:`, `/regex/`, `line:`,
-//! `section:`) is checked on the note's text, read from disk, and only for
-//! notes the index has not already ruled out.
+//! `block:`, `section:`, the task operators) is checked on the note's text,
+//! read from disk, and only for notes the index has not already ruled out.
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
@@ -20,8 +20,10 @@ use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, Term as IndexTerm};
 
+use super::blocks::blocks;
 use super::matcher::{Matcher, RegexError};
 use super::query::{Query, Scope, Term, Text, Unit};
+use super::tasks::tasks;
 use crate::index::{Fields, Index};
 use crate::model::Note;
 use crate::parse;
@@ -527,7 +529,9 @@ impl Engine<'_> {
                 let body = self.body(doc, texts).to_owned();
                 let parts: Vec<&str> = match unit {
                     Unit::Line => body.lines().collect(),
+                    Unit::Block => blocks(&body).into_iter().map(|b| b.text).collect(),
                     Unit::Section => sections(&body),
+                    Unit::Task(which) => tasks(&body, *which),
                 };
                 parts.iter().any(|part| self.matches_text(inner, part))
             }
@@ -544,7 +548,7 @@ impl Engine<'_> {
         }
     }
 
-    /// Whether a piece of text (a line or a section) matches `query` on its own.
+    /// Whether a piece of text (a line, block, section or task) matches `query` on its own.
     fn matches_text(&self, query: &Query, text: &str) -> bool {
         match query {
             Query::And(parts) => parts.iter().all(|p| self.matches_text(p, text)),

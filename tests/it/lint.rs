@@ -742,3 +742,95 @@ fn the_pre_commit_hook_lints_the_files_it_is_given() {
     );
     assert!(!text.contains("broken-link"), "{text}");
 }
+
+/// `(rule, path, line, column)` of every finding in `findings`.
+fn positions(findings: &[Value]) -> Vec<(String, String, u64, u64)> {
+    findings
+        .iter()
+        .map(|d| {
+            let text = |key: &str| d[key].as_str().expect(key).to_owned();
+            let number = |key: &str| d[key].as_u64().expect(key);
+            (text("rule"), text("path"), number("line"), number("column"))
+        })
+        .collect()
+}
+
+#[test]
+fn invalid_bases_and_mistyped_comparisons_are_found_at_their_line_and_column() {
+    let (findings, code, _) = lint_report(&fixture("lint-bases"), &[]);
+    let at =
+        |rule: &str, path: &str, line, column| (rule.to_owned(), path.to_owned(), line, column);
+    assert_eq!(
+        positions(&findings),
+        [
+            at("invalid-base", "Bases/Arity.base", 2, 16),
+            at("invalid-base", "Bases/Broken.base", 3, 17),
+            at("invalid-base", "Bases/Unknown.base", 2, 16),
+            at("base-type-mismatch", "Bases/Wrong.base", 1, 20),
+            at("base-type-mismatch", "Lesson.md", 14, 16),
+            at("invalid-base", "Lesson.md", 25, 38),
+        ]
+    );
+    assert_eq!(code, 1);
+    let message = |i: usize| findings[i]["message"].as_str().expect("message");
+    assert_eq!(message(0), "`slice` takes 1 to 2 arguments, not 0");
+    assert_eq!(message(2), "unknown function `upperCase`");
+    assert_eq!(
+        message(3),
+        "`status` is never `done`: its allowed values are draft, published"
+    );
+    assert_eq!(findings[3]["severity"], "warning");
+    // A base that only warns passes unless warnings fail.
+    let (_, code, _) = lint_report(&fixture("lint-bases"), &["Bases/Wrong.base"]);
+    assert_eq!(code, 0);
+
+    let output = vaultkit(&fixture("lint-bases"), &["lint", "--format", "sarif"])
+        .output()
+        .expect("runs");
+    let log: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let in_block = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "base-type-mismatch"
+                && r["message"]["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("level"))
+        })
+        .expect("the block's finding");
+    let location = &in_block["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "Lesson.md");
+    assert_eq!(
+        location["region"],
+        serde_json::json!({"startLine": 14, "startColumn": 16, "endLine": 14, "endColumn": 17})
+    );
+}
+
+#[test]
+fn the_base_rules_are_explained() {
+    for rule in ["invalid-base", "base-type-mismatch"] {
+        vaultkit(&fixture("lint-bases"), &["lint", "--explain", rule])
+            .assert()
+            .success()
+            .stdout(predicate::str::starts_with(format!("{rule}\n\nDefault: ")))
+            .stdout(
+                predicate::str::contains("line and column")
+                    .or(predicate::str::contains("[schema.fields]")),
+            );
+    }
+}
+
+#[test]
+fn an_edited_base_file_is_linted_again_on_a_warm_index() {
+    let copy = indexed_copy("lint-bases");
+    let vault = copy.path();
+    let broken = || {
+        let (findings, _, stderr) = lint_report(vault, &["Bases/Broken.base"]);
+        assert_eq!(stderr, "");
+        positions(&findings).len()
+    };
+    assert_eq!(broken(), 1);
+    assert_eq!(broken(), 1, "taken back from the index");
+    std::fs::write(vault.join("Bases/Broken.base"), "views:\n  - type: table\n").expect("edit");
+    assert_eq!(broken(), 0);
+}

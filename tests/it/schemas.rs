@@ -164,6 +164,29 @@ fn outlines_match_their_schema() {
 }
 
 #[test]
+fn base_and_query_outputs_match_their_schema() {
+    let bases = fixture("bases");
+    // Groups with their keys, summaries, a block of a note, a list layout.
+    for args in [
+        ["base", "Bases/group.base", "--format", "json"],
+        ["base", "Bases/summaries.base", "--format", "json"],
+        ["base", "Bases/list.base", "--format", "json"],
+        ["base", "Index.md", "--format", "json"],
+    ] {
+        assert_valid("base", &json(&bases, &args));
+    }
+    let query = [
+        "query",
+        "file.inFolder(\"Topics/Process\")",
+        "--fields",
+        "status,created,file.tags,file.links",
+        "--format",
+        "json",
+    ];
+    assert_valid("base", &json(&sample_vault(), &query));
+}
+
+#[test]
 fn the_schemas_have_teeth() {
     let mut report = json(&sample_vault(), &["graph", "stats", "--format", "json"]);
     report["unexpected"] = 1.into();

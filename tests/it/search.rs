@@ -651,6 +651,44 @@ fn other_commands_use_an_index_when_there_is_one_and_never_build_it() {
 }
 
 #[test]
+fn task_operators_look_within_tasks_by_status() {
+    let vault = fixture("search-tasks");
+    let errands = ["Errands.md"];
+    let none: [&str; 0] = [];
+    assert_eq!(hit_set(&vault, "call"), ["Errands.md", "Journal.md"]);
+    // Neither the prose, nor a plain list item, nor a task in a code block.
+    assert_eq!(hits(&vault, "task:call"), errands);
+    assert_eq!(hits(&vault, "task:nobody"), none);
+    assert_eq!(hits(&vault, "task:(ann budget)"), errands);
+    assert_eq!(hits(&vault, "task:(ann report)"), none, "two tasks");
+    // `[ ]` is to do; `[x]`, `[-]` and any other status are done.
+    assert_eq!(hits(&vault, "task-todo:bob"), none);
+    assert_eq!(hits(&vault, "task-done:bob"), errands);
+    assert_eq!(hits(&vault, "task-done:bank"), errands);
+    assert_eq!(hits(&vault, "task-todo:bank"), none);
+    // Nested tasks and tasks in a callout are tasks of their own.
+    assert_eq!(hits(&vault, "task-todo:(email ann)"), errands);
+    assert_eq!(hits(&vault, "task-todo:garden"), errands);
+    assert_eq!(hits(&vault, "task-todo:(garden later)"), none);
+    assert_eq!(hit_set(&vault, "-task-todo:ann"), ["Journal.md"]);
+}
+
+#[test]
+fn block_looks_within_one_paragraph_or_list_item() {
+    let vault = fixture("search-tasks");
+    assert_eq!(hit_set(&vault, "dog cat"), ["Errands.md", "Journal.md"]);
+    // One paragraph over two lines is one block; two paragraphs are two.
+    assert_eq!(hits(&vault, "block:(dog cat)"), ["Errands.md"]);
+    assert_eq!(hits(&vault, "line:(dog cat)"), Vec::<String>::new());
+    assert_eq!(hits(&vault, "block:(ann bank)"), ["Journal.md"]);
+    assert_eq!(
+        hits(&vault, "block:(garden later)"),
+        ["Errands.md"],
+        "a callout is one block"
+    );
+}
+
+#[test]
 fn a_query_beyond_the_limits_is_refused_before_it_runs() {
     let vault = fixture("search");
     let refused = |query: &str, message: &str| {

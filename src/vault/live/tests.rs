@@ -86,7 +86,7 @@ fn oracle(files: &BTreeMap<String, Option<String>>, parses: &mut Parses) -> Pict
     }
     Picture {
         notes: vault.notes().cloned().collect(),
-        diagnostics: lint::run(&vault, &config(), TODAY),
+        diagnostics: lint::run(&vault, &config(), TODAY, &[]),
         resolutions,
         backlinks,
     }
