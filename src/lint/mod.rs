@@ -230,9 +230,20 @@ pub fn run(vault: &Vault, config: &Config, today: Date) -> Vec<Diagnostic> {
         .into_par_iter()
         .map(|id| check_note(&batch, id, config, today))
         .collect();
-    let mut findings = vault.problems().to_vec();
+    with_problems(vault.problems(), per_note.into_iter().flatten(), config)
+}
+
+/// A vault's findings: the scan's `problems` with the configured severities
+/// (those of rules turned off dropped), and every note's findings as
+/// [`check_note`] gives them, in path order; sorted by path, line and column.
+pub fn with_problems(
+    problems: &[Diagnostic],
+    per_note: impl IntoIterator<Item = Diagnostic>,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut findings = problems.to_vec();
     with_severities(&mut findings, &config.lint.rules);
-    findings.extend(per_note.into_iter().flatten());
+    findings.extend(per_note);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
