@@ -16,6 +16,7 @@ use vaultkit::lint::{self, baseline, baseline::Baseline, fix};
 use vaultkit::model::{Diagnostic, Severity, Span};
 use vaultkit::render::{self, Palette};
 use vaultkit::vault::Vault;
+use vaultkit::vault::live::LiveVault;
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -94,11 +95,12 @@ pub fn explain(args: &LintArgs, out: &mut dyn Write) -> Option<Result<ExitCode>>
     })
 }
 
-/// Runs the rules over the vault `load` reads (or takes back the findings
-/// `kept` holds, when the vault did not change), reports those in scope, and
-/// exits 1 when one reaches `--fail-on`.
+/// Runs the rules over the vault (or takes back the findings `kept` holds,
+/// when the vault did not change), reports those in scope, and exits 1 when
+/// one reaches `--fail-on`. The vault is read from the index with
+/// `from_index`, else from its folder.
 pub fn run(
-    load: impl FnOnce() -> Result<Vault>,
+    from_index: Option<impl FnOnce() -> Result<Vault>>,
     root: &Path,
     config: &Config,
     args: &LintArgs,
@@ -125,10 +127,25 @@ pub fn run(
     let reused = kept
         .filter(|_| scope.deleted.is_empty())
         .and_then(Kept::findings);
-    let (mut findings, into_deleted) = match reused {
-        Some(findings) => (findings, HashSet::new()),
-        None => {
-            let loaded = load()?;
+    let (mut findings, into_deleted) = match (reused, from_index) {
+        (Some(findings), _) => (findings, HashSet::new()),
+        (None, None) if !args.fix => {
+            // Without an index: the live vault, whose notes are linted as
+            // it is built.
+            let live = LiveVault::load(root, config.clone(), cache::today())
+                .with_context(|| format!("cannot load the vault at {}", root.display()))?;
+            let findings = live.findings();
+            let into_deleted = changes::links_into_deleted(live.unresolved_links(), &scope.deleted);
+            // As in `cli::run`: the OS reclaims the vault's many small
+            // allocations at once when the process ends.
+            std::mem::forget(live);
+            (findings, into_deleted.into_iter().collect())
+        }
+        (None, from_index) => {
+            let loaded = match from_index {
+                Some(load) => load()?,
+                None => super::read_vault(root, config)?,
+            };
             let refreshed;
             let mut vault = &loaded;
             if args.fix {
@@ -152,7 +169,7 @@ pub fn run(
                 kept.keep(&findings);
             }
             let into_deleted: HashSet<(String, Span)> =
-                changes::links_into_deleted(vault, &scope.deleted)
+                changes::links_into_deleted(vault.unresolved_links(), &scope.deleted)
                     .into_iter()
                     .collect();
             // As in `cli::run`: the OS reclaims the vault's many small

@@ -242,6 +242,24 @@ impl LiveVault {
         self.files.note(id).map_or(&[], |live| &live.resolutions)
     }
 
+    /// A note's links paired with their resolutions.
+    pub fn links_of(&self, id: NoteId) -> impl Iterator<Item = (&Link, &Resolution)> {
+        (self.note(id).into_iter())
+            .flat_map(|note| &note.links)
+            .zip(self.resolutions(id))
+    }
+
+    /// Every link that resolves to no file, with the path of its note, in
+    /// path order.
+    pub fn unresolved_links(&self) -> impl Iterator<Item = (&str, &Link)> {
+        (self.note_ids()).flat_map(move |id| {
+            let path = self.note(id).map_or("", |note| note.path.as_str());
+            (self.links_of(id))
+                .filter(|(_, resolution)| resolution.target.is_none())
+                .map(move |(link, _)| (path, link))
+        })
+    }
+
     /// A note's current text when it was given by [`LiveVault::upsert_note`]
     /// (an editor's buffer, or a file read anew): it overrides the file on
     /// disk. `None` when the note is as the vault was built from its file.

@@ -275,6 +275,18 @@ impl Vault {
         self.note(id).links.iter().zip(self.resolutions(id))
     }
 
+    /// Every link that resolves to no file, with the path of its note, in
+    /// path order (decoding every note first).
+    pub fn unresolved_links(&self) -> impl Iterator<Item = (&str, &Link)> {
+        self.decode_all();
+        (self.note_ids()).flat_map(move |id| {
+            let path = self.note(id).path.as_str();
+            (self.links_of(id))
+                .filter(|(_, resolution)| resolution.target.is_none())
+                .map(move |(link, _)| (path, link))
+        })
+    }
+
     /// Problems found while scanning and parsing, sorted by path and position.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         if let Some(diagnostics) = self.diagnostics.get() {
