@@ -15,7 +15,8 @@ use vaultkit::lint::rewrite::{self, Outcome};
 use vaultkit::lint::{self, baseline, baseline::Baseline, fix};
 use vaultkit::model::{Diagnostic, Severity, Span};
 use vaultkit::render::{self, Palette};
-use vaultkit::vault::Vault;
+use vaultkit::vault::live::LiveVault;
+use vaultkit::vault::{FileId, Vault};
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -94,11 +95,12 @@ pub fn explain(args: &LintArgs, out: &mut dyn Write) -> Option<Result<ExitCode>>
     })
 }
 
-/// Runs the rules over the vault `load` reads (or takes back the findings
-/// `kept` holds, when the vault did not change), reports those in scope, and
-/// exits 1 when one reaches `--fail-on`.
+/// Runs the rules over the vault (or takes back the findings `kept` holds,
+/// when the vault did not change), reports those in scope, and exits 1 when
+/// one reaches `--fail-on`. The vault is read from the index with
+/// `from_index`, else from its folder.
 pub fn run(
-    load: impl FnOnce() -> Result<Vault>,
+    from_index: Option<impl FnOnce() -> Result<Vault>>,
     root: &Path,
     config: &Config,
     args: &LintArgs,
@@ -125,10 +127,26 @@ pub fn run(
     let reused = kept
         .filter(|_| scope.deleted.is_empty())
         .and_then(Kept::findings);
-    let (mut findings, into_deleted) = match reused {
-        Some(findings) => (findings, HashSet::new()),
-        None => {
-            let loaded = load()?;
+    let (mut findings, into_deleted) = match (reused, from_index) {
+        (Some(findings), _) => (findings, HashSet::new()),
+        (None, None) if !args.fix => {
+            // Without an index: the live vault, whose notes are linted as
+            // it is built.
+            let live = LiveVault::load(root, config.clone(), cache::today())
+                .with_context(|| format!("cannot load the vault at {}", root.display()))?;
+            let bases = lint::read_bases(root, live_base_paths(&live));
+            let findings = lint::with_bases(live.findings(), &bases, config);
+            let into_deleted = changes::links_into_deleted(live.unresolved_links(), &scope.deleted);
+            // As in `cli::run`: the OS reclaims the vault's many small
+            // allocations at once when the process ends.
+            std::mem::forget(live);
+            (findings, into_deleted.into_iter().collect())
+        }
+        (None, from_index) => {
+            let loaded = match from_index {
+                Some(load) => load()?,
+                None => super::read_vault(root, config)?,
+            };
             let refreshed;
             let mut vault = &loaded;
             if args.fix {
@@ -147,14 +165,14 @@ pub fn run(
                     vault = &refreshed;
                 }
             }
-            let bases = base_sources(root, vault);
+            let bases = lint::read_bases(root, base_paths(vault));
             let today = kept.map_or_else(cache::today, Kept::today);
             let findings = lint::run(vault, config, today, &bases);
             if let Some(kept) = kept {
                 kept.keep(&findings);
             }
             let into_deleted: HashSet<(String, Span)> =
-                changes::links_into_deleted(vault, &scope.deleted)
+                changes::links_into_deleted(vault.unresolved_links(), &scope.deleted)
                     .into_iter()
                     .collect();
             // As in `cli::run`: the OS reclaims the vault's many small
@@ -317,9 +335,8 @@ fn sources(root: &Path, findings: &[Diagnostic]) -> render::lint::Sources {
         .collect()
 }
 
-/// The `.base` files and the notes with ```` ```base ```` blocks, read for
-/// the base rules; a file that cannot be read again is left out.
-fn base_sources(root: &Path, vault: &Vault) -> Vec<lint::BaseSource> {
+/// The `.base` files and the notes with ```` ```base ```` blocks of `vault`.
+fn base_paths(vault: &Vault) -> Vec<&str> {
     let notes = vault
         .notes()
         .filter(|note| note.has_base_block)
@@ -327,16 +344,17 @@ fn base_sources(root: &Path, vault: &Vault) -> Vec<lint::BaseSource> {
     let files = (vault.attachments().iter())
         .map(String::as_str)
         .filter(|path| lint::BaseSource::is_base_file(path));
-    let paths: Vec<&str> = notes.chain(files).collect();
-    paths
-        .into_par_iter()
-        .filter_map(|path| {
-            let text = read_source(root, path)?;
-            Some(lint::BaseSource {
-                path: path.to_owned(),
-                text,
-            })
+    notes.chain(files).collect()
+}
+
+/// The `.base` files and the notes with ```` ```base ```` blocks of `live`.
+fn live_base_paths(live: &LiveVault) -> Vec<&str> {
+    live.files()
+        .filter(|&(path, file)| match file {
+            FileId::Note(id) => live.note(id).is_some_and(|note| note.has_base_block),
+            FileId::Attachment(_) => lint::BaseSource::is_base_file(path),
         })
+        .map(|(path, _)| path)
         .collect()
 }
 

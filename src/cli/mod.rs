@@ -242,24 +242,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Outline(_) => Decode::WhenNeeded,
         _ => Decode::Now,
     };
-    let load = || match (&index, refresh) {
-        (Some(index), Some(refresh)) => {
+    let from_index = index.as_ref().zip(refresh).map(|(index, refresh)| {
+        || {
             grow_heaps_in_large_steps();
             index
                 .vault(&root, refresh.problems, decode)
                 .with_context(|| format!("cannot read the index of {}", root.display()))
         }
-        _ => Vault::load(&root, &config)
-            .with_context(|| format!("cannot load the vault at {}", root.display())),
-    };
+    });
     if let Command::Lint(args) = &cli.command {
         // Lint reports the vault's problems as findings, and may not need
         // to load the vault at all.
-        let code = lint::run(load, &root, &config, args, kept.as_ref(), palette, &mut out)?;
+        let code = lint::run(
+            from_index,
+            &root,
+            &config,
+            args,
+            kept.as_ref(),
+            palette,
+            &mut out,
+        )?;
         out.flush()?;
         return Ok(code);
     }
-    let vault = load()?;
+    let vault = match from_index {
+        Some(load) => load()?,
+        None => read_vault(&root, &config)?,
+    };
     report_problems(&vault, cli.quiet, cli.verbose);
     let context = Ctx { vault, palette };
     let code = match cli.command {
@@ -284,6 +293,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     // allocations at once instead of freeing them one by one.
     std::mem::forget(context);
     Ok(code)
+}
+
+/// The batch vault, read from its folder.
+fn read_vault(root: &Path, config: &Config) -> Result<Vault> {
+    Vault::load(root, config)
+        .with_context(|| format!("cannot load the vault at {}", root.display()))
 }
 
 fn use_color(choice: ColorChoice) -> bool {

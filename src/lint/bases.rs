@@ -2,9 +2,12 @@
 //! (YAML, expressions, functions and their arguments), and the literals its
 //! expressions compare note properties with must fit the schema's types.
 //!
-//! The vault keeps no note text, so the caller reads the files these rules
-//! need (see [`BaseSource`]).
+//! The vault keeps no note text, so the files these rules need are read
+//! again ([`read_sources`]).
 
+use std::path::Path;
+
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::frontmatter::parse_date;
@@ -28,6 +31,23 @@ impl BaseSource {
         path.rsplit_once('.')
             .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("base"))
     }
+}
+
+/// Reads the files at vault paths `paths` (`.base` files and notes with
+/// ```` ```base ```` blocks) from the vault folder `root`; a file that cannot
+/// be read again is left out, as it has been reported while scanning.
+pub fn read_sources(root: &Path, paths: Vec<&str>) -> Vec<BaseSource> {
+    paths
+        .into_par_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(root.join(path)).ok()?;
+            let (text, _) = crate::parse::decode(path, &bytes);
+            Some(BaseSource {
+                path: path.to_owned(),
+                text: text.into_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Adds findings for every base in `sources`.

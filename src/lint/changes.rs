@@ -6,13 +6,17 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::model::Span;
+use crate::model::{Link, Span};
+use crate::vault::FileId;
 use crate::vault::resolve::Resolver;
-use crate::vault::{FileId, Vault};
 
-/// Where the vault's unresolved links are that one of `deleted` (vault paths
-/// of files that no longer exist) would have resolved: `(note path, span)`.
-pub fn links_into_deleted(vault: &Vault, deleted: &[String]) -> Vec<(String, Span)> {
+/// Which of a vault's `unresolved` links (each with the path of its note)
+/// one of `deleted` (vault paths of files that no longer exist) would have
+/// resolved: `(note path, span)`.
+pub fn links_into_deleted<'v>(
+    unresolved: impl IntoIterator<Item = (&'v str, &'v Link)>,
+    deleted: &[String],
+) -> Vec<(String, Span)> {
     if deleted.is_empty() {
         return Vec::new();
     }
@@ -22,20 +26,10 @@ pub fn links_into_deleted(vault: &Vault, deleted: &[String]) -> Vec<(String, Spa
             path.as_str(),
         )
     }));
-    let mut found = Vec::new();
-    vault.decode_all();
-    for id in vault.note_ids() {
-        let path = &vault.note(id).path;
-        for (link, resolution) in vault.links_of(id) {
-            if resolution.target.is_none()
-                && !link.is_self()
-                && gone.resolve(&link.target, path).target.is_some()
-            {
-                found.push((path.clone(), link.span));
-            }
-        }
-    }
-    found
+    (unresolved.into_iter())
+        .filter(|(path, link)| !link.is_self() && gone.resolve(&link.target, path).target.is_some())
+        .map(|(path, link)| (path.to_owned(), link.span))
+        .collect()
 }
 
 /// What to report: files under PATHS, changed since a git revision (both,
@@ -195,18 +189,20 @@ mod tests {
         assert!(!in_scope("a.md", "a/b.md"));
     }
 
+    use crate::config::Config;
+    use crate::vault::Vault;
+    use crate::vault::live::LiveVault;
+
     #[test]
     fn only_links_the_deleted_file_would_satisfy() {
-        let vault = Vault::from_sources(
-            [
-                ("a.md", "[[Old]] [[Never]]\n[[sub/Old#Part]]"),
-                ("b.md", "![[pic.png]]"),
-            ],
-            Vec::<String>::new(),
-        );
+        let notes = [
+            ("a.md", "[[Old]] [[Never]]\n[[sub/Old#Part]]"),
+            ("b.md", "![[pic.png]]"),
+        ];
+        let vault = Vault::from_sources(notes, Vec::<String>::new());
         let lines = |deleted: &[&str]| -> Vec<(String, u32)> {
             let deleted: Vec<String> = deleted.iter().map(|d| (*d).to_owned()).collect();
-            links_into_deleted(&vault, &deleted)
+            links_into_deleted(vault.unresolved_links(), &deleted)
                 .into_iter()
                 .map(|(path, span)| (path, span.column))
                 .collect()
@@ -217,5 +213,13 @@ mod tests {
         );
         assert_eq!(lines(&["img/pic.png"]), [("b.md".to_owned(), 1)]);
         assert!(lines(&["Other.md"]).is_empty());
+        // The live vault's unresolved links are the same.
+        let today = jiff::civil::Date::constant(2026, 1, 1);
+        let live = LiveVault::from_sources(notes, Vec::<String>::new(), Config::default(), today);
+        let deleted = ["sub/Old.md".to_owned()];
+        assert_eq!(
+            links_into_deleted(live.unresolved_links(), &deleted),
+            links_into_deleted(vault.unresolved_links(), &deleted)
+        );
     }
 }

@@ -25,7 +25,7 @@ use crate::config::{Config, RuleLevel};
 use crate::model::{Diagnostic, Note, Severity};
 use crate::vault::resolve::fold;
 use crate::vault::{FileId, NoteId, Resolution, Vault};
-pub use bases::BaseSource;
+pub use bases::{BaseSource, read_sources as read_bases};
 
 /// A lint rule: its id, default severity (`None` when off by default) and a
 /// one-line summary.
@@ -243,10 +243,36 @@ pub fn run(vault: &Vault, config: &Config, today: Date, bases: &[BaseSource]) ->
         .into_par_iter()
         .map(|id| check_note(&batch, id, config, today))
         .collect();
-    let mut findings = vault.problems().to_vec();
-    bases::check(bases, &config.schema, &mut findings);
+    let findings = with_problems(vault.problems(), per_note.into_iter().flatten(), config);
+    with_bases(findings, bases, config)
+}
+
+/// `findings` with those about `bases` added (with the configured
+/// severities), sorted by path, line and column.
+pub fn with_bases(
+    findings: Vec<Diagnostic>,
+    bases: &[BaseSource],
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut about_bases = Vec::new();
+    bases::check(bases, &config.schema, &mut about_bases);
+    if about_bases.is_empty() {
+        return findings;
+    }
+    with_problems(&about_bases, findings, config)
+}
+
+/// A vault's findings: the scan's `problems` with the configured severities
+/// (those of rules turned off dropped), and every note's findings as
+/// [`check_note`] gives them, in path order; sorted by path, line and column.
+pub fn with_problems(
+    problems: &[Diagnostic],
+    per_note: impl IntoIterator<Item = Diagnostic>,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut findings = problems.to_vec();
     with_severities(&mut findings, &config.lint.rules);
-    findings.extend(per_note.into_iter().flatten());
+    findings.extend(per_note);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }

@@ -14,6 +14,7 @@
 //! [`Vault`]: super::Vault
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -24,6 +25,7 @@ use super::backlinks::{Backlinks, LinkAt};
 use super::change::{ChangeError, Changes};
 use super::ids::Files;
 use super::names::NameIndex;
+use super::read::{self, Scanned};
 use super::resolve::{self, fold};
 use super::scan::is_markdown;
 use super::{FileId, NoteId, Resolution, resolve_link};
@@ -38,6 +40,9 @@ pub struct LiveVault {
     names: NameIndex,
     backlinks: Backlinks,
     aliases: AliasIndex,
+    /// Problems of the scan the vault was built from, not of any one note
+    /// (unreadable files and folders, skipped links), as found then.
+    problems: Vec<Diagnostic>,
     /// What the lint rules are told: the vault's configuration and the day.
     config: Config,
     today: Date,
@@ -115,6 +120,7 @@ impl LiveVault {
             names: NameIndex::default(),
             backlinks: Backlinks::default(),
             aliases: AliasIndex::default(),
+            problems: Vec::new(),
             config,
             today,
         };
@@ -154,6 +160,35 @@ impl LiveVault {
             }
         }
         vault
+    }
+
+    /// Reads the vault folder at `root` and builds the live vault of its
+    /// files, linted with `config` as on the day `today`; the scan's
+    /// problems are kept (see [`LiveVault::problems`]).
+    pub fn load(root: &Path, config: Config, today: Date) -> crate::error::Result<Self> {
+        let Scanned {
+            notes,
+            attachments,
+            problems,
+        } = read::read(root, &config)?;
+        let mut vault = Self::from_parsed(notes, attachments, config, today);
+        vault.problems = problems;
+        Ok(vault)
+    }
+
+    /// Problems of the scan the vault was built from, not of any one note
+    /// (unreadable files and folders, skipped links), in the order found.
+    /// Changes to the vault leave them as they were.
+    pub fn problems(&self) -> &[Diagnostic] {
+        &self.problems
+    }
+
+    /// Every finding of the vault, as the batch `lint::run` gives them: the
+    /// scan's problems with their configured severities and every note's
+    /// [`LiveVault::diagnostics`], sorted by path, line and column.
+    pub fn findings(&self) -> Vec<Diagnostic> {
+        let per_note = (self.note_ids()).flat_map(|id| self.diagnostics(id).iter().cloned());
+        lint::with_problems(&self.problems, per_note, &self.config)
     }
 
     /// The file at this vault path (exact).
@@ -205,6 +240,24 @@ impl LiveVault {
     /// How each of a note's links resolves, index for index with `Note::links`.
     pub fn resolutions(&self, id: NoteId) -> &[Resolution] {
         self.files.note(id).map_or(&[], |live| &live.resolutions)
+    }
+
+    /// A note's links paired with their resolutions.
+    pub fn links_of(&self, id: NoteId) -> impl Iterator<Item = (&Link, &Resolution)> {
+        (self.note(id).into_iter())
+            .flat_map(|note| &note.links)
+            .zip(self.resolutions(id))
+    }
+
+    /// Every link that resolves to no file, with the path of its note, in
+    /// path order.
+    pub fn unresolved_links(&self) -> impl Iterator<Item = (&str, &Link)> {
+        (self.note_ids()).flat_map(move |id| {
+            let path = self.note(id).map_or("", |note| note.path.as_str());
+            (self.links_of(id))
+                .filter(|(_, resolution)| resolution.target.is_none())
+                .map(move |(link, _)| (path, link))
+        })
     }
 
     /// A note's current text when it was given by [`LiveVault::upsert_note`]

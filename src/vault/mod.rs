@@ -1,6 +1,6 @@
 //! The vault: every note parsed, every link resolved.
 //!
-//! [`Vault::load`] reads a folder (the only I/O here, besides [`scan`]);
+//! [`Vault::load`] reads a folder (the only I/O here, in [`read`] and [`scan`]);
 //! [`Vault::from_sources`] builds the same thing from strings, for tests and
 //! embedding.
 
@@ -11,12 +11,10 @@ pub mod ids;
 pub mod live;
 mod names;
 pub mod notes;
+pub mod read;
 pub mod resolve;
 pub mod scan;
 
-use std::cell::RefCell;
-use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -25,7 +23,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::model::{Diagnostic, Link, Note, Severity};
+use crate::model::{Diagnostic, Link, Note};
 use crate::parse::{self, ParsedNote};
 use notes::Notes;
 use resolve::{AnchorMatch, FileNames, Resolver};
@@ -110,37 +108,12 @@ impl Vault {
     /// Scans, reads and parses the vault at `root` (in parallel), then resolves
     /// every link. Unreadable or malformed files become diagnostics.
     pub fn load(root: &Path, config: &Config) -> Result<Self> {
-        let ignore = config.ignore_set(&root.join(crate::config::FILE_NAME))?;
-        // Notes are read and parsed while the walk goes on.
-        let found: Vec<Found> = scan::walk(root, &ignore)?
-            .par_bridge()
-            .map(|entry| match entry {
-                Ok(file) if file.is_note => Found::Note(read_note(&file.path, &file.absolute)),
-                Ok(file) => Found::Attachment(file.path),
-                Err(diagnostic) => Found::Problem(diagnostic),
-            })
-            .collect();
-        let mut attachments = Vec::new();
-        let mut diagnostics = Vec::new();
-        // Collected in place: the notes reuse the buffer of what was found.
-        let mut parsed: Vec<ParsedNote> = found
-            .into_iter()
-            .filter_map(|item| match item {
-                Found::Note(note) => Some(note),
-                Found::Attachment(path) => {
-                    attachments.push(path);
-                    None
-                }
-                Found::Problem(diagnostic) => {
-                    diagnostics.push(diagnostic);
-                    None
-                }
-            })
-            .collect();
-        sort_by_path(&mut parsed);
-        attachments.sort_unstable();
-        unshare_paths(root, &ignore, &mut parsed, &mut attachments)?;
-        let mut vault = Self::from_parsed(parsed, attachments, diagnostics, None);
+        let read::Scanned {
+            notes,
+            attachments,
+            problems,
+        } = read::read(root, config)?;
+        let mut vault = Self::from_parsed(notes, attachments, problems, None);
         vault.root = Some(root.to_owned());
         Ok(vault)
     }
@@ -300,6 +273,18 @@ impl Vault {
     /// A note's links paired with their resolutions.
     pub fn links_of(&self, id: NoteId) -> impl Iterator<Item = (&Link, &Resolution)> {
         self.note(id).links.iter().zip(self.resolutions(id))
+    }
+
+    /// Every link that resolves to no file, with the path of its note, in
+    /// path order (decoding every note first).
+    pub fn unresolved_links(&self) -> impl Iterator<Item = (&str, &Link)> {
+        self.decode_all();
+        (self.note_ids()).flat_map(move |id| {
+            let path = self.note(id).path.as_str();
+            (self.links_of(id))
+                .filter(|(_, resolution)| resolution.target.is_none())
+                .map(move |(link, _)| (path, link))
+        })
     }
 
     /// Problems found while scanning and parsing, sorted by path and position.
@@ -616,121 +601,6 @@ fn anchor_in(note: &Note, link: &Link) -> Option<AnchorMatch> {
     }
 }
 
-/// What the walk turned up, once read.
-enum Found {
-    Note(ParsedNote),
-    Attachment(String),
-    Problem(Diagnostic),
-}
-
-/// Files whose names differ only in Unicode normalisation share a vault
-/// path as found (see [`scan::unshare_paths`]); it is rare, so they are
-/// looked for only when notes or attachments (each sorted) share a path,
-/// and then read again under their names as on disk.
-fn unshare_paths(
-    root: &Path,
-    ignore: &globset::GlobSet,
-    parsed: &mut Vec<ParsedNote>,
-    attachments: &mut Vec<String>,
-) -> Result<()> {
-    let shared: HashSet<String> = (parsed.windows(2))
-        .filter(|w| w[0].note.path == w[1].note.path)
-        .map(|w| w[0].note.path.clone())
-        .chain(
-            (attachments.windows(2))
-                .filter(|w| w[0] == w[1])
-                .map(|w| w[0].clone()),
-        )
-        .collect();
-    if shared.is_empty() {
-        return Ok(());
-    }
-    let mut twins: Vec<scan::ScannedFile> = scan::walk(root, ignore)?
-        .filter_map(Result::ok)
-        .filter(|file| shared.contains(&file.path))
-        .collect();
-    twins.sort_by(|a, b| a.path.cmp(&b.path));
-    scan::unshare_paths(root, &mut twins);
-    parsed.retain(|p| !shared.contains(&p.note.path));
-    attachments.retain(|path| !shared.contains(path));
-    for twin in twins {
-        if twin.is_note {
-            parsed.push(read_note(&twin.path, &twin.absolute));
-        } else {
-            attachments.push(twin.path);
-        }
-    }
-    sort_by_path(parsed);
-    attachments.sort_unstable();
-    Ok(())
-}
-
-/// Sorts parsed notes by path. A note is a few hundred bytes: this sorts
-/// their positions, then moves each note once.
-fn sort_by_path(parsed: &mut [ParsedNote]) {
-    let mut order: Vec<usize> = (0..parsed.len()).collect();
-    order.sort_unstable_by(|&a, &b| parsed[a].note.path.cmp(&parsed[b].note.path));
-    // Position `k` takes the note at `order[k]`, one cycle of moves at a time;
-    // a placed position points at itself.
-    for start in 0..order.len() {
-        let mut k = start;
-        loop {
-            let from = order[k];
-            order[k] = k;
-            if from == start {
-                break;
-            }
-            parsed.swap(k, from);
-            k = from;
-        }
-    }
-}
-
-thread_local! {
-    /// The bytes of the note a thread is reading, reused from note to note.
-    static READ_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Reads and parses one note; a read failure leaves an empty note and a diagnostic.
-fn read_note(path: &str, absolute: &Path) -> ParsedNote {
-    READ_BUFFER.with_borrow_mut(|bytes| {
-        bytes.clear();
-        // `Take` reads into the buffer's spare room without first asking the
-        // file's size (one system call fewer per note).
-        let read =
-            std::fs::File::open(absolute).and_then(|file| file.take(u64::MAX).read_to_end(bytes));
-        let parsed = match read {
-            Ok(_) => {
-                let (text, problem) = parse::decode(path, bytes);
-                let mut parsed = parse::parse_note(path, &text);
-                parsed.diagnostics.extend(problem);
-                parsed
-            }
-            Err(err) => read_failure(path, &err),
-        };
-        // A huge note's buffer is not kept for the rest of the run.
-        if bytes.capacity() > KEPT_READ_BUFFER {
-            *bytes = Vec::new();
-        }
-        parsed
-    })
-}
-
-/// The largest read buffer a thread keeps between notes.
-const KEPT_READ_BUFFER: usize = 1 << 20;
-
-/// An empty note and a diagnostic, for a note that could not be read.
-fn read_failure(path: &str, err: &std::io::Error) -> ParsedNote {
-    let mut parsed = parse::parse_note(path, "");
-    parsed.diagnostics.push(Diagnostic::new(
-        "unreadable-file",
-        Severity::Error,
-        path,
-        format!("cannot read this note: {err}"),
-    ));
-    parsed
-}
-
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).expect("fewer than 4 billion files")
 }
@@ -738,22 +608,6 @@ fn to_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn notes_sort_by_path_whatever_the_order_found(
-            paths in Just((0..12).map(|i| format!("n{i:02}.md")).collect::<Vec<_>>()).prop_shuffle()
-        ) {
-            let mut parsed: Vec<ParsedNote> =
-                paths.iter().map(|p| parse::parse_note(p, "")).collect();
-            sort_by_path(&mut parsed);
-            let sorted: Vec<&str> = parsed.iter().map(|p| p.note.path.as_str()).collect();
-            let mut expected: Vec<&str> = paths.iter().map(String::as_str).collect();
-            expected.sort_unstable();
-            prop_assert_eq!(sorted, expected);
-        }
-    }
 
     const A: &str = "# One\n\n[[b#Two]] [[b#^x]] ![[pic.png]] [[c]]\n";
     const B: &str = "## Two\n\nText ^x\n";

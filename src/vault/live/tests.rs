@@ -519,3 +519,33 @@ fn lint_findings_follow_changes_elsewhere_and_are_reported() {
         .expect("c");
     assert!(changes.diagnostics.is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_vault_read_from_disk_gives_the_batch_findings_with_the_scans_problems() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path();
+    std::fs::create_dir(root.join("sub")).expect("a folder");
+    std::fs::write(root.join("a.md"), "[[missing]] [[b]]\n").expect("a note");
+    std::fs::write(root.join("sub/b.md"), "---\ntags: x, y\n---\n# B\n").expect("a note");
+    std::fs::write(root.join("pic.png"), "png").expect("an attachment");
+    std::os::unix::fs::symlink(root.join("a.md"), root.join("link.md")).expect("a symlink");
+    let config = Config::from_toml(
+        "[lint.rules]\norphan-note = \"info\"\nsymlink-skipped = \"warning\"\n",
+        Path::new("vaultkit.toml"),
+    )
+    .expect("a valid config");
+
+    let live = LiveVault::load(root, config.clone(), TODAY).expect("loaded");
+    let batch = Vault::load(root, &config).expect("loaded");
+    let findings = live.findings();
+    assert_eq!(findings, lint::run(&batch, &config, TODAY, &[]));
+    assert_eq!(live.problems(), batch.problems());
+    // The scan's problem is among them, with its configured severity.
+    let skipped = (findings.iter()).find(|f| f.rule == "symlink-skipped");
+    assert_eq!(
+        skipped.map(|f| (f.path.as_str(), f.severity)),
+        Some(("link.md", crate::model::Severity::Warning))
+    );
+    assert!(findings.iter().any(|f| f.rule == "broken-link"));
+}
