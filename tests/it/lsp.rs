@@ -668,3 +668,48 @@ fn exit_without_shutdown_or_a_closed_input_ends_with_code_1() {
     let server = Server::start(&vault());
     assert_eq!(server.wait().code(), Some(1));
 }
+
+#[test]
+fn neovim_jumps_to_a_definition_and_reads_the_diagnostics() {
+    if Command::new("nvim").arg("--version").output().is_err() {
+        crate::util::skip("nvim is not installed: the Neovim test needs `nvim` on PATH");
+        return;
+    }
+    let vault = crate::util::copy_of(&crate::util::sample_vault());
+    let note = vault.path().join("Topics/Process/Agile.md");
+    // The bundled vault lints clean: one broken link makes one diagnostic.
+    let mut text = std::fs::read_to_string(&note).expect("the note");
+    text.push_str("\nSee [[No such note]].\n");
+    std::fs::write(&note, text).expect("written");
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    let out = scratch.path().join("out.txt");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/lsp/neovim.lua");
+    let mut nvim = Command::new("nvim")
+        .args(["--headless", "--clean", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .arg(&note)
+        .env("VAULTKIT_BIN", assert_cmd::cargo::cargo_bin!("vaultkit"))
+        .env("VAULTKIT_ROOT", vault.path())
+        .env("VAULTKIT_OUT", &out)
+        .env_remove("VAULTKIT_VAULT")
+        .env("XDG_CACHE_HOME", scratch.path())
+        .env("XDG_STATE_HOME", scratch.path())
+        .env("XDG_DATA_HOME", scratch.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("nvim starts");
+    let start = Instant::now();
+    while nvim.try_wait().expect("nvim").is_none() {
+        if start.elapsed() > Duration::from_secs(90) {
+            let _ = nvim.kill();
+            panic!("nvim did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let written = std::fs::read_to_string(&out).expect("the script wrote its findings");
+    let target = vault.path().join("Becoming a Technical Product Manager.md");
+    // Line 9 is `up: "[[Becoming a Technical Product Manager#Agile]]"`: the
+    // heading `## Agile` is on line 51.
+    assert_eq!(written, format!("{}\n51\n1\n", target.display()));
+}
