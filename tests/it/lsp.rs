@@ -4,7 +4,7 @@
 //! blocking it.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -143,8 +143,8 @@ impl Server {
         }
     }
 
-    /// The notifications received so far and not read yet, as (method,
-    /// params); call after a request to see all its predecessors sent.
+    /// The notifications received while waiting for responses and not read
+    /// yet: after a request, all that the server sent before answering it.
     pub fn unread(&mut self) -> Vec<Value> {
         self.pending.drain(..).collect()
     }

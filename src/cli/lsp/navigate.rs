@@ -49,7 +49,7 @@ pub fn spot(note: &Note, offset: usize) -> Spot {
     }
 }
 
-/// A note, its text's line index input, and the spot at an editor position.
+/// A position in a note: the note and what is under it.
 pub struct Cursor<'a> {
     /// The note.
     pub id: NoteId,
