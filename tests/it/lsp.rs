@@ -713,3 +713,64 @@ fn neovim_jumps_to_a_definition_and_reads_the_diagnostics() {
     // heading `## Agile` is on line 51.
     assert_eq!(written, format!("{}\n51\n1\n", target.display()));
 }
+
+fn completion(
+    label: &str,
+    kind: i64,
+    detail: &str,
+    from: (u32, u32),
+    to: (u32, u32),
+    text: &str,
+) -> Value {
+    json!({
+        "label": label,
+        "kind": kind,
+        "detail": detail,
+        "filterText": label,
+        "textEdit": { "range": range(from, to), "newText": text },
+    })
+}
+
+#[test]
+fn completion_offers_link_text_aliases_and_headings_inside_a_wikilink() {
+    let mut server = Server::start(&vault());
+    server.open(&vault(), "Draft.md");
+    server.notification("textDocument/publishDiagnostics");
+    let complete = |server: &mut Server, line, character| {
+        server.result("textDocument/completion", at("Draft.md", line, character))
+    };
+    server.notify(
+        "textDocument/didChange",
+        edit("Draft.md", 2, (4, 0), (4, 0), "See [[Tw"),
+    );
+    // Two notes are named `Twin`: their links need the path.
+    assert_eq!(
+        complete(&mut server, 4, 8),
+        json!({ "isIncomplete": false, "items": [
+            completion("A/Twin", 17, "A/Twin.md", (4, 6), (4, 8), "A/Twin]]"),
+            completion("B/Twin", 17, "B/Twin.md", (4, 6), (4, 8), "B/Twin]]"),
+        ]})
+    );
+    server.notify(
+        "textDocument/didChange",
+        edit("Draft.md", 3, (4, 6), (4, 8), "vers"),
+    );
+    assert_eq!(
+        complete(&mut server, 4, 10),
+        json!({ "isIncomplete": false, "items": [
+            completion("Version control", 18, "alias of Topics/Git.md", (4, 6), (4, 10), "Git|Version control]]"),
+        ]})
+    );
+    // After `#`, the headings; a `]]` already there is kept, not doubled.
+    server.notify(
+        "textDocument/didChange",
+        edit("Draft.md", 4, (4, 6), (4, 10), "Git#Br]]"),
+    );
+    assert_eq!(
+        complete(&mut server, 4, 12),
+        json!({ "isIncomplete": false, "items": [
+            completion("Branches", 18, "## Topics/Git.md", (4, 10), (4, 12), "Branches"),
+        ]})
+    );
+    assert_eq!(complete(&mut server, 3, 2), Value::Null, "outside a link");
+}

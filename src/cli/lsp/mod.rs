@@ -11,6 +11,7 @@
 //! malformed message: here such a message gets an error response and the
 //! session goes on.
 
+mod complete;
 mod convert;
 mod hover;
 mod navigate;
@@ -29,13 +30,14 @@ use lsp_types::notification::{
     PublishDiagnostics,
 };
 use lsp_types::request::{
-    DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize, References, Request as _,
-    Shutdown,
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize, References,
+    Request as _, Shutdown,
 };
 use lsp_types::{
-    DocumentSymbolResponse, GotoDefinitionResponse, HoverProviderCapability, InitializeParams,
-    InitializeResult, OneOf, PositionEncodingKind, PublishDiagnosticsParams, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    CompletionOptions, DocumentSymbolResponse, GotoDefinitionResponse, HoverProviderCapability,
+    InitializeParams, InitializeResult, OneOf, PositionEncodingKind, PublishDiagnosticsParams,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, Uri,
 };
 use vaultkit::model::LineIndex;
 use vaultkit::vault::change::Changes;
@@ -155,6 +157,11 @@ impl Server {
                 let (workspace, cursor) = self.cursor(&at.text_document.uri, at.position)?;
                 hover::hover(workspace, &cursor)
             }),
+            Completion::METHOD => answer::<Completion>(request, |params| {
+                let at = params.text_document_position;
+                let (workspace, id) = self.note(&at.text_document.uri)?;
+                complete::complete(workspace, id, at.position)
+            }),
             _ => {
                 let message = format!("unknown method `{}`", request.method);
                 Response::new_err(request.id, ErrorCode::MethodNotFound as i32, message)
@@ -201,6 +208,10 @@ impl Server {
                 references_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["[".to_owned(), "#".to_owned()]),
+                    ..CompletionOptions::default()
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
