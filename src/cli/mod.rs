@@ -6,6 +6,7 @@ mod graph;
 mod index;
 mod init;
 mod lint;
+mod lsp;
 mod note;
 mod outline;
 mod search;
@@ -123,6 +124,11 @@ enum Command {
         after_help = "Examples:\n  vaultkit outline \"Create a course to become a Technical Product Manager\"\n  vaultkit outline Git --depth 1 --format json\n  vaultkit outline ROOT --write \"Course outline.md\"\n  vaultkit outline ROOT --check \"Course outline.md\""
     )]
     Outline(outline::OutlineArgs),
+    /// Serve editors as a language server on stdin/stdout (the vault is the editor's workspace folder).
+    #[command(
+        after_help = "Examples:\n  vaultkit lsp\n  vaultkit lsp --vault ~/notes\n\nThe vault is --vault DIR (or $VAULTKIT_VAULT) when given, else each workspace\nfolder the editor names, else its root, else the nearest vault above the\nworking directory. Setup for Neovim, Helix, VS Code and Zed: docs/lsp.md."
+    )]
+    Lsp,
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  vaultkit completions bash > ~/.local/share/bash-completion/completions/vaultkit"
@@ -166,6 +172,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         && let Some(explained) = lint::explain(args, &mut out)
     {
         return explained;
+    }
+    if let Command::Lsp = cli.command {
+        let discovered = match cli.vault {
+            Some(_) => None,
+            None => locate_vault(None).ok(),
+        };
+        return lsp::run(cli.vault, discovered);
     }
     if let Command::Init(args) = &cli.command {
         let root = match cli.vault {
@@ -281,6 +294,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Query(args) => base::query(&context, &args, &mut out),
         Command::Outline(args) => outline::run(&context, &args, queried, index.as_ref(), &mut out),
         Command::Completions { .. }
+        | Command::Lsp
         | Command::Init(_)
         | Command::Search(_)
         | Command::Index(_)

@@ -499,8 +499,9 @@ impl LiveVault {
             .collect()
     }
 
-    /// How one link of the note `source` resolves now.
-    fn resolve(&self, source: NoteId, link: &Link) -> Resolution {
+    /// How a link written in the note `source` resolves now (it need not
+    /// be one of the note's links: an editor asks about one being typed).
+    pub fn resolve(&self, source: NoteId, link: &Link) -> Resolution {
         let path = self.note(source).map_or("", |note| note.path.as_str());
         resolve_link(&self.names, source, path, link, |id| self.note(id))
     }

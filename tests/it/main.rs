@@ -14,6 +14,7 @@ mod faults;
 mod formats;
 mod fuzz_regressions;
 mod lint;
+mod lsp;
 mod outline;
 mod reference;
 mod safety;

@@ -1,0 +1,357 @@
+//! `vaultkit lsp`: a language server on stdio, answering from the live
+//! vault model (`vaultkit::vault::live`). Protocol types live only here:
+//! the library knows nothing of LSP.
+//!
+//! The protocol's types come from `lsp-types` and the JSON-RPC messages
+//! from `lsp-server`, driven by a synchronous loop on the main thread:
+//! every answer comes from memory in well under a millisecond, so the CLI
+//! needs no async runtime (tower-lsp-server would bring tokio) nor threads
+//! to serve one editor. The framing is read here ([`transport`]) rather
+//! than by `lsp_server::Connection`, whose reader thread stops at the first
+//! malformed message: here such a message gets an error response and the
+//! session goes on.
+
+mod complete;
+mod convert;
+mod hover;
+mod navigate;
+mod symbols;
+mod transport;
+mod workspace;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use lsp_server::{ErrorCode, Message, Notification, Request, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
+    PublishDiagnostics,
+};
+use lsp_types::request::{
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize, References,
+    Request as _, Shutdown,
+};
+use lsp_types::{
+    CompletionOptions, DocumentSymbolResponse, GotoDefinitionResponse, HoverProviderCapability,
+    InitializeParams, InitializeResult, OneOf, PositionEncodingKind, PublishDiagnosticsParams,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, Uri,
+};
+use vaultkit::model::LineIndex;
+use vaultkit::vault::change::Changes;
+use vaultkit::vault::{FileId, NoteId};
+
+use navigate::Cursor;
+use transport::Incoming;
+use workspace::Workspace;
+
+/// Serves one editor on stdin and stdout until it says `exit` or closes
+/// the stream. The vault is `vault` (from `--vault`) when given, else each
+/// workspace folder the editor names (or its root), else `discovered`.
+pub fn run(vault: Option<PathBuf>, discovered: Option<PathBuf>) -> Result<ExitCode> {
+    let mut input = std::io::stdin().lock();
+    let mut output = std::io::stdout().lock();
+    let mut server = Server {
+        vault,
+        discovered,
+        workspaces: Vec::new(),
+        state: State::Starting,
+    };
+    loop {
+        match transport::read(&mut input)? {
+            Incoming::End => break,
+            Incoming::Malformed(error) => transport::write(&mut output, &error)?,
+            Incoming::Message(Message::Request(request)) => {
+                let response = server.request(request);
+                transport::write(&mut output, &Message::Response(response))?;
+            }
+            Incoming::Message(Message::Notification(notification)) => {
+                if notification.method == "exit" {
+                    break;
+                }
+                for sent in server.notification(notification) {
+                    transport::write(&mut output, &Message::Notification(sent))?;
+                }
+            }
+            // The server sends no requests, so it expects no responses.
+            Incoming::Message(Message::Response(_)) => {}
+        }
+    }
+    output.flush()?;
+    // As the protocol says: 0 after a shutdown request, 1 without one.
+    Ok(match server.state {
+        State::ShutDown => ExitCode::SUCCESS,
+        State::Starting | State::Running => ExitCode::from(1),
+    })
+}
+
+/// Where the session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before `initialize`.
+    Starting,
+    /// Answering.
+    Running,
+    /// After `shutdown`: only `exit` is left.
+    ShutDown,
+}
+
+struct Server {
+    vault: Option<PathBuf>,
+    discovered: Option<PathBuf>,
+    workspaces: Vec<Workspace>,
+    state: State,
+}
+
+impl Server {
+    fn request(&mut self, request: Request) -> Response {
+        let refused = match (self.state, request.method.as_str()) {
+            (State::Starting, Initialize::METHOD) | (State::Running, _) => None,
+            (State::Starting, _) => Some((
+                ErrorCode::ServerNotInitialized,
+                "the server is not initialized yet",
+            )),
+            (State::ShutDown, _) => Some((ErrorCode::InvalidRequest, "the server is shut down")),
+        };
+        if let Some((code, message)) = refused {
+            return Response::new_err(request.id, code as i32, message.to_owned());
+        }
+        match request.method.as_str() {
+            Initialize::METHOD if self.state == State::Starting => {
+                answer::<Initialize>(request, |params| self.initialize(params))
+            }
+            Initialize::METHOD => {
+                let message = "the server is initialized already".to_owned();
+                Response::new_err(request.id, ErrorCode::InvalidRequest as i32, message)
+            }
+            Shutdown::METHOD => {
+                self.state = State::ShutDown;
+                Response::new_ok(request.id, ())
+            }
+            GotoDefinition::METHOD => answer::<GotoDefinition>(request, |params| {
+                let at = params.text_document_position_params;
+                let (workspace, cursor) = self.cursor(&at.text_document.uri, at.position)?;
+                navigate::definition(workspace, &cursor).map(GotoDefinitionResponse::Scalar)
+            }),
+            References::METHOD => answer::<References>(request, |params| {
+                let at = params.text_document_position;
+                Some(match self.cursor(&at.text_document.uri, at.position) {
+                    Some((workspace, cursor)) => navigate::references(workspace, &cursor),
+                    None => Vec::new(),
+                })
+            }),
+            DocumentSymbolRequest::METHOD => answer::<DocumentSymbolRequest>(request, |params| {
+                let symbols = self
+                    .note(&params.text_document.uri)
+                    .and_then(|(workspace, id)| {
+                        let note = workspace.live().note(id)?;
+                        let text = workspace.text(id)?;
+                        Some(symbols::document_symbols(note, &LineIndex::new(&text)))
+                    });
+                Some(DocumentSymbolResponse::Nested(symbols.unwrap_or_default()))
+            }),
+            HoverRequest::METHOD => answer::<HoverRequest>(request, |params| {
+                let at = params.text_document_position_params;
+                let (workspace, cursor) = self.cursor(&at.text_document.uri, at.position)?;
+                hover::hover(workspace, &cursor)
+            }),
+            Completion::METHOD => answer::<Completion>(request, |params| {
+                let at = params.text_document_position;
+                let (workspace, id) = self.note(&at.text_document.uri)?;
+                complete::complete(workspace, id, at.position)
+            }),
+            _ => {
+                let message = format!("unknown method `{}`", request.method);
+                Response::new_err(request.id, ErrorCode::MethodNotFound as i32, message)
+            }
+        }
+    }
+
+    /// Loads the vaults and says what the server can do.
+    fn initialize(&mut self, params: InitializeParams) -> InitializeResult {
+        let named: Vec<PathBuf> = match (&self.vault, params.workspace_folders) {
+            (Some(vault), _) => vec![vault.clone()],
+            (None, Some(folders)) if !folders.is_empty() => folders
+                .iter()
+                .filter_map(|folder| convert::file_path(&folder.uri))
+                .collect(),
+            #[allow(deprecated)] // older clients send only the root
+            (None, _) => (params.root_uri.as_ref().and_then(convert::file_path))
+                .or_else(|| params.root_path.map(PathBuf::from))
+                .or_else(|| self.discovered.clone())
+                .into_iter()
+                .collect(),
+        };
+        for root in named {
+            match Workspace::load(&root) {
+                Ok(workspace) => self.workspaces.push(workspace),
+                Err(err) => eprintln!(
+                    "vaultkit lsp: cannot read the vault at {}: {err:#}",
+                    root.display()
+                ),
+            }
+        }
+        self.state = State::Running;
+        InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(PositionEncodingKind::UTF16),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["[".to_owned(), "#".to_owned()]),
+                    ..CompletionOptions::default()
+                }),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "vaultkit".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+        }
+    }
+
+    /// What to send after a notification: the diagnostics it changed.
+    fn notification(&mut self, notification: Notification) -> Vec<Notification> {
+        if self.state != State::Running {
+            return Vec::new();
+        }
+        match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let Ok(params) = notification
+                    .extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+                else {
+                    return Vec::new();
+                };
+                let document = params.text_document;
+                self.change(&document.uri, |workspace, path| {
+                    Some(workspace.open(path, document.uri.clone(), &document.text))
+                })
+            }
+            DidChangeTextDocument::METHOD => {
+                let Ok(params) = notification.extract::<lsp_types::DidChangeTextDocumentParams>(
+                    DidChangeTextDocument::METHOD,
+                ) else {
+                    return Vec::new();
+                };
+                let edits = params.content_changes;
+                self.change(&params.text_document.uri, |workspace, path| {
+                    workspace.edit(path, edits)
+                })
+            }
+            DidCloseTextDocument::METHOD => {
+                let Ok(params) = notification
+                    .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
+                else {
+                    return Vec::new();
+                };
+                self.change(&params.text_document.uri, |workspace, path| {
+                    workspace.is_open(path).then(|| workspace.close(path))
+                })
+            }
+            // Saves, settings, cancellations, traces: nothing to do.
+            _ => Vec::new(),
+        }
+    }
+
+    /// Applies a change to the note at `uri` and publishes the diagnostics
+    /// of the note and of every note whose findings it changed.
+    fn change(
+        &mut self,
+        uri: &Uri,
+        apply: impl FnOnce(&mut Workspace, &str) -> Option<Result<Changes>>,
+    ) -> Vec<Notification> {
+        let Some((index, path)) = self.locate(uri) else {
+            return Vec::new();
+        };
+        let workspace = &mut self.workspaces[index];
+        let changes = match apply(workspace, &path) {
+            Some(Ok(changes)) => changes,
+            Some(Err(err)) => {
+                eprintln!("vaultkit lsp: {path}: {err:#}");
+                return Vec::new();
+            }
+            None => return Vec::new(),
+        };
+        let mut published = Vec::new();
+        if let Some(id) = workspace.live().note_id(&path) {
+            published.extend(publish(workspace, id));
+        } else {
+            // The note left the vault (closed, never saved): so do its findings.
+            published.push(diagnostics_of(uri.clone(), Vec::new()));
+        }
+        let others = (changes.diagnostics.iter()).filter(|&&id| {
+            workspace
+                .live()
+                .note(id)
+                .is_some_and(|note| note.path != path)
+        });
+        published.extend(others.filter_map(|&id| publish(workspace, id)));
+        published
+    }
+
+    /// The vault holding the note at `uri`, and the note's vault path.
+    fn locate(&self, uri: &Uri) -> Option<(usize, String)> {
+        (self.workspaces.iter().enumerate())
+            .find_map(|(index, workspace)| Some((index, workspace.note_path(uri)?)))
+    }
+
+    /// The note at `uri` and its vault.
+    fn note(&self, uri: &Uri) -> Option<(&Workspace, NoteId)> {
+        let (index, path) = self.locate(uri)?;
+        let workspace = &self.workspaces[index];
+        Some((workspace, workspace.live().note_id(&path)?))
+    }
+
+    /// The position `position` of the note at `uri`.
+    fn cursor(&self, uri: &Uri, position: lsp_types::Position) -> Option<(&Workspace, Cursor<'_>)> {
+        let (index, path) = self.locate(uri)?;
+        let workspace = &self.workspaces[index];
+        Some((workspace, Cursor::at(workspace, &path, position)?))
+    }
+}
+
+/// Answers a request of type `R` with `respond`, or with an error when
+/// its parameters do not fit.
+fn answer<R: lsp_types::request::Request>(
+    request: Request,
+    respond: impl FnOnce(R::Params) -> R::Result,
+) -> Response {
+    match serde_json::from_value::<R::Params>(request.params) {
+        Ok(params) => Response::new_ok(request.id, respond(params)),
+        Err(err) => {
+            let message = format!("invalid parameters for `{}`: {err}", R::METHOD);
+            Response::new_err(request.id, ErrorCode::InvalidParams as i32, message)
+        }
+    }
+}
+
+/// The notification of a note's current findings.
+fn publish(workspace: &Workspace, id: NoteId) -> Option<Notification> {
+    let uri = workspace.uri(FileId::Note(id))?;
+    let text = workspace.text(id).unwrap_or_default();
+    let lines = LineIndex::new(&text);
+    let found = (workspace.live().diagnostics(id).iter())
+        .map(|finding| convert::diagnostic(&lines, finding))
+        .collect();
+    Some(diagnostics_of(uri, found))
+}
+
+fn diagnostics_of(uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) -> Notification {
+    let params = PublishDiagnosticsParams {
+        uri,
+        diagnostics,
+        version: None,
+    };
+    Notification::new(PublishDiagnostics::METHOD.to_owned(), params)
+}

@@ -1,0 +1,202 @@
+//! One vault the server answers for: its live model, the documents the
+//! editor has open in it, and the mapping between editor URIs and vault
+//! paths.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use globset::GlobSet;
+use lsp_types::{TextDocumentContentChangeEvent, Uri};
+use rayon::prelude::*;
+use vaultkit::config::{self, Config};
+use vaultkit::model::LineIndex;
+use vaultkit::parse::{self, ParsedNote};
+use vaultkit::vault::change::Changes;
+use vaultkit::vault::live::LiveVault;
+use vaultkit::vault::resolve::nfc;
+use vaultkit::vault::scan;
+use vaultkit::vault::{FileId, NoteId};
+
+use super::convert;
+
+/// A vault folder and its live model.
+pub struct Workspace {
+    root: PathBuf,
+    ignore: GlobSet,
+    live: LiveVault,
+    /// Open notes: vault path to the URI the editor names the note by.
+    open: BTreeMap<String, Uri>,
+}
+
+impl Workspace {
+    /// Reads the vault at `root` with its `vaultkit.toml`, as `lint` would.
+    pub fn load(root: &Path) -> Result<Self> {
+        scan::check_root(root)?;
+        let config = Config::load(root)?;
+        let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
+        let mut attachments = Vec::new();
+        let mut notes = Vec::new();
+        for file in scan::walk(root, &ignore)?.flatten() {
+            if file.is_note {
+                notes.push(file);
+            } else {
+                attachments.push(file.path);
+            }
+        }
+        let parsed: Vec<ParsedNote> = notes
+            .par_iter()
+            .map(|file| {
+                let bytes = std::fs::read(&file.absolute).unwrap_or_default();
+                let (text, problem) = parse::decode(&file.path, &bytes);
+                let mut parsed = parse::parse_note(&file.path, &text);
+                parsed.diagnostics.extend(problem);
+                parsed
+            })
+            .collect();
+        let today = vaultkit::lint::cache::today();
+        Ok(Self {
+            root: root.to_owned(),
+            ignore,
+            live: LiveVault::from_parsed(parsed, attachments, config, today),
+            open: BTreeMap::new(),
+        })
+    }
+
+    /// The live model.
+    pub fn live(&self) -> &LiveVault {
+        &self.live
+    }
+
+    /// The vault path of the note a URI names: `None` for anything that is
+    /// not a note of this vault (another folder, a hidden or ignored file,
+    /// not Markdown).
+    pub fn note_path(&self, uri: &Uri) -> Option<String> {
+        let file = convert::file_path(uri)?;
+        let inside = file.strip_prefix(&self.root).ok()?;
+        let mut parts = Vec::new();
+        for part in inside.components() {
+            let part = part.as_os_str().to_str()?;
+            if part.starts_with('.') {
+                return None;
+            }
+            parts.push(nfc(part).into_owned());
+        }
+        let path = parts.join("/");
+        let ignored = !self.ignore.is_empty() && self.ignore.is_match(&path);
+        (scan::is_markdown(&path) && !ignored).then_some(path)
+    }
+
+    /// The URI of a file: the editor's own for an open note.
+    pub fn uri(&self, file: FileId) -> Option<Uri> {
+        let path = self.live.file_path(file)?;
+        if let Some(uri) = self.open.get(path) {
+            return Some(uri.clone());
+        }
+        convert::file_uri(&self.root.join(path))
+    }
+
+    /// A note's text as the model read it: the editor's buffer for an open
+    /// note, else the file.
+    pub fn text(&self, id: NoteId) -> Option<Cow<'_, str>> {
+        if let Some(buffer) = self.live.buffer(id) {
+            return Some(Cow::Borrowed(buffer));
+        }
+        let path = self.live.note(id)?.path.as_str();
+        let bytes = std::fs::read(self.root.join(path)).ok()?;
+        Some(Cow::Owned(parse::decode(path, &bytes).0.into_owned()))
+    }
+
+    /// The editor opened a note: its buffer overrides the file.
+    pub fn open(&mut self, path: &str, uri: Uri, text: &str) -> Result<Changes> {
+        let changes = self.live.upsert_note(path, text)?;
+        self.open.insert(path.to_owned(), uri);
+        Ok(changes)
+    }
+
+    /// The editor changed an open note's buffer; `None` when the note is
+    /// not open.
+    pub fn edit(
+        &mut self,
+        path: &str,
+        edits: Vec<TextDocumentContentChangeEvent>,
+    ) -> Option<Result<Changes>> {
+        if !self.is_open(path) {
+            return None;
+        }
+        let mut text = self.live.buffer(self.live.note_id(path)?)?.to_owned();
+        for edit in edits {
+            apply(&mut text, edit);
+        }
+        Some(self.live.upsert_note(path, &text).map_err(Into::into))
+    }
+
+    /// The editor closed a note: the file counts again, or, when there is
+    /// none (a note never saved), the note leaves the vault.
+    pub fn close(&mut self, path: &str) -> Result<Changes> {
+        self.open.remove(path);
+        match std::fs::read(self.root.join(path)) {
+            Ok(bytes) => {
+                let text = parse::decode(path, &bytes).0;
+                Ok(self.live.upsert_note(path, &text)?)
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(self.live.remove(path)?),
+            Err(err) => Err(err).with_context(|| format!("cannot read {path}")),
+        }
+    }
+
+    /// Whether the editor has this note open.
+    pub fn is_open(&self, path: &str) -> bool {
+        self.open.contains_key(path)
+    }
+}
+
+/// Applies one change to a text: a range replaced, or (without a range)
+/// the whole text. Positions past the end mean the end.
+fn apply(text: &mut String, change: TextDocumentContentChangeEvent) {
+    let Some(range) = change.range else {
+        *text = change.text;
+        return;
+    };
+    let lines = LineIndex::new(text);
+    let offset = |position| convert::offset(&lines, position).unwrap_or(text.len());
+    let (start, end) = (offset(range.start), offset(range.end));
+    text.replace_range(start.min(end)..end, &change.text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lsp_types::{Position, Range};
+
+    fn change(from: (u32, u32), to: (u32, u32), text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range {
+                start: Position::new(from.0, from.1),
+                end: Position::new(to.0, to.1),
+            }),
+            range_length: None,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn changes_count_utf16_units() {
+        // "😀" is two UTF-16 units, "漢" one.
+        let mut text = "a😀b\n漢字\n".to_owned();
+        apply(&mut text, change((0, 3), (0, 4), "B"));
+        assert_eq!(text, "a😀B\n漢字\n");
+        apply(&mut text, change((1, 1), (2, 0), "!\nnew"));
+        assert_eq!(text, "a😀B\n漢!\nnew");
+        apply(&mut text, change((9, 0), (9, 0), "\nend"));
+        assert_eq!(text, "a😀B\n漢!\nnew\nend");
+        let whole = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: "x".to_owned(),
+        };
+        apply(&mut text, whole);
+        assert_eq!(text, "x");
+    }
+}

@@ -1,0 +1,776 @@
+//! `vaultkit lsp`: the real binary driven over stdio with JSON-RPC framing,
+//! on the fixture vault `tests/fixtures/lsp/`. Every wait reads messages
+//! with a timeout, so a server that hangs fails the test instead of
+//! blocking it.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::util::fixture;
+
+/// How long any one message may take to come.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `vaultkit lsp` and the messages it sent that no one read yet.
+pub struct Server {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    messages: Receiver<Value>,
+    /// Notifications read while waiting for a response.
+    pending: VecDeque<Value>,
+    next_id: i64,
+}
+
+impl Server {
+    /// Starts the server, not yet initialized, with `args` after `lsp`.
+    pub fn spawn(args: &[&str]) -> Self {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin!("vaultkit"))
+            .arg("lsp")
+            .args(args)
+            .env_remove("VAULTKIT_VAULT")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("vaultkit lsp starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, messages) = channel();
+        std::thread::spawn(move || {
+            let mut stdout = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut stdout) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            stdin: child.stdin.take(),
+            child,
+            messages,
+            pending: VecDeque::new(),
+            next_id: 1,
+        }
+    }
+
+    /// Starts the server on the vault `root` (its workspace folder) and initializes it.
+    pub fn start(root: &Path) -> Self {
+        let mut server = Self::spawn(&[]);
+        let folder = json!([{ "uri": uri(root), "name": "vault" }]);
+        let result = server.result(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": {}, "workspaceFolders": folder }),
+        );
+        assert_eq!(result["serverInfo"]["name"], "vaultkit");
+        server.notify("initialized", json!({}));
+        server
+    }
+
+    /// Sends raw bytes.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).expect("the server reads");
+        stdin.flush().expect("the server reads");
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = serde_json::to_vec(message).expect("JSON");
+        let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        framed.extend(body);
+        self.send_raw(&framed);
+    }
+
+    /// Sends a notification.
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and waits for its response (the whole message).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.response(&json!(id))
+    }
+
+    /// The response with this id; notifications before it are kept.
+    pub fn response(&mut self, id: &Value) -> Value {
+        loop {
+            let message = self.next();
+            if message.get("method").is_none() && message["id"] == *id {
+                return message;
+            }
+            self.pending.push_back(message);
+        }
+    }
+
+    /// A request's result, which must not be an error.
+    pub fn result(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params);
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
+        response["result"].clone()
+    }
+
+    /// The next message, read with a timeout.
+    fn next(&mut self) -> Value {
+        match self.messages.recv_timeout(WAIT) {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout) => panic!("no message from the server in {WAIT:?}"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        }
+    }
+
+    /// The next notification of `method` (others before it are dropped).
+    pub fn notification(&mut self, method: &str) -> Value {
+        while let Some(message) = self.pending.pop_front() {
+            if message["method"] == method {
+                return message["params"].clone();
+            }
+        }
+        loop {
+            let message = self.next();
+            if message["method"] == method {
+                return message["params"].clone();
+            }
+        }
+    }
+
+    /// The notifications received while waiting for responses and not read
+    /// yet: after a request, all that the server sent before answering it.
+    pub fn unread(&mut self) -> Vec<Value> {
+        self.pending.drain(..).collect()
+    }
+
+    /// Opens a note of `root` with its text on disk.
+    pub fn open(&mut self, root: &Path, path: &str) {
+        let text = std::fs::read_to_string(root.join(path)).expect("the note");
+        let document = json!({ "uri": uri(&root.join(path)), "languageId": "markdown", "version": 1, "text": text });
+        self.notify("textDocument/didOpen", json!({ "textDocument": document }));
+    }
+
+    /// Waits for the process to end after its input closes.
+    pub fn wait(mut self) -> ExitStatus {
+        drop(self.stdin.take());
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the server") {
+                return status;
+            }
+            assert!(start.elapsed() < WAIT, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads one framed message; `None` at the end of the stream.
+fn read_message(input: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if input.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    input.read_exact(&mut body).ok()?;
+    let message: Value = serde_json::from_slice(&body).expect("the server sends JSON");
+    assert_eq!(message["jsonrpc"], "2.0", "{message}");
+    Some(message)
+}
+
+/// The `file:` URI of a path.
+pub fn uri(path: &Path) -> String {
+    url::Url::from_file_path(path)
+        .expect("an absolute path")
+        .to_string()
+}
+
+fn vault() -> std::path::PathBuf {
+    fixture("lsp")
+}
+
+/// A text document and position.
+fn at(path: &str, line: u32, character: u32) -> Value {
+    json!({
+        "textDocument": { "uri": uri(&vault().join(path)) },
+        "position": { "line": line, "character": character },
+    })
+}
+
+/// A location: `path` in the vault, and its range.
+fn location(path: &str, from: (u32, u32), to: (u32, u32)) -> Value {
+    json!({ "uri": uri(&vault().join(path)), "range": range(from, to) })
+}
+
+fn range(from: (u32, u32), to: (u32, u32)) -> Value {
+    json!({
+        "start": { "line": from.0, "character": from.1 },
+        "end": { "line": to.0, "character": to.1 },
+    })
+}
+
+/// A published diagnostic as (range, severity, code, message).
+fn diagnostics(params: &Value) -> Vec<(Value, i64, String, String)> {
+    (params["diagnostics"].as_array().expect("a list").iter())
+        .map(|d| {
+            assert_eq!(d["source"], "vaultkit");
+            (
+                d["range"].clone(),
+                d["severity"].as_i64().expect("a severity"),
+                d["code"].as_str().expect("a code").to_owned(),
+                d["message"].as_str().expect("a message").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn opening_a_note_publishes_its_findings_as_the_vault_configures_them() {
+    let mut server = Server::start(&vault());
+    server.open(&vault(), "Draft.md");
+    let params = server.notification("textDocument/publishDiagnostics");
+    assert_eq!(params["uri"], uri(&vault().join("Draft.md")));
+    // `case-mismatch` is an info by default, a warning in this vault.
+    assert_eq!(
+        diagnostics(&params),
+        [
+            (
+                range((1, 0), (1, 6)),
+                1,
+                "invalid-value".to_owned(),
+                "`status: wip` is not an allowed value\nhelp: allowed values: draft, done".to_owned()
+            ),
+            (
+                range((3, 8), (3, 16)),
+                2,
+                "case-mismatch".to_owned(),
+                "`[[home]]` matches `Home.md` only when case is ignored\nhelp: write `Home` as the file is named".to_owned()
+            ),
+        ]
+    );
+}
+
+/// Home.md's findings as on disk.
+fn home_findings() -> Vec<(Value, i64, String, String)> {
+    vec![
+        (
+            range((8, 8), (8, 19)),
+            1,
+            "broken-link".to_owned(),
+            "`[[Nowhere]]` leads nowhere: no note or file is named `Nowhere`\nhelp: create `Nowhere.md`, or fix the name; a link to a non-Markdown file needs its extension".to_owned(),
+        ),
+        (
+            range((8, 24), (8, 32)),
+            2,
+            "ambiguous-link".to_owned(),
+            "`[[Twin]]` matches 2 files equally well; Obsidian's rules pick `A/Twin.md`\nhelp: write the path to choose one: A/Twin.md, B/Twin.md".to_owned(),
+        ),
+    ]
+}
+
+fn edit(path: &str, version: i64, from: (u32, u32), to: (u32, u32), text: &str) -> Value {
+    json!({
+        "textDocument": { "uri": uri(&vault().join(path)), "version": version },
+        "contentChanges": [{ "range": range(from, to), "text": text }],
+    })
+}
+
+#[test]
+fn edits_count_utf16_units_and_republish_the_note() {
+    let mut server = Server::start(&vault());
+    server.open(&vault(), "Home.md");
+    let opened = server.notification("textDocument/publishDiagnostics");
+    assert_eq!(diagnostics(&opened), home_findings());
+    // Line 9 is `Café 😀 漢字 [[Agile]] end`: the emoji counts two UTF-16
+    // units, each ideograph one, so `Agile` ends at character 18.
+    server.notify(
+        "textDocument/didChange",
+        edit("Home.md", 2, (9, 18), (9, 18), "2"),
+    );
+    let changed = server.notification("textDocument/publishDiagnostics");
+    assert_eq!(changed["uri"], uri(&vault().join("Home.md")));
+    let mut expected = home_findings();
+    expected.push((
+        range((9, 11), (9, 21)),
+        1,
+        "broken-link".to_owned(),
+        "`[[Agile2]]` leads nowhere: no note or file is named `Agile2`\nhelp: create `Agile2.md`, or fix the name; a link to a non-Markdown file needs its extension".to_owned(),
+    ));
+    assert_eq!(diagnostics(&changed), expected);
+    // The buffer, not the file, is what answers now.
+    let definition = server.result("textDocument/definition", at("Home.md", 9, 12));
+    assert_eq!(definition, Value::Null);
+    server.notify(
+        "textDocument/didChange",
+        edit("Home.md", 3, (9, 18), (9, 19), ""),
+    );
+    let mended = server.notification("textDocument/publishDiagnostics");
+    assert_eq!(diagnostics(&mended), home_findings());
+    let definition = server.result("textDocument/definition", at("Home.md", 9, 12));
+    assert_eq!(definition, location("Topics/Agile.md", (0, 0), (0, 0)));
+}
+
+#[test]
+fn a_change_republishes_the_closed_notes_whose_links_it_breaks_or_mends() {
+    let mut server = Server::start(&vault());
+    server.open(&vault(), "Topics/Git.md");
+    let opened = server.notification("textDocument/publishDiagnostics");
+    assert_eq!(opened["uri"], uri(&vault().join("Topics/Git.md")));
+    assert_eq!(diagnostics(&opened), []);
+    // `## Branches` becomes `## Branching`: Home.md's `[[Git#Branches]]` breaks.
+    server.notify(
+        "textDocument/didChange",
+        edit("Topics/Git.md", 2, (9, 3), (9, 11), "Branching"),
+    );
+    let own = server.notification("textDocument/publishDiagnostics");
+    assert_eq!(own["uri"], uri(&vault().join("Topics/Git.md")));
+    let home = server.notification("textDocument/publishDiagnostics");
+    assert_eq!(home["uri"], uri(&vault().join("Home.md")));
+    let mut broken = home_findings();
+    broken.insert(
+        0,
+        (
+            range((6, 25), (6, 41)),
+            1,
+            "broken-heading".to_owned(),
+            "`[[Git#Branches]]`: `Topics/Git.md` has no heading `Branches`\nhelp: `vaultkit show \"Topics/Git.md\"` lists its headings".to_owned(),
+        ),
+    );
+    assert_eq!(diagnostics(&home), broken);
+    // Closing the note without saving: the file counts again, and mends the link.
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri(&vault().join("Topics/Git.md")) } }),
+    );
+    let closed = server.notification("textDocument/publishDiagnostics");
+    assert_eq!(closed["uri"], uri(&vault().join("Topics/Git.md")));
+    let home = server.notification("textDocument/publishDiagnostics");
+    assert_eq!(home["uri"], uri(&vault().join("Home.md")));
+    assert_eq!(diagnostics(&home), home_findings());
+}
+
+#[test]
+fn definition_leads_to_the_note_heading_block_or_attachment() {
+    let mut server = Server::start(&vault());
+    let git = location("Topics/Git.md", (0, 0), (0, 0));
+    let agile = location("Topics/Agile.md", (0, 0), (0, 0));
+    let cases = [
+        ("a wikilink", at("Home.md", 6, 12), git.clone()),
+        (
+            "a heading link",
+            at("Home.md", 6, 30),
+            location("Topics/Git.md", (9, 0), (9, 11)),
+        ),
+        (
+            "a block link",
+            at("Home.md", 6, 50),
+            location("Topics/Git.md", (7, 0), (7, 26)),
+        ),
+        ("a Markdown link", at("Home.md", 7, 10), git.clone()),
+        (
+            "an embed",
+            at("Home.md", 7, 40),
+            location("attachments/diagram.png", (0, 0), (0, 0)),
+        ),
+        ("a front-matter link", at("Home.md", 2, 12), git),
+        (
+            "the first character after an emoji and CJK",
+            at("Home.md", 9, 11),
+            agile.clone(),
+        ),
+        ("the link's last character", at("Home.md", 9, 19), agile),
+        ("just after the link", at("Home.md", 9, 20), Value::Null),
+        ("just before the link", at("Home.md", 9, 10), Value::Null),
+        ("a broken link", at("Home.md", 8, 10), Value::Null),
+        (
+            "an ambiguous link (the first in path order)",
+            at("Home.md", 8, 26),
+            location("A/Twin.md", (0, 0), (0, 0)),
+        ),
+        (
+            "a self link's note",
+            at("Draft.md", 3, 10),
+            location("Home.md", (0, 0), (0, 0)),
+        ),
+        ("past the last line", at("Home.md", 99, 0), Value::Null),
+    ];
+    for (what, position, expected) in cases {
+        let found = server.result("textDocument/definition", position);
+        assert_eq!(found, expected, "{what}");
+    }
+}
+
+#[test]
+fn references_are_the_backlinks_of_a_note_heading_or_block() {
+    let mut server = Server::start(&vault());
+    let home = |from, to| location("Home.md", from, to);
+    let cases = [
+        (
+            "on a link: its target's backlinks",
+            at("Home.md", 6, 12),
+            json!([
+                home((2, 10), (2, 17)),
+                home((6, 11), (6, 18)),
+                home((6, 25), (6, 41)),
+                home((6, 46), (6, 60)),
+                home((7, 4), (7, 30)),
+            ]),
+        ),
+        (
+            "on a heading",
+            at("Topics/Git.md", 9, 3),
+            json!([home((6, 25), (6, 41))]),
+        ),
+        (
+            "on a block id",
+            at("Topics/Git.md", 7, 22),
+            json!([home((6, 46), (6, 60))]),
+        ),
+        (
+            "in a note",
+            at("Topics/Agile.md", 5, 3),
+            json!([home((9, 11), (9, 20))]),
+        ),
+        (
+            "on a heading no link names",
+            at("Topics/Agile.md", 3, 9),
+            json!([]),
+        ),
+        (
+            "in a linked note",
+            at("Home.md", 5, 0),
+            json!([location("Draft.md", (3, 8), (3, 16))]),
+        ),
+        ("on a broken link", at("Home.md", 8, 10), json!([])),
+    ];
+    for (what, position, expected) in cases {
+        let mut params = position;
+        params["context"] = json!({ "includeDeclaration": true });
+        let found = server.result("textDocument/references", params);
+        assert_eq!(found, expected, "{what}");
+    }
+}
+
+fn symbol(name: &str, range_: Value, selection: Value, children: Option<Value>) -> Value {
+    let mut symbol =
+        json!({ "name": name, "kind": 15, "range": range_, "selectionRange": selection });
+    if let Some(children) = children {
+        symbol["children"] = children;
+    }
+    symbol
+}
+
+#[test]
+fn document_symbols_are_the_heading_tree() {
+    let mut server = Server::start(&vault());
+    let document = |path| json!({ "textDocument": { "uri": uri(&vault().join(path)) } });
+    let agile = server.result("textDocument/documentSymbol", document("Topics/Agile.md"));
+    // `# Agile 🏃 敏捷`: 13 UTF-16 units.
+    let sprints = symbol(
+        "Sprints",
+        range((7, 0), (8, 0)),
+        range((7, 0), (7, 10)),
+        None,
+    );
+    let expected = symbol(
+        "Agile 🏃 敏捷",
+        range((3, 0), (8, 0)),
+        range((3, 0), (3, 13)),
+        Some(json!([sprints])),
+    );
+    assert_eq!(agile, json!([expected]));
+    let git = server.result("textDocument/documentSymbol", document("Topics/Git.md"));
+    let branches = symbol(
+        "Branches",
+        range((9, 0), (12, 0)),
+        range((9, 0), (9, 11)),
+        None,
+    );
+    let expected = symbol(
+        "Git",
+        range((5, 0), (12, 0)),
+        range((5, 0), (5, 5)),
+        Some(json!([branches])),
+    );
+    assert_eq!(git, json!([expected]));
+}
+
+fn hover_at(server: &mut Server, path: &str, line: u32, character: u32) -> Value {
+    server.result("textDocument/hover", at(path, line, character))
+}
+
+fn markdown(value: &str, from: (u32, u32), to: (u32, u32)) -> Value {
+    json!({ "contents": { "kind": "markdown", "value": value }, "range": range(from, to) })
+}
+
+#[test]
+fn hover_previews_the_target_or_says_why_a_link_fails() {
+    let mut server = Server::start(&vault());
+    let git = "- status: done\n- aliases: Version control\n- tags: dev";
+    assert_eq!(
+        hover_at(&mut server, "Home.md", 6, 12),
+        markdown(
+            &format!("**Git** — `Topics/Git.md`\n\n{git}\n\nGit tracks changes. ^intro"),
+            (6, 11),
+            (6, 18)
+        )
+    );
+    assert_eq!(
+        hover_at(&mut server, "Home.md", 6, 26),
+        markdown(
+            &format!("**Git** › Branches — `Topics/Git.md`\n\n{git}\n\nBranches diverge."),
+            (6, 25),
+            (6, 41)
+        )
+    );
+    assert_eq!(
+        hover_at(&mut server, "Home.md", 8, 9),
+        markdown(
+            "**broken-link** (error): `[[Nowhere]]` leads nowhere: no note or file is named `Nowhere`\n\nhelp: create `Nowhere.md`, or fix the name; a link to a non-Markdown file needs its extension",
+            (8, 8),
+            (8, 19)
+        )
+    );
+    assert_eq!(
+        hover_at(&mut server, "Home.md", 8, 30),
+        markdown(
+            "**ambiguous-link** (warning): `[[Twin]]` matches 2 files equally well; Obsidian's rules pick `A/Twin.md`\n\nhelp: write the path to choose one: A/Twin.md, B/Twin.md\n\nCandidates (tied after the same-folder and shortest-path rules; the first in path order wins):\n\n- `A/Twin.md`\n- `B/Twin.md`\n\n**Twin** — `A/Twin.md`\n\n- status: done\n\nOne twin.",
+            (8, 24),
+            (8, 32)
+        )
+    );
+    assert_eq!(
+        hover_at(&mut server, "Home.md", 7, 36),
+        markdown("attachment `attachments/diagram.png`", (7, 35), (7, 51))
+    );
+    assert_eq!(
+        hover_at(&mut server, "Home.md", 4, 2),
+        Value::Null,
+        "not on a link"
+    );
+}
+
+#[test]
+fn documents_outside_the_vault_get_empty_answers() {
+    let outside = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(
+        outside.path().join("Elsewhere.md"),
+        "# Elsewhere\n[[Git]]\n",
+    )
+    .expect("written");
+    let mut server = Server::start(&vault());
+    let documents = [
+        vault().join("Templates/Note.md"),
+        outside.path().join("Elsewhere.md"),
+    ];
+    for document in documents {
+        let uri = uri(&document);
+        let text = std::fs::read_to_string(&document).expect("the file");
+        let item = json!({ "uri": uri, "languageId": "markdown", "version": 1, "text": text });
+        server.notify("textDocument/didOpen", json!({ "textDocument": item }));
+        let position =
+            json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 3 } });
+        assert_eq!(
+            server.result("textDocument/definition", position.clone()),
+            Value::Null
+        );
+        assert_eq!(
+            server.result("textDocument/hover", position.clone()),
+            Value::Null
+        );
+        let mut references = position;
+        references["context"] = json!({ "includeDeclaration": false });
+        assert_eq!(
+            server.result("textDocument/references", references),
+            json!([])
+        );
+        let document = json!({ "textDocument": { "uri": uri } });
+        assert_eq!(
+            server.result("textDocument/documentSymbol", document),
+            json!([])
+        );
+        // Answers come in order: diagnostics for the open would be read by now.
+        assert_eq!(server.unread(), Vec::<Value>::new(), "{uri}");
+    }
+}
+
+fn error_code(response: &Value) -> i64 {
+    response["error"]["code"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("an error: {response}"))
+}
+
+#[test]
+fn protocol_errors_get_error_responses_and_the_session_goes_on() {
+    let mut server = Server::spawn(&["--vault", &vault().to_string_lossy()]);
+    let early = server.request("textDocument/hover", at("Home.md", 6, 12));
+    assert_eq!(error_code(&early), -32002, "before initialize");
+    server.result(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    server.notify("initialized", json!({}));
+    server.send_raw(b"Content-Length: 9\r\n\r\n{not json");
+    let malformed = server.response(&Value::Null);
+    assert_eq!(error_code(&malformed), -32700, "not JSON");
+    server.send_raw(b"Content-Length: 29\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":\"q\"}   ");
+    assert_eq!(
+        error_code(&server.response(&json!("q"))),
+        -32600,
+        "neither request nor response"
+    );
+    let unknown = server.request("vaultkit/nothing", json!({}));
+    assert_eq!(error_code(&unknown), -32601, "unknown method");
+    let invalid = server.request("textDocument/definition", json!({ "x": 1 }));
+    assert_eq!(error_code(&invalid), -32602, "invalid parameters");
+    let again = server.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    assert_eq!(error_code(&again), -32600, "a second initialize");
+    // Still answering, from the vault given with --vault.
+    let found = server.result("textDocument/definition", at("Home.md", 6, 12));
+    assert_eq!(found, location("Topics/Git.md", (0, 0), (0, 0)));
+    assert_eq!(server.result("shutdown", Value::Null), Value::Null);
+    let late = server.request("textDocument/hover", at("Home.md", 6, 12));
+    assert_eq!(error_code(&late), -32600, "after shutdown");
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait().code(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_or_a_closed_input_ends_with_code_1() {
+    let mut server = Server::start(&vault());
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait().code(), Some(1));
+    let server = Server::start(&vault());
+    assert_eq!(server.wait().code(), Some(1));
+}
+
+#[test]
+fn neovim_jumps_to_a_definition_and_reads_the_diagnostics() {
+    if Command::new("nvim").arg("--version").output().is_err() {
+        crate::util::skip("nvim is not installed: the Neovim test needs `nvim` on PATH");
+        return;
+    }
+    let vault = crate::util::copy_of(&crate::util::sample_vault());
+    let note = vault.path().join("Topics/Process/Agile.md");
+    // The bundled vault lints clean: one broken link makes one diagnostic.
+    let mut text = std::fs::read_to_string(&note).expect("the note");
+    text.push_str("\nSee [[No such note]].\n");
+    std::fs::write(&note, text).expect("written");
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    let out = scratch.path().join("out.txt");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/lsp/neovim.lua");
+    let mut nvim = Command::new("nvim")
+        .args(["--headless", "--clean", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .arg(&note)
+        .env("VAULTKIT_BIN", assert_cmd::cargo::cargo_bin!("vaultkit"))
+        .env("VAULTKIT_ROOT", vault.path())
+        .env("VAULTKIT_OUT", &out)
+        .env_remove("VAULTKIT_VAULT")
+        .env("XDG_CACHE_HOME", scratch.path())
+        .env("XDG_STATE_HOME", scratch.path())
+        .env("XDG_DATA_HOME", scratch.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("nvim starts");
+    let start = Instant::now();
+    while nvim.try_wait().expect("nvim").is_none() {
+        if start.elapsed() > Duration::from_secs(90) {
+            let _ = nvim.kill();
+            panic!("nvim did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let written = std::fs::read_to_string(&out).expect("the script wrote its findings");
+    let target = vault.path().join("Becoming a Technical Product Manager.md");
+    // Line 9 is `up: "[[Becoming a Technical Product Manager#Agile]]"`: the
+    // heading `## Agile` is on line 51.
+    assert_eq!(written, format!("{}\n51\n1\n", target.display()));
+}
+
+fn completion(
+    label: &str,
+    kind: i64,
+    detail: &str,
+    from: (u32, u32),
+    to: (u32, u32),
+    text: &str,
+) -> Value {
+    json!({
+        "label": label,
+        "kind": kind,
+        "detail": detail,
+        "filterText": label,
+        "textEdit": { "range": range(from, to), "newText": text },
+    })
+}
+
+#[test]
+fn completion_offers_link_text_aliases_and_headings_inside_a_wikilink() {
+    let mut server = Server::start(&vault());
+    server.open(&vault(), "Draft.md");
+    server.notification("textDocument/publishDiagnostics");
+    let complete = |server: &mut Server, line, character| {
+        server.result("textDocument/completion", at("Draft.md", line, character))
+    };
+    server.notify(
+        "textDocument/didChange",
+        edit("Draft.md", 2, (4, 0), (4, 0), "See [[Tw"),
+    );
+    // Two notes are named `Twin`: their links need the path.
+    assert_eq!(
+        complete(&mut server, 4, 8),
+        json!({ "isIncomplete": false, "items": [
+            completion("A/Twin", 17, "A/Twin.md", (4, 6), (4, 8), "A/Twin]]"),
+            completion("B/Twin", 17, "B/Twin.md", (4, 6), (4, 8), "B/Twin]]"),
+        ]})
+    );
+    server.notify(
+        "textDocument/didChange",
+        edit("Draft.md", 3, (4, 6), (4, 8), "vers"),
+    );
+    assert_eq!(
+        complete(&mut server, 4, 10),
+        json!({ "isIncomplete": false, "items": [
+            completion("Version control", 18, "alias of Topics/Git.md", (4, 6), (4, 10), "Git|Version control]]"),
+        ]})
+    );
+    // After `#`, the headings; a `]]` already there is kept, not doubled.
+    server.notify(
+        "textDocument/didChange",
+        edit("Draft.md", 4, (4, 6), (4, 10), "Git#Br]]"),
+    );
+    assert_eq!(
+        complete(&mut server, 4, 12),
+        json!({ "isIncomplete": false, "items": [
+            completion("Branches", 18, "## Topics/Git.md", (4, 10), (4, 12), "Branches"),
+        ]})
+    );
+    assert_eq!(complete(&mut server, 3, 2), Value::Null, "outside a link");
+}
