@@ -9,10 +9,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use globset::GlobSet;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
-use rayon::prelude::*;
 use vaultkit::config::{self, Config};
 use vaultkit::model::LineIndex;
-use vaultkit::parse::{self, ParsedNote};
+use vaultkit::parse;
 use vaultkit::vault::change::Changes;
 use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::resolve::nfc;
@@ -33,33 +32,13 @@ pub struct Workspace {
 impl Workspace {
     /// Reads the vault at `root` with its `vaultkit.toml`, as `lint` would.
     pub fn load(root: &Path) -> Result<Self> {
-        scan::check_root(root)?;
         let config = Config::load(root)?;
         let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
-        let mut attachments = Vec::new();
-        let mut notes = Vec::new();
-        for file in scan::walk(root, &ignore)?.flatten() {
-            if file.is_note {
-                notes.push(file);
-            } else {
-                attachments.push(file.path);
-            }
-        }
-        let parsed: Vec<ParsedNote> = notes
-            .par_iter()
-            .map(|file| {
-                let bytes = std::fs::read(&file.absolute).unwrap_or_default();
-                let (text, problem) = parse::decode(&file.path, &bytes);
-                let mut parsed = parse::parse_note(&file.path, &text);
-                parsed.diagnostics.extend(problem);
-                parsed
-            })
-            .collect();
-        let today = vaultkit::lint::cache::today();
+        let live = LiveVault::load(root, config, vaultkit::lint::cache::today())?;
         Ok(Self {
             root: root.to_owned(),
             ignore,
-            live: LiveVault::from_parsed(parsed, attachments, config, today),
+            live,
             open: BTreeMap::new(),
         })
     }
