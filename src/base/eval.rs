@@ -339,7 +339,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
                         .note(id)
                         .tag_names()
                         .into_iter()
-                        .map(|t| Value::String(format!("#{t}")))
+                        .map(|t| Value::String(["#", t].concat()))
                         .collect(),
                 ),
                 FileId::Attachment(_) => Value::List(Vec::new()),

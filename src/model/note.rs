@@ -123,11 +123,35 @@ impl Note {
 
     /// Distinct tag names, lowercased for comparison, first spelling kept.
     pub fn tag_names(&self) -> Vec<&str> {
-        let mut seen = std::collections::HashSet::new();
-        self.tags
-            .iter()
-            .filter(|t| seen.insert(t.name.to_lowercase()))
-            .map(|t| t.name.as_str())
-            .collect()
+        // A note has a handful of tags: comparing each with the names kept so
+        // far costs less than hashing a lowercased copy of every one.
+        if self.tags.len() > FEW_TAGS {
+            let mut seen = std::collections::HashSet::new();
+            return self
+                .tags
+                .iter()
+                .filter(|t| seen.insert(t.name.to_lowercase()))
+                .map(|t| t.name.as_str())
+                .collect();
+        }
+        let mut names: Vec<&str> = Vec::with_capacity(self.tags.len());
+        for tag in &self.tags {
+            if !names.iter().any(|name| same_tag(name, &tag.name)) {
+                names.push(&tag.name);
+            }
+        }
+        names
+    }
+}
+
+/// Up to how many tags [`Note::tag_names`] compares them pairwise.
+const FEW_TAGS: usize = 32;
+
+/// Whether two tag names are the same tag: equal once lowercased.
+fn same_tag(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
     }
 }

@@ -85,7 +85,7 @@ pub fn table(
         .map(|g| {
             g.rows
                 .iter()
-                .map(|r| r.values.iter().map(|v| one_line(&v.text(vault))).collect())
+                .map(|r| r.values.iter().map(|v| one_line(v.text(vault))).collect())
                 .collect()
         })
         .collect();
@@ -101,13 +101,16 @@ pub fn table(
         })
         .collect();
     let line = |row: &[String]| {
-        row.iter()
-            .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_owned()
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            line.extend(std::iter::repeat_n(' ', width - cell.chars().count()));
+        }
+        line.truncate(line.trim_end().len());
+        line
     };
     writeln!(out, "{}", palette.title(line(&headings)))?;
     let grouped = result.groups.len() > 1 || result.groups.iter().any(|g| g.key != Value::Null);
@@ -186,6 +189,9 @@ fn cell(text: &str) -> String {
         .replace('\n', "<br>")
 }
 
-fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+fn one_line(mut text: String) -> String {
+    if text.contains(['\n', '\r']) {
+        text = text.replace(['\n', '\r'], " ");
+    }
+    text
 }
