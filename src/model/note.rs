@@ -134,22 +134,24 @@ impl Note {
                 .map(|t| t.name.as_str())
                 .collect();
         }
-        let mut names: Vec<&str> = Vec::with_capacity(self.tags.len());
+        let mut kept: Vec<(&str, bool)> = Vec::with_capacity(self.tags.len());
         for tag in &self.tags {
-            if !names.iter().any(|name| same_tag(name, &tag.name)) {
-                names.push(&tag.name);
+            let name = (tag.name.as_str(), tag.name.is_ascii());
+            if !kept.iter().any(|&seen| same_tag(seen, name)) {
+                kept.push(name);
             }
         }
-        names
+        kept.into_iter().map(|(name, _)| name).collect()
     }
 }
 
 /// Up to how many tags [`Note::tag_names`] compares them pairwise.
 const FEW_TAGS: usize = 32;
 
-/// Whether two tag names are the same tag: equal once lowercased.
-fn same_tag(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
+/// Whether two tag names, each with whether it is ASCII, are the same tag:
+/// equal once lowercased.
+fn same_tag((a, a_ascii): (&str, bool), (b, b_ascii): (&str, bool)) -> bool {
+    if a_ascii && b_ascii {
         a.eq_ignore_ascii_case(b)
     } else {
         a.to_lowercase() == b.to_lowercase()
