@@ -195,3 +195,50 @@ fn one_line(mut text: String) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::{Column, Group, Row};
+    use crate::vault::FileId;
+
+    #[test]
+    fn table_pads_by_characters_keeps_cells_on_one_line_and_trims_line_ends() {
+        let vault = Vault::from_sources([("é.md", ""), ("b.md", "")], Vec::<String>::new());
+        let row = |path: &str, values: Vec<Value>| Row {
+            file: FileId::Attachment(0),
+            path: path.to_owned(),
+            values,
+        };
+        let column = |id: &str| Column {
+            id: id.to_owned(),
+            name: id.to_owned(),
+        };
+        let result = ViewResult {
+            view: "v".to_owned(),
+            kind: "table".to_owned(),
+            columns: vec![column("name"), column("note")],
+            groups: vec![Group {
+                key: Value::Null,
+                rows: vec![
+                    row("é.md", vec![Value::String("é".into()), Value::Null]),
+                    row(
+                        "b.md",
+                        vec![
+                            Value::String("bb\nb".into()),
+                            Value::String("x\r\ny".into()),
+                        ],
+                    ),
+                ],
+            }],
+            summaries: vec![("note".to_owned(), Value::Number(2.0))],
+            problems: Vec::new(),
+        };
+        let mut out = Vec::new();
+        table(&mut out, &result, &vault, Palette::new(false)).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "name  note\né\nbb b  x  y\nnote: 2\n"
+        );
+    }
+}
