@@ -339,7 +339,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
                         .note(id)
                         .tag_names()
                         .into_iter()
-                        .map(|t| Value::String(format!("#{t}")))
+                        .map(|t| Value::String(["#", t].concat()))
                         .collect(),
                 ),
                 FileId::Attachment(_) => Value::List(Vec::new()),
@@ -445,7 +445,10 @@ impl<'c, 'v> Evaluator<'c, 'v> {
     }
 
     fn text_value(&self, text: &str, source: &str) -> Value {
-        if let Some(link) = self.wikilink(text.trim(), source) {
+        // Most values are plain text: no `[` means no wikilink to look for.
+        if text.contains('[')
+            && let Some(link) = self.wikilink(text.trim(), source)
+        {
             return Value::Link(link);
         }
         if looks_like_date(text)

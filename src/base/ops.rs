@@ -24,8 +24,8 @@ pub fn negate(value: Value) -> Evaluated {
 /// `a op b` for every operator but `&&` and `||` (which short-circuit).
 pub fn binary(ev: &Evaluator<'_, '_>, op: BinaryOp, a: Value, b: Value) -> Evaluated {
     use BinaryOp::{Add, Div, Eq, Ge, Gt, Le, Lt, Mul, Ne, Rem, Sub};
-    let ordered = |wanted: fn(std::cmp::Ordering) -> bool| {
-        let (a, b) = dates_from_text(a.clone(), b.clone());
+    let ordered = |wanted: fn(std::cmp::Ordering) -> bool, a, b| {
+        let (a, b) = dates_from_text(a, b);
         Value::Bool(compare(&a, &b).is_some_and(wanted))
     };
     Ok(match op {
@@ -37,10 +37,10 @@ pub fn binary(ev: &Evaluator<'_, '_>, op: BinaryOp, a: Value, b: Value) -> Evalu
             let (a, b) = dates_from_text(a, b);
             Value::Bool(!equals(&a, &b))
         }
-        Lt => ordered(std::cmp::Ordering::is_lt),
-        Le => ordered(std::cmp::Ordering::is_le),
-        Gt => ordered(std::cmp::Ordering::is_gt),
-        Ge => ordered(std::cmp::Ordering::is_ge),
+        Lt => ordered(std::cmp::Ordering::is_lt, a, b),
+        Le => ordered(std::cmp::Ordering::is_le, a, b),
+        Gt => ordered(std::cmp::Ordering::is_gt, a, b),
+        Ge => ordered(std::cmp::Ordering::is_ge, a, b),
         Add => add(ev, a, b)?,
         Sub => subtract(a, b)?,
         Mul | Div | Rem => arithmetic(op, a, b)?,

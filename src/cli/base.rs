@@ -147,6 +147,8 @@ fn show(
     for problem in &result.problems {
         eprintln!("warning: {problem}");
     }
+    // Standard output flushes every line; a view can have many thousands.
+    let out = &mut std::io::BufWriter::new(out);
     match format {
         Format::Table => render::base::table(out, &result, vault, context.palette)?,
         Format::Json => render::base::json(out, name, &result, vault)?,
@@ -154,6 +156,7 @@ fn show(
         Format::Md => render::base::markdown(out, &result, vault)?,
         Format::Paths => render::base::paths(out, &result)?,
     }
+    out.flush()?;
     Ok(if result.row_count() == 0 {
         ExitCode::from(1)
     } else {

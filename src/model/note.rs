@@ -123,11 +123,37 @@ impl Note {
 
     /// Distinct tag names, lowercased for comparison, first spelling kept.
     pub fn tag_names(&self) -> Vec<&str> {
-        let mut seen = std::collections::HashSet::new();
-        self.tags
-            .iter()
-            .filter(|t| seen.insert(t.name.to_lowercase()))
-            .map(|t| t.name.as_str())
-            .collect()
+        // A note has a handful of tags: comparing each with the names kept so
+        // far costs less than hashing a lowercased copy of every one.
+        if self.tags.len() > FEW_TAGS {
+            let mut seen = std::collections::HashSet::new();
+            return self
+                .tags
+                .iter()
+                .filter(|t| seen.insert(t.name.to_lowercase()))
+                .map(|t| t.name.as_str())
+                .collect();
+        }
+        let mut kept: Vec<(&str, bool)> = Vec::with_capacity(self.tags.len());
+        for tag in &self.tags {
+            let name = (tag.name.as_str(), tag.name.is_ascii());
+            if !kept.iter().any(|&seen| same_tag(seen, name)) {
+                kept.push(name);
+            }
+        }
+        kept.into_iter().map(|(name, _)| name).collect()
+    }
+}
+
+/// Up to how many tags [`Note::tag_names`] compares them pairwise.
+const FEW_TAGS: usize = 32;
+
+/// Whether two tag names, each with whether it is ASCII, are the same tag:
+/// equal once lowercased.
+fn same_tag((a, a_ascii): (&str, bool), (b, b_ascii): (&str, bool)) -> bool {
+    if a_ascii && b_ascii {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
     }
 }

@@ -289,6 +289,14 @@ mod tests {
         // Edge cases 29, 34-36.
         assert_eq!(tags("#Tag and #tag"), ["Tag", "tag"]);
         assert_eq!(note("#Tag and #tag").tag_names(), ["Tag"]);
+        assert_eq!(
+            note("#Über #über #K #\u{212A} #b #B").tag_names(),
+            ["Über", "K", "b"]
+        );
+        let many: String = (0..40)
+            .map(|i| format!("#T{} #t{} ", i % 5, i % 5))
+            .collect();
+        assert_eq!(note(&many).tag_names(), ["T0", "T1", "T2", "T3", "T4"]);
         assert!(tags(r"\#escaped").is_empty());
         let n = note("## Heading #topic\n#tag at start\n\n# tag heading\n");
         assert_eq!(tags("## Heading #topic\n#tag at start\n"), ["topic", "tag"]);

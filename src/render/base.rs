@@ -85,7 +85,7 @@ pub fn table(
         .map(|g| {
             g.rows
                 .iter()
-                .map(|r| r.values.iter().map(|v| one_line(&v.text(vault))).collect())
+                .map(|r| r.values.iter().map(|v| one_line(v.text(vault))).collect())
                 .collect()
         })
         .collect();
@@ -101,13 +101,16 @@ pub fn table(
         })
         .collect();
     let line = |row: &[String]| {
-        row.iter()
-            .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_owned()
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            line.extend(std::iter::repeat_n(' ', width - cell.chars().count()));
+        }
+        line.truncate(line.trim_end().len());
+        line
     };
     writeln!(out, "{}", palette.title(line(&headings)))?;
     let grouped = result.groups.len() > 1 || result.groups.iter().any(|g| g.key != Value::Null);
@@ -186,6 +189,56 @@ fn cell(text: &str) -> String {
         .replace('\n', "<br>")
 }
 
-fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+fn one_line(mut text: String) -> String {
+    if text.contains(['\n', '\r']) {
+        text = text.replace(['\n', '\r'], " ");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::{Column, Group, Row};
+    use crate::vault::FileId;
+
+    #[test]
+    fn table_pads_by_characters_keeps_cells_on_one_line_and_trims_line_ends() {
+        let vault = Vault::from_sources([("é.md", ""), ("b.md", "")], Vec::<String>::new());
+        let row = |path: &str, values: Vec<Value>| Row {
+            file: FileId::Attachment(0),
+            path: path.to_owned(),
+            values,
+        };
+        let column = |id: &str| Column {
+            id: id.to_owned(),
+            name: id.to_owned(),
+        };
+        let result = ViewResult {
+            view: "v".to_owned(),
+            kind: "table".to_owned(),
+            columns: vec![column("name"), column("note")],
+            groups: vec![Group {
+                key: Value::Null,
+                rows: vec![
+                    row("é.md", vec![Value::String("é".into()), Value::Null]),
+                    row(
+                        "b.md",
+                        vec![
+                            Value::String("bb\nb".into()),
+                            Value::String("x\r\ny".into()),
+                        ],
+                    ),
+                ],
+            }],
+            summaries: vec![("note".to_owned(), Value::Number(2.0))],
+            problems: Vec::new(),
+        };
+        let mut out = Vec::new();
+        table(&mut out, &result, &vault, Palette::new(false)).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "name  note\né\nbb b  x  y\nnote: 2\n"
+        );
+    }
 }
