@@ -253,7 +253,7 @@ report_header() {
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit: $commit, hyperfine $mode"
     echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-    echo "- vaultkit: \`$VAULTKIT --vault DIR graph stats\`; rg: \`rg --count-matches '\[\[' --glob '*.md' DIR\` ($(rg --version | head -n 1))"
+    echo "- vaultkit: \`${VAULTKIT#"$REPO"/} --vault DIR graph stats\`; rg: \`rg --count-matches '\[\[' --glob '*.md' DIR\` ($(rg --version | head -n 1))"
     echo "- synthetic vaults: \`examples/gen_vault.rs --seed $SEED\`; targets for $TARGET_VAULT: ≤ ${MAX_RATIO}x rg, < $MAX_RSS_MB MB peak RSS"
     echo
     echo "| vault | notes | MB of Markdown | vaultkit mean ± σ | rg mean | vaultkit/rg | vaultkit peak RSS MB | rg peak RSS MB |"
