@@ -11,8 +11,9 @@ use rayon::prelude::*;
 use vaultkit::config::Config;
 use vaultkit::lint::cache::{self, Kept};
 use vaultkit::lint::changes::{self, Scope};
+use vaultkit::lint::fix::{self, FixLookup};
 use vaultkit::lint::rewrite::{self, Outcome};
-use vaultkit::lint::{self, baseline, baseline::Baseline, fix};
+use vaultkit::lint::{self, baseline, baseline::Baseline};
 use vaultkit::model::{Diagnostic, Severity, Span};
 use vaultkit::render::{self, Palette};
 use vaultkit::vault::live::LiveVault;
@@ -129,11 +130,23 @@ pub fn run(
         .and_then(Kept::findings);
     let (mut findings, into_deleted) = match (reused, from_index) {
         (Some(findings), _) => (findings, HashSet::new()),
-        (None, None) if !args.fix => {
+        (None, None) => {
             // Without an index: the live vault, whose notes are linted as
             // it is built.
-            let live = LiveVault::load(root, config.clone(), cache::today())
+            let mut live = LiveVault::load(root, config.clone(), cache::today())
                 .with_context(|| format!("cannot load the vault at {}", root.display()))?;
+            if args.fix {
+                let changed = fix(&live, root, config, &wanted, args.dry_run, out)?;
+                if args.dry_run {
+                    return Ok(dry_run_code(&changed));
+                }
+                // The vault takes the fixed notes' new text, as it would
+                // read them again.
+                for (path, text) in changed {
+                    live.upsert_note(&path, &text)
+                        .with_context(|| format!("cannot read {path} again"))?;
+                }
+            }
             let bases = lint::read_bases(root, live_base_paths(&live));
             let findings = lint::with_bases(live.findings(), &bases, config);
             let into_deleted = changes::links_into_deleted(live.unresolved_links(), &scope.deleted);
@@ -142,23 +155,23 @@ pub fn run(
             std::mem::forget(live);
             (findings, into_deleted.into_iter().collect())
         }
-        (None, from_index) => {
-            let loaded = match from_index {
-                Some(load) => load()?,
-                None => super::read_vault(root, config)?,
-            };
+        (None, Some(load)) => {
+            let loaded = load()?;
             let refreshed;
             let mut vault = &loaded;
             if args.fix {
-                let changed = fix(vault, config, &wanted, args.dry_run, out)?;
+                let changed = fix(
+                    &lint::Batch::new(vault),
+                    root,
+                    config,
+                    &wanted,
+                    args.dry_run,
+                    out,
+                )?;
                 if args.dry_run {
-                    return Ok(if changed > 0 {
-                        ExitCode::from(1)
-                    } else {
-                        ExitCode::SUCCESS
-                    });
+                    return Ok(dry_run_code(&changed));
                 }
-                if changed > 0 {
+                if !changed.is_empty() {
                     refreshed = Vault::load(root, config).with_context(|| {
                         format!("cannot reload the vault at {}", root.display())
                     })?;
@@ -252,23 +265,24 @@ pub fn run(
     })
 }
 
-/// `--fix`: rewrites each note in scope that has safe fixes, or with
-/// `dry_run` prints the diff; says on stderr what was fixed or skipped.
-/// Returns how many files were (or would be) changed.
+/// `--fix`: rewrites each note in scope of `vault` (read from `root`) that
+/// has safe fixes, or with `dry_run` prints the diff; says on stderr what
+/// was fixed or skipped. Returns the notes that were (or would be) changed,
+/// by path, with their new text.
 fn fix(
-    vault: &Vault,
+    vault: &impl FixLookup,
+    root: &Path,
     config: &Config,
     wanted: &dyn Fn(&str) -> bool,
     dry_run: bool,
     out: &mut dyn Write,
-) -> Result<usize> {
-    let root = vault.root().context("the vault has no folder")?;
-    let mut changed = 0;
+) -> Result<Vec<(String, String)>> {
+    let mut changed = Vec::new();
     for outcome in rewrite::rewrite(vault, root, config, wanted, dry_run)? {
         match outcome {
-            Outcome::Fixed { path, fixes } => {
+            Outcome::Fixed { path, fixes, text } => {
                 eprintln!("fixed {path}: {}", describe(&fixes));
-                changed += 1;
+                changed.push((path, text));
             }
             Outcome::WouldFix {
                 path,
@@ -276,12 +290,21 @@ fn fix(
                 after,
             } => {
                 render::diff(out, &path, &before, &after)?;
-                changed += 1;
+                changed.push((path, after));
             }
             Outcome::Skipped { path, reason } => eprintln!("skipped {path}: {reason}"),
         }
     }
     Ok(changed)
+}
+
+/// A dry run exits 1 when it found something to fix.
+fn dry_run_code(changed: &[(String, String)]) -> ExitCode {
+    if changed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// `2 case-mismatch, 1 invalid-tag`.

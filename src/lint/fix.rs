@@ -7,14 +7,25 @@
 //!   when exactly one note has that alias (not in a table or a heading).
 //!
 //! Everything here is pure: the caller reads the note's text, checks that it is
-//! the text the vault was loaded from, and writes the result.
+//! the text the vault was loaded from, and writes the result. The fixes read
+//! the vault through [`FixLookup`], so the batch and the live vault share them.
 
 use serde_json::Value;
 
+use crate::lint::Lookup;
 use crate::model::{Link, LinkKind, Note};
 use crate::parse::title_of;
 use crate::vault::resolve::fold;
-use crate::vault::{FileId, NoteId, Resolution, Vault};
+use crate::vault::{FileId, NoteId, Resolution};
+
+/// What the fixes read of a vault beyond what the rules read: its notes, and
+/// where a name written at the vault's root leads.
+pub trait FixLookup: Lookup {
+    /// Every note's id, in path order.
+    fn note_ids(&self) -> Vec<NoteId>;
+    /// The file that a link path written in a note at the vault's root leads to.
+    fn resolve_from_root(&self, link_path: &str) -> Option<FileId>;
+}
 
 /// One edit: replace bytes `start..end` of the note's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,10 +54,12 @@ pub struct Enabled {
 /// The fixes for note `id`, whose current text is `text`, in text order and
 /// never overlapping. A fix whose target text is not where the vault saw it
 /// is left out, so a caller that checked the text is unchanged loses nothing.
-pub fn fixes(vault: &Vault, id: NoteId, text: &str, enabled: Enabled) -> Vec<Fix> {
-    let note = vault.note(id);
+pub fn fixes(vault: &impl FixLookup, id: NoteId, text: &str, enabled: Enabled) -> Vec<Fix> {
+    let Some(note) = vault.note(id) else {
+        return Vec::new();
+    };
     let mut found: Vec<Fix> = Vec::new();
-    for (link, resolution) in vault.links_of(id) {
+    for (link, resolution) in note.links.iter().zip(vault.resolutions(id)) {
         let fix = if resolution.target.is_some() {
             enabled
                 .case
@@ -80,12 +93,12 @@ pub fn fixes(vault: &Vault, id: NoteId, text: &str, enabled: Enabled) -> Vec<Fix
 /// there is nothing to fix, `Err(Stale)` when `text` is not what the vault
 /// was loaded from (the file changed since), so nothing may be touched.
 pub fn fix_note(
-    vault: &Vault,
+    vault: &impl FixLookup,
     id: NoteId,
     text: &str,
     enabled: Enabled,
 ) -> Result<Option<(String, Vec<Fix>)>, Stale> {
-    let note = vault.note(id);
+    let note = vault.note(id).ok_or(Stale)?;
     if crate::parse::parse_note(&note.path, text).note != *note {
         return Err(Stale);
     }
@@ -93,30 +106,33 @@ pub fn fix_note(
     Ok((!fixes.is_empty()).then(|| (apply(text, &fixes), fixes)))
 }
 
-/// The note's text is not the one the vault was loaded from.
+/// The note's text is not the one the vault was loaded from (or the vault
+/// no longer holds the note).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stale;
 
 /// Notes that may have something to fix (so only those need reading).
-pub fn candidates(vault: &Vault, enabled: Enabled) -> Vec<NoteId> {
-    vault.decode_all();
-    vault
-        .note_ids()
-        .filter(|&id| {
-            let links = vault
-                .links_of(id)
-                .any(|(link, resolution)| match resolution.target {
+pub fn candidates(vault: &impl FixLookup, enabled: Enabled) -> Vec<NoteId> {
+    let mut ids = vault.note_ids();
+    ids.retain(|&id| {
+        let Some(note) = vault.note(id) else {
+            return false;
+        };
+        let links =
+            (note.links.iter().zip(vault.resolutions(id))).any(
+                |(link, resolution)| match resolution.target {
                     Some(_) => enabled.case && !resolution.exact_case,
-                    None => enabled.aliases && vault.notes_with_alias(&link.target).len() == 1,
-                });
-            let tags = enabled.tags
-                && vault.note(id).properties.iter().any(|p| {
-                    p.key.eq_ignore_ascii_case("tag")
-                        || (p.key.eq_ignore_ascii_case("tags") && p.value.is_string())
-                });
-            links || tags
-        })
-        .collect()
+                    None => enabled.aliases && vault.alias_owners(&link.target).len() == 1,
+                },
+            );
+        let tags = enabled.tags
+            && note.properties.iter().any(|p| {
+                p.key.eq_ignore_ascii_case("tag")
+                    || (p.key.eq_ignore_ascii_case("tags") && p.value.is_string())
+            });
+        links || tags
+    });
+    ids
 }
 
 /// `text` with `fixes` (sorted, not overlapping) applied.
@@ -150,7 +166,12 @@ fn target_range(link: &Link, text: &str) -> Option<(usize, usize)> {
         .then(|| (start + offset, start + offset + link.target.len()))
 }
 
-fn case_fix(vault: &Vault, link: &Link, resolution: &Resolution, text: &str) -> Option<Fix> {
+fn case_fix(
+    vault: &impl FixLookup,
+    link: &Link,
+    resolution: &Resolution,
+    text: &str,
+) -> Option<Fix> {
     let target = resolution.target?;
     if resolution.exact_case || resolution.is_ambiguous() || link.is_self() {
         return None;
@@ -181,13 +202,13 @@ fn case_fix(vault: &Vault, link: &Link, resolution: &Resolution, text: &str) -> 
     })
 }
 
-fn alias_fix(vault: &Vault, link: &Link, text: &str) -> Option<Fix> {
+fn alias_fix(vault: &impl FixLookup, link: &Link, text: &str) -> Option<Fix> {
     let plain = link.kind != LinkKind::Markdown
         && !link.is_embed()
         && link.heading.is_none()
         && link.block.is_none()
         && link.display.is_none();
-    let [owner] = vault.notes_with_alias(&link.target) else {
+    let [owner_path] = vault.alias_owners(&link.target)[..] else {
         return None;
     };
     let (start, end) = (link.span.start as usize, link.span.end as usize);
@@ -199,10 +220,11 @@ fn alias_fix(vault: &Vault, link: &Link, text: &str) -> Option<Fix> {
     if text[line_start..start].trim_start().starts_with('|') {
         return None;
     }
-    let owner_path = &vault.note(*owner).path;
+    // The title alone when it leads to the owner, else its path.
     let title = title_of(owner_path);
-    let name = match vault.find_note(title) {
-        Ok((found, _)) if found == *owner => title,
+    let by_title = vault.resolve_from_root(title.trim());
+    let name = match by_title.map(|file| vault.file_path(file)) {
+        Some(found) if found == owner_path => title,
         _ => owner_path.strip_suffix(".md").unwrap_or(owner_path),
     };
     Some(Fix {
@@ -354,7 +376,11 @@ fn yaml_scalar(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use jiff::civil::Date;
+
     use super::*;
+    use crate::config::Config;
+    use crate::vault::live::LiveVault;
 
     const ALL: Enabled = Enabled {
         case: true,
@@ -362,9 +388,19 @@ mod tests {
         aliases: true,
     };
 
+    /// A live vault of these notes (and attachments).
+    fn live<'a>(
+        notes: impl IntoIterator<Item = (&'a str, &'a str)>,
+        attachments: &[&str],
+    ) -> LiveVault {
+        let today = Date::constant(2026, 1, 10);
+        let attachments = attachments.iter().copied().map(str::to_owned);
+        LiveVault::from_sources(notes, attachments, Config::default(), today)
+    }
+
     fn fixed(notes: &[(&str, &str)], path: &str) -> String {
-        let vault = Vault::from_sources(notes.iter().copied(), ["img/Pic.png"]);
-        let id = vault.note_by_path(path).expect("note");
+        let vault = live(notes.iter().copied(), &["img/Pic.png"]);
+        let id = vault.note_id(path).expect("note");
         let text = notes.iter().find(|(p, _)| *p == path).expect("text").1;
         apply(text, &fixes(&vault, id, text, ALL))
     }
@@ -445,8 +481,8 @@ mod tests {
     #[test]
     fn a_note_whose_text_changed_is_stale() {
         let notes = [("a.md", "[[topic]]"), ("Topic.md", "")];
-        let vault = Vault::from_sources(notes, Vec::<String>::new());
-        let id = vault.note_by_path("a.md").expect("note");
+        let vault = live(notes, &[]);
+        let id = vault.note_id("a.md").expect("note");
         assert_eq!(fix_note(&vault, id, "[[topic]] more", ALL), Err(Stale));
         let (text, fixes) = fix_note(&vault, id, "[[topic]]", ALL)
             .expect("current")
@@ -460,8 +496,8 @@ mod tests {
     #[test]
     fn text_that_moved_is_not_touched() {
         let notes = [("a.md", "[[topic]]"), ("Topic.md", "")];
-        let vault = Vault::from_sources(notes, Vec::<String>::new());
-        let id = vault.note_by_path("a.md").expect("note");
+        let vault = live(notes, &[]);
+        let id = vault.note_id("a.md").expect("note");
         assert!(fixes(&vault, id, "x[[topic]]", ALL).is_empty());
     }
 
@@ -469,6 +505,8 @@ mod tests {
         use proptest::prelude::*;
 
         use super::*;
+        use crate::lint::Batch;
+        use crate::vault::Vault;
 
         /// Pieces of a note body: fixable links (case, alias) and unfixable
         /// ones, a table cell, headings, tags and prose.
@@ -525,24 +563,31 @@ mod tests {
                 })
         }
 
-        fn vault_with(text: &str) -> Vault {
-            Vault::from_sources(
-                [
-                    ("a.md", text),
-                    ("Topic.md", "# Topic\n"),
-                    ("Notes/Deep.md", "---\naliases: [AI, Both]\n---\n# Part\n"),
-                    ("Other.md", "---\naliases: [Both]\n---\n"),
-                ],
-                Vec::<String>::new(),
-            )
+        fn notes_with(text: &str) -> [(&str, &str); 4] {
+            [
+                ("a.md", text),
+                ("Topic.md", "# Topic\n"),
+                ("Notes/Deep.md", "---\naliases: [AI, Both]\n---\n# Part\n"),
+                ("Other.md", "---\naliases: [Both]\n---\n"),
+            ]
+        }
+
+        fn vault_with(text: &str) -> LiveVault {
+            live(notes_with(text), &[])
         }
 
         /// What a fix may not change about a link: where it points, case aside.
-        fn link_key(vault: &Vault, id: NoteId) -> Vec<(Option<String>, Option<String>, LinkKind)> {
+        fn link_key(
+            vault: &LiveVault,
+            id: NoteId,
+        ) -> Vec<(Option<String>, Option<String>, LinkKind)> {
             vault
                 .links_of(id)
                 .map(|(link, resolution)| {
-                    let target = resolution.target.map(|t| vault.file_path(t).to_owned());
+                    let target = resolution
+                        .target
+                        .and_then(|t| vault.file_path(t))
+                        .map(str::to_owned);
                     (target, link.heading.as_deref().map(fold), link.kind)
                 })
                 .collect()
@@ -552,15 +597,21 @@ mod tests {
             #[test]
             fn a_second_fix_finds_nothing_and_only_fixed_items_change(text in note()) {
                 let vault = vault_with(&text);
-                let id = vault.note_by_path("a.md").expect("note");
+                let id = vault.note_id("a.md").expect("note");
                 let made = fixes(&vault, id, &text, ALL);
                 let once = apply(&text, &made);
 
+                // The batch vault finds the same fixes.
+                let batch = Vault::from_sources(notes_with(&text), Vec::<String>::new());
+                let batch_id = batch.note_by_path("a.md").expect("note");
+                prop_assert_eq!(&fixes(&Batch::new(&batch), batch_id, &text, ALL), &made);
+
                 let again = vault_with(&once);
-                let id_again = again.note_by_path("a.md").expect("note");
+                let id_again = again.note_id("a.md").expect("note");
                 prop_assert_eq!(fixes(&again, id_again, &once, ALL), Vec::<Fix>::new());
 
-                let (before, after) = (vault.note(id), again.note(id_again));
+                let before = vault.note(id).expect("note");
+                let after = again.note(id_again).expect("note");
                 // Headings stay (a link in one may change case, which anchors ignore).
                 let headings = |note: &Note| -> Vec<String> {
                     note.headings.iter().map(|h| fold(&h.text)).collect()

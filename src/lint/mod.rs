@@ -235,8 +235,6 @@ pub trait Lookup {
 /// severities. `today` decides what `future-date` means; `bases` are the
 /// `.base` files and the notes with ```` ```base ```` blocks.
 pub fn run(vault: &Vault, config: &Config, today: Date, bases: &[BaseSource]) -> Vec<Diagnostic> {
-    // Every rule reads every note: decoded on all cores first.
-    vault.decode_all();
     let batch = Batch::new(vault);
     let ids: Vec<NoteId> = vault.note_ids().collect();
     let per_note: Vec<Vec<Diagnostic>> = ids
@@ -318,9 +316,9 @@ fn with_severities(findings: &mut Vec<Diagnostic>, levels: &BTreeMap<String, Rul
     });
 }
 
-/// The batch vault as the rules see it, with what it does not keep
-/// itself: notes by title, and which notes other notes link to.
-struct Batch<'v> {
+/// The batch vault as the rules (and the fixes) see it, with what it does
+/// not keep itself: notes by title, and which notes other notes link to.
+pub struct Batch<'v> {
     vault: &'v Vault,
     /// Folded titles; for one title, the last note in path order.
     titles: HashMap<String, &'v str>,
@@ -329,7 +327,10 @@ struct Batch<'v> {
 }
 
 impl<'v> Batch<'v> {
-    fn new(vault: &'v Vault) -> Self {
+    /// Reads every note of `vault` (decoded on all cores first: every rule
+    /// reads every note).
+    pub fn new(vault: &'v Vault) -> Self {
+        vault.decode_all();
         let titles = (vault.notes())
             .map(|note| (fold(&note.title), note.path.as_str()))
             .collect();
@@ -381,6 +382,16 @@ impl Lookup for Batch<'_> {
 
     fn linked_from_others(&self, id: NoteId) -> bool {
         self.linked_in.get(id.index()).copied().unwrap_or(false)
+    }
+}
+
+impl fix::FixLookup for Batch<'_> {
+    fn note_ids(&self) -> Vec<NoteId> {
+        self.vault.note_ids().collect()
+    }
+
+    fn resolve_from_root(&self, link_path: &str) -> Option<FileId> {
+        self.vault.resolve(link_path, "")
     }
 }
 

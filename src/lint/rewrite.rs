@@ -7,10 +7,9 @@ use std::path::Path;
 use crate::atomic;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::lint::fix::{self, Enabled, Fix};
+use crate::lint::fix::{self, Enabled, Fix, FixLookup};
 use crate::lint::is_enabled;
 use crate::parse::decode;
-use crate::vault::Vault;
 
 /// What became of one note that had something to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +20,9 @@ pub enum Outcome {
         path: String,
         /// The fixes made.
         fixes: Vec<Fix>,
+        /// Its text now (decoded: without a byte-order mark), for the
+        /// caller to give its vault.
+        text: String,
     },
     /// A dry run: the note's text and what it would become.
     WouldFix {
@@ -49,12 +51,12 @@ pub fn enabled(config: &Config) -> Enabled {
     }
 }
 
-/// Fixes every note of `vault` (loaded from the folder `root`) that `wanted`
+/// Fixes every note of `vault` (read from the folder `root`) that `wanted`
 /// accepts and has safe fixes, in path order; with `dry_run`, writes nothing.
 /// A note that changed since the vault was loaded, is not valid UTF-8, or
 /// cannot be rewritten without losing something is skipped with the reason.
 pub fn rewrite(
-    vault: &Vault,
+    vault: &impl FixLookup,
     root: &Path,
     config: &Config,
     wanted: &dyn Fn(&str) -> bool,
@@ -63,7 +65,9 @@ pub fn rewrite(
     let enabled = enabled(config);
     let mut outcomes = Vec::new();
     for id in fix::candidates(vault, enabled) {
-        let path = &vault.note(id).path;
+        let Some(path) = vault.note(id).map(|note| &note.path) else {
+            continue;
+        };
         if !wanted(path) {
             continue;
         }
@@ -106,6 +110,7 @@ pub fn rewrite(
                 Ok(true) => Outcome::Fixed {
                     path: path.clone(),
                     fixes,
+                    text: fixed,
                 },
                 Ok(false) => skipped(STALE),
                 Err(Error::Refused { reason, .. }) => skipped(&reason),

@@ -30,6 +30,7 @@ use super::resolve::{self, fold};
 use super::scan::is_markdown;
 use super::{FileId, NoteId, Resolution, resolve_link};
 use crate::config::Config;
+use crate::lint::fix::FixLookup;
 use crate::lint::{self, Lookup};
 use crate::model::{Diagnostic, Link, Note};
 use crate::parse::{self, ParsedNote};
@@ -639,6 +640,16 @@ impl Lookup for LiveVault {
 
     fn linked_from_others(&self, id: NoteId) -> bool {
         self.backlinks(FileId::Note(id)).any(|at| at.source != id)
+    }
+}
+
+impl FixLookup for LiveVault {
+    fn note_ids(&self) -> Vec<NoteId> {
+        LiveVault::note_ids(self).collect()
+    }
+
+    fn resolve_from_root(&self, link_path: &str) -> Option<FileId> {
+        resolve::resolve_in(&self.names, link_path, "").target
     }
 }
 

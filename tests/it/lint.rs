@@ -493,6 +493,32 @@ fn fix_rewrites_atomically_keeping_bom_crlf_and_permissions_and_is_idempotent() 
     );
 }
 
+/// What `lint --fix` reports after fixing is what a lint of the fixed
+/// files reports, whether the vault was read from its folder or its index.
+#[test]
+fn fix_reports_the_findings_of_the_fixed_files() {
+    for indexed in [false, true] {
+        let vault = fixture_copy("lint-fix");
+        if indexed {
+            vaultkit(vault.path(), &["index"]).assert().success();
+        }
+        let fixing = vaultkit(vault.path(), &["lint", "--fix", "--format", "json"])
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&fixing.stderr);
+        assert!(stderr.contains("fixed Home.md"), "{stderr}");
+        let fresh = vaultkit(vault.path(), &["lint", "--format", "json"])
+            .output()
+            .expect("run");
+        assert_eq!(
+            String::from_utf8_lossy(&fixing.stdout),
+            String::from_utf8_lossy(&fresh.stdout),
+            "indexed: {indexed}"
+        );
+        assert_eq!(fixing.status.code(), Some(1));
+    }
+}
+
 /// Runs git in `dir`; `None` when git is not installed.
 fn git(dir: &std::path::Path, args: &[&str]) -> Option<()> {
     let status = std::process::Command::new("git")
