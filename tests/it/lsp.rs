@@ -904,3 +904,64 @@ fn the_server_watches_the_vault_for_editors_that_report_no_changes() {
         "{broken:?}"
     );
 }
+
+fn workspace_symbol(name: &str, kind: i64, path: &str, from: (u32, u32), to: (u32, u32)) -> Value {
+    json!({ "name": name, "kind": kind, "containerName": path, "location": location(path, from, to) })
+}
+
+#[test]
+fn workspace_symbols_are_notes_aliases_and_headings_best_match_first() {
+    const FILE: i64 = 1;
+    const STRING: i64 = 15;
+    const KEY: i64 = 20;
+    let mut server = Server::start(&vault());
+    let mut query = |query: &str| server.result("workspace/symbol", json!({ "query": query }));
+    assert_eq!(
+        query("git"),
+        json!([
+            workspace_symbol("Git", FILE, "Topics/Git.md", (0, 0), (0, 0)),
+            workspace_symbol("Git", STRING, "Topics/Git.md", (5, 0), (5, 5)),
+        ])
+    );
+    // Positions in UTF-16 units: `# Agile 🏃 敏捷` is 13.
+    assert_eq!(
+        query("敏捷"),
+        json!([workspace_symbol(
+            "Agile 🏃 敏捷",
+            STRING,
+            "Topics/Agile.md",
+            (3, 0),
+            (3, 13)
+        )])
+    );
+    assert_eq!(
+        query("vc"),
+        json!([workspace_symbol(
+            "Version control",
+            KEY,
+            "Topics/Git.md",
+            (0, 0),
+            (0, 0)
+        )])
+    );
+    // Prefixes before runs inside names; notes before headings; hidden
+    // and ignored notes (Templates/) never.
+    let names: Vec<(String, String)> = (query("A").as_array().expect("a list").iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or_default().to_owned(),
+                s["containerName"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("Agile", "Topics/Agile.md"),
+        ("Agile 🏃 敏捷", "Topics/Agile.md"),
+        ("Draft", "Draft.md"),
+        ("Branches", "Topics/Git.md"),
+    ];
+    assert_eq!(
+        names,
+        expected.map(|(name, path)| (name.to_owned(), path.to_owned()))
+    );
+}

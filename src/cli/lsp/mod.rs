@@ -17,6 +17,7 @@
 
 mod complete;
 mod convert;
+mod fuzzy;
 mod hover;
 mod navigate;
 mod symbols;
@@ -38,14 +39,14 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize, References,
-    RegisterCapability, Request as _, Shutdown,
+    RegisterCapability, Request as _, Shutdown, WorkspaceSymbolRequest,
 };
 use lsp_types::{
     CompletionOptions, DidChangeWatchedFilesRegistrationOptions, DocumentSymbolResponse,
     FileSystemWatcher, GlobPattern, GotoDefinitionResponse, HoverProviderCapability,
     InitializeParams, InitializeResult, OneOf, PositionEncodingKind, PublishDiagnosticsParams,
     Registration, RegistrationParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceSymbolResponse,
 };
 use vaultkit::model::LineIndex;
 use vaultkit::vault::change::Changes;
@@ -205,6 +206,10 @@ impl Server {
                 let (workspace, id) = self.note(&at.text_document.uri)?;
                 complete::complete(workspace, id, at.position)
             }),
+            WorkspaceSymbolRequest::METHOD => answer::<WorkspaceSymbolRequest>(request, |params| {
+                let found = symbols::workspace_symbols(&self.workspaces, &params.query);
+                Some(WorkspaceSymbolResponse::Nested(found))
+            }),
             _ => {
                 let message = format!("unknown method `{}`", request.method);
                 Response::new_err(request.id, ErrorCode::MethodNotFound as i32, message)
@@ -263,6 +268,7 @@ impl Server {
                 )),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 completion_provider: Some(CompletionOptions {
