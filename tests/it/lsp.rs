@@ -903,6 +903,10 @@ fn the_server_watches_the_vault_for_editors_that_report_no_changes() {
         broken.iter().filter(|code| *code == "broken-link").count() >= 2,
         "{broken:?}"
     );
+    // Moved back, it brings them back.
+    std::fs::rename(root.join(".archive"), root.join("Topics")).expect("move");
+    let home = server.diagnostics_of(&root.join("Home.md"));
+    assert_eq!(diagnostics(&home), home_findings());
 }
 
 fn workspace_symbol(name: &str, kind: i64, path: &str, from: (u32, u32), to: (u32, u32)) -> Value {

@@ -239,10 +239,13 @@ impl Server {
         for root in named {
             match Workspace::load(&root) {
                 Ok(workspace) => self.workspaces.push(workspace),
-                Err(err) => eprintln!(
-                    "vaultkit lsp: cannot read the vault at {}: {err:#}",
-                    root.display()
-                ),
+                Err(err) => {
+                    eprintln!(
+                        "vaultkit lsp: cannot read the vault at {}: {err:#}",
+                        root.display()
+                    );
+                    continue;
+                }
             }
             // Started before the answer, so that no change after it is missed.
             if !self.editor_watches {
