@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::util::fixture;
+use crate::util::{fixture, fixture_copy};
 
 /// How long any one message may take to come.
 const WAIT: Duration = Duration::from_secs(20);
@@ -60,11 +60,17 @@ impl Server {
 
     /// Starts the server on the vault `root` (its workspace folder) and initializes it.
     pub fn start(root: &Path) -> Self {
+        Self::start_with(root, json!({}))
+    }
+
+    /// Starts the server on the vault `root` for a client with these
+    /// capabilities, and initializes it.
+    pub fn start_with(root: &Path, capabilities: Value) -> Self {
         let mut server = Self::spawn(&[]);
         let folder = json!([{ "uri": uri(root), "name": "vault" }]);
         let result = server.result(
             "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": {}, "workspaceFolders": folder }),
+            json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "workspaceFolders": folder }),
         );
         assert_eq!(result["serverInfo"]["name"], "vaultkit");
         server.notify("initialized", json!({}));
@@ -139,6 +145,17 @@ impl Server {
             let message = self.next();
             if message["method"] == method {
                 return message["params"].clone();
+            }
+        }
+    }
+
+    /// The next diagnostics published for the file `file` (those of other
+    /// notes before them are dropped).
+    pub fn diagnostics_of(&mut self, file: &Path) -> Value {
+        loop {
+            let params = self.notification("textDocument/publishDiagnostics");
+            if params["uri"] == uri(file) {
+                return params;
             }
         }
     }
@@ -773,4 +790,182 @@ fn completion_offers_link_text_aliases_and_headings_inside_a_wikilink() {
         ]})
     );
     assert_eq!(complete(&mut server, 3, 2), Value::Null, "outside a link");
+}
+
+/// Home.md's findings once `[[Agile]]` is broken too.
+fn home_findings_without_agile() -> Vec<(Value, i64, String, String)> {
+    let mut findings = home_findings();
+    findings.push((
+        range((9, 11), (9, 20)),
+        1,
+        "broken-link".to_owned(),
+        "`[[Agile]]` leads nowhere: no note or file is named `Agile`\nhelp: create `Agile.md`, or fix the name; a link to a non-Markdown file needs its extension".to_owned(),
+    ));
+    findings
+}
+
+fn watched(file: &Path, kind: u8) -> Value {
+    json!({ "changes": [{ "uri": uri(file), "type": kind }] })
+}
+
+#[test]
+fn changes_the_editor_reports_on_disk_break_and_mend_links_in_closed_notes() {
+    let copy = fixture_copy("lsp");
+    let root = copy.path();
+    let client =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let mut server = Server::start_with(root, client);
+    let registration = server.notification("client/registerCapability");
+    assert_eq!(
+        registration["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    assert_eq!(
+        registration["registrations"][0]["registerOptions"],
+        json!({ "watchers": [{ "globPattern": "**/*" }] })
+    );
+    // Another program creates Nowhere.md: Home.md's `[[Nowhere]]` is mended.
+    std::fs::write(
+        root.join("Nowhere.md"),
+        "---\nstatus: done\n---\n# Nowhere\n",
+    )
+    .expect("write");
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        watched(&root.join("Nowhere.md"), 1),
+    );
+    let home = server.diagnostics_of(&root.join("Home.md"));
+    assert_eq!(diagnostics(&home), home_findings()[1..]);
+    // It deletes Topics/Agile.md: `[[Agile]]` breaks, and Agile's own findings go.
+    std::fs::remove_file(root.join("Topics/Agile.md")).expect("delete");
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        watched(&root.join("Topics/Agile.md"), 3),
+    );
+    let mut published = Vec::new();
+    while published.len() < 2 {
+        let params = server.notification("textDocument/publishDiagnostics");
+        if [
+            uri(&root.join("Home.md")),
+            uri(&root.join("Topics/Agile.md")),
+        ]
+        .contains(&params["uri"].as_str().unwrap_or_default().to_owned())
+        {
+            published.push(params);
+        }
+    }
+    published.sort_by_key(|params| params["uri"].to_string());
+    assert_eq!(published[0]["uri"], uri(&root.join("Home.md")));
+    let mut expected = home_findings_without_agile();
+    expected.remove(0);
+    assert_eq!(diagnostics(&published[0]), expected);
+    assert_eq!(diagnostics(&published[1]), []);
+    // An open note's buffer wins over its file: a change on disk republishes nothing.
+    server.open(root, "Home.md");
+    let opened = server.diagnostics_of(&root.join("Home.md"));
+    assert_eq!(diagnostics(&opened), expected);
+    std::fs::write(root.join("Home.md"), "# Home\n").expect("write");
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        watched(&root.join("Home.md"), 2),
+    );
+    let symbols = server.result(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri(&root.join("Home.md")) } }),
+    );
+    assert_eq!(symbols[0]["name"], "Home");
+    assert_eq!(server.unread(), Vec::<Value>::new());
+}
+
+#[test]
+fn the_server_watches_the_vault_for_editors_that_report_no_changes() {
+    let copy = fixture_copy("lsp");
+    let root = copy.path();
+    let mut server = Server::start(root);
+    std::fs::write(
+        root.join("Nowhere.md"),
+        "---\nstatus: done\n---\n# Nowhere\n",
+    )
+    .expect("write");
+    let home = server.diagnostics_of(&root.join("Home.md"));
+    assert_eq!(diagnostics(&home), home_findings()[1..]);
+    std::fs::remove_file(root.join("Nowhere.md")).expect("delete");
+    let home = server.diagnostics_of(&root.join("Home.md"));
+    assert_eq!(diagnostics(&home), home_findings());
+    // A folder moved away takes its notes along: `[[Agile]]` breaks.
+    std::fs::rename(root.join("Topics"), root.join(".archive")).expect("move");
+    let home = server.diagnostics_of(&root.join("Home.md"));
+    let broken: Vec<String> = diagnostics(&home)
+        .into_iter()
+        .map(|(_, _, code, _)| code)
+        .collect();
+    assert!(
+        broken.iter().filter(|code| *code == "broken-link").count() >= 2,
+        "{broken:?}"
+    );
+    // Moved back, it brings them back.
+    std::fs::rename(root.join(".archive"), root.join("Topics")).expect("move");
+    let home = server.diagnostics_of(&root.join("Home.md"));
+    assert_eq!(diagnostics(&home), home_findings());
+}
+
+fn workspace_symbol(name: &str, kind: i64, path: &str, from: (u32, u32), to: (u32, u32)) -> Value {
+    json!({ "name": name, "kind": kind, "containerName": path, "location": location(path, from, to) })
+}
+
+#[test]
+fn workspace_symbols_are_notes_aliases_and_headings_best_match_first() {
+    const FILE: i64 = 1;
+    const STRING: i64 = 15;
+    const KEY: i64 = 20;
+    let mut server = Server::start(&vault());
+    let mut query = |query: &str| server.result("workspace/symbol", json!({ "query": query }));
+    assert_eq!(
+        query("git"),
+        json!([
+            workspace_symbol("Git", FILE, "Topics/Git.md", (0, 0), (0, 0)),
+            workspace_symbol("Git", STRING, "Topics/Git.md", (5, 0), (5, 5)),
+        ])
+    );
+    // Positions in UTF-16 units: `# Agile 🏃 敏捷` is 13.
+    assert_eq!(
+        query("敏捷"),
+        json!([workspace_symbol(
+            "Agile 🏃 敏捷",
+            STRING,
+            "Topics/Agile.md",
+            (3, 0),
+            (3, 13)
+        )])
+    );
+    assert_eq!(
+        query("vc"),
+        json!([workspace_symbol(
+            "Version control",
+            KEY,
+            "Topics/Git.md",
+            (0, 0),
+            (0, 0)
+        )])
+    );
+    // Prefixes before runs inside names; notes before headings; hidden
+    // and ignored notes (Templates/) never.
+    let names: Vec<(String, String)> = (query("A").as_array().expect("a list").iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or_default().to_owned(),
+                s["containerName"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("Agile", "Topics/Agile.md"),
+        ("Agile 🏃 敏捷", "Topics/Agile.md"),
+        ("Draft", "Draft.md"),
+        ("Branches", "Topics/Git.md"),
+    ];
+    assert_eq!(
+        names,
+        expected.map(|(name, path)| (name.to_owned(), path.to_owned()))
+    );
 }

@@ -11,8 +11,8 @@ use vaultkit::model::{LineIndex, LinkOrigin, Span};
 use vaultkit::vault::resolve::fold;
 use vaultkit::vault::{FileId, NoteId};
 
-use super::convert;
 use super::workspace::Workspace;
+use super::{convert, fuzzy};
 
 /// The most items one answer holds; past it the list is marked incomplete
 /// so the editor asks again as more is typed.
@@ -60,12 +60,6 @@ pub fn complete(
     }))
 }
 
-/// Whether the characters of `typed` appear in `label` in order, case aside.
-fn matches(typed: &str, label: &str) -> bool {
-    let mut label = fold(label).chars().collect::<Vec<_>>().into_iter();
-    fold(typed).chars().all(|wanted| label.any(|c| c == wanted))
-}
-
 /// Every note (and alias) whose link text matches `typed`, in path order.
 fn notes(
     workspace: &Workspace,
@@ -73,6 +67,7 @@ fn notes(
     edit: impl Fn(String) -> Option<CompletionTextEdit>,
 ) -> Vec<CompletionItem> {
     let live = workspace.live();
+    let pattern = fuzzy::Pattern::new(typed);
     let mut sharing: FxHashMap<String, usize> = FxHashMap::default();
     for (path, _) in live.files() {
         *sharing.entry(fold(file_name(path))).or_default() += 1;
@@ -89,7 +84,7 @@ fn notes(
                 .unwrap_or(&note.path)
                 .to_owned()
         };
-        if matches(typed, &target) {
+        if pattern.rank(&target).is_some() {
             items.push(item(
                 &target,
                 &note.path,
@@ -98,7 +93,7 @@ fn notes(
             ));
         }
         for alias in &note.aliases {
-            if matches(typed, alias) {
+            if pattern.rank(alias).is_some() {
                 let insert = format!("{target}|{alias}");
                 let detail = format!("alias of {}", note.path);
                 items.push(item(
@@ -132,8 +127,9 @@ fn headings(
     let Some(target) = live.note(target) else {
         return Vec::new();
     };
+    let pattern = fuzzy::Pattern::new(typed);
     (target.headings.iter())
-        .filter(|heading| matches(typed, &heading.text))
+        .filter(|heading| pattern.rank(&heading.text).is_some())
         .map(|heading| {
             let detail = format!("{} {}", "#".repeat(usize::from(heading.level)), target.path);
             let text = heading.text.to_string();
@@ -166,17 +162,4 @@ fn item(
 fn file_name(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.strip_suffix(".md").unwrap_or(name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::matches;
-
-    #[test]
-    fn typed_characters_match_in_order_case_aside() {
-        assert!(matches("", "Git"));
-        assert!(matches("gt", "Git"));
-        assert!(matches("TOPgit", "Topics/Git"));
-        assert!(!matches("tg", "Git"));
-    }
 }

@@ -10,34 +10,43 @@
 //! than by `lsp_server::Connection`, whose reader thread stops at the first
 //! malformed message: here such a message gets an error response and the
 //! session goes on.
+//!
+//! The loop waits on one channel that merges the editor's messages (read
+//! by a thread of their own) with the changes the vault watcher reports,
+//! so an idle server sleeps instead of polling.
 
 mod complete;
 mod convert;
+mod fuzzy;
 mod hover;
 mod navigate;
 mod symbols;
 mod transport;
+mod watch;
 mod workspace;
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::mpsc::{Sender, channel};
 
 use anyhow::Result;
-use lsp_server::{ErrorCode, Message, Notification, Request, Response};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
-    PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    Initialized, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
     Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize, References,
-    Request as _, Shutdown,
+    RegisterCapability, Request as _, Shutdown, WorkspaceSymbolRequest,
 };
 use lsp_types::{
-    CompletionOptions, DocumentSymbolResponse, GotoDefinitionResponse, HoverProviderCapability,
+    CompletionOptions, DidChangeWatchedFilesRegistrationOptions, DocumentSymbolResponse,
+    FileSystemWatcher, GlobPattern, GotoDefinitionResponse, HoverProviderCapability,
     InitializeParams, InitializeResult, OneOf, PositionEncodingKind, PublishDiagnosticsParams,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, Uri,
+    Registration, RegistrationParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceSymbolResponse,
 };
 use vaultkit::model::LineIndex;
 use vaultkit::vault::change::Changes;
@@ -51,32 +60,53 @@ use workspace::Workspace;
 /// the stream. The vault is `vault` (from `--vault`) when given, else each
 /// workspace folder the editor names (or its root), else `discovered`.
 pub fn run(vault: Option<PathBuf>, discovered: Option<PathBuf>) -> Result<ExitCode> {
-    let mut input = std::io::stdin().lock();
+    let (sender, inputs) = channel();
+    let editor = sender.clone();
+    std::thread::spawn(move || {
+        let mut input = std::io::stdin().lock();
+        loop {
+            let read = transport::read(&mut input);
+            let last = !matches!(read, Ok(Incoming::Message(_) | Incoming::Malformed(_)));
+            if editor.send(Input::Editor(read)).is_err() || last {
+                break;
+            }
+        }
+    });
     let mut output = std::io::stdout().lock();
     let mut server = Server {
         vault,
         discovered,
         workspaces: Vec::new(),
         state: State::Starting,
+        editor_watches: false,
+        inputs: sender,
+        watches: Vec::new(),
     };
-    loop {
-        match transport::read(&mut input)? {
-            Incoming::End => break,
-            Incoming::Malformed(error) => transport::write(&mut output, &error)?,
-            Incoming::Message(Message::Request(request)) => {
-                let response = server.request(request);
-                transport::write(&mut output, &Message::Response(response))?;
-            }
-            Incoming::Message(Message::Notification(notification)) => {
-                if notification.method == "exit" {
-                    break;
+    while let Ok(input) = inputs.recv() {
+        let sent = match input {
+            Input::Editor(read) => match read? {
+                Incoming::End => break,
+                Incoming::Malformed(error) => {
+                    transport::write(&mut output, &error)?;
+                    continue;
                 }
-                for sent in server.notification(notification) {
-                    transport::write(&mut output, &Message::Notification(sent))?;
+                Incoming::Message(Message::Request(request)) => {
+                    vec![Message::Response(server.request(request))]
                 }
-            }
-            // The server sends no requests, so it expects no responses.
-            Incoming::Message(Message::Response(_)) => {}
+                Incoming::Message(Message::Notification(notification)) => {
+                    if notification.method == "exit" {
+                        break;
+                    }
+                    server.notification(notification)
+                }
+                // The only request the server sends, to register for
+                // watched files, needs nothing done with its answer.
+                Incoming::Message(Message::Response(_)) => Vec::new(),
+            },
+            Input::Disk(files) => server.files_changed(files),
+        };
+        for message in sent {
+            transport::write(&mut output, &message)?;
         }
     }
     output.flush()?;
@@ -85,6 +115,14 @@ pub fn run(vault: Option<PathBuf>, discovered: Option<PathBuf>) -> Result<ExitCo
         State::ShutDown => ExitCode::SUCCESS,
         State::Starting | State::Running => ExitCode::from(1),
     })
+}
+
+/// What the server loop waits for.
+enum Input {
+    /// A message from the editor, or the end of its stream.
+    Editor(std::io::Result<Incoming>),
+    /// Files or folders of a vault that changed on disk.
+    Disk(Vec<PathBuf>),
 }
 
 /// Where the session is.
@@ -103,6 +141,12 @@ struct Server {
     discovered: Option<PathBuf>,
     workspaces: Vec<Workspace>,
     state: State,
+    /// Whether the editor reports changes on disk when asked to.
+    editor_watches: bool,
+    /// Where the vault watchers send what changed.
+    inputs: Sender<Input>,
+    /// The vault watchers, when the editor does not report changes.
+    watches: Vec<watch::Watch>,
 }
 
 impl Server {
@@ -162,6 +206,10 @@ impl Server {
                 let (workspace, id) = self.note(&at.text_document.uri)?;
                 complete::complete(workspace, id, at.position)
             }),
+            WorkspaceSymbolRequest::METHOD => answer::<WorkspaceSymbolRequest>(request, |params| {
+                let found = symbols::workspace_symbols(&self.workspaces, &params.query);
+                Some(WorkspaceSymbolResponse::Nested(found))
+            }),
             _ => {
                 let message = format!("unknown method `{}`", request.method);
                 Response::new_err(request.id, ErrorCode::MethodNotFound as i32, message)
@@ -184,13 +232,30 @@ impl Server {
                 .into_iter()
                 .collect(),
         };
+        self.editor_watches = (params.capabilities.workspace)
+            .and_then(|workspace| workspace.did_change_watched_files)
+            .and_then(|watched| watched.dynamic_registration)
+            == Some(true);
         for root in named {
             match Workspace::load(&root) {
                 Ok(workspace) => self.workspaces.push(workspace),
-                Err(err) => eprintln!(
-                    "vaultkit lsp: cannot read the vault at {}: {err:#}",
-                    root.display()
-                ),
+                Err(err) => {
+                    eprintln!(
+                        "vaultkit lsp: cannot read the vault at {}: {err:#}",
+                        root.display()
+                    );
+                    continue;
+                }
+            }
+            // Started before the answer, so that no change after it is missed.
+            if !self.editor_watches {
+                match watch::start(&root, self.inputs.clone(), Input::Disk) {
+                    Ok(watch) => self.watches.push(watch),
+                    Err(err) => eprintln!(
+                        "vaultkit lsp: cannot watch the vault at {}: {err}",
+                        root.display()
+                    ),
+                }
             }
         }
         self.state = State::Running;
@@ -206,6 +271,7 @@ impl Server {
                 )),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 completion_provider: Some(CompletionOptions {
@@ -221,12 +287,27 @@ impl Server {
         }
     }
 
-    /// What to send after a notification: the diagnostics it changed.
-    fn notification(&mut self, notification: Notification) -> Vec<Notification> {
+    /// What to send after a notification: the diagnostics it changed, or
+    /// the request to register for watched files.
+    fn notification(&mut self, notification: Notification) -> Vec<Message> {
         if self.state != State::Running {
             return Vec::new();
         }
-        match notification.method.as_str() {
+        let published = match notification.method.as_str() {
+            Initialized::METHOD if self.editor_watches => return vec![watch_files()],
+            DidChangeWatchedFiles::METHOD => {
+                let Ok(params) = notification.extract::<lsp_types::DidChangeWatchedFilesParams>(
+                    DidChangeWatchedFiles::METHOD,
+                ) else {
+                    return Vec::new();
+                };
+                let files = params.changes.iter();
+                return self.files_changed(
+                    files
+                        .filter_map(|event| convert::file_path(&event.uri))
+                        .collect(),
+                );
+            }
             DidOpenTextDocument::METHOD => {
                 let Ok(params) = notification
                     .extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
@@ -261,7 +342,48 @@ impl Server {
             }
             // Saves, settings, cancellations, traces: nothing to do.
             _ => Vec::new(),
+        };
+        published.into_iter().map(Message::Notification).collect()
+    }
+
+    /// Makes every vault agree with the disk at `files` (files or folders
+    /// changed by other programs) and publishes the diagnostics that
+    /// changed: for the notes whose findings changed, and empty ones for
+    /// the notes that left the vault.
+    fn files_changed(&mut self, files: Vec<PathBuf>) -> Vec<Message> {
+        let mut published = Vec::new();
+        for workspace in &mut self.workspaces {
+            let mut gone = Vec::new();
+            let mut changed = BTreeSet::new();
+            for file in &files {
+                if !workspace.holds(file) {
+                    continue;
+                }
+                let reread = workspace.reread(file);
+                for err in reread.errors {
+                    eprintln!("vaultkit lsp: {err:#}");
+                }
+                gone.extend(reread.gone);
+                changed.extend(
+                    reread
+                        .changes
+                        .into_iter()
+                        .flat_map(|changes| changes.diagnostics),
+                );
+            }
+            let now: Vec<Notification> = (changed.into_iter())
+                .filter(|&id| workspace.live().note(id).is_some())
+                .filter_map(|id| publish(workspace, id))
+                .collect();
+            let back: BTreeSet<String> = (now.iter())
+                .filter_map(|sent| sent.params["uri"].as_str().map(str::to_owned))
+                .collect();
+            gone.retain(|uri| !back.contains(uri.as_str()));
+            gone.dedup();
+            published.extend(gone.into_iter().map(|uri| diagnostics_of(uri, Vec::new())));
+            published.extend(now);
         }
+        published.into_iter().map(Message::Notification).collect()
     }
 
     /// Applies a change to the note at `uri` and publishes the diagnostics
@@ -345,6 +467,30 @@ fn publish(workspace: &Workspace, id: NoteId) -> Option<Notification> {
         .map(|finding| convert::diagnostic(&lines, finding))
         .collect();
     Some(diagnostics_of(uri, found))
+}
+
+/// The request asking the editor to report every change to the files of
+/// its workspace folders.
+fn watch_files() -> Message {
+    let options = DidChangeWatchedFilesRegistrationOptions {
+        watchers: vec![FileSystemWatcher {
+            glob_pattern: GlobPattern::String("**/*".to_owned()),
+            kind: None,
+        }],
+    };
+    let params = RegistrationParams {
+        registrations: vec![Registration {
+            id: "vaultkit-watched-files".to_owned(),
+            method: DidChangeWatchedFiles::METHOD.to_owned(),
+            register_options: serde_json::to_value(options).ok(),
+        }],
+    };
+    let id = RequestId::from("vaultkit-watched-files".to_owned());
+    Message::Request(Request::new(
+        id,
+        RegisterCapability::METHOD.to_owned(),
+        params,
+    ))
 }
 
 fn diagnostics_of(uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) -> Notification {

@@ -1,10 +1,16 @@
-//! A note's outline: its headings as a tree of document symbols.
+//! Symbols: a note's outline (its headings as a tree), and the vault's
+//! notes, aliases and headings found by name.
 
-use lsp_types::{DocumentSymbol, SymbolKind};
-use vaultkit::model::LineIndex;
-use vaultkit::model::Note;
+use lsp_types::{DocumentSymbol, Location, OneOf, SymbolKind, WorkspaceSymbol};
+use vaultkit::model::{Heading, LineIndex, Note};
+use vaultkit::vault::{FileId, NoteId};
 
 use super::convert;
+use super::fuzzy::{self, Rank};
+use super::workspace::Workspace;
+
+/// The most symbols one answer holds: the best matches.
+const MOST_SYMBOLS: usize = 200;
 
 /// The heading tree: each heading's range runs to the next heading of its
 /// level or above (or the end of the note); its selection is its line.
@@ -55,6 +61,96 @@ fn close_until(open: &mut Vec<(u8, DocumentSymbol)>, roots: &mut Vec<DocumentSym
             None => roots.push(symbol),
         }
     }
+}
+
+/// One name matching a workspace symbol query.
+struct Found<'a> {
+    rank: Rank,
+    what: What<'a>,
+    name: &'a str,
+    workspace: &'a Workspace,
+    id: NoteId,
+    note: &'a Note,
+}
+
+/// What a found name names.
+enum What<'a> {
+    Note,
+    Alias,
+    Heading(&'a Heading),
+}
+
+/// The notes (by file name), aliases and headings of every vault whose
+/// names match `query` (see [`fuzzy::Pattern::rank`]), best match first, then notes
+/// before aliases before headings, shorter names first, in path order.
+pub fn workspace_symbols(workspaces: &[Workspace], query: &str) -> Vec<WorkspaceSymbol> {
+    let pattern = fuzzy::Pattern::new(query);
+    let mut found = Vec::new();
+    for workspace in workspaces {
+        let live = workspace.live();
+        for id in live.note_ids() {
+            let Some(note) = live.note(id) else { continue };
+            let names = std::iter::once((What::Note, note.title.as_str()))
+                .chain(
+                    note.aliases
+                        .iter()
+                        .map(|alias| (What::Alias, alias.as_str())),
+                )
+                .chain(
+                    (note.headings.iter())
+                        .map(|heading| (What::Heading(heading), heading.text.as_str())),
+                );
+            for (what, name) in names {
+                if let Some(rank) = pattern.rank(name) {
+                    found.push(Found {
+                        rank,
+                        what,
+                        name,
+                        workspace,
+                        id,
+                        note,
+                    });
+                }
+            }
+        }
+    }
+    found.sort_by_key(|f| (f.rank, order(&f.what), f.name.len(), f.note.path.as_str()));
+    found.truncate(MOST_SYMBOLS);
+    found.iter().filter_map(symbol).collect()
+}
+
+/// Where a kind of name is listed among names of equal rank.
+fn order(what: &What<'_>) -> u8 {
+    match what {
+        What::Note => 0,
+        What::Alias => 1,
+        What::Heading(_) => 2,
+    }
+}
+
+/// The symbol of a found name: a note and its aliases at the note's start,
+/// a heading at its line (which takes the note's text).
+fn symbol(found: &Found<'_>) -> Option<WorkspaceSymbol> {
+    let uri = found.workspace.uri(FileId::Note(found.id))?;
+    let (kind, range) = match found.what {
+        What::Note => (SymbolKind::FILE, lsp_types::Range::default()),
+        What::Alias => (SymbolKind::KEY, lsp_types::Range::default()),
+        What::Heading(heading) => {
+            let text = found.workspace.text(found.id)?;
+            (
+                SymbolKind::STRING,
+                convert::range(&LineIndex::new(&text), heading.span),
+            )
+        }
+    };
+    Some(WorkspaceSymbol {
+        name: found.name.to_owned(),
+        kind,
+        tags: None,
+        container_name: Some(found.note.path.clone()),
+        location: OneOf::Left(Location { uri, range }),
+        data: None,
+    })
 }
 
 #[cfg(test)]

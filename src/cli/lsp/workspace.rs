@@ -15,7 +15,7 @@ use vaultkit::parse;
 use vaultkit::vault::change::Changes;
 use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::resolve::nfc;
-use vaultkit::vault::scan;
+use vaultkit::vault::scan::{self, Listed};
 use vaultkit::vault::{FileId, NoteId};
 
 use super::convert;
@@ -52,7 +52,13 @@ impl Workspace {
     /// not a note of this vault (another folder, a hidden or ignored file,
     /// not Markdown).
     pub fn note_path(&self, uri: &Uri) -> Option<String> {
-        let file = convert::file_path(uri)?;
+        let path = self.vault_path(&convert::file_path(uri)?)?;
+        scan::is_markdown(&path).then_some(path)
+    }
+
+    /// The vault path of a file or folder on disk: `None` for anything
+    /// outside the vault, hidden, ignored, or the configuration file.
+    fn vault_path(&self, file: &Path) -> Option<String> {
         let inside = file.strip_prefix(&self.root).ok()?;
         let mut parts = Vec::new();
         for part in inside.components() {
@@ -64,7 +70,12 @@ impl Workspace {
         }
         let path = parts.join("/");
         let ignored = !self.ignore.is_empty() && self.ignore.is_match(&path);
-        (scan::is_markdown(&path) && !ignored).then_some(path)
+        (!path.is_empty() && !ignored && path != config::FILE_NAME).then_some(path)
+    }
+
+    /// Whether a file or folder on disk is in this vault's folder.
+    pub fn holds(&self, file: &Path) -> bool {
+        file.starts_with(&self.root)
     }
 
     /// The URI of a file: the editor's own for an open note.
@@ -125,9 +136,109 @@ impl Workspace {
         }
     }
 
+    /// Makes the model agree with the disk at `file` (a file or folder,
+    /// whatever happened to it): a file is read again or added, a folder's
+    /// files too, and what is gone leaves the vault. Notes open in the
+    /// editor keep their buffer.
+    pub fn reread(&mut self, file: &Path) -> Reread {
+        let mut reread = Reread::default();
+        let Some(path) = self.vault_path(file) else {
+            return reread;
+        };
+        match std::fs::symlink_metadata(file) {
+            Ok(meta) if meta.is_file() => self.reread_file(&path, file, &mut reread),
+            Ok(meta) if meta.is_dir() => {
+                let found: Vec<_> = scan::list(&self.root, &self.ignore, file, true)
+                    .filter_map(|listed| match listed {
+                        Ok(Listed::File(found)) => Some(found),
+                        Ok(Listed::Folder { .. }) | Err(_) => None,
+                    })
+                    .collect();
+                for found in found {
+                    self.reread_file(&found.path, &found.absolute, &mut reread);
+                }
+            }
+            // Gone, or something the vault skips (a symbolic link).
+            _ => self.forget(&path, &mut reread),
+        }
+        reread
+    }
+
+    /// Reads the file at `path` again, or adds it.
+    fn reread_file(&mut self, path: &str, file: &Path, reread: &mut Reread) {
+        if self.is_open(path) {
+            return;
+        }
+        if !scan::is_markdown(path) {
+            if self.live.file_id(path).is_none() {
+                reread.record(self.live.insert_attachment(path).map_err(Into::into));
+            }
+            return;
+        }
+        match std::fs::read(file) {
+            Ok(bytes) => {
+                let text = parse::decode(path, &bytes).0;
+                let unchanged = (self.live.note_id(path))
+                    .and_then(|id| self.live.buffer(id))
+                    .is_some_and(|buffer| buffer == text);
+                if !unchanged {
+                    reread.record(self.live.upsert_note(path, &text).map_err(Into::into));
+                }
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => self.forget(path, reread),
+            Err(err) => reread
+                .errors
+                .push(anyhow::Error::new(err).context(format!("cannot read {path}"))),
+        }
+    }
+
+    /// Removes the file at `path`, or every file of the folder at `path`,
+    /// but the notes open in the editor.
+    fn forget(&mut self, path: &str, reread: &mut Reread) {
+        let gone: Vec<String> = match self.live.file_id(path) {
+            Some(_) => vec![path.to_owned()],
+            None => {
+                let folder = format!("{path}/");
+                (self.live.files())
+                    .filter(|(file, _)| file.starts_with(&folder))
+                    .map(|(file, _)| file.to_owned())
+                    .collect()
+            }
+        };
+        for path in &gone {
+            if self.is_open(path) {
+                continue;
+            }
+            if let Some(FileId::Note(id)) = self.live.file_id(path) {
+                reread.gone.extend(self.uri(FileId::Note(id)));
+            }
+            reread.record(self.live.remove(path).map_err(Into::into));
+        }
+    }
+
     /// Whether the editor has this note open.
     pub fn is_open(&self, path: &str) -> bool {
         self.open.contains_key(path)
+    }
+}
+
+/// What rereading files from disk did.
+#[derive(Default)]
+pub struct Reread {
+    /// Each change to the model.
+    pub changes: Vec<Changes>,
+    /// The notes that left the vault.
+    pub gone: Vec<Uri>,
+    /// The files that could not be read or taken in.
+    pub errors: Vec<anyhow::Error>,
+}
+
+impl Reread {
+    fn record(&mut self, change: Result<Changes>) {
+        match change {
+            Ok(changes) => self.changes.push(changes),
+            Err(err) => self.errors.push(err),
+        }
     }
 }
 
