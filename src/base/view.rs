@@ -103,7 +103,6 @@ pub fn run_view(base: &Base, view: Option<&str>, context: &Context<'_>) -> Optio
         .chain(view.summaries.iter().map(|s| &s.expr))
         .collect();
     let vault = context.vault;
-    vault.decode_all();
     let files: Vec<FileId> = context.files().collect();
     let mut rows: Vec<Computed> = files
         .into_par_iter()
