@@ -35,7 +35,7 @@ impl<T> Slots<T> {
             }
             None => {
                 self.slots.push(Some(item));
-                u32::try_from(self.slots.len() - 1).expect("fewer than 4 billion files")
+                super::to_u32(self.slots.len() - 1)
             }
         }
     }

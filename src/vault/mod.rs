@@ -601,6 +601,8 @@ fn anchor_in(note: &Note, link: &Link) -> Option<AnchorMatch> {
     }
 }
 
+/// A file count or position as an id. Ids are `u32` to keep tables small; a
+/// vault of 4 billion files could not be held in memory to get here.
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).expect("fewer than 4 billion files")
 }
