@@ -50,10 +50,7 @@ impl<'v> LinkGraph<'v> {
     pub fn build(vault: &'v Vault) -> Self {
         vault.decode_all();
         let mut graph = DiGraph::new();
-        let notes = vault.note_ids().map(FileId::Note);
-        let attachments = (0..vault.attachments().len())
-            .map(|i| FileId::Attachment(u32::try_from(i).unwrap_or(u32::MAX)));
-        for file in notes.chain(attachments) {
+        for file in vault.file_ids() {
             graph.add_node(Node::File(file));
         }
         let mut unresolved: HashMap<String, NodeIndex> = HashMap::new();
@@ -124,7 +121,7 @@ impl<'v> LinkGraph<'v> {
                 sets.union(edge.source().index(), edge.target().index());
             }
         }
-        let files = self.vault.note_count() + self.vault.attachments().len();
+        let files = self.vault.note_count() + self.vault.attachment_count();
         let roots: HashSet<usize> = (0..files).map(|n| sets.find(n)).collect();
         roots.len()
     }
@@ -236,7 +233,7 @@ impl<'v> LinkGraph<'v> {
     pub fn stats(&self, top: usize) -> GraphStats {
         let mut stats = GraphStats {
             notes: self.vault.note_count(),
-            attachments: self.vault.attachments().len(),
+            attachments: self.vault.attachment_count(),
             ..GraphStats::default()
         };
         let mut unresolved_targets = HashSet::new();

@@ -90,9 +90,7 @@ impl<'v> Context<'v> {
 
     /// Every file of the vault: notes, then attachments.
     pub fn files(&self) -> impl Iterator<Item = FileId> + '_ {
-        let attachments = (0..self.vault.attachments().len())
-            .map(|i| FileId::Attachment(u32::try_from(i).unwrap_or(u32::MAX)));
-        self.vault.note_ids().map(FileId::Note).chain(attachments)
+        self.vault.file_ids()
     }
 
     fn stat(&self, file: FileId) -> Option<FileStat> {

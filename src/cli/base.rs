@@ -200,8 +200,7 @@ fn file_in_vault(vault: &Vault, path: &Path) -> Option<FileId> {
     if let Some(id) = vault.note_by_path(&relative) {
         return Some(FileId::Note(id));
     }
-    let index = vault.attachments().binary_search(&relative).ok()?;
-    Some(FileId::Attachment(u32::try_from(index).ok()?))
+    vault.attachment(&relative)
 }
 
 /// Every file's size and times, in the evaluation's file order.

@@ -14,7 +14,7 @@ use vaultkit::lint::changes::{self, Scope};
 use vaultkit::lint::fix::{self, FixLookup};
 use vaultkit::lint::rewrite::{self, Outcome};
 use vaultkit::lint::{self, baseline, baseline::Baseline};
-use vaultkit::model::{Diagnostic, Severity, Span};
+use vaultkit::model::{Diagnostic, Severity};
 use vaultkit::render::{self, Palette};
 use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::{FileId, Vault};
@@ -128,13 +128,16 @@ pub fn run(
     let reused = kept
         .filter(|_| scope.deleted.is_empty())
         .and_then(Kept::findings);
-    let (mut findings, into_deleted) = match (reused, from_index) {
-        (Some(findings), _) => (findings, HashSet::new()),
-        (None, None) => {
-            // Without an index: the live vault, whose notes are linted as
-            // it is built.
-            let mut live = LiveVault::load(root, config.clone(), cache::today())
-                .with_context(|| format!("cannot load the vault at {}", root.display()))?;
+    let (mut findings, into_deleted) = match reused {
+        Some(findings) => (findings, HashSet::new()),
+        None => {
+            let vault = match from_index {
+                Some(load) => load()?,
+                None => Vault::load(root, config)
+                    .with_context(|| format!("cannot load the vault at {}", root.display()))?,
+            };
+            let today = kept.map_or_else(cache::today, Kept::today);
+            let mut live = vault.into_live(today);
             if args.fix {
                 let changed = fix(&live, root, config, &wanted, args.dry_run, out)?;
                 if args.dry_run {
@@ -147,51 +150,16 @@ pub fn run(
                         .with_context(|| format!("cannot read {path} again"))?;
                 }
             }
-            let bases = lint::read_bases(root, live_base_paths(&live));
+            let bases = lint::read_bases(root, base_paths(&live));
             let findings = lint::with_bases(live.findings(), &bases, config);
+            if let Some(kept) = kept {
+                kept.keep(&findings);
+            }
             let into_deleted = changes::links_into_deleted(live.unresolved_links(), &scope.deleted);
             // As in `cli::run`: the OS reclaims the vault's many small
             // allocations at once when the process ends.
             std::mem::forget(live);
             (findings, into_deleted.into_iter().collect())
-        }
-        (None, Some(load)) => {
-            let loaded = load()?;
-            let refreshed;
-            let mut vault = &loaded;
-            if args.fix {
-                let changed = fix(
-                    &lint::Batch::new(vault),
-                    root,
-                    config,
-                    &wanted,
-                    args.dry_run,
-                    out,
-                )?;
-                if args.dry_run {
-                    return Ok(dry_run_code(&changed));
-                }
-                if !changed.is_empty() {
-                    refreshed = Vault::load(root, config).with_context(|| {
-                        format!("cannot reload the vault at {}", root.display())
-                    })?;
-                    vault = &refreshed;
-                }
-            }
-            let bases = lint::read_bases(root, base_paths(vault));
-            let today = kept.map_or_else(cache::today, Kept::today);
-            let findings = lint::run(vault, config, today, &bases);
-            if let Some(kept) = kept {
-                kept.keep(&findings);
-            }
-            let into_deleted: HashSet<(String, Span)> =
-                changes::links_into_deleted(vault.unresolved_links(), &scope.deleted)
-                    .into_iter()
-                    .collect();
-            // As in `cli::run`: the OS reclaims the vault's many small
-            // allocations at once when the process ends.
-            std::mem::forget(loaded);
-            (findings, into_deleted)
         }
     };
     findings.retain(|f| {
@@ -358,20 +326,7 @@ fn sources(root: &Path, findings: &[Diagnostic]) -> render::lint::Sources {
         .collect()
 }
 
-/// The `.base` files and the notes with ```` ```base ```` blocks of `vault`.
-fn base_paths(vault: &Vault) -> Vec<&str> {
-    let notes = vault
-        .notes()
-        .filter(|note| note.has_base_block)
-        .map(|note| note.path.as_str());
-    let files = (vault.attachments().iter())
-        .map(String::as_str)
-        .filter(|path| lint::BaseSource::is_base_file(path));
-    notes.chain(files).collect()
-}
-
-/// The `.base` files and the notes with ```` ```base ```` blocks of `live`.
-fn live_base_paths(live: &LiveVault) -> Vec<&str> {
+fn base_paths(live: &LiveVault) -> Vec<&str> {
     live.files()
         .filter(|&(path, file)| match file {
             FileId::Note(id) => live.note(id).is_some_and(|note| note.has_base_block),

@@ -259,7 +259,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         || {
             grow_heaps_in_large_steps();
             index
-                .vault(&root, refresh.problems, decode)
+                .vault(&root, &config, refresh.problems, decode)
                 .with_context(|| format!("cannot read the index of {}", root.display()))
         }
     });
@@ -309,7 +309,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     Ok(code)
 }
 
-/// The batch vault, read from its folder.
+/// The vault, read from its folder.
 fn read_vault(root: &Path, config: &Config) -> Result<Vault> {
     Vault::load(root, config)
         .with_context(|| format!("cannot load the vault at {}", root.display()))

@@ -12,13 +12,13 @@ use crate::vault::resolve::AnchorMatch;
 use crate::vault::{FileId, NoteId, Resolution};
 
 /// Encodes every note's content hash and resolutions, in note order.
-pub fn encode(contents: &[u64], resolutions: &[Vec<Resolution>]) -> Vec<u8> {
+pub fn encode(contents: &[u64], resolutions: &[&[Resolution]]) -> Vec<u8> {
     let mut body = Writer::new(Vec::with_capacity(resolutions.len() * 16));
     body.uint(resolutions.len() as u64);
     for (content, links) in contents.iter().zip(resolutions) {
         body.0.extend_from_slice(&content.to_le_bytes());
         body.uint(links.len() as u64);
-        for resolution in links {
+        for resolution in *links {
             body.uint(file_code(resolution.target));
             let anchor = match resolution.anchor {
                 None => 0,
@@ -155,11 +155,15 @@ mod tests {
         ]
     }
 
+    fn borrowed(resolutions: &[Vec<Resolution>]) -> Vec<&[Resolution]> {
+        resolutions.iter().map(Vec::as_slice).collect()
+    }
+
     #[test]
     fn resolutions_decode_as_they_were() {
         let contents = vec![7, u64::MAX, 0];
         assert_eq!(
-            decode(&encode(&contents, &sample())),
+            decode(&encode(&contents, &borrowed(&sample()))),
             Ok((contents, sample()))
         );
         assert_eq!(decode(&encode(&[], &[])), Ok((vec![], vec![])));
@@ -167,7 +171,7 @@ mod tests {
 
     #[test]
     fn cut_or_padded_bytes_are_damage() {
-        let whole = encode(&[1, 2, 3], &sample());
+        let whole = encode(&[1, 2, 3], &borrowed(&sample()));
         for cut in 0..whole.len() {
             assert_eq!(decode(&whole[..cut]), Err(Corrupt), "cut at {cut}");
         }

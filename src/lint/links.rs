@@ -183,7 +183,7 @@ mod tests {
 
     fn rules(notes: &[(&str, &str)]) -> Vec<(&'static str, u32)> {
         let vault = Vault::from_sources(notes.iter().copied(), ["pic.png"]);
-        let out = each_note(&vault, |batch, id, note, out| check(batch, id, note, out));
+        let out = each_note(&vault, check);
         out.iter()
             .map(|d| (d.rule, d.span.map_or(0, |s| s.line)))
             .collect()
@@ -229,7 +229,7 @@ mod tests {
             ],
             Vec::<String>::new(),
         );
-        let out = each_note(&vault, |batch, id, note, out| check(batch, id, note, out));
+        let out = each_note(&vault, check);
         assert_eq!(out[0].rule, "broken-link");
         assert!(
             out[0]

@@ -16,15 +16,13 @@ pub mod rewrite;
 mod schema;
 mod structure;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 
 use crate::config::{Config, RuleLevel};
 use crate::model::{Diagnostic, Note, Severity};
-use crate::vault::resolve::fold;
-use crate::vault::{FileId, NoteId, Resolution, Vault};
+use crate::vault::{FileId, NoteId, Resolution};
 pub use bases::{BaseSource, read_sources as read_bases};
 
 /// A lint rule: its id, default severity (`None` when off by default) and a
@@ -208,9 +206,9 @@ pub fn unknown_rules(config: &Config) -> Vec<String> {
         .collect()
 }
 
-/// What the rules read of a vault around the note they check. The batch
-/// [`Vault`] (in [`run`]) and the live vault both answer it, so that both
-/// lint with the same rules.
+/// What the rules read of a vault around the note they check, as the live
+/// vault (`vault::live::LiveVault`) answers it: the rules see no more of
+/// the vault than this.
 pub trait Lookup {
     /// A note the vault holds.
     fn note(&self, id: NoteId) -> Option<&Note>;
@@ -228,21 +226,6 @@ pub trait Lookup {
     fn titled(&self, folded: &str) -> Option<&str>;
     /// Whether a link in another note leads to this one.
     fn linked_from_others(&self, id: NoteId) -> bool;
-}
-
-/// Runs every enabled rule on every note, and adds the scan's problems;
-/// findings come sorted by path, line and column, with the configured
-/// severities. `today` decides what `future-date` means; `bases` are the
-/// `.base` files and the notes with ```` ```base ```` blocks.
-pub fn run(vault: &Vault, config: &Config, today: Date, bases: &[BaseSource]) -> Vec<Diagnostic> {
-    let batch = Batch::new(vault);
-    let ids: Vec<NoteId> = vault.note_ids().collect();
-    let per_note: Vec<Vec<Diagnostic>> = ids
-        .into_par_iter()
-        .map(|id| check_note(&batch, id, config, today))
-        .collect();
-    let findings = with_problems(vault.problems(), per_note.into_iter().flatten(), config);
-    with_bases(findings, bases, config)
 }
 
 /// `findings` with those about `bases` added (with the configured
@@ -316,85 +299,6 @@ fn with_severities(findings: &mut Vec<Diagnostic>, levels: &BTreeMap<String, Rul
     });
 }
 
-/// The batch vault as the rules (and the fixes) see it, with what it does
-/// not keep itself: notes by title, and which notes other notes link to.
-pub struct Batch<'v> {
-    vault: &'v Vault,
-    /// Folded titles; for one title, the last note in path order.
-    titles: HashMap<String, &'v str>,
-    /// By note index: whether a link in another note leads there.
-    linked_in: Vec<bool>,
-}
-
-impl<'v> Batch<'v> {
-    /// Reads every note of `vault` (decoded on all cores first: every rule
-    /// reads every note).
-    pub fn new(vault: &'v Vault) -> Self {
-        vault.decode_all();
-        let titles = (vault.notes())
-            .map(|note| (fold(&note.title), note.path.as_str()))
-            .collect();
-        let mut linked_in = vec![false; vault.note_count()];
-        for source in vault.note_ids() {
-            for resolution in vault.resolutions(source) {
-                if let Some(FileId::Note(target)) = resolution.target
-                    && target != source
-                    && let Some(linked) = linked_in.get_mut(target.index())
-                {
-                    *linked = true;
-                }
-            }
-        }
-        Self {
-            vault,
-            titles,
-            linked_in,
-        }
-    }
-}
-
-impl Lookup for Batch<'_> {
-    fn note(&self, id: NoteId) -> Option<&Note> {
-        (id.index() < self.vault.note_count()).then(|| self.vault.note(id))
-    }
-
-    fn resolutions(&self, id: NoteId) -> &[Resolution] {
-        self.vault.resolutions(id)
-    }
-
-    fn parse_diagnostics(&self, id: NoteId) -> &[Diagnostic] {
-        self.vault.parse_diagnostics(id)
-    }
-
-    fn file_path(&self, file: FileId) -> &str {
-        self.vault.file_path(file)
-    }
-
-    fn alias_owners(&self, alias: &str) -> Vec<&str> {
-        (self.vault.notes_with_alias(alias).iter())
-            .map(|&id| self.vault.note(id).path.as_str())
-            .collect()
-    }
-
-    fn titled(&self, folded: &str) -> Option<&str> {
-        self.titles.get(folded).copied()
-    }
-
-    fn linked_from_others(&self, id: NoteId) -> bool {
-        self.linked_in.get(id.index()).copied().unwrap_or(false)
-    }
-}
-
-impl fix::FixLookup for Batch<'_> {
-    fn note_ids(&self) -> Vec<NoteId> {
-        self.vault.note_ids().collect()
-    }
-
-    fn resolve_from_root(&self, link_path: &str) -> Option<FileId> {
-        self.vault.resolve(link_path, "")
-    }
-}
-
 /// Whether the config leaves rule `id` on.
 pub fn is_enabled(config: &Config, id: &str) -> bool {
     severity_of(id, &config.lint.rules).is_some()
@@ -445,13 +349,12 @@ impl Summary {
 /// the rules' own tests.
 #[cfg(test)]
 fn each_note(
-    vault: &Vault,
-    mut rule: impl FnMut(&Batch<'_>, NoteId, &Note, &mut Vec<Diagnostic>),
+    vault: &crate::vault::Vault,
+    mut rule: impl FnMut(&crate::vault::live::LiveVault, NoteId, &Note, &mut Vec<Diagnostic>),
 ) -> Vec<Diagnostic> {
-    let batch = Batch::new(vault);
     let mut found = Vec::new();
     for id in vault.note_ids() {
-        rule(&batch, id, vault.note(id), &mut found);
+        rule(vault.live(), id, vault.note(id), &mut found);
     }
     found
 }
@@ -475,18 +378,23 @@ mod tests {
 
     #[test]
     fn config_changes_severity_and_turns_rules_off() {
-        let vault = Vault::from_sources(
-            [("a.md", "[[missing]] ![[gone.png]]")],
-            Vec::<String>::new(),
-        );
         let today = Date::constant(2026, 1, 1);
+        let run = |config: &Config| {
+            crate::vault::live::LiveVault::from_sources(
+                [("a.md", "[[missing]] ![[gone.png]]")],
+                Vec::<String>::new(),
+                config.clone(),
+                today,
+            )
+            .findings()
+        };
         let rules = |findings: &[Diagnostic]| {
             findings
                 .iter()
                 .map(|f| (f.rule, f.severity))
                 .collect::<Vec<_>>()
         };
-        let default = run(&vault, &Config::default(), today, &[]);
+        let default = run(&Config::default());
         assert_eq!(
             rules(&default),
             [("broken-link", Error), ("broken-embed", Error)]
@@ -496,10 +404,7 @@ mod tests {
             std::path::Path::new("vaultkit.toml"),
         )
         .expect("valid config");
-        assert_eq!(
-            rules(&run(&vault, &config, today, &[])),
-            [("broken-link", Warning)]
-        );
+        assert_eq!(rules(&run(&config)), [("broken-link", Warning)]);
     }
 
     #[test]

@@ -159,8 +159,8 @@ mod tests {
         let config =
             Config::from_toml(config, std::path::Path::new("vaultkit.toml")).expect("valid");
         let vault = Vault::from_sources(notes.iter().copied(), Vec::<String>::new());
-        let out = each_note(&vault, |batch, _, note, out| {
-            check(batch, note, &config.schema, out);
+        let out = each_note(&vault, |vault, _, note, out| {
+            check(vault, note, &config.schema, out);
         });
         out.into_iter().map(|d| (d.path, d.rule)).collect()
     }

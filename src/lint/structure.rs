@@ -79,8 +79,8 @@ mod tests {
 
     fn findings(notes: &[(&str, &str)], with_orphans: bool) -> Vec<(String, &'static str, u32)> {
         let vault = Vault::from_sources(notes.iter().copied(), Vec::<String>::new());
-        let out = each_note(&vault, |batch, id, note, out| {
-            check(batch, id, note, with_orphans, out);
+        let out = each_note(&vault, |vault, id, note, out| {
+            check(vault, id, note, with_orphans, out);
         });
         out.iter()
             .map(|d| (d.path.clone(), d.rule, d.span.map_or(0, |s| s.line)))

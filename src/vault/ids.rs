@@ -47,6 +47,16 @@ impl<T> Slots<T> {
         Some(item)
     }
 
+    /// How many slots hold an item.
+    pub fn len(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    /// Whether no slot holds an item.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The item in `slot`.
     pub fn get(&self, slot: u32) -> Option<&T> {
         self.slots.get(slot as usize)?.as_ref()
@@ -119,6 +129,11 @@ impl<N> Files<N> {
             FileId::Note(note) => self.notes.remove(note.0),
             FileId::Attachment(slot) => self.attachments.remove(slot).and(None),
         }
+    }
+
+    /// How many notes.
+    pub fn note_count(&self) -> usize {
+        self.notes.len()
     }
 
     /// A note's data.

@@ -9,12 +9,13 @@
 //! into edited notes, updates the backlinks, lints again every note whose
 //! findings may have changed, and reports what changed. The rules of
 //! resolution are [`super::resolve`]'s and the lint rules are
-//! [`crate::lint`]'s, the same as for the batch [`Vault`].
+//! [`crate::lint`]'s. A [`Vault`] is a live vault never changed.
 //!
 //! [`Vault`]: super::Vault
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -24,11 +25,12 @@ use super::aliases::{AliasIndex, Touched};
 use super::backlinks::{Backlinks, LinkAt};
 use super::change::{ChangeError, Changes};
 use super::ids::Files;
-use super::names::NameIndex;
+use super::names::{Consulted, NameIndex};
+use super::notes::{Counts, Notes};
 use super::read::{self, Scanned};
-use super::resolve::{self, fold};
+use super::resolve::{self, AnchorMatch, fold};
 use super::scan::is_markdown;
-use super::{FileId, NoteId, Resolution, resolve_link};
+use super::{FileId, KnownResolutions, NoteId, Resolution, anchor_in, resolve_link, to_u32};
 use crate::config::Config;
 use crate::lint::fix::FixLookup;
 use crate::lint::{self, Lookup};
@@ -36,11 +38,21 @@ use crate::model::{Diagnostic, Link, Note};
 use crate::parse::{self, ParsedNote};
 
 /// A vault held in memory and changed in place, with stable file ids.
+///
+/// What only some questions need is built when first asked for: the notes
+/// the vault was built with are decoded one by one (from the index's note
+/// table), and the name, alias and backlink indexes and each note's lint
+/// findings are built on first use. A mutation builds them all first.
 pub struct LiveVault {
     files: Files<LiveNote>,
-    names: NameIndex,
-    backlinks: Backlinks,
-    aliases: AliasIndex,
+    /// The notes the vault was built with, each decoded when first read.
+    built: Notes,
+    /// Files by folded file name.
+    names: OnceLock<NameIndex>,
+    /// Links by the file names they consult.
+    consulted: OnceLock<Consulted>,
+    backlinks: OnceLock<Backlinks>,
+    aliases: OnceLock<AliasIndex>,
     /// Problems of the scan the vault was built from, not of any one note
     /// (unreadable files and folders, skipped links), as found then.
     problems: Vec<Diagnostic>,
@@ -51,22 +63,30 @@ pub struct LiveVault {
 
 /// A note, how its links resolve, and what the lint rules find in it.
 struct LiveNote {
-    parsed: ParsedNote,
-    /// Index for index with the note's links (once settled).
+    parsed: Parsed,
+    /// Index for index with the note's links.
     resolutions: Vec<Resolution>,
-    /// Every enabled rule's findings, parse problems included (once settled).
-    diagnostics: Vec<Diagnostic>,
+    /// Every enabled rule's findings, parse problems included, once asked for.
+    diagnostics: OnceLock<Vec<Diagnostic>>,
     /// The text last given to [`LiveVault::upsert_note`]; `None` while the
     /// note is as the vault was built (its text is its file's).
     buffer: Option<String>,
 }
 
+/// Where a note's parsed form is.
+enum Parsed {
+    /// Among the notes the vault was built with, at this position.
+    Built(usize),
+    /// Given since (edited, added or moved).
+    Given(Box<ParsedNote>),
+}
+
 impl LiveNote {
-    fn new(parsed: ParsedNote) -> Self {
+    fn new(parsed: Parsed) -> Self {
         Self {
             parsed,
             resolutions: Vec::new(),
-            diagnostics: Vec::new(),
+            diagnostics: OnceLock::new(),
             buffer: None,
         }
     }
@@ -115,52 +135,78 @@ impl LiveVault {
         today: Date,
     ) -> Self {
         parsed.sort_by(|a, b| a.note.path.cmp(&b.note.path));
+        parsed.dedup_by(|later, first| later.note.path == first.note.path);
         attachments.sort_unstable();
+        let (vault, _) = Self::assemble(
+            Notes::parsed(parsed),
+            attachments,
+            Vec::new(),
+            None,
+            config,
+            today,
+        );
+        vault
+    }
+
+    /// Builds a live vault from notes (in path order, e.g. the index's,
+    /// decoded when first read) and attachment paths (sorted), with the
+    /// scan's `problems`, linted with `config` as on the day `today`. Ids
+    /// are given in path order, notes first, so that the `n`th note has id
+    /// `n` and the `n`th attachment slot `n`, as `known` numbers them.
+    ///
+    /// `known` are resolutions kept for the same files: those of unchanged
+    /// notes are taken back (their anchors into changed notes looked up
+    /// again) and the links of changed notes resolved anew; if they do not
+    /// fit these notes (one per link, every file and anchor there), every
+    /// link is resolved again. Also says whether any link was resolved
+    /// (rather than taken back).
+    pub fn assemble(
+        built: Notes,
+        attachments: Vec<String>,
+        problems: Vec<Diagnostic>,
+        known: Option<KnownResolutions>,
+        config: Config,
+        today: Date,
+    ) -> (Self, bool) {
+        let mut files = Files::default();
+        for (position, path) in built.paths().iter().enumerate() {
+            if files.id(path).is_none() {
+                files.insert_note(path, LiveNote::new(Parsed::Built(position)));
+            }
+        }
+        let numbered = files.note_count() == built.len();
+        for path in attachments {
+            if files.id(&path).is_none() {
+                files.insert_attachment(&path);
+            }
+        }
         let mut vault = Self {
-            files: Files::default(),
-            names: NameIndex::default(),
-            backlinks: Backlinks::default(),
-            aliases: AliasIndex::default(),
-            problems: Vec::new(),
+            files,
+            built,
+            names: OnceLock::new(),
+            consulted: OnceLock::new(),
+            backlinks: OnceLock::new(),
+            aliases: OnceLock::new(),
+            problems,
             config,
             today,
         };
-        let mut ids = Vec::with_capacity(parsed.len());
-        let mut touched = Touched::default();
-        for parsed in parsed {
-            let path = parsed.note.path.clone();
-            if vault.files.id(&path).is_none() {
-                let id = vault.files.insert_note(&path, LiveNote::new(parsed));
-                vault.names.insert_file(FileId::Note(id), &path);
-                vault.index_note(id, &mut touched);
-                ids.push(id);
-            }
-        }
-        for path in attachments {
-            if vault.files.id(&path).is_none() {
-                let id = vault.files.insert_attachment(&path);
-                vault.names.insert_file(id, &path);
-            }
-        }
-        let resolved: Vec<Vec<Resolution>> =
-            ids.par_iter().map(|&id| vault.resolve_all(id)).collect();
-        for (&id, resolutions) in ids.iter().zip(resolved) {
-            for (i, resolution) in resolutions.iter().enumerate() {
-                if let Some(target) = resolution.target {
-                    vault.backlinks.insert(target, LinkAt::new(id, i));
-                }
-            }
+        let ids: Vec<NoteId> = vault.note_ids().collect();
+        let taken = known
+            .filter(|_| numbered)
+            .and_then(|known| vault.take_back(known));
+        let (resolutions, resolved_anew) = taken.unwrap_or_else(|| {
+            vault.names();
+            vault.decode_all();
+            let resolved = ids.par_iter().map(|&id| vault.resolve_all(id)).collect();
+            (resolved, true)
+        });
+        for (&id, resolutions) in ids.iter().zip(resolutions) {
             if let Some(note) = vault.files.note_mut(id) {
                 note.resolutions = resolutions;
             }
         }
-        let found = vault.lint(&ids);
-        for (id, diagnostics) in ids.into_iter().zip(found) {
-            if let Some(note) = vault.files.note_mut(id) {
-                note.diagnostics = diagnostics;
-            }
-        }
-        vault
+        (vault, resolved_anew)
     }
 
     /// Reads the vault folder at `root` and builds the live vault of its
@@ -177,6 +223,95 @@ impl LiveVault {
         Ok(vault)
     }
 
+    /// The resolutions `known` gives the vault's notes (numbered as
+    /// `known` numbers them): an unchanged note's as kept, with its anchors
+    /// into changed notes looked up again; a changed note's resolved now.
+    /// With whether any note changed; `None` if they do not fit the notes.
+    fn take_back(&self, known: KnownResolutions) -> Option<(Vec<Vec<Resolution>>, bool)> {
+        let KnownResolutions {
+            resolutions,
+            unchanged,
+        } = known;
+        let count = self.built.len();
+        if resolutions.len() != count || unchanged.len() != count {
+            return None;
+        }
+        let changed = |id: NoteId| !unchanged.get(id.index()).copied().unwrap_or(false);
+        let any_changed = unchanged.contains(&false);
+        if any_changed {
+            // Built here, not inside the parallel loop below.
+            self.names();
+        }
+        let resolutions: Vec<Vec<Resolution>> = (resolutions.into_par_iter().enumerate())
+            .map(|(i, kept)| {
+                let source = NoteId(to_u32(i));
+                if changed(source) {
+                    return self.resolve_all(source);
+                }
+                // Only a link into a changed note is looked at (and only then
+                // is this note decoded).
+                (kept.into_iter().enumerate())
+                    .map(|(k, mut resolution)| {
+                        if let Some(FileId::Note(target)) = resolution.target
+                            && resolution.anchor.is_some()
+                            && changed(target)
+                            && let Some(target) = self.note(target)
+                            && let Some(link) = self.note(source).and_then(|n| n.links.get(k))
+                        {
+                            resolution.anchor = anchor_in(target, link);
+                        }
+                        resolution
+                    })
+                    .collect()
+            })
+            .collect();
+        self.fits(&resolutions)
+            .then_some((resolutions, any_changed))
+    }
+
+    /// Whether `known` can be the resolutions of the notes' links (note
+    /// `n` having id `n`): one per link, every file in the vault, every
+    /// anchor among its target's headings or blocks. Checked on the notes'
+    /// counts, so that no note is decoded for it.
+    fn fits(&self, known: &[Vec<Resolution>]) -> bool {
+        let file_exists = |file: &FileId| match *file {
+            FileId::Note(id) => self.files.note(id).is_some(),
+            FileId::Attachment(slot) => self.files.attachment_path(slot).is_some(),
+        };
+        let fits_link = |resolution: &Resolution| {
+            let anchor_exists = match (resolution.anchor, resolution.target) {
+                (None | Some(AnchorMatch::Missing), _) => true,
+                (Some(AnchorMatch::Found { index, .. }), Some(FileId::Note(id))) => self
+                    .counts(id)
+                    .is_some_and(|counts| index < counts.headings.max(counts.blocks) as usize),
+                (Some(AnchorMatch::Found { .. }), _) => false,
+            };
+            resolution.target.iter().all(file_exists)
+                && resolution.candidates.iter().all(file_exists)
+                && anchor_exists
+        };
+        known.iter().enumerate().all(|(i, resolutions)| {
+            let links = self
+                .counts(NoteId(to_u32(i)))
+                .map_or(0, |c| c.links as usize);
+            resolutions.len() == links && resolutions.iter().all(fits_link)
+        })
+    }
+
+    /// Lints as on the day `today` from now on (`future-date` compares
+    /// dates with it): every note's findings are found again when next
+    /// asked for.
+    pub fn set_today(&mut self, today: Date) {
+        if today != self.today {
+            self.today = today;
+            for id in self.note_ids().collect::<Vec<_>>() {
+                if let Some(live) = self.files.note_mut(id) {
+                    live.diagnostics = OnceLock::new();
+                }
+            }
+        }
+    }
+
     /// Problems of the scan the vault was built from, not of any one note
     /// (unreadable files and folders, skipped links), in the order found.
     /// Changes to the vault leave them as they were.
@@ -184,12 +319,33 @@ impl LiveVault {
         &self.problems
     }
 
-    /// Every finding of the vault, as the batch `lint::run` gives them: the
+    /// Every finding of the vault, as `vaultkit lint` reports them: the
     /// scan's problems with their configured severities and every note's
     /// [`LiveVault::diagnostics`], sorted by path, line and column.
     pub fn findings(&self) -> Vec<Diagnostic> {
-        let per_note = (self.note_ids()).flat_map(|id| self.diagnostics(id).iter().cloned());
+        let ids: Vec<NoteId> = self.note_ids().collect();
+        self.lint_ready();
+        ids.par_iter().for_each(|&id| {
+            self.diagnostics(id);
+        });
+        let per_note = ids
+            .iter()
+            .flat_map(|&id| self.diagnostics(id).iter().cloned());
         lint::with_problems(&self.problems, per_note, &self.config)
+    }
+
+    /// Builds, on this thread, what the lint rules read (every note and the
+    /// alias and backlink indexes), so that notes can be linted in
+    /// parallel without waiting on one another.
+    pub(crate) fn lint_ready(&self) {
+        self.decode_all();
+        self.aliases();
+        self.backlinks_index();
+    }
+
+    /// Decodes every note not decoded yet, on all cores.
+    pub fn decode_all(&self) {
+        self.built.decode_all();
     }
 
     /// The file at this vault path (exact).
@@ -208,8 +364,16 @@ impl LiveVault {
     /// A file's vault path.
     pub fn file_path(&self, file: FileId) -> Option<&str> {
         match file {
-            FileId::Note(id) => self.note(id).map(|note| note.path.as_str()),
+            FileId::Note(id) => self.note_path(id),
             FileId::Attachment(slot) => self.files.attachment_path(slot),
+        }
+    }
+
+    /// A note's vault path, without decoding it.
+    fn note_path(&self, id: NoteId) -> Option<&str> {
+        match &self.files.note(id)?.parsed {
+            Parsed::Built(position) => self.built.paths().get(*position).map(String::as_str),
+            Parsed::Given(parsed) => Some(&parsed.note.path),
         }
     }
 
@@ -226,16 +390,42 @@ impl LiveVault {
         })
     }
 
-    /// A note.
+    /// How many notes the vault has.
+    pub fn note_count(&self) -> usize {
+        self.files.note_count()
+    }
+
+    /// Every attachment's path, in path order.
+    pub fn attachment_paths(&self) -> impl Iterator<Item = &str> {
+        (self.files())
+            .filter(|(_, file)| matches!(file, FileId::Attachment(_)))
+            .map(|(path, _)| path)
+    }
+
+    /// A note (decoded now if it was not yet).
     pub fn note(&self, id: NoteId) -> Option<&Note> {
-        self.files.note(id).map(|live| &live.parsed.note)
+        self.parsed(id).map(|parsed| &parsed.note)
+    }
+
+    /// A note with its parse problems (decoded now if it was not yet).
+    fn parsed(&self, id: NoteId) -> Option<&ParsedNote> {
+        parsed_in(&self.files, &self.built, id)
+    }
+
+    /// What a note holds, counted, without decoding it.
+    pub fn counts(&self, id: NoteId) -> Option<Counts> {
+        match &self.files.note(id)?.parsed {
+            Parsed::Built(position) => self.built.counts(*position),
+            Parsed::Given(parsed) => Some(Counts::of(parsed)),
+        }
     }
 
     /// The problems found while parsing a note.
     pub fn parse_diagnostics(&self, id: NoteId) -> &[Diagnostic] {
-        self.files
-            .note(id)
-            .map_or(&[], |live| &live.parsed.diagnostics)
+        if self.counts(id).is_none_or(|counts| counts.diagnostics == 0) {
+            return &[];
+        }
+        self.parsed(id).map_or(&[], |parsed| &parsed.diagnostics)
     }
 
     /// How each of a note's links resolves, index for index with `Note::links`.
@@ -253,8 +443,9 @@ impl LiveVault {
     /// Every link that resolves to no file, with the path of its note, in
     /// path order.
     pub fn unresolved_links(&self) -> impl Iterator<Item = (&str, &Link)> {
+        self.decode_all();
         (self.note_ids()).flat_map(move |id| {
-            let path = self.note(id).map_or("", |note| note.path.as_str());
+            let path = self.note_path(id).unwrap_or_default();
             (self.links_of(id))
                 .filter(|(_, resolution)| resolution.target.is_none())
                 .map(move |(link, _)| (path, link))
@@ -269,10 +460,12 @@ impl LiveVault {
     }
 
     /// What the enabled lint rules find in a note (its parse problems
-    /// included), sorted by line and column: the batch lint's findings
-    /// for it.
+    /// included), sorted by line and column. Linted when first asked for.
     pub fn diagnostics(&self, id: NoteId) -> &[Diagnostic] {
-        self.files.note(id).map_or(&[], |live| &live.diagnostics)
+        self.files.note(id).map_or(&[], |live| {
+            live.diagnostics
+                .get_or_init(|| lint::check_note(self, id, &self.config, self.today))
+        })
     }
 
     /// The link at `at`, if its note has it.
@@ -283,7 +476,82 @@ impl LiveVault {
     /// The links that lead to a file (from other notes and its own), by
     /// source id and link index.
     pub fn backlinks(&self, file: FileId) -> impl Iterator<Item = LinkAt> + '_ {
-        self.backlinks.of(file)
+        self.backlinks_index().of(file)
+    }
+
+    /// The notes that claim the alias `alias` (compared as Obsidian
+    /// compares names), once per claim, in no order.
+    pub fn notes_with_alias(&self, alias: &str) -> &[NoteId] {
+        self.aliases().claiming(&fold(alias.trim()))
+    }
+
+    /// Files by folded file name, built on first use.
+    fn names(&self) -> &NameIndex {
+        self.names.get_or_init(|| {
+            let mut names = NameIndex::default();
+            for (path, id) in self.files() {
+                names.insert_file(id, path);
+            }
+            names
+        })
+    }
+
+    /// Links by the names they consult, built on first use (decoding every note).
+    fn consulted(&self) -> &Consulted {
+        if self.consulted.get().is_none() {
+            self.decode_all();
+        }
+        self.consulted.get_or_init(|| {
+            let mut consulted = Consulted::default();
+            for id in self.note_ids() {
+                if let Some(note) = self.note(id) {
+                    for (i, link) in note.links.iter().enumerate() {
+                        consulted.insert_link(LinkAt::new(id, i), &link.target, &note.path);
+                    }
+                }
+            }
+            consulted
+        })
+    }
+
+    /// Notes by alias and title, built on first use (decoding every note).
+    fn aliases(&self) -> &AliasIndex {
+        if self.aliases.get().is_none() {
+            self.decode_all();
+        }
+        self.aliases.get_or_init(|| {
+            let mut aliases = AliasIndex::default();
+            for id in self.note_ids() {
+                if let Some(note) = self.note(id) {
+                    aliases.insert(id, note, &mut Touched::default());
+                }
+            }
+            aliases
+        })
+    }
+
+    /// Every resolved link by the file it leads to, built on first use.
+    fn backlinks_index(&self) -> &Backlinks {
+        self.backlinks.get_or_init(|| {
+            let mut backlinks = Backlinks::default();
+            for id in self.note_ids() {
+                for (i, resolution) in self.resolutions(id).iter().enumerate() {
+                    if let Some(target) = resolution.target {
+                        backlinks.insert(target, LinkAt::new(id, i));
+                    }
+                }
+            }
+            backlinks
+        })
+    }
+
+    /// Builds every index a mutation updates (each `get_mut` of one is
+    /// `Some` after this).
+    fn make_ready(&mut self) {
+        self.names();
+        self.consulted();
+        self.aliases();
+        self.backlinks_index();
     }
 
     /// Sets the text of the note at `path` (kept as its [`LiveVault::buffer`]),
@@ -293,7 +561,11 @@ impl LiveVault {
         if !is_markdown(path) {
             return Err(ChangeError::WrongKind(path.to_owned()));
         }
-        let parsed = parse::parse_note(path, text);
+        if let Some(FileId::Attachment(_)) = self.files.id(path) {
+            return Err(ChangeError::WrongKind(path.to_owned()));
+        }
+        self.make_ready();
+        let parsed = Parsed::Given(Box::new(parse::parse_note(path, text)));
         let mut pending = Pending::default();
         let id = match self.files.id(path) {
             Some(FileId::Note(id)) => {
@@ -304,15 +576,17 @@ impl LiveVault {
                 }
                 id
             }
-            Some(FileId::Attachment(_)) => return Err(ChangeError::WrongKind(path.to_owned())),
-            None => {
+            _ => {
                 let note = LiveNote {
                     buffer: Some(text.to_owned()),
                     ..LiveNote::new(parsed)
                 };
                 let id = self.files.insert_note(path, note);
-                let name = self.names.insert_file(FileId::Note(id), path);
-                pending.names.insert(name);
+                if let Some(names) = self.names.get_mut() {
+                    pending
+                        .names
+                        .insert(names.insert_file(FileId::Note(id), path));
+                }
                 pending.changes.added.insert(FileId::Note(id));
                 id
             }
@@ -332,9 +606,12 @@ impl LiveVault {
         if self.files.id(path).is_some() {
             return Err(ChangeError::Exists(path.to_owned()));
         }
+        self.make_ready();
         let id = self.files.insert_attachment(path);
         let mut pending = Pending::default();
-        pending.names.insert(self.names.insert_file(id, path));
+        if let Some(names) = self.names.get_mut() {
+            pending.names.insert(names.insert_file(id, path));
+        }
         pending.changes.added.insert(id);
         Ok(self.settle(pending))
     }
@@ -342,18 +619,23 @@ impl LiveVault {
     /// Removes the note or attachment at `path`.
     pub fn remove(&mut self, path: &str) -> Result<Changes, ChangeError> {
         let id = (self.files.id(path)).ok_or_else(|| ChangeError::Missing(path.to_owned()))?;
+        self.make_ready();
         let mut pending = Pending::default();
         if let FileId::Note(note) = id {
             self.unindex_note(note, &mut pending.touched);
         }
         self.files.detach(path);
-        pending.names.insert(self.names.remove_file(id, path));
+        if let Some(names) = self.names.get_mut() {
+            pending.names.insert(names.remove_file(id, path));
+        }
         if let Some(removed) = self.files.remove(id)
             && let FileId::Note(note) = id
         {
             for (i, resolution) in removed.resolutions.iter().enumerate() {
                 if let Some(target) = resolution.target {
-                    self.backlinks.remove(target, LinkAt::new(note, i));
+                    if let Some(backlinks) = self.backlinks.get_mut() {
+                        backlinks.remove(target, LinkAt::new(note, i));
+                    }
                     pending.changes.backlinks.insert(target);
                 }
             }
@@ -410,6 +692,7 @@ impl LiveVault {
                 return Err(ChangeError::Exists(to.clone()));
             }
         }
+        self.make_ready();
         let mut pending = Pending::default();
         let mut moved = Vec::with_capacity(moves.len());
         for (from, to) in moves {
@@ -422,15 +705,24 @@ impl LiveVault {
             if let FileId::Note(note) = id {
                 self.unindex_note(note, &mut pending.touched);
             }
-            pending.names.insert(self.names.remove_file(id, &from));
+            if let Some(names) = self.names.get_mut() {
+                pending.names.insert(names.remove_file(id, &from));
+            }
             moved.push((id, to));
         }
         for (id, to) in moved {
             self.files.attach(&to, id);
-            pending.names.insert(self.names.insert_file(id, &to));
+            if let Some(names) = self.names.get_mut() {
+                pending.names.insert(names.insert_file(id, &to));
+            }
             if let FileId::Note(note) = id {
+                let mut parsed = match parsed_in(&self.files, &self.built, note) {
+                    Some(parsed) => parsed.clone(),
+                    None => continue,
+                };
+                parsed.move_to(&to);
                 if let Some(live) = self.files.note_mut(note) {
-                    live.parsed.move_to(&to);
+                    live.parsed = Parsed::Given(Box::new(parsed));
                 }
                 self.index_note(note, &mut pending.touched);
                 pending.sources.insert(note);
@@ -443,24 +735,32 @@ impl LiveVault {
     /// Records the names every link of a note consults, and the note's
     /// aliases and title.
     fn index_note(&mut self, id: NoteId, touched: &mut Touched) {
-        if let Some(live) = self.files.note(id) {
-            let note = &live.parsed.note;
-            for (i, link) in note.links.iter().enumerate() {
-                (self.names).insert_link(LinkAt::new(id, i), &link.target, &note.path);
+        if let Some(parsed) = parsed_in(&self.files, &self.built, id) {
+            let note = &parsed.note;
+            if let Some(consulted) = self.consulted.get_mut() {
+                for (i, link) in note.links.iter().enumerate() {
+                    consulted.insert_link(LinkAt::new(id, i), &link.target, &note.path);
+                }
             }
-            self.aliases.insert(id, note, touched);
+            if let Some(aliases) = self.aliases.get_mut() {
+                aliases.insert(id, note, touched);
+            }
         }
     }
 
     /// Forgets what [`LiveVault::index_note`] recorded (with the note's
     /// path, links and aliases unchanged since).
     fn unindex_note(&mut self, id: NoteId, touched: &mut Touched) {
-        if let Some(live) = self.files.note(id) {
-            let note = &live.parsed.note;
-            for (i, link) in note.links.iter().enumerate() {
-                (self.names).remove_link(LinkAt::new(id, i), &link.target, &note.path);
+        if let Some(parsed) = parsed_in(&self.files, &self.built, id) {
+            let note = &parsed.note;
+            if let Some(consulted) = self.consulted.get_mut() {
+                for (i, link) in note.links.iter().enumerate() {
+                    consulted.remove_link(LinkAt::new(id, i), &link.target, &note.path);
+                }
             }
-            self.aliases.remove(id, note, touched);
+            if let Some(aliases) = self.aliases.get_mut() {
+                aliases.remove(id, note, touched);
+            }
         }
     }
 
@@ -479,7 +779,7 @@ impl LiveVault {
             && !key.starts_with("./")
             && !key.starts_with("../");
         if by_name {
-            (self.names.consulting(resolve::file_name(key)))
+            (self.consulted().consulting(resolve::file_name(key)))
                 .filter(spelled)
                 .map(|at| at.source)
                 .collect()
@@ -500,11 +800,23 @@ impl LiveVault {
             .collect()
     }
 
+    /// The file a link path written in the note at `source` (a vault
+    /// path) leads to now, with any tied files.
+    pub fn resolve_path(&self, link_path: &str, source: &str) -> resolve::PathMatch {
+        resolve::resolve_in(self.names(), link_path, source)
+    }
+
+    /// How many files have this file name, compared as Obsidian compares
+    /// names (NFC, any case).
+    pub fn count_named(&self, name: &str) -> usize {
+        self.names().count_named(resolve::file_name(&fold(name)))
+    }
+
     /// How a link written in the note `source` resolves now (it need not
     /// be one of the note's links: an editor asks about one being typed).
     pub fn resolve(&self, source: NoteId, link: &Link) -> Resolution {
         let path = self.note(source).map_or("", |note| note.path.as_str());
-        resolve_link(&self.names, source, path, link, |id| self.note(id))
+        resolve_link(self.names(), source, path, link, |id| self.note(id))
     }
 
     /// How every link of a note resolves now.
@@ -527,7 +839,7 @@ impl LiveVault {
         // Single links to look at again: those that consult a name that
         // changed, and those with an anchor into an edited note.
         let mut links: BTreeSet<LinkAt> = (names.iter())
-            .flat_map(|name| self.names.consulting(name))
+            .flat_map(|name| self.consulted().consulting(name))
             .collect();
         for &edited in &changes.edited {
             links.extend(self.backlinks(FileId::Note(edited)).filter(|&at| {
@@ -539,9 +851,10 @@ impl LiveVault {
         // Notes to lint again: those whose links were resolved again, those
         // with backlinks that changed (orphans), and those that read an
         // alias or title that changed.
+        let given = sources.clone();
         let mut relint: BTreeSet<NoteId> = sources.iter().copied().collect();
         relint.extend(links.iter().map(|at| at.source));
-        relint.extend(self.aliases.readers(&touched));
+        relint.extend(self.aliases().readers(&touched));
         for key in &touched.claimed {
             relint.extend(self.links_spelled(key));
         }
@@ -591,15 +904,20 @@ impl LiveVault {
             FileId::Note(id) => Some(*id),
             FileId::Attachment(_) => None,
         }));
+        // Findings never asked for are left to be found when they are,
+        // but for the notes given now (new, edited or moved).
         let relint: Vec<NoteId> = (relint.into_iter())
-            .filter(|&id| self.files.note(id).is_some())
+            .filter(|id| {
+                (self.files.note(*id))
+                    .is_some_and(|live| live.diagnostics.get().is_some() || given.contains(id))
+            })
             .collect();
         let found = self.lint(&relint);
         for (id, diagnostics) in relint.into_iter().zip(found) {
             if let Some(live) = self.files.note_mut(id)
-                && live.diagnostics != diagnostics
+                && live.diagnostics.get() != Some(&diagnostics)
             {
-                live.diagnostics = diagnostics;
+                live.diagnostics = OnceLock::from(diagnostics);
                 changes.diagnostics.insert(id);
             }
         }
@@ -625,7 +943,7 @@ impl Lookup for LiveVault {
     }
 
     fn alias_owners(&self, alias: &str) -> Vec<&str> {
-        let mut owners: Vec<&str> = (self.aliases.claiming(&fold(alias.trim())).iter())
+        let mut owners: Vec<&str> = (self.notes_with_alias(alias).iter())
             .filter_map(|&id| Some(self.note(id)?.path.as_str()))
             .collect();
         owners.sort();
@@ -633,7 +951,7 @@ impl Lookup for LiveVault {
     }
 
     fn titled(&self, folded: &str) -> Option<&str> {
-        (self.aliases.titled(folded).iter())
+        (self.aliases().titled(folded).iter())
             .filter_map(|&id| Some(self.note(id)?.path.as_str()))
             .max()
     }
@@ -649,7 +967,20 @@ impl FixLookup for LiveVault {
     }
 
     fn resolve_from_root(&self, link_path: &str) -> Option<FileId> {
-        resolve::resolve_in(&self.names, link_path, "").target
+        resolve::resolve_in(self.names(), link_path, "").target
+    }
+}
+
+/// A note of `files` with its parse problems, from `built` if it is as
+/// the vault was built (decoded now if it was not yet).
+fn parsed_in<'a>(
+    files: &'a Files<LiveNote>,
+    built: &'a Notes,
+    id: NoteId,
+) -> Option<&'a ParsedNote> {
+    match &files.note(id)?.parsed {
+        Parsed::Built(position) => built.get(*position),
+        Parsed::Given(parsed) => Some(parsed),
     }
 }
 
@@ -665,18 +996,23 @@ fn check_path(path: &str) -> Result<(), ChangeError> {
 /// Moves the backlink of `link` from the file it led to (`before`) to the
 /// one it leads to now (`after`), noting both as changed.
 fn update_backlink(
-    backlinks: &mut Backlinks,
+    backlinks: &mut OnceLock<Backlinks>,
     changes: &mut Changes,
     link: LinkAt,
     before: Option<FileId>,
     after: Option<FileId>,
 ) {
+    let mut backlinks = backlinks.get_mut();
     if let Some(before) = before {
-        backlinks.remove(before, link);
+        if let Some(backlinks) = backlinks.as_deref_mut() {
+            backlinks.remove(before, link);
+        }
         changes.backlinks.insert(before);
     }
     if let Some(after) = after {
-        backlinks.insert(after, link);
+        if let Some(backlinks) = backlinks {
+            backlinks.insert(after, link);
+        }
         changes.backlinks.insert(after);
     }
 }

@@ -18,15 +18,17 @@ pub mod scan;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::Result;
 use crate::model::{Diagnostic, Link, Note};
-use crate::parse::{self, ParsedNote};
+use crate::parse;
+use live::LiveVault;
 use notes::Notes;
-use resolve::{AnchorMatch, FileNames, Resolver};
+use resolve::{AnchorMatch, FileNames};
 
 /// Index of a note in [`Vault::notes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -78,44 +80,25 @@ pub struct KnownResolutions {
     pub unchanged: Vec<bool>,
 }
 
-/// A loaded vault.
+/// A loaded vault, as the commands read it: the [`LiveVault`] it was built
+/// as, never changed. So its ids are positions: note `n` is the `n`th in path
+/// order, attachment slot `n` the `n`th attachment.
 pub struct Vault {
     root: Option<PathBuf>,
-    notes: Notes,
-    attachments: Vec<String>,
-    resolutions: Vec<Vec<Resolution>>,
-    /// Problems of the scan, not of any one note.
-    problems: Vec<Diagnostic>,
-    /// The scan's problems and the notes', sorted, gathered when first asked for.
-    diagnostics: OnceLock<Vec<Diagnostic>>,
-    /// Built when first needed: resolutions taken from the index need none.
-    resolver: OnceLock<Resolver>,
-    /// Whether any link was resolved while assembling (rather than taken
+    live: LiveVault,
+    /// Whether any link was resolved while building it (rather than taken
     /// from [`KnownResolutions`]).
     resolved_anew: bool,
-    /// Built when first needed (see [`alias_table`]).
-    aliases: OnceLock<AliasTable>,
-}
-
-/// Folded aliases, sorted, each beside the note that claims it: a note per
-/// claim, in path order for one alias.
-struct AliasTable {
-    names: Vec<String>,
-    notes: Vec<NoteId>,
+    /// The scan's problems and the notes', sorted, gathered when first asked for.
+    diagnostics: OnceLock<Vec<Diagnostic>>,
 }
 
 impl Vault {
     /// Scans, reads and parses the vault at `root` (in parallel), then resolves
     /// every link. Unreadable or malformed files become diagnostics.
     pub fn load(root: &Path, config: &Config) -> Result<Self> {
-        let read::Scanned {
-            notes,
-            attachments,
-            problems,
-        } = read::read(root, config)?;
-        let mut vault = Self::from_parsed(notes, attachments, problems, None);
-        vault.root = Some(root.to_owned());
-        Ok(vault)
+        let live = LiveVault::load(root, config.clone(), Date::MIN)?;
+        Ok(Self::of(Some(root), live, true))
     }
 
     /// Builds a vault from `(path, text)` pairs and attachment paths, without I/O.
@@ -128,84 +111,56 @@ impl Vault {
         T: AsRef<str>,
         A: Into<String>,
     {
-        let mut notes: Vec<(String, T)> = notes
-            .into_iter()
-            .map(|(p, t)| (p.as_ref().to_owned(), t))
-            .collect();
-        notes.sort_by(|a, b| a.0.cmp(&b.0));
-        let parsed = notes
-            .iter()
-            .map(|(path, text)| parse::parse_note(path, text.as_ref()))
-            .collect();
-        let mut attachments: Vec<String> = attachments.into_iter().map(Into::into).collect();
-        attachments.sort();
-        Self::from_parsed(parsed, attachments, Vec::new(), None)
+        let live = LiveVault::from_sources(notes, attachments, Config::default(), Date::MIN);
+        Self::of(None, live, true)
     }
 
     /// Builds a vault from notes parsed earlier, e.g. the index's, decoded
-    /// when needed (see [`Notes`]), and attachment paths (sorted). `known` are resolutions
-    /// the index kept for the same files: those of unchanged notes are taken
-    /// back (their anchors into changed notes looked up again), the links of
-    /// changed notes resolved anew; if the result does not fit these notes
-    /// (one per link, every file and anchor there), every link is resolved
-    /// again.
+    /// when needed (see [`Notes`]), and attachment paths (sorted), with
+    /// the resolutions `known` kept for the same files (see
+    /// [`LiveVault::assemble`]) and the vault's `config`.
     pub fn assemble(
         root: &Path,
         notes: Notes,
         attachments: Vec<String>,
         problems: Vec<Diagnostic>,
         known: Option<KnownResolutions>,
+        config: &Config,
     ) -> Self {
-        let mut vault = Self::from_notes(notes, attachments, problems, known);
-        vault.root = Some(root.to_owned());
-        vault
-    }
-
-    fn from_parsed(
-        parsed: Vec<ParsedNote>,
-        attachments: Vec<String>,
-        problems: Vec<Diagnostic>,
-        known: Option<KnownResolutions>,
-    ) -> Self {
-        Self::from_notes(Notes::parsed(parsed), attachments, problems, known)
-    }
-
-    fn from_notes(
-        notes: Notes,
-        attachments: Vec<String>,
-        problems: Vec<Diagnostic>,
-        known: Option<KnownResolutions>,
-    ) -> Self {
-        let (resolver, resolutions, resolved_anew) = known
-            .and_then(|k| take_back(k, &notes, &attachments))
-            .unwrap_or_else(|| {
-                let resolver = resolver_of(&notes, &attachments);
-                notes.decode_all();
-                let resolutions = (0..notes.len())
-                    .into_par_iter()
-                    .map(|i| {
-                        let source = NoteId(to_u32(i));
-                        (notes.get(i).note.links.iter())
-                            .map(|link| resolve_in_notes(&resolver, &notes, source, link))
-                            .collect()
-                    })
-                    .collect();
-                (OnceLock::from(resolver), resolutions, true)
-            });
-        Self {
-            root: None,
+        let (live, resolved_anew) = LiveVault::assemble(
             notes,
             attachments,
-            resolutions,
             problems,
-            diagnostics: OnceLock::new(),
-            resolver,
+            known,
+            config.clone(),
+            Date::MIN,
+        );
+        Self::of(Some(root), live, resolved_anew)
+    }
+
+    fn of(root: Option<&Path>, live: LiveVault, resolved_anew: bool) -> Self {
+        Self {
+            root: root.map(Path::to_owned),
+            live,
             resolved_anew,
-            aliases: OnceLock::new(),
+            diagnostics: OnceLock::new(),
         }
     }
 
-    /// Whether assembling the vault resolved any link (rather than take
+    /// The live vault this is, to change in place, linted as on the day
+    /// `today` with the configuration it was loaded with.
+    pub fn into_live(self, today: Date) -> LiveVault {
+        let mut live = self.live;
+        live.set_today(today);
+        live
+    }
+
+    /// The live vault this is.
+    pub fn live(&self) -> &LiveVault {
+        &self.live
+    }
+
+    /// Whether building the vault resolved any link (rather than take
     /// them all back from [`KnownResolutions`]).
     pub fn resolved_anew(&self) -> bool {
         self.resolved_anew
@@ -218,73 +173,81 @@ impl Vault {
 
     /// All notes, in path order (decoding, on all cores, those not decoded yet).
     pub fn notes(&self) -> impl ExactSizeIterator<Item = &Note> {
-        self.notes.all().map(|parsed| &parsed.note)
+        self.decode_all();
+        (0..self.note_count()).map(|i| self.note(NoteId(to_u32(i))))
     }
 
     /// How many notes the vault has.
     pub fn note_count(&self) -> usize {
-        self.notes.len()
+        self.live.note_count()
     }
 
     /// Note ids in path order. Iterating decodes nothing: a loop that reads
     /// every note goes faster after [`Vault::decode_all`].
     pub fn note_ids(&self) -> impl Iterator<Item = NoteId> + '_ {
-        (0..self.notes.len()).map(|i| NoteId(to_u32(i)))
+        (0..self.note_count()).map(|i| NoteId(to_u32(i)))
     }
 
     /// Decodes every note not decoded yet, on all cores.
     pub fn decode_all(&self) {
-        self.notes.decode_all();
+        self.live.decode_all();
     }
 
-    /// One note.
+    /// One note (an empty one for an id not of this vault).
     pub fn note(&self, id: NoteId) -> &Note {
-        &self.notes.get(id.index()).note
+        self.live.note(id).unwrap_or_else(|| no_note())
     }
 
     /// What a note holds, counted, without decoding it.
     pub fn counts(&self, id: NoteId) -> notes::Counts {
-        self.notes.counts(id.index())
+        self.live.counts(id).unwrap_or_default()
+    }
+
+    /// How many attachments the vault has.
+    pub fn attachment_count(&self) -> usize {
+        self.live.files().count() - self.note_count()
+    }
+
+    /// Every file's id: notes, then attachments, each in path order.
+    pub fn file_ids(&self) -> impl Iterator<Item = FileId> + '_ {
+        let attachments = (0..self.attachment_count()).map(|i| FileId::Attachment(to_u32(i)));
+        self.note_ids().map(FileId::Note).chain(attachments)
     }
 
     /// Attachment paths, in path order.
-    pub fn attachments(&self) -> &[String] {
-        &self.attachments
+    pub fn attachment_paths(&self) -> impl Iterator<Item = &str> {
+        self.live.attachment_paths()
+    }
+
+    /// The attachment at this exact vault path.
+    pub fn attachment(&self, path: &str) -> Option<FileId> {
+        (self.live.file_id(path)).filter(|file| matches!(file, FileId::Attachment(_)))
     }
 
     /// The vault-relative path of a file.
     pub fn file_path(&self, file: FileId) -> &str {
-        match file {
-            FileId::Note(id) => &self.notes.paths()[id.index()],
-            FileId::Attachment(i) => &self.attachments[i as usize],
-        }
+        self.live.file_path(file).unwrap_or_default()
     }
 
     /// How each of a note's links resolved, index for index with `Note::links`.
     pub fn resolutions(&self, id: NoteId) -> &[Resolution] {
-        &self.resolutions[id.index()]
+        self.live.resolutions(id)
     }
 
     /// Every note's resolutions, in note order (what [`Vault::assemble`] takes back).
-    pub fn all_resolutions(&self) -> &[Vec<Resolution>] {
-        &self.resolutions
+    pub fn all_resolutions(&self) -> Vec<&[Resolution]> {
+        self.note_ids().map(|id| self.resolutions(id)).collect()
     }
 
     /// A note's links paired with their resolutions.
     pub fn links_of(&self, id: NoteId) -> impl Iterator<Item = (&Link, &Resolution)> {
-        self.note(id).links.iter().zip(self.resolutions(id))
+        self.live.links_of(id)
     }
 
     /// Every link that resolves to no file, with the path of its note, in
     /// path order (decoding every note first).
     pub fn unresolved_links(&self) -> impl Iterator<Item = (&str, &Link)> {
-        self.decode_all();
-        (self.note_ids()).flat_map(move |id| {
-            let path = self.note(id).path.as_str();
-            (self.links_of(id))
-                .filter(|(_, resolution)| resolution.target.is_none())
-                .map(move |(link, _)| (path, link))
-        })
+        self.live.unresolved_links()
     }
 
     /// Problems found while scanning and parsing, sorted by path and position.
@@ -292,15 +255,17 @@ impl Vault {
         if let Some(diagnostics) = self.diagnostics.get() {
             return diagnostics;
         }
-        let with_problems: Vec<usize> = (0..self.notes.len())
-            .filter(|&i| self.notes.counts(i).diagnostics > 0)
+        let with_problems: Vec<NoteId> = (self.note_ids())
+            .filter(|&id| self.counts(id).diagnostics > 0)
             .collect();
         // Decoded on all cores before, not inside, the initialiser.
-        self.notes.decode(&with_problems);
+        with_problems.par_iter().for_each(|&id| {
+            self.live.note(id);
+        });
         self.diagnostics.get_or_init(|| {
-            let mut diagnostics = self.problems.clone();
-            for i in with_problems {
-                diagnostics.extend_from_slice(&self.notes.get(i).diagnostics);
+            let mut diagnostics = self.problems().to_vec();
+            for id in with_problems {
+                diagnostics.extend_from_slice(self.parse_diagnostics(id));
             }
             diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             diagnostics
@@ -310,44 +275,30 @@ impl Vault {
     /// Problems of the scan, not of any one note (unreadable files and
     /// folders, skipped links), in the order found.
     pub fn problems(&self) -> &[Diagnostic] {
-        &self.problems
+        self.live.problems()
     }
 
     /// The problems found while parsing one note.
     pub fn parse_diagnostics(&self, id: NoteId) -> &[Diagnostic] {
-        if self.notes.counts(id.index()).diagnostics == 0 {
-            return &[];
-        }
-        &self.notes.get(id.index()).diagnostics
+        self.live.parse_diagnostics(id)
     }
 
-    /// Notes that list `name` among their aliases (case-insensitive). Aliases
-    /// never resolve links; this is for hints such as "write `[[Note|alias]]`".
+    /// Notes that list `name` among their aliases (case-insensitive), in
+    /// path order, once per claim. Aliases never resolve links; this is for
+    /// hints such as "write `[[Note|alias]]`".
     pub fn notes_with_alias(&self, name: &str) -> &[NoteId] {
-        if self.aliases.get().is_none() {
-            // On all cores before, not inside, the initialiser.
-            self.decode_all();
-        }
-        let table = self.aliases.get_or_init(|| alias_table(self));
-        let folded = resolve::fold(name.trim());
-        let first = table.names.partition_point(|a| *a < folded);
-        let count = table.names[first..].partition_point(|a| *a == folded);
-        &table.notes[first..first + count]
+        self.live.notes_with_alias(name)
     }
 
     /// The note at this vault path (exact).
     pub fn note_by_path(&self, path: &str) -> Option<NoteId> {
-        self.notes
-            .paths()
-            .binary_search_by(|p| p.as_str().cmp(path))
-            .ok()
-            .map(|i| NoteId(to_u32(i)))
+        self.live.note_id(path)
     }
 
     /// Whether another file of the vault has the file name of the one at
     /// `path` (in any case), so that a link by name alone could lead elsewhere.
     pub fn shares_file_name(&self, path: &str) -> bool {
-        self.resolver()
+        self.live
             .count_named(path.rsplit('/').next().unwrap_or(path))
             > 1
     }
@@ -355,13 +306,7 @@ impl Vault {
     /// The file a link path written in the note at `source` leads to,
     /// resolved as every link of the vault is.
     pub fn resolve(&self, link_path: &str, source: &str) -> Option<FileId> {
-        self.resolver().resolve(link_path, source).target
-    }
-
-    /// The resolver, built on first use when links were not resolved now.
-    fn resolver(&self) -> &Resolver {
-        self.resolver
-            .get_or_init(|| resolver_of(&self.notes, &self.attachments))
+        self.live.resolve_path(link_path, source).target
     }
 
     /// Finds a note the way a user names it on the command line: a vault path,
@@ -373,7 +318,7 @@ impl Vault {
             .strip_prefix("[[")
             .and_then(|q| q.strip_suffix("]]"))
             .unwrap_or(query);
-        let found = self.resolver().resolve(query, "");
+        let found = self.live.resolve_path(query, "");
         match found.target {
             Some(FileId::Note(id)) => {
                 return Ok((
@@ -417,20 +362,10 @@ impl Vault {
     }
 }
 
-/// Every note's aliases, folded and sorted (stable: the notes of one alias
-/// stay in path order), beside the note that claims each.
-fn alias_table(vault: &Vault) -> AliasTable {
-    let mut aliases: Vec<(String, NoteId)> = vault
-        .notes()
-        .enumerate()
-        .flat_map(|(i, note)| {
-            let id = NoteId(to_u32(i));
-            note.aliases.iter().map(move |a| (resolve::fold(a), id))
-        })
-        .collect();
-    aliases.sort_by(|a, b| a.0.cmp(&b.0));
-    let (names, notes) = aliases.into_iter().unzip();
-    AliasTable { names, notes }
+/// The note [`Vault::note`] gives for an id not of the vault: empty.
+fn no_note() -> &'static Note {
+    static EMPTY: OnceLock<Note> = OnceLock::new();
+    EMPTY.get_or_init(|| parse::parse_note("", "").note)
 }
 
 /// Why [`Vault::find_note`] found nothing.
@@ -455,103 +390,6 @@ fn suggest(suggestions: &[String]) -> String {
     } else {
         format!("; did you mean: {}?", suggestions.join(", "))
     }
-}
-
-/// The resolver for these notes and attachments.
-fn resolver_of(notes: &Notes, attachments: &[String]) -> Resolver {
-    let notes = (notes.paths().iter().enumerate())
-        .map(|(i, path)| (FileId::Note(NoteId(to_u32(i))), path.as_str()));
-    let attachments =
-        (attachments.iter().enumerate()).map(|(i, p)| (FileId::Attachment(to_u32(i)), p.as_str()));
-    Resolver::new(notes.chain(attachments))
-}
-
-/// The resolutions `known` gives `notes`: an unchanged note's as kept, with
-/// its anchors into changed notes looked up again; a changed note's resolved
-/// now. With the resolver if one was built, and whether any note changed;
-/// `None` if they do not fit the notes.
-fn take_back(
-    known: KnownResolutions,
-    notes: &Notes,
-    attachments: &[String],
-) -> Option<(OnceLock<Resolver>, Vec<Vec<Resolution>>, bool)> {
-    let KnownResolutions {
-        resolutions,
-        unchanged,
-    } = known;
-    if resolutions.len() != notes.len() || unchanged.len() != notes.len() {
-        return None;
-    }
-    let changed = |id: NoteId| !unchanged.get(id.index()).copied().unwrap_or(false);
-    let resolver = unchanged
-        .contains(&false)
-        .then(|| resolver_of(notes, attachments));
-    let resolutions: Vec<Vec<Resolution>> = resolutions
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, kept)| {
-            let source = NoteId(to_u32(i));
-            if let Some(resolver) = resolver.as_ref().filter(|_| changed(source)) {
-                return (notes.get(i).note.links.iter())
-                    .map(|link| resolve_in_notes(resolver, notes, source, link))
-                    .collect();
-            }
-            // Only a link into a changed note is looked at (and only then
-            // is this note decoded).
-            kept.into_iter()
-                .enumerate()
-                .map(|(k, mut resolution)| {
-                    if let Some(FileId::Note(target)) = resolution.target
-                        && resolution.anchor.is_some()
-                        && changed(target)
-                        && target.index() < notes.len()
-                        && let Some(link) = notes.get(i).note.links.get(k)
-                    {
-                        resolution.anchor = anchor_in(&notes.get(target.index()).note, link);
-                    }
-                    resolution
-                })
-                .collect()
-        })
-        .collect();
-    let any_changed = resolver.is_some();
-    fits(&resolutions, notes, attachments.len()).then(|| {
-        (
-            resolver.map_or_else(OnceLock::new, OnceLock::from),
-            resolutions,
-            any_changed,
-        )
-    })
-}
-
-/// Whether `known` can be the resolutions of `notes`' links: one per link,
-/// every file among the notes and `attachments` attachments, every anchor
-/// among its target's headings or blocks. Checked on the notes' counts, so
-/// that no note is decoded for it.
-fn fits(known: &[Vec<Resolution>], notes: &Notes, attachments: usize) -> bool {
-    let file_exists = |file: &FileId| match *file {
-        FileId::Note(id) => id.index() < notes.len(),
-        FileId::Attachment(i) => (i as usize) < attachments,
-    };
-    let fits_link = |resolution: &Resolution| {
-        let anchor_exists = match (resolution.anchor, resolution.target) {
-            (None | Some(AnchorMatch::Missing), _) => true,
-            (Some(AnchorMatch::Found { index, .. }), Some(FileId::Note(id))) => {
-                id.index() < notes.len() && {
-                    let counts = notes.counts(id.index());
-                    index < counts.headings.max(counts.blocks) as usize
-                }
-            }
-            (Some(AnchorMatch::Found { .. }), _) => false,
-        };
-        resolution.target.iter().all(file_exists)
-            && resolution.candidates.iter().all(file_exists)
-            && anchor_exists
-    };
-    known.len() == notes.len()
-        && known.iter().enumerate().all(|(i, resolutions)| {
-            resolutions.len() == notes.counts(i).links as usize && resolutions.iter().all(fits_link)
-        })
 }
 
 /// How `link`, written in the note `source` at `source_path`, resolves among
@@ -582,14 +420,6 @@ fn resolve_link<'n>(
         exact_case: found.exact_case,
         anchor,
     }
-}
-
-/// How a link of the note `source` resolves among the vault's `notes`.
-fn resolve_in_notes(resolver: &Resolver, notes: &Notes, source: NoteId, link: &Link) -> Resolution {
-    let source_path = &notes.paths()[source.index()];
-    resolve_link(resolver, source, source_path, link, |id| {
-        Some(&notes.get(id.index()).note)
-    })
 }
 
 /// Where in `note` the heading or block part of `link` leads, if it has one.
@@ -635,7 +465,17 @@ mod tests {
             vec!["pic.png".to_owned()],
             Vec::new(),
             Some(known),
+            &Config::default(),
         )
+    }
+
+    /// Every note's resolutions, owned.
+    fn owned(vault: &Vault) -> Vec<Vec<Resolution>> {
+        vault
+            .all_resolutions()
+            .into_iter()
+            .map(<[_]>::to_vec)
+            .collect()
     }
 
     fn assembled(known: Vec<Vec<Resolution>>) -> Vault {
@@ -645,31 +485,29 @@ mod tests {
     #[test]
     fn only_changed_notes_are_resolved_again() {
         let computed = |a: &str, b: &str| {
-            Vault::from_sources([("a.md", a), ("b.md", b)], ["pic.png"])
-                .all_resolutions()
-                .to_vec()
+            owned(&Vault::from_sources(
+                [("a.md", a), ("b.md", b)],
+                ["pic.png"],
+            ))
         };
         let before = computed(A, B);
         let taken = assembled_from([A, B], before.clone(), [true, true]);
         assert!(!taken.resolved_anew());
-        assert_eq!(taken.all_resolutions(), &before[..]);
+        assert_eq!(owned(&taken), before);
 
         // b lost its heading: a, unchanged, finds its anchor missing now.
         let b = "Text ^x\n";
         let after = assembled_from([A, b], before.clone(), [true, false]);
         assert!(after.resolved_anew());
-        assert_eq!(after.all_resolutions(), &computed(A, b)[..]);
-        assert_eq!(
-            after.all_resolutions()[0][0].anchor,
-            Some(AnchorMatch::Missing)
-        );
+        assert_eq!(owned(&after), computed(A, b));
+        assert_eq!(owned(&after)[0][0].anchor, Some(AnchorMatch::Missing));
 
         // a changed: its links are resolved again, whatever was kept.
         let a = "[[c]] [[b#Two]]\n";
         let mut stale = before.clone();
         stale[0].truncate(2);
         let after = assembled_from([a, B], stale, [false, true]);
-        assert_eq!(after.all_resolutions(), &computed(a, B)[..]);
+        assert_eq!(owned(&after), computed(a, B));
     }
 
     #[test]
@@ -681,14 +519,14 @@ mod tests {
             ],
             ["pic.png"],
         );
-        let right = computed.all_resolutions().to_vec();
+        let right = owned(&computed);
         assert_eq!(right[0][0].target, Some(FileId::Note(NoteId(1))));
         assert_eq!(right[0][3].target, None);
 
         // Different but fitting: taken as they are (the index vouches for them).
         let mut fitting = right.clone();
         fitting[0][3].target = Some(FileId::Note(NoteId(0)));
-        assert_eq!(assembled(fitting.clone()).all_resolutions(), &fitting[..]);
+        assert_eq!(owned(&assembled(fitting.clone())), fitting);
 
         let altered = |change: &dyn Fn(&mut Vec<Vec<Resolution>>)| {
             let mut resolutions = right.clone();
@@ -713,11 +551,7 @@ mod tests {
             altered(&|r| r[0][2].anchor = found(0)),
         ];
         for (i, misfit) in misfits.into_iter().enumerate() {
-            assert_eq!(
-                assembled(misfit).all_resolutions(),
-                &right[..],
-                "misfit {i}"
-            );
+            assert_eq!(owned(&assembled(misfit)), right, "misfit {i}");
         }
     }
 }

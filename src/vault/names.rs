@@ -1,5 +1,5 @@
-//! The live vault's name index: files by folded file name, and links by the
-//! file names they consult.
+//! The live vault's name indexes: files by folded file name
+//! ([`NameIndex`]), and links by the file names they consult ([`Consulted`]).
 //!
 //! A link can only lead to a file whose folded file name is one of the names
 //! [`resolve::names_consulted`] gives for it (an exact path, a relative path
@@ -14,11 +14,17 @@ use super::FileId;
 use super::backlinks::LinkAt;
 use super::resolve::{self, Entry, FileNames};
 
-/// Files by folded file name; links by the names they consult.
+/// Files by folded file name: what resolution looks up.
 #[derive(Default)]
 pub struct NameIndex {
     files: FxHashMap<String, Vec<Entry>>,
-    consulted: FxHashMap<String, FxHashSet<LinkAt>>,
+}
+
+/// Links by the folded file names they consult: what a file that comes,
+/// goes or moves may change.
+#[derive(Default)]
+pub struct Consulted {
+    links: FxHashMap<String, FxHashSet<LinkAt>>,
 }
 
 impl NameIndex {
@@ -43,21 +49,28 @@ impl NameIndex {
         name
     }
 
+    /// How many files have the folded file name `name`.
+    pub fn count_named(&self, name: &str) -> usize {
+        self.files.get(name).map_or(0, Vec::len)
+    }
+}
+
+impl Consulted {
     /// Records the names a link with this path, written in the note at
     /// `source_path`, consults.
     pub fn insert_link(&mut self, link: LinkAt, link_path: &str, source_path: &str) {
         for name in resolve::names_consulted(link_path, source_path) {
-            self.consulted.entry(name).or_default().insert(link);
+            self.links.entry(name).or_default().insert(link);
         }
     }
 
-    /// Forgets a link recorded by [`NameIndex::insert_link`] with the same paths.
+    /// Forgets a link recorded by [`Consulted::insert_link`] with the same paths.
     pub fn remove_link(&mut self, link: LinkAt, link_path: &str, source_path: &str) {
         for name in resolve::names_consulted(link_path, source_path) {
-            if let Some(links) = self.consulted.get_mut(&name) {
+            if let Some(links) = self.links.get_mut(&name) {
                 links.remove(&link);
                 if links.is_empty() {
-                    self.consulted.remove(&name);
+                    self.links.remove(&name);
                 }
             }
         }
@@ -65,7 +78,7 @@ impl NameIndex {
 
     /// The links that consult the folded file name `name`, in no order.
     pub fn consulting(&self, name: &str) -> impl Iterator<Item = LinkAt> + '_ {
-        self.consulted.get(name).into_iter().flatten().copied()
+        self.links.get(name).into_iter().flatten().copied()
     }
 }
 
@@ -96,6 +109,7 @@ mod tests {
         names.insert_file(b, "FOO.md");
         let ids = |found: Vec<&Entry>| found.iter().map(|e| e.id).collect::<Vec<_>>();
         assert_eq!(ids(names.named("foo.md")), [a, b]);
+        assert_eq!(names.count_named("foo.md"), 2);
         assert_eq!(ids(names.at_path("x/foo.md")), [a]);
         names.remove_file(a, "x/Foo.md");
         assert_eq!(ids(names.named("foo.md")), [b]);
@@ -105,7 +119,7 @@ mod tests {
 
     #[test]
     fn links_are_found_by_every_name_they_consult() {
-        let mut names = NameIndex::default();
+        let mut names = Consulted::default();
         let link = LinkAt::new(NoteId(2), 0);
         names.insert_link(link, "Sub/Foo", "a/src.md");
         assert_eq!(names.consulting("foo").collect::<Vec<_>>(), [link]);
@@ -116,6 +130,6 @@ mod tests {
         assert_eq!(names.consulting("bar.md").collect::<Vec<_>>(), [relative]);
         names.remove_link(link, "Sub/Foo", "a/src.md");
         names.remove_link(relative, "../Bar.md", "a/src.md");
-        assert!(names.consulted.is_empty());
+        assert!(names.links.is_empty());
     }
 }

@@ -108,21 +108,15 @@ impl Notes {
         &self.paths
     }
 
-    /// A note's counts. Panics if `position` is out of range, like slice indexing.
-    pub fn counts(&self, position: usize) -> Counts {
-        self.counts[position]
+    /// A note's counts.
+    pub fn counts(&self, position: usize) -> Option<Counts> {
+        self.counts.get(position).copied()
     }
 
-    /// A note, decoded now if it was not yet. Panics if `position` is out
-    /// of range, like slice indexing.
-    pub fn get(&self, position: usize) -> &ParsedNote {
-        self.cells[position].get_or_init(|| self.decode_one(position))
-    }
-
-    /// Every note, decoding those not decoded yet on all cores first.
-    pub fn all(&self) -> impl ExactSizeIterator<Item = &ParsedNote> {
-        self.decode_all();
-        (0..self.len()).map(|i| self.get(i))
+    /// A note, decoded now if it was not yet.
+    pub fn get(&self, position: usize) -> Option<&ParsedNote> {
+        let cell = self.cells.get(position)?;
+        Some(cell.get_or_init(|| self.decode_one(position)))
     }
 
     /// Decodes every note not decoded yet, on all cores.
@@ -229,11 +223,20 @@ mod tests {
             }),
         );
         let known = KnownResolutions {
-            resolutions: before.all_resolutions().to_vec(),
+            resolutions: (before.all_resolutions().into_iter())
+                .map(<[_]>::to_vec)
+                .collect(),
             unchanged: unchanged.to_vec(),
         };
         let root = std::path::Path::new("/v");
-        let lazy = Vault::assemble(root, notes, Vec::new(), Vec::new(), Some(known));
+        let lazy = Vault::assemble(
+            root,
+            notes,
+            Vec::new(),
+            Vec::new(),
+            Some(known),
+            &crate::config::Config::default(),
+        );
         (eager, lazy, asked)
     }
 
@@ -280,7 +283,7 @@ mod tests {
         );
         // The source's second note is `b.md`: not the one asked for.
         for (i, path) in [(0, "a.md"), (1, "elsewhere.md")] {
-            let parsed = notes.get(i);
+            let parsed = notes.get(i).expect("a note there");
             assert_eq!(parsed.note.path, path);
             let damaged = parsed
                 .diagnostics

@@ -1,8 +1,8 @@
 //! Reading a vault folder: every note read and parsed (on all cores, while
 //! the walk goes on), every other file listed, and every problem met on the
-//! way. Both the batch [`super::Vault`] and the live
-//! [`super::live::LiveVault`] are built from what [`read`] returns, so a
-//! note found on disk is read and decoded one way.
+//! way. The live vault ([`super::live::LiveVault`], which every
+//! [`super::Vault`] is) is built from what [`read`] returns, so a note
+//! found on disk is read and decoded one way.
 
 use std::cell::RefCell;
 use std::collections::HashSet;

@@ -65,8 +65,8 @@ impl Entry {
     }
 }
 
-/// Where link resolution looks files up. The batch [`Resolver`] and the live
-/// vault's name index both answer it, so that both rank candidates by the
+/// Where link resolution looks files up. The [`Resolver`] (of a fixed set
+/// of files) and the live vault's name index both answer it, so that both rank candidates by the
 /// same rules ([`resolve_in`]).
 pub(crate) trait FileNames {
     /// The files whose folded path is `lower`.

@@ -172,10 +172,8 @@ fn file_of(ev: &Evaluator<'_, '_>, value: &Value) -> Value {
         Value::File(file) => Some(*file),
         Value::Link(link) => link.file,
         Value::String(text) => {
-            let exact = vault.note_by_path(text).map(FileId::Note).or_else(|| {
-                let index = vault.attachments().binary_search(text).ok()?;
-                Some(FileId::Attachment(u32::try_from(index).ok()?))
-            });
+            let exact =
+                (vault.note_by_path(text).map(FileId::Note)).or_else(|| vault.attachment(text));
             exact
                 .or_else(|| ev.wikilink(text, ev.source_path()).and_then(|l| l.file))
                 .or_else(|| vault.resolve(text, ev.source_path()))

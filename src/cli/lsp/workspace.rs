@@ -35,6 +35,9 @@ impl Workspace {
         let config = Config::load(root)?;
         let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
         let live = LiveVault::load(root, config, vaultkit::lint::cache::today())?;
+        // Every note linted now: a change then reports each closed note
+        // whose findings it changes, against what they were.
+        live.findings();
         Ok(Self {
             root: root.to_owned(),
             ignore,

@@ -52,7 +52,7 @@ const TODAY: Date = Date::constant(2026, 1, 10);
 /// resolves from scratch, but parsing is the same function on both sides.
 type Parses = HashMap<(String, String), ParsedNote>;
 
-/// The batch vault's picture: the oracle. Its backlinks are its
+/// The picture of a vault built from scratch: the oracle. Its backlinks are its
 /// resolutions turned around, as its link graph's are.
 fn oracle(files: &BTreeMap<String, Option<String>>, parses: &mut Parses) -> Picture {
     let parsed = (files.iter())
@@ -69,7 +69,14 @@ fn oracle(files: &BTreeMap<String, Option<String>>, parses: &mut Parses) -> Pict
         .map(|(path, _)| path.clone())
         .collect();
     let notes = Notes::parsed(parsed);
-    let vault = Vault::assemble(Path::new("/v"), notes, attachments, Vec::new(), None);
+    let vault = Vault::assemble(
+        Path::new("/v"),
+        notes,
+        attachments,
+        Vec::new(),
+        None,
+        &config(),
+    );
     let path = |file| vault.file_path(file).to_owned();
     let mut resolutions = BTreeMap::new();
     let mut backlinks: BTreeMap<String, BTreeSet<(String, u32)>> = BTreeMap::new();
@@ -86,7 +93,7 @@ fn oracle(files: &BTreeMap<String, Option<String>>, parses: &mut Parses) -> Pict
     }
     Picture {
         notes: vault.notes().cloned().collect(),
-        diagnostics: lint::run(&vault, &config(), TODAY, &[]),
+        diagnostics: vault.into_live(TODAY).findings(),
         resolutions,
         backlinks,
     }
@@ -522,7 +529,7 @@ fn lint_findings_follow_changes_elsewhere_and_are_reported() {
 
 #[cfg(unix)]
 #[test]
-fn a_vault_read_from_disk_gives_the_batch_findings_with_the_scans_problems() {
+fn a_vault_read_from_disk_gives_its_findings_with_the_scans_problems() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path();
     std::fs::create_dir(root.join("sub")).expect("a folder");
@@ -537,10 +544,8 @@ fn a_vault_read_from_disk_gives_the_batch_findings_with_the_scans_problems() {
     .expect("a valid config");
 
     let live = LiveVault::load(root, config.clone(), TODAY).expect("loaded");
-    let batch = Vault::load(root, &config).expect("loaded");
     let findings = live.findings();
-    assert_eq!(findings, lint::run(&batch, &config, TODAY, &[]));
-    assert_eq!(live.problems(), batch.problems());
+    assert_eq!(live.problems().len(), 1);
     // The scan's problem is among them, with its configured severity.
     let skipped = (findings.iter()).find(|f| f.rule == "symlink-skipped");
     assert_eq!(
