@@ -77,11 +77,6 @@ impl<'v> LinkGraph<'v> {
         Self { vault, graph }
     }
 
-    /// Links from other notes (and the note itself) to this note, by source path and line.
-    pub fn backlinks(&self, id: NoteId) -> Vec<LinkRef<'v>> {
-        self.links_into(FileId::Note(id))
-    }
-
     /// Links to a note or attachment, by source path and line.
     pub fn links_into(&self, file: FileId) -> Vec<LinkRef<'v>> {
         let mut refs: Vec<LinkRef<'v>> = self
@@ -413,12 +408,20 @@ mod tests {
         let graph = LinkGraph::build(&vault);
         let b = vault.note_by_path("b.md").expect("b");
         let sources: Vec<_> = graph
-            .backlinks(b)
+            .links_into(FileId::Note(b))
             .iter()
             .map(|r| vault.note(r.source).path.as_str())
             .collect();
         assert_eq!(sources, ["a.md", "a.md", "b.md"]);
         assert_eq!(graph.degree(FileId::Note(b)), (3, 2));
+        // The vault's own backlink index agrees, link for link.
+        let owned: Vec<_> = (vault.backlinks(FileId::Note(b)).iter())
+            .map(|(source, link)| (*source, link.span))
+            .collect();
+        let built: Vec<_> = (graph.links_into(FileId::Note(b)).iter())
+            .map(|r| (r.source, r.link.span))
+            .collect();
+        assert_eq!(owned, built);
     }
 
     #[test]

@@ -6,10 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use compact_str::CompactString;
 use serde::Serialize;
 
-use crate::graph::LinkGraph;
 use crate::model::{Link, LinkKind, LinkOrigin};
 use crate::vault::resolve::{AnchorMatch, fold};
-use crate::vault::{NoteId, Resolution, Vault};
+use crate::vault::{FileId, NoteId, Resolution, Vault};
 
 /// Everything about one note (`vaultkit show`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,7 +118,7 @@ pub struct BacklinkReport {
 }
 
 /// Builds the full report of one note.
-pub fn note_report(vault: &Vault, graph: &LinkGraph<'_>, id: NoteId) -> NoteReport {
+pub fn note_report(vault: &Vault, id: NoteId) -> NoteReport {
     let note = vault.note(id);
     NoteReport {
         path: note.path.clone(),
@@ -151,7 +150,7 @@ pub fn note_report(vault: &Vault, graph: &LinkGraph<'_>, id: NoteId) -> NoteRepo
                 column: e.span.column,
             })
             .collect(),
-        backlinks: backlink_reports(vault, graph, id),
+        backlinks: backlink_reports(vault, id),
     }
 }
 
@@ -196,17 +195,15 @@ fn link_report(vault: &Vault, link: &Link, resolution: &Resolution) -> LinkRepor
 }
 
 /// Links to a note, sorted by linking note and position.
-pub fn backlink_reports(vault: &Vault, graph: &LinkGraph<'_>, id: NoteId) -> Vec<BacklinkReport> {
-    graph
-        .backlinks(id)
-        .into_iter()
-        .map(|r| BacklinkReport {
-            path: vault.note(r.source).path.clone(),
-            line: r.link.span.line,
-            column: r.link.span.column,
-            raw: r.link.raw.clone(),
-            kind: r.link.kind,
-            origin: r.link.origin.clone(),
+pub fn backlink_reports(vault: &Vault, id: NoteId) -> Vec<BacklinkReport> {
+    (vault.backlinks(FileId::Note(id)).into_iter())
+        .map(|(source, link)| BacklinkReport {
+            path: vault.file_path(FileId::Note(source)).to_owned(),
+            line: link.span.line,
+            column: link.span.column,
+            raw: link.raw.clone(),
+            kind: link.kind,
+            origin: link.origin.clone(),
         })
         .collect()
 }

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use vaultkit::graph::LinkGraph;
 use vaultkit::render;
 use vaultkit::report;
 use vaultkit::vault::NoteId;
@@ -34,8 +33,7 @@ pub type LinksArgs = ShowArgs;
 
 pub fn show(context: &Ctx, args: &ShowArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let id = find(context, &args.note)?;
-    let graph = LinkGraph::build(&context.vault);
-    let report = report::note_report(&context.vault, &graph, id);
+    let report = report::note_report(&context.vault, id);
     match args.format {
         Format::Pretty => render::note::show(out, &report, context.palette)?,
         Format::Json => render::json(out, &report)?,
@@ -55,8 +53,7 @@ pub fn links(context: &Ctx, args: &LinksArgs, out: &mut dyn Write) -> Result<Exi
 
 pub fn backlinks(context: &Ctx, args: &LinksArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let id = find(context, &args.note)?;
-    let graph = LinkGraph::build(&context.vault);
-    let backlinks = report::backlink_reports(&context.vault, &graph, id);
+    let backlinks = report::backlink_reports(&context.vault, id);
     match args.format {
         Format::Pretty => render::note::backlinks(out, &backlinks, context.palette)?,
         Format::Json => render::json(out, &backlinks)?,

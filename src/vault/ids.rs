@@ -88,6 +88,27 @@ impl<N> Default for Files<N> {
 }
 
 impl<N> Files<N> {
+    /// Files given at once, each list in path order with no path twice:
+    /// notes (with their data) take the first note ids in the order given,
+    /// attachments the first attachment slots.
+    pub fn from_sorted(
+        notes: impl IntoIterator<Item = (String, N)>,
+        attachments: Vec<String>,
+    ) -> Self {
+        let mut files = Self::default();
+        let mut by_path = Vec::new();
+        for (path, note) in notes {
+            by_path.push((path, FileId::Note(NoteId(files.notes.insert(note)))));
+        }
+        for path in attachments {
+            let slot = files.attachments.insert(path.clone());
+            by_path.push((path, FileId::Attachment(slot)));
+        }
+        // Two sorted runs: built in one pass rather than by one insert each.
+        files.by_path = by_path.into_iter().collect();
+        files
+    }
+
     /// The file at this exact path.
     pub fn id(&self, path: &str) -> Option<FileId> {
         self.by_path.get(path).copied()
@@ -134,6 +155,11 @@ impl<N> Files<N> {
     /// How many notes.
     pub fn note_count(&self) -> usize {
         self.notes.len()
+    }
+
+    /// How many attachments.
+    pub fn attachment_count(&self) -> usize {
+        self.attachments.len()
     }
 
     /// A note's data.
@@ -192,6 +218,19 @@ mod tests {
         assert_eq!(files.note(a), None);
         assert_eq!(files.insert_note("d.md", "d"), a);
         assert_eq!(files.id("c/b.md"), Some(FileId::Note(b)));
+    }
+
+    #[test]
+    fn files_given_at_once_are_numbered_in_the_order_given() {
+        let notes = [("a.md", 'a'), ("b/c.md", 'c')].map(|(p, n)| (p.to_owned(), n));
+        let mut files = Files::from_sorted(notes, vec!["a.png".to_owned()]);
+        assert_eq!(files.id("a.md"), Some(FileId::Note(NoteId(0))));
+        assert_eq!(files.id("b/c.md"), Some(FileId::Note(NoteId(1))));
+        assert_eq!(files.id("a.png"), Some(FileId::Attachment(0)));
+        assert_eq!((files.note_count(), files.attachment_count()), (2, 1));
+        let paths: Vec<&str> = files.in_path_order().map(|(p, _)| p).collect();
+        assert_eq!(paths, ["a.md", "a.png", "b/c.md"]);
+        assert_eq!(files.insert_note("d.md", 'd'), NoteId(2));
     }
 
     #[test]

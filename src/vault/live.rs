@@ -127,15 +127,13 @@ impl LiveVault {
 
     /// Builds a live vault from parsed notes and attachment paths, linted
     /// with `config` as on the day `today`. Ids are given in path order,
-    /// notes first (a later path already taken is skipped).
+    /// notes first (of two notes with one path, the first is kept).
     pub fn from_parsed(
-        mut parsed: Vec<ParsedNote>,
+        parsed: Vec<ParsedNote>,
         mut attachments: Vec<String>,
         config: Config,
         today: Date,
     ) -> Self {
-        parsed.sort_by(|a, b| a.note.path.cmp(&b.note.path));
-        parsed.dedup_by(|later, first| later.note.path == first.note.path);
         attachments.sort_unstable();
         let (vault, _) = Self::assemble(
             Notes::parsed(parsed),
@@ -148,8 +146,8 @@ impl LiveVault {
         vault
     }
 
-    /// Builds a live vault from notes (in path order, e.g. the index's,
-    /// decoded when first read) and attachment paths (sorted), with the
+    /// Builds a live vault from notes (e.g. the index's, decoded when first
+    /// read) and attachment paths (sorted), with the
     /// scan's `problems`, linted with `config` as on the day `today`. Ids
     /// are given in path order, notes first, so that the `n`th note has id
     /// `n` and the `n`th attachment slot `n`, as `known` numbers them.
@@ -168,18 +166,11 @@ impl LiveVault {
         config: Config,
         today: Date,
     ) -> (Self, bool) {
-        let mut files = Files::default();
-        for (position, path) in built.paths().iter().enumerate() {
-            if files.id(path).is_none() {
-                files.insert_note(path, LiveNote::new(Parsed::Built(position)));
-            }
-        }
-        let numbered = files.note_count() == built.len();
-        for path in attachments {
-            if files.id(&path).is_none() {
-                files.insert_attachment(&path);
-            }
-        }
+        let mut attachments = attachments;
+        attachments.dedup();
+        let notes = (built.paths().iter().enumerate())
+            .map(|(position, path)| (path.clone(), LiveNote::new(Parsed::Built(position))));
+        let files = Files::from_sorted(notes, attachments);
         let mut vault = Self {
             files,
             built,
@@ -192,9 +183,7 @@ impl LiveVault {
             today,
         };
         let ids: Vec<NoteId> = vault.note_ids().collect();
-        let taken = known
-            .filter(|_| numbered)
-            .and_then(|known| vault.take_back(known));
+        let taken = known.and_then(|known| vault.take_back(known));
         let (resolutions, resolved_anew) = taken.unwrap_or_else(|| {
             vault.names();
             vault.decode_all();
@@ -393,6 +382,11 @@ impl LiveVault {
     /// How many notes the vault has.
     pub fn note_count(&self) -> usize {
         self.files.note_count()
+    }
+
+    /// How many attachments the vault has.
+    pub fn attachment_count(&self) -> usize {
+        self.files.attachment_count()
     }
 
     /// Every attachment's path, in path order.

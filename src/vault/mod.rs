@@ -205,7 +205,7 @@ impl Vault {
 
     /// How many attachments the vault has.
     pub fn attachment_count(&self) -> usize {
-        self.live.files().count() - self.note_count()
+        self.live.attachment_count()
     }
 
     /// Every file's id: notes, then attachments, each in path order.
@@ -242,6 +242,17 @@ impl Vault {
     /// A note's links paired with their resolutions.
     pub fn links_of(&self, id: NoteId) -> impl Iterator<Item = (&Link, &Resolution)> {
         self.live.links_of(id)
+    }
+
+    /// The links that lead to a file (from other notes and its own), with
+    /// their notes, sorted by note and position: from the vault's backlink
+    /// index, built on first use.
+    pub fn backlinks(&self, file: FileId) -> Vec<(NoteId, &Link)> {
+        let mut links: Vec<(NoteId, &Link)> = (self.live.backlinks(file))
+            .filter_map(|at| Some((at.source, self.live.link(at)?)))
+            .collect();
+        links.sort_by_key(|(source, link)| (*source, link.span.start));
+        links
     }
 
     /// Every link that resolves to no file, with the path of its note, in

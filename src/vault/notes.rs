@@ -66,8 +66,11 @@ pub struct Notes {
 }
 
 impl Notes {
-    /// Notes parsed already, sorted by path.
-    pub fn parsed(parsed: Vec<ParsedNote>) -> Self {
+    /// Notes parsed already (sorted by path here; of two with one path,
+    /// the first is kept).
+    pub fn parsed(mut parsed: Vec<ParsedNote>) -> Self {
+        parsed.sort_by(|a, b| a.note.path.cmp(&b.note.path));
+        parsed.dedup_by(|later, first| later.note.path == first.note.path);
         let paths = parsed.iter().map(|p| p.note.path.clone()).collect();
         let counts = parsed.iter().map(Counts::of).collect();
         Self {
@@ -79,8 +82,8 @@ impl Notes {
         }
     }
 
-    /// Notes known by path (sorted) and counts, each decoded from `source`
-    /// when first needed.
+    /// Notes known by path (sorted, each once: the index's) and counts,
+    /// each decoded from `source` when first needed.
     pub fn lazy(notes: Vec<(String, Counts)>, source: Box<dyn NoteSource>) -> Self {
         let (paths, counts): (Vec<String>, Vec<Counts>) = notes.into_iter().unzip();
         let cells = paths.iter().map(|_| OnceLock::new()).collect();
