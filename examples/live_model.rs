@@ -1,7 +1,8 @@
-//! Times the live vault's in-place updates on a real vault folder: one note
-//! upserted (its text only, a changed link, a new note that captures
-//! unresolved links), and a note linked from 500 notes renamed (no file is
-//! written: the vault is read once, then changed in memory).
+//! Times the live vault's in-place updates on a real vault folder, each with
+//! the lint findings it may change linted again (as the language server
+//! does): one note upserted (its text only, a changed link, a new note that
+//! captures unresolved links), and a note linked from 500 notes renamed (no
+//! file is written: the vault is read once, then changed in memory).
 //!
 //! ```sh
 //! cargo run --release --example live_model -- /tmp/vaultkit-bench/synthetic-20k [SAMPLES]
@@ -13,7 +14,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use vaultkit::config::{self, Config};
+use vaultkit::lint::live::Findings;
 use vaultkit::parse;
+use vaultkit::vault::change::{ChangeError, Changes};
 use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::scan;
 
@@ -37,9 +40,10 @@ fn main() -> ExitCode {
     let start = Instant::now();
     let pairs = notes.iter().map(|(p, t)| (p.as_str(), t.as_str()));
     let today = jiff::ZonedDateTime::now().date();
-    let mut live = LiveVault::from_sources(pairs, attachments.iter().cloned(), config, today);
+    let mut live = LiveVault::from_sources(pairs, attachments.iter().cloned());
+    let mut findings = Findings::new(&live, config, today);
     println!(
-        "{root}: {} notes, {} attachments; model built in {} ms",
+        "{root}: {} notes, {} attachments; model built and linted in {} ms",
         notes.len(),
         attachments.len(),
         start.elapsed().as_millis()
@@ -51,8 +55,14 @@ fn main() -> ExitCode {
     let mut text_only = Vec::new();
     for (path, text) in &picked {
         let edited = format!("{text}\nOne more line of prose.\n");
-        text_only.push(timed(|| live.upsert_note(path, &edited)));
-        timed(|| live.upsert_note(path, text));
+        text_only.push(timed(|| {
+            change(&mut live, &mut findings, |live| {
+                live.upsert_note(path, &edited)
+            })
+        }));
+        change(&mut live, &mut findings, |live| {
+            live.upsert_note(path, text)
+        });
     }
     report("upsert, text only", &mut text_only);
 
@@ -61,8 +71,14 @@ fn main() -> ExitCode {
         let other = &picked[(i + 1) % picked.len()].0;
         let target = other.strip_suffix(".md").unwrap_or(other);
         let edited = format!("{text}\nSee [[{target}]].\n");
-        new_link.push(timed(|| live.upsert_note(path, &edited)));
-        timed(|| live.upsert_note(path, text));
+        new_link.push(timed(|| {
+            change(&mut live, &mut findings, |live| {
+                live.upsert_note(path, &edited)
+            })
+        }));
+        change(&mut live, &mut findings, |live| {
+            live.upsert_note(path, text)
+        });
     }
     report("upsert, a changed link", &mut new_link);
 
@@ -74,12 +90,12 @@ fn main() -> ExitCode {
             continue;
         }
         let start = Instant::now();
-        let changes = live
-            .upsert_note(&path, "# Captured\n")
-            .expect("a free note path");
+        let changes = change(&mut live, &mut findings, |live| {
+            live.upsert_note(&path, "# Captured\n")
+        });
         captures.push(start.elapsed());
         captured += changes.resolutions.len();
-        timed(|| live.remove(&path));
+        change(&mut live, &mut findings, |live| live.remove(&path));
     }
     report("upsert, a new note capturing links", &mut captures);
     println!("  ({captured} notes' links captured in all)");
@@ -109,8 +125,10 @@ fn main() -> ExitCode {
     for (label, to) in moves {
         let mut times = Vec::new();
         for _ in 0..5 {
-            times.push(timed(|| live.rename(hub_path, &to)));
-            timed(|| live.rename(&to, hub_path));
+            times.push(timed(|| {
+                change(&mut live, &mut findings, |live| live.rename(hub_path, &to))
+            }));
+            change(&mut live, &mut findings, |live| live.rename(&to, hub_path));
         }
         report(label, &mut times);
     }
@@ -156,9 +174,21 @@ fn unresolved_names(live: &LiveVault) -> Vec<String> {
     names.into_iter().filter(|n| !n.is_empty()).collect()
 }
 
-fn timed<T, E: std::fmt::Debug>(run: impl FnOnce() -> Result<T, E>) -> Duration {
+/// Applies a change and lints again the notes it may have changed.
+fn change(
+    live: &mut LiveVault,
+    findings: &mut Findings,
+    apply: impl FnOnce(&mut LiveVault) -> Result<Changes, ChangeError>,
+) -> Changes {
+    let changes = apply(live).expect("a valid change");
+    findings.update(live, &changes);
+    changes
+}
+
+/// How long `run` took.
+fn timed<T>(run: impl FnOnce() -> T) -> Duration {
     let start = Instant::now();
-    run().expect("a valid change");
+    run();
     start.elapsed()
 }
 

@@ -137,7 +137,7 @@ pub fn run(
                     .with_context(|| format!("cannot load the vault at {}", root.display()))?,
             };
             let today = kept.map_or_else(cache::today, Kept::today);
-            let mut live = vault.into_live(today);
+            let mut live = vault.into_live();
             if args.fix {
                 let changed = fix(&live, root, config, &wanted, args.dry_run, out)?;
                 if args.dry_run {
@@ -151,7 +151,8 @@ pub fn run(
                 }
             }
             let bases = lint::read_bases(root, base_paths(&live));
-            let findings = lint::with_bases(live.findings(), &bases, config);
+            let findings = lint::live::findings(&live, config, today);
+            let findings = lint::with_bases(findings, &bases, config);
             if let Some(kept) = kept {
                 kept.keep(&findings);
             }

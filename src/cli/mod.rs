@@ -259,7 +259,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         || {
             grow_heaps_in_large_steps();
             index
-                .vault(&root, &config, refresh.problems, decode)
+                .vault(&root, refresh.problems, decode)
                 .with_context(|| format!("cannot read the index of {}", root.display()))
         }
     });

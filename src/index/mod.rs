@@ -406,15 +406,8 @@ impl Index {
 
     /// The vault, from the parsed notes of the note table: all decoded now,
     /// on all cores, or (for a command that reads a part of the vault) each
-    /// when first needed, with their counts read now (see [`Notes`]); its
-    /// lint configuration is `config`.
-    pub fn vault(
-        &self,
-        root: &Path,
-        config: &Config,
-        problems: Vec<Diagnostic>,
-        decode: Decode,
-    ) -> Result<Vault> {
+    /// when first needed, with their counts read now (see [`Notes`]).
+    pub fn vault(&self, root: &Path, problems: Vec<Diagnostic>, decode: Decode) -> Result<Vault> {
         let notes = match decode {
             Decode::Now => Notes::parsed(
                 (self.table.decode_notes(codec::decode)).map_err(|e| index_error(&self.dir, e))?,
@@ -459,7 +452,7 @@ impl Index {
                 resolutions,
                 unchanged: then.iter().zip(&contents).map(|(a, b)| a == b).collect(),
             });
-        let vault = Vault::assemble(root, notes, attachments, problems, known, config);
+        let vault = Vault::assemble(root, notes, attachments, problems, known);
         if let Some(stamp) = stamp.filter(|_| vault.resolved_anew()) {
             let body = resolved::encode(&contents, &vault.all_resolutions());
             // Only a cache: a vault in a read-only place still loads.

@@ -189,7 +189,6 @@ mod tests {
         assert!(!in_scope("a.md", "a/b.md"));
     }
 
-    use crate::config::Config;
     use crate::vault::Vault;
     use crate::vault::live::LiveVault;
 
@@ -214,8 +213,7 @@ mod tests {
         assert_eq!(lines(&["img/pic.png"]), [("b.md".to_owned(), 1)]);
         assert!(lines(&["Other.md"]).is_empty());
         // The live vault's unresolved links are the same.
-        let today = jiff::civil::Date::constant(2026, 1, 1);
-        let live = LiveVault::from_sources(notes, Vec::<String>::new(), Config::default(), today);
+        let live = LiveVault::from_sources(notes, Vec::<String>::new());
         let deleted = ["sub/Old.md".to_owned()];
         assert_eq!(
             links_into_deleted(live.unresolved_links(), &deleted),

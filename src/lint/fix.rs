@@ -376,10 +376,8 @@ fn yaml_scalar(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use jiff::civil::Date;
 
     use super::*;
-    use crate::config::Config;
     use crate::vault::live::LiveVault;
 
     const ALL: Enabled = Enabled {
@@ -393,9 +391,8 @@ mod tests {
         notes: impl IntoIterator<Item = (&'a str, &'a str)>,
         attachments: &[&str],
     ) -> LiveVault {
-        let today = Date::constant(2026, 1, 10);
         let attachments = attachments.iter().copied().map(str::to_owned);
-        LiveVault::from_sources(notes, attachments, Config::default(), today)
+        LiveVault::from_sources(notes, attachments)
     }
 
     fn fixed(notes: &[(&str, &str)], path: &str) -> String {

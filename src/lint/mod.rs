@@ -12,6 +12,7 @@ pub mod changes;
 pub mod fix;
 mod frontmatter;
 mod links;
+pub mod live;
 pub mod rewrite;
 mod schema;
 mod structure;
@@ -379,15 +380,11 @@ mod tests {
     #[test]
     fn config_changes_severity_and_turns_rules_off() {
         let today = Date::constant(2026, 1, 1);
-        let run = |config: &Config| {
-            crate::vault::live::LiveVault::from_sources(
-                [("a.md", "[[missing]] ![[gone.png]]")],
-                Vec::<String>::new(),
-                config.clone(),
-                today,
-            )
-            .findings()
-        };
+        let vault = crate::vault::live::LiveVault::from_sources(
+            [("a.md", "[[missing]] ![[gone.png]]")],
+            Vec::<String>::new(),
+        );
+        let run = |config: &Config| live::findings(&vault, config, today);
         let rules = |findings: &[Diagnostic]| {
             findings
                 .iter()

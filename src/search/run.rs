@@ -918,13 +918,8 @@ mod tests {
         let config = crate::config::Config::default();
         let options = crate::index::Options::default();
         let (index, _) = Index::open(root, &config, &options).expect("an index");
-        let today = jiff::civil::Date::constant(2026, 1, 10);
-        let mut live = LiveVault::from_sources(
-            [("a.md", "alpha on disk\nbeta\n")],
-            Vec::<String>::new(),
-            config,
-            today,
-        );
+        let mut live =
+            LiveVault::from_sources([("a.md", "alpha on disk\nbeta\n")], Vec::<String>::new());
         let query = Query::parse("alpha line:(alpha beta)").expect("a query");
         let run = |buffers: &dyn Buffers| {
             let results =

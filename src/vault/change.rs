@@ -21,13 +21,16 @@ pub struct Changes {
     /// Files whose incoming links changed: a link (a note's link by index)
     /// leads to them now or no longer does.
     pub backlinks: BTreeSet<FileId>,
-    /// Notes whose lint findings changed.
-    pub diagnostics: BTreeSet<NoteId>,
+    /// Notes whose lint findings may have changed: every note given (new,
+    /// edited or moved), those with a link resolved again, those whose
+    /// backlinks changed, and those that read an alias or title that
+    /// changed. `lint::live::Findings::update` lints them again.
+    pub lint: BTreeSet<NoteId>,
 }
 
 impl Changes {
-    /// Every note still in the vault whose resolutions, backlinks or
-    /// diagnostics may have changed: what a caller shows again.
+    /// Every note still in the vault whose text, resolutions or backlinks
+    /// may have changed.
     pub fn notes(&self) -> BTreeSet<NoteId> {
         let files =
             (self.added.iter().chain(&self.moved).chain(&self.backlinks)).filter_map(|file| {
@@ -36,15 +39,10 @@ impl Changes {
                     FileId::Attachment(_) => None,
                 }
             });
-        (self
-            .edited
-            .iter()
-            .chain(&self.resolutions)
-            .chain(&self.diagnostics)
-            .copied())
-        .chain(files)
-        .filter(|id| !self.removed.contains(&FileId::Note(*id)))
-        .collect()
+        (self.edited.iter().chain(&self.resolutions).copied())
+            .chain(files)
+            .filter(|id| !self.removed.contains(&FileId::Note(*id)))
+            .collect()
     }
 }
 

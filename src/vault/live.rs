@@ -2,14 +2,14 @@
 //! change text, and only the links a change can affect are resolved again.
 //!
 //! Every mutation goes the same way: it updates the files ([`Files`]) and the
-//! name index (`NameIndex`), noting which folded file names gained or lost
-//! a file and which notes need all their links resolved again (new, edited
-//! or moved notes); then `LiveVault::settle` resolves again the links of
-//! those notes, the links that consult those names, and the anchored links
-//! into edited notes, updates the backlinks, lints again every note whose
-//! findings may have changed, and reports what changed. The rules of
-//! resolution are [`super::resolve`]'s and the lint rules are
-//! [`crate::lint`]'s. A [`Vault`] is a live vault never changed.
+//! name indexes, noting which folded file names gained or lost a file and
+//! which notes need all their links resolved again (new, edited or moved
+//! notes); then `LiveVault::settle` resolves again the links of those notes,
+//! the links that consult those names, and the anchored links into edited
+//! notes, updates the backlinks, and reports what changed, with the notes
+//! whose lint findings may have changed (which `crate::lint::live` lints
+//! again). The rules of resolution are [`super::resolve`]'s. A [`Vault`] is
+//! a live vault never changed.
 //!
 //! [`Vault`]: super::Vault
 
@@ -17,7 +17,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use jiff::civil::Date;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
@@ -32,8 +31,6 @@ use super::resolve::{self, AnchorMatch, fold};
 use super::scan::is_markdown;
 use super::{FileId, KnownResolutions, NoteId, Resolution, anchor_in, resolve_link, to_u32};
 use crate::config::Config;
-use crate::lint::fix::FixLookup;
-use crate::lint::{self, Lookup};
 use crate::model::{Diagnostic, Link, Note};
 use crate::parse::{self, ParsedNote};
 
@@ -56,18 +53,13 @@ pub struct LiveVault {
     /// Problems of the scan the vault was built from, not of any one note
     /// (unreadable files and folders, skipped links), as found then.
     problems: Vec<Diagnostic>,
-    /// What the lint rules are told: the vault's configuration and the day.
-    config: Config,
-    today: Date,
 }
 
-/// A note, how its links resolve, and what the lint rules find in it.
+/// A note and how its links resolve.
 struct LiveNote {
     parsed: Parsed,
     /// Index for index with the note's links.
     resolutions: Vec<Resolution>,
-    /// Every enabled rule's findings, parse problems included, once asked for.
-    diagnostics: OnceLock<Vec<Diagnostic>>,
     /// The text last given to [`LiveVault::upsert_note`]; `None` while the
     /// note is as the vault was built (its text is its file's).
     buffer: Option<String>,
@@ -86,7 +78,6 @@ impl LiveNote {
         Self {
             parsed,
             resolutions: Vec::new(),
-            diagnostics: OnceLock::new(),
             buffer: None,
         }
     }
@@ -105,13 +96,10 @@ struct Pending {
 }
 
 impl LiveVault {
-    /// Builds a live vault from `(path, text)` pairs and attachment paths,
-    /// linted with `config` as on the day `today`.
+    /// Builds a live vault from `(path, text)` pairs and attachment paths.
     pub fn from_sources<P, T, A>(
         notes: impl IntoIterator<Item = (P, T)>,
         attachments: impl IntoIterator<Item = A>,
-        config: Config,
-        today: Date,
     ) -> Self
     where
         P: AsRef<str>,
@@ -122,33 +110,21 @@ impl LiveVault {
             .map(|(path, text)| parse::parse_note(path.as_ref(), text.as_ref()))
             .collect();
         let attachments = attachments.into_iter().map(Into::into).collect();
-        Self::from_parsed(parsed, attachments, config, today)
+        Self::from_parsed(parsed, attachments)
     }
 
-    /// Builds a live vault from parsed notes and attachment paths, linted
-    /// with `config` as on the day `today`. Ids are given in path order,
-    /// notes first (of two notes with one path, the first is kept).
-    pub fn from_parsed(
-        parsed: Vec<ParsedNote>,
-        mut attachments: Vec<String>,
-        config: Config,
-        today: Date,
-    ) -> Self {
+    /// Builds a live vault from parsed notes and attachment paths. Ids are
+    /// given in path order, notes first (of two notes with one path, the
+    /// first is kept).
+    pub fn from_parsed(parsed: Vec<ParsedNote>, mut attachments: Vec<String>) -> Self {
         attachments.sort_unstable();
-        let (vault, _) = Self::assemble(
-            Notes::parsed(parsed),
-            attachments,
-            Vec::new(),
-            None,
-            config,
-            today,
-        );
+        let (vault, _) = Self::assemble(Notes::parsed(parsed), attachments, Vec::new(), None);
         vault
     }
 
     /// Builds a live vault from notes (e.g. the index's, decoded when first
     /// read) and attachment paths (sorted), with the
-    /// scan's `problems`, linted with `config` as on the day `today`. Ids
+    /// scan's `problems`. Ids
     /// are given in path order, notes first, so that the `n`th note has id
     /// `n` and the `n`th attachment slot `n`, as `known` numbers them.
     ///
@@ -163,8 +139,6 @@ impl LiveVault {
         attachments: Vec<String>,
         problems: Vec<Diagnostic>,
         known: Option<KnownResolutions>,
-        config: Config,
-        today: Date,
     ) -> (Self, bool) {
         let mut attachments = attachments;
         attachments.dedup();
@@ -179,8 +153,6 @@ impl LiveVault {
             backlinks: OnceLock::new(),
             aliases: OnceLock::new(),
             problems,
-            config,
-            today,
         };
         let ids: Vec<NoteId> = vault.note_ids().collect();
         let taken = known.and_then(|known| vault.take_back(known));
@@ -198,16 +170,16 @@ impl LiveVault {
         (vault, resolved_anew)
     }
 
-    /// Reads the vault folder at `root` and builds the live vault of its
-    /// files, linted with `config` as on the day `today`; the scan's
-    /// problems are kept (see [`LiveVault::problems`]).
-    pub fn load(root: &Path, config: Config, today: Date) -> crate::error::Result<Self> {
+    /// Reads the vault folder at `root` (its files as `config` says) and
+    /// builds the live vault of them; the scan's problems are kept (see
+    /// [`LiveVault::problems`]).
+    pub fn load(root: &Path, config: &Config) -> crate::error::Result<Self> {
         let Scanned {
             notes,
             attachments,
             problems,
-        } = read::read(root, &config)?;
-        let mut vault = Self::from_parsed(notes, attachments, config, today);
+        } = read::read(root, config)?;
+        let mut vault = Self::from_parsed(notes, attachments);
         vault.problems = problems;
         Ok(vault)
     }
@@ -287,20 +259,6 @@ impl LiveVault {
         })
     }
 
-    /// Lints as on the day `today` from now on (`future-date` compares
-    /// dates with it): every note's findings are found again when next
-    /// asked for.
-    pub fn set_today(&mut self, today: Date) {
-        if today != self.today {
-            self.today = today;
-            for id in self.note_ids().collect::<Vec<_>>() {
-                if let Some(live) = self.files.note_mut(id) {
-                    live.diagnostics = OnceLock::new();
-                }
-            }
-        }
-    }
-
     /// Problems of the scan the vault was built from, not of any one note
     /// (unreadable files and folders, skipped links), in the order found.
     /// Changes to the vault leave them as they were.
@@ -308,26 +266,12 @@ impl LiveVault {
         &self.problems
     }
 
-    /// Every finding of the vault, as `vaultkit lint` reports them: the
-    /// scan's problems with their configured severities and every note's
-    /// [`LiveVault::diagnostics`], sorted by path, line and column.
-    pub fn findings(&self) -> Vec<Diagnostic> {
-        let ids: Vec<NoteId> = self.note_ids().collect();
-        self.lint_ready();
-        ids.par_iter().for_each(|&id| {
-            self.diagnostics(id);
-        });
-        let per_note = ids
-            .iter()
-            .flat_map(|&id| self.diagnostics(id).iter().cloned());
-        lint::with_problems(&self.problems, per_note, &self.config)
-    }
-
-    /// Builds, on this thread, what the lint rules read (every note and the
-    /// alias and backlink indexes), so that notes can be linted in
-    /// parallel without waiting on one another.
-    pub(crate) fn lint_ready(&self) {
+    /// Decodes every note and builds the name, alias and backlink indexes
+    /// now, on this thread: before reading the vault from several threads,
+    /// which would otherwise wait on one another to build them.
+    pub fn build_indexes(&self) {
         self.decode_all();
+        self.names();
         self.aliases();
         self.backlinks_index();
     }
@@ -453,15 +397,6 @@ impl LiveVault {
         self.files.note(id)?.buffer.as_deref()
     }
 
-    /// What the enabled lint rules find in a note (its parse problems
-    /// included), sorted by line and column. Linted when first asked for.
-    pub fn diagnostics(&self, id: NoteId) -> &[Diagnostic] {
-        self.files.note(id).map_or(&[], |live| {
-            live.diagnostics
-                .get_or_init(|| lint::check_note(self, id, &self.config, self.today))
-        })
-    }
-
     /// The link at `at`, if its note has it.
     pub fn link(&self, at: LinkAt) -> Option<&Link> {
         self.note(at.source)?.links.get(at.link as usize)
@@ -477,6 +412,11 @@ impl LiveVault {
     /// compares names), once per claim, in no order.
     pub fn notes_with_alias(&self, alias: &str) -> &[NoteId] {
         self.aliases().claiming(&fold(alias.trim()))
+    }
+
+    /// The notes whose folded title is `folded`, in no order.
+    pub fn notes_titled(&self, folded: &str) -> &[NoteId] {
+        self.aliases().titled(folded)
     }
 
     /// Files by folded file name, built on first use.
@@ -787,13 +727,6 @@ impl LiveVault {
         }
     }
 
-    /// Runs the lint rules on these notes.
-    fn lint(&self, ids: &[NoteId]) -> Vec<Vec<Diagnostic>> {
-        ids.par_iter()
-            .map(|&id| lint::check_note(self, id, &self.config, self.today))
-            .collect()
-    }
-
     /// The file a link path written in the note at `source` (a vault
     /// path) leads to now, with any tied files.
     pub fn resolve_path(&self, link_path: &str, source: &str) -> resolve::PathMatch {
@@ -842,10 +775,9 @@ impl LiveVault {
             }));
         }
         links.retain(|at| !sources.contains(&at.source));
-        // Notes to lint again: those whose links were resolved again, those
-        // with backlinks that changed (orphans), and those that read an
-        // alias or title that changed.
-        let given = sources.clone();
+        // Notes whose findings may change: those whose links were resolved
+        // again, those with backlinks that changed (orphans), and those that
+        // read an alias or title that changed.
         let mut relint: BTreeSet<NoteId> = sources.iter().copied().collect();
         relint.extend(links.iter().map(|at| at.source));
         relint.extend(self.aliases().readers(&touched));
@@ -898,70 +830,9 @@ impl LiveVault {
             FileId::Note(id) => Some(*id),
             FileId::Attachment(_) => None,
         }));
-        // Findings never asked for are left to be found when they are,
-        // but for the notes given now (new, edited or moved).
-        let relint: Vec<NoteId> = (relint.into_iter())
-            .filter(|id| {
-                (self.files.note(*id))
-                    .is_some_and(|live| live.diagnostics.get().is_some() || given.contains(id))
-            })
-            .collect();
-        let found = self.lint(&relint);
-        for (id, diagnostics) in relint.into_iter().zip(found) {
-            if let Some(live) = self.files.note_mut(id)
-                && live.diagnostics.get() != Some(&diagnostics)
-            {
-                live.diagnostics = OnceLock::from(diagnostics);
-                changes.diagnostics.insert(id);
-            }
-        }
+        relint.retain(|&id| self.files.note(id).is_some());
+        changes.lint = relint;
         changes
-    }
-}
-
-impl Lookup for LiveVault {
-    fn note(&self, id: NoteId) -> Option<&Note> {
-        LiveVault::note(self, id)
-    }
-
-    fn resolutions(&self, id: NoteId) -> &[Resolution] {
-        LiveVault::resolutions(self, id)
-    }
-
-    fn parse_diagnostics(&self, id: NoteId) -> &[Diagnostic] {
-        LiveVault::parse_diagnostics(self, id)
-    }
-
-    fn file_path(&self, file: FileId) -> &str {
-        LiveVault::file_path(self, file).unwrap_or_default()
-    }
-
-    fn alias_owners(&self, alias: &str) -> Vec<&str> {
-        let mut owners: Vec<&str> = (self.notes_with_alias(alias).iter())
-            .filter_map(|&id| Some(self.note(id)?.path.as_str()))
-            .collect();
-        owners.sort();
-        owners
-    }
-
-    fn titled(&self, folded: &str) -> Option<&str> {
-        (self.aliases().titled(folded).iter())
-            .filter_map(|&id| Some(self.note(id)?.path.as_str()))
-            .max()
-    }
-
-    fn linked_from_others(&self, id: NoteId) -> bool {
-        self.backlinks(FileId::Note(id)).any(|at| at.source != id)
-    }
-}
-
-impl FixLookup for LiveVault {
-    fn note_ids(&self) -> Vec<NoteId> {
-        LiveVault::note_ids(self).collect()
-    }
-
-    fn resolve_from_root(&self, link_path: &str) -> Option<FileId> {
-        resolve::resolve_in(self.names(), link_path, "").target
     }
 }
 

@@ -18,7 +18,6 @@ pub mod scan;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -97,7 +96,7 @@ impl Vault {
     /// Scans, reads and parses the vault at `root` (in parallel), then resolves
     /// every link. Unreadable or malformed files become diagnostics.
     pub fn load(root: &Path, config: &Config) -> Result<Self> {
-        let live = LiveVault::load(root, config.clone(), Date::MIN)?;
+        let live = LiveVault::load(root, config)?;
         Ok(Self::of(Some(root), live, true))
     }
 
@@ -111,30 +110,22 @@ impl Vault {
         T: AsRef<str>,
         A: Into<String>,
     {
-        let live = LiveVault::from_sources(notes, attachments, Config::default(), Date::MIN);
+        let live = LiveVault::from_sources(notes, attachments);
         Self::of(None, live, true)
     }
 
     /// Builds a vault from notes parsed earlier, e.g. the index's, decoded
     /// when needed (see [`Notes`]), and attachment paths (sorted), with
     /// the resolutions `known` kept for the same files (see
-    /// [`LiveVault::assemble`]) and the vault's `config`.
+    /// [`LiveVault::assemble`]).
     pub fn assemble(
         root: &Path,
         notes: Notes,
         attachments: Vec<String>,
         problems: Vec<Diagnostic>,
         known: Option<KnownResolutions>,
-        config: &Config,
     ) -> Self {
-        let (live, resolved_anew) = LiveVault::assemble(
-            notes,
-            attachments,
-            problems,
-            known,
-            config.clone(),
-            Date::MIN,
-        );
+        let (live, resolved_anew) = LiveVault::assemble(notes, attachments, problems, known);
         Self::of(Some(root), live, resolved_anew)
     }
 
@@ -147,12 +138,9 @@ impl Vault {
         }
     }
 
-    /// The live vault this is, to change in place, linted as on the day
-    /// `today` with the configuration it was loaded with.
-    pub fn into_live(self, today: Date) -> LiveVault {
-        let mut live = self.live;
-        live.set_today(today);
-        live
+    /// The live vault this is, to change in place.
+    pub fn into_live(self) -> LiveVault {
+        self.live
     }
 
     /// The live vault this is.
@@ -476,7 +464,6 @@ mod tests {
             vec!["pic.png".to_owned()],
             Vec::new(),
             Some(known),
-            &Config::default(),
         )
     }
 

@@ -232,14 +232,7 @@ mod tests {
             unchanged: unchanged.to_vec(),
         };
         let root = std::path::Path::new("/v");
-        let lazy = Vault::assemble(
-            root,
-            notes,
-            Vec::new(),
-            Vec::new(),
-            Some(known),
-            &crate::config::Config::default(),
-        );
+        let lazy = Vault::assemble(root, notes, Vec::new(), Vec::new(), Some(known));
         (eager, lazy, asked)
     }
 

@@ -27,7 +27,7 @@ pub fn hover(workspace: &Workspace, cursor: &Cursor<'_>) -> Option<Hover> {
     let link = &cursor.note.links[i];
     let mut text = String::new();
     // The findings on this link say what is wrong with it, as configured.
-    for finding in live.diagnostics(cursor.id) {
+    for finding in workspace.findings(cursor.id) {
         if finding.span == Some(link.span) {
             let _ = writeln!(
                 text,

@@ -49,12 +49,11 @@ use lsp_types::{
     TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceSymbolResponse,
 };
 use vaultkit::model::LineIndex;
-use vaultkit::vault::change::Changes;
 use vaultkit::vault::{FileId, NoteId};
 
 use navigate::Cursor;
 use transport::Incoming;
-use workspace::Workspace;
+use workspace::{Relinted, Workspace};
 
 /// Serves one editor on stdin and stdout until it says `exit` or closes
 /// the stream. The vault is `vault` (from `--vault`) when given, else each
@@ -364,12 +363,7 @@ impl Server {
                     eprintln!("vaultkit lsp: {err:#}");
                 }
                 gone.extend(reread.gone);
-                changed.extend(
-                    reread
-                        .changes
-                        .into_iter()
-                        .flat_map(|changes| changes.diagnostics),
-                );
+                changed.extend(reread.relinted);
             }
             let now: Vec<Notification> = (changed.into_iter())
                 .filter(|&id| workspace.live().note(id).is_some())
@@ -391,14 +385,14 @@ impl Server {
     fn change(
         &mut self,
         uri: &Uri,
-        apply: impl FnOnce(&mut Workspace, &str) -> Option<Result<Changes>>,
+        apply: impl FnOnce(&mut Workspace, &str) -> Option<Result<Relinted>>,
     ) -> Vec<Notification> {
         let Some((index, path)) = self.locate(uri) else {
             return Vec::new();
         };
         let workspace = &mut self.workspaces[index];
-        let changes = match apply(workspace, &path) {
-            Some(Ok(changes)) => changes,
+        let relinted = match apply(workspace, &path) {
+            Some(Ok(relinted)) => relinted,
             Some(Err(err)) => {
                 eprintln!("vaultkit lsp: {path}: {err:#}");
                 return Vec::new();
@@ -412,7 +406,7 @@ impl Server {
             // The note left the vault (closed, never saved): so do its findings.
             published.push(diagnostics_of(uri.clone(), Vec::new()));
         }
-        let others = (changes.diagnostics.iter()).filter(|&&id| {
+        let others = relinted.iter().filter(|&&id| {
             workspace
                 .live()
                 .note(id)
@@ -463,7 +457,7 @@ fn publish(workspace: &Workspace, id: NoteId) -> Option<Notification> {
     let uri = workspace.uri(FileId::Note(id))?;
     let text = workspace.text(id).unwrap_or_default();
     let lines = LineIndex::new(&text);
-    let found = (workspace.live().diagnostics(id).iter())
+    let found = (workspace.findings(id).iter())
         .map(|finding| convert::diagnostic(&lines, finding))
         .collect();
     Some(diagnostics_of(uri, found))

@@ -1,18 +1,21 @@
-//! One vault the server answers for: its live model, the documents the
-//! editor has open in it, and the mapping between editor URIs and vault
-//! paths.
+//! One vault the server answers for: its live model and its notes' lint
+//! findings, the documents the editor has open in it, and the mapping
+//! between editor URIs and vault paths.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use globset::GlobSet;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use vaultkit::config::{self, Config};
+use vaultkit::lint::cache;
+use vaultkit::lint::live::Findings;
+use vaultkit::model::Diagnostic;
 use vaultkit::model::LineIndex;
 use vaultkit::parse;
-use vaultkit::vault::change::Changes;
+use vaultkit::vault::change::{ChangeError, Changes};
 use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::resolve::nfc;
 use vaultkit::vault::scan::{self, Listed};
@@ -20,11 +23,16 @@ use vaultkit::vault::{FileId, NoteId};
 
 use super::convert;
 
+/// The notes whose lint findings a change changed.
+pub type Relinted = BTreeSet<NoteId>;
+
 /// A vault folder and its live model.
 pub struct Workspace {
     root: PathBuf,
     ignore: GlobSet,
     live: LiveVault,
+    /// Every note's findings, kept current.
+    findings: Findings,
     /// Open notes: vault path to the URI the editor names the note by.
     open: BTreeMap<String, Uri>,
 }
@@ -34,14 +42,13 @@ impl Workspace {
     pub fn load(root: &Path) -> Result<Self> {
         let config = Config::load(root)?;
         let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
-        let live = LiveVault::load(root, config, vaultkit::lint::cache::today())?;
-        // Every note linted now: a change then reports each closed note
-        // whose findings it changes, against what they were.
-        live.findings();
+        let live = LiveVault::load(root, &config)?;
+        let findings = Findings::new(&live, config, cache::today());
         Ok(Self {
             root: root.to_owned(),
             ignore,
             live,
+            findings,
             open: BTreeMap::new(),
         })
     }
@@ -49,6 +56,20 @@ impl Workspace {
     /// The live model.
     pub fn live(&self) -> &LiveVault {
         &self.live
+    }
+
+    /// A note's lint findings, sorted by line and column.
+    pub fn findings(&self, id: NoteId) -> &[Diagnostic] {
+        self.findings.of(id)
+    }
+
+    /// Takes a change of the model into the findings (linting as on the
+    /// day it is now, which may have turned since the last change).
+    fn relint(&mut self, changes: Result<Changes, ChangeError>) -> Result<Relinted> {
+        let changes = changes?;
+        let mut relinted = self.findings.set_today(&self.live, cache::today());
+        relinted.extend(self.findings.update(&self.live, &changes));
+        Ok(relinted)
     }
 
     /// The vault path of the note a URI names: `None` for anything that is
@@ -102,10 +123,10 @@ impl Workspace {
     }
 
     /// The editor opened a note: its buffer overrides the file.
-    pub fn open(&mut self, path: &str, uri: Uri, text: &str) -> Result<Changes> {
-        let changes = self.live.upsert_note(path, text)?;
+    pub fn open(&mut self, path: &str, uri: Uri, text: &str) -> Result<Relinted> {
+        let changes = self.live.upsert_note(path, text);
         self.open.insert(path.to_owned(), uri);
-        Ok(changes)
+        self.relint(changes)
     }
 
     /// The editor changed an open note's buffer; `None` when the note is
@@ -114,7 +135,7 @@ impl Workspace {
         &mut self,
         path: &str,
         edits: Vec<TextDocumentContentChangeEvent>,
-    ) -> Option<Result<Changes>> {
+    ) -> Option<Result<Relinted>> {
         if !self.is_open(path) {
             return None;
         }
@@ -122,21 +143,23 @@ impl Workspace {
         for edit in edits {
             apply(&mut text, edit);
         }
-        Some(self.live.upsert_note(path, &text).map_err(Into::into))
+        let changes = self.live.upsert_note(path, &text);
+        Some(self.relint(changes))
     }
 
     /// The editor closed a note: the file counts again, or, when there is
     /// none (a note never saved), the note leaves the vault.
-    pub fn close(&mut self, path: &str) -> Result<Changes> {
+    pub fn close(&mut self, path: &str) -> Result<Relinted> {
         self.open.remove(path);
-        match std::fs::read(self.root.join(path)) {
+        let changes = match std::fs::read(self.root.join(path)) {
             Ok(bytes) => {
                 let text = parse::decode(path, &bytes).0;
-                Ok(self.live.upsert_note(path, &text)?)
+                self.live.upsert_note(path, &text)
             }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(self.live.remove(path)?),
-            Err(err) => Err(err).with_context(|| format!("cannot read {path}")),
-        }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => self.live.remove(path),
+            Err(err) => return Err(err).with_context(|| format!("cannot read {path}")),
+        };
+        self.relint(changes)
     }
 
     /// Makes the model agree with the disk at `file` (a file or folder,
@@ -174,7 +197,8 @@ impl Workspace {
         }
         if !scan::is_markdown(path) {
             if self.live.file_id(path).is_none() {
-                reread.record(self.live.insert_attachment(path).map_err(Into::into));
+                let changes = self.live.insert_attachment(path);
+                reread.record(self.relint(changes));
             }
             return;
         }
@@ -185,7 +209,8 @@ impl Workspace {
                     .and_then(|id| self.live.buffer(id))
                     .is_some_and(|buffer| buffer == text);
                 if !unchanged {
-                    reread.record(self.live.upsert_note(path, &text).map_err(Into::into));
+                    let changes = self.live.upsert_note(path, &text);
+                    reread.record(self.relint(changes));
                 }
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => self.forget(path, reread),
@@ -215,7 +240,8 @@ impl Workspace {
             if let Some(FileId::Note(id)) = self.live.file_id(path) {
                 reread.gone.extend(self.uri(FileId::Note(id)));
             }
-            reread.record(self.live.remove(path).map_err(Into::into));
+            let changes = self.live.remove(path);
+            reread.record(self.relint(changes));
         }
     }
 
@@ -228,8 +254,8 @@ impl Workspace {
 /// What rereading files from disk did.
 #[derive(Default)]
 pub struct Reread {
-    /// Each change to the model.
-    pub changes: Vec<Changes>,
+    /// The notes whose findings changed.
+    pub relinted: Relinted,
     /// The notes that left the vault.
     pub gone: Vec<Uri>,
     /// The files that could not be read or taken in.
@@ -237,9 +263,9 @@ pub struct Reread {
 }
 
 impl Reread {
-    fn record(&mut self, change: Result<Changes>) {
-        match change {
-            Ok(changes) => self.changes.push(changes),
+    fn record(&mut self, relinted: Result<Relinted>) {
+        match relinted {
+            Ok(relinted) => self.relinted.extend(relinted),
             Err(err) => self.errors.push(err),
         }
     }

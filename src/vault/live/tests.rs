@@ -1,9 +1,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
+use jiff::civil::Date;
 use proptest::prelude::*;
 
 use super::*;
+use crate::lint::live::{self as lint, Findings};
 use crate::vault::Vault;
 use crate::vault::notes::Notes;
 use crate::vault::resolve::AnchorMatch;
@@ -69,14 +71,7 @@ fn oracle(files: &BTreeMap<String, Option<String>>, parses: &mut Parses) -> Pict
         .map(|(path, _)| path.clone())
         .collect();
     let notes = Notes::parsed(parsed);
-    let vault = Vault::assemble(
-        Path::new("/v"),
-        notes,
-        attachments,
-        Vec::new(),
-        None,
-        &config(),
-    );
+    let vault = Vault::assemble(Path::new("/v"), notes, attachments, Vec::new(), None);
     let path = |file| vault.file_path(file).to_owned();
     let mut resolutions = BTreeMap::new();
     let mut backlinks: BTreeMap<String, BTreeSet<(String, u32)>> = BTreeMap::new();
@@ -93,16 +88,16 @@ fn oracle(files: &BTreeMap<String, Option<String>>, parses: &mut Parses) -> Pict
     }
     Picture {
         notes: vault.notes().cloned().collect(),
-        diagnostics: vault.into_live(TODAY).findings(),
+        diagnostics: lint::findings(vault.live(), &config(), TODAY),
         resolutions,
         backlinks,
     }
 }
 
-fn picture(live: &LiveVault) -> Picture {
+fn picture(live: &LiveVault, findings: &Findings) -> Picture {
     let path = |file| live.file_path(file).expect("a live file").to_owned();
     let mut diagnostics: Vec<Diagnostic> = (live.note_ids())
-        .flat_map(|id| live.diagnostics(id).iter().cloned())
+        .flat_map(|id| findings.of(id).iter().cloned())
         .collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut backlinks = BTreeMap::new();
@@ -139,7 +134,7 @@ struct ById {
     diagnostics: BTreeMap<NoteId, Vec<Diagnostic>>,
 }
 
-fn by_id(live: &LiveVault) -> ById {
+fn by_id(live: &LiveVault, findings: &Findings) -> ById {
     ById {
         paths: live.files().map(|(p, id)| (p.to_owned(), id)).collect(),
         resolutions: (live.note_ids())
@@ -149,14 +144,20 @@ fn by_id(live: &LiveVault) -> ById {
             .map(|(_, file)| (file, live.backlinks(file).collect()))
             .collect(),
         diagnostics: (live.note_ids())
-            .map(|id| (id, live.diagnostics(id).to_vec()))
+            .map(|id| (id, findings.of(id).to_vec()))
             .collect(),
     }
 }
 
-/// Whether `changes` names every note and file that changed from `before`
-/// to `after`, and whether every file kept its id.
-fn check_changes(before: &ById, after: &ById, changes: &Changes) -> Result<(), String> {
+/// Whether `changes` (and `relinted`, the notes whose findings the
+/// update after it changed) names every note and file that changed from
+/// `before` to `after`, and whether every file kept its id.
+fn check_changes(
+    before: &ById,
+    after: &ById,
+    changes: &Changes,
+    relinted: &BTreeSet<NoteId>,
+) -> Result<(), String> {
     let notes = changes.notes();
     for (id, resolutions) in &after.resolutions {
         if before.resolutions.get(id) != Some(resolutions) && !notes.contains(id) {
@@ -165,7 +166,7 @@ fn check_changes(before: &ById, after: &ById, changes: &Changes) -> Result<(), S
     }
     for (id, diagnostics) in &after.diagnostics {
         let old = before.diagnostics.get(id).map_or(&[][..], Vec::as_slice);
-        if old != diagnostics.as_slice() && !changes.diagnostics.contains(id) {
+        if old != diagnostics.as_slice() && !relinted.contains(id) {
             return Err(format!("{id:?}'s lint findings changed, unreported"));
         }
     }
@@ -378,25 +379,27 @@ proptest! {
     ) {
         let notes = files.iter().filter_map(|(p, t)| Some((p.as_str(), t.as_deref()?)));
         let attachments = files.iter().filter(|(_, t)| t.is_none()).map(|(p, _)| p.clone());
-        let mut live = LiveVault::from_sources(notes, attachments, config(), TODAY);
+        let mut live = LiveVault::from_sources(notes, attachments);
+        let mut findings = Findings::new(&live, config(), TODAY);
         let mut parses = Parses::new();
-        prop_assert_eq!(picture(&live), oracle(&files, &mut parses));
+        prop_assert_eq!(picture(&live, &findings), oracle(&files, &mut parses));
         for op in &ops {
-            let before = by_id(&live);
+            let before = by_id(&live, &findings);
             let expected = expected(&files, op);
             let done = apply(&mut live, &files, op);
             match (expected, done) {
                 (Some(next), Ok(changes)) => {
                     files = next;
-                    let after = by_id(&live);
-                    if let Err(unreported) = check_changes(&before, &after, &changes) {
+                    let relinted = findings.update(&live, &changes);
+                    let after = by_id(&live, &findings);
+                    if let Err(unreported) = check_changes(&before, &after, &changes, &relinted) {
                         prop_assert!(false, "{:?}: {}", op, unreported);
                     }
                 }
-                (None, Err(_)) => prop_assert_eq!(&by_id(&live), &before, "a refused {:?} changed the vault", op),
+                (None, Err(_)) => prop_assert_eq!(&by_id(&live, &findings), &before, "a refused {:?} changed the vault", op),
                 (expected, done) => prop_assert!(false, "{:?}: expected {:?}, got {:?}", op, expected.is_some(), done),
             }
-            prop_assert_eq!(picture(&live), oracle(&files, &mut parses), "after {:?}", op);
+            prop_assert_eq!(picture(&live, &findings), oracle(&files, &mut parses), "after {:?}", op);
         }
     }
 }
@@ -406,8 +409,6 @@ fn a_new_note_takes_unresolved_links_and_ties() {
     let mut live = LiveVault::from_sources(
         [("a/src.md", "[[Note]] [[Missing]]"), ("b/Note.md", "")],
         Vec::<String>::new(),
-        config(),
-        TODAY,
     );
     let src = live.note_id("a/src.md").expect("src");
     let target = |live: &LiveVault, i: usize| {
@@ -439,8 +440,6 @@ fn renames_keep_ids_and_folder_renames_are_one_change() {
             ("z.md", "[[x#H]] [[y#H]]"),
         ],
         ["a/pic.png"],
-        config(),
-        TODAY,
     );
     let x = live.file_id("a/x.md").expect("x");
     let pic = live.file_id("a/pic.png").expect("pic");
@@ -475,8 +474,6 @@ fn an_edited_heading_is_checked_from_every_link_into_it() {
     let mut live = LiveVault::from_sources(
         [("a.md", "[[b#Part]] [[b]]"), ("b.md", "# Part\n")],
         Vec::<String>::new(),
-        config(),
-        TODAY,
     );
     let a = live.note_id("a.md").expect("a");
     assert!(matches!(
@@ -496,35 +493,42 @@ fn lint_findings_follow_changes_elsewhere_and_are_reported() {
     let mut live = LiveVault::from_sources(
         [("a.md", "[[AI]]"), ("b.md", "text"), ("c.md", "more")],
         Vec::<String>::new(),
-        config(),
-        TODAY,
     );
     let (a, b) = (
         live.note_id("a.md").expect("a"),
         live.note_id("b.md").expect("b"),
     );
-    let rules = |live: &LiveVault, id| -> Vec<&'static str> {
-        live.diagnostics(id).iter().map(|d| d.rule).collect()
+    let mut findings = Findings::new(&live, config(), TODAY);
+    let rules = |findings: &Findings, id| -> Vec<&'static str> {
+        findings.of(id).iter().map(|d| d.rule).collect()
     };
-    assert_eq!(rules(&live, a), ["broken-link"]);
-    assert_eq!(rules(&live, b), ["orphan-note"]);
+    assert_eq!(rules(&findings, a), ["broken-link"]);
+    assert_eq!(rules(&findings, b), ["orphan-note"]);
     // An alias elsewhere changes the broken link's hint.
     let changes = (live.upsert_note("b.md", "---\naliases: [AI]\n---\n[[a]]")).expect("b");
-    let help = live.diagnostics(a)[0].help.as_deref().unwrap_or_default();
+    let relinted = findings.update(&live, &changes);
+    let help = findings.of(a)[0].help.as_deref().unwrap_or_default();
     assert!(help.contains("[[b|AI]]"), "{help}");
-    assert!(changes.diagnostics.contains(&a) && changes.diagnostics.contains(&b));
-    assert_eq!(rules(&live, b), Vec::<&str>::new());
+    assert!(relinted.contains(&a) && relinted.contains(&b));
+    assert_eq!(rules(&findings, b), Vec::<&str>::new());
     // A second claim of the alias is a duplicate, on both notes.
     let changes = (live.upsert_note("c.md", "---\naliases: [ai]\n---\n[[a]]")).expect("c");
+    let relinted = findings.update(&live, &changes);
     let c = live.note_id("c.md").expect("c");
-    assert_eq!(rules(&live, b), ["duplicate-alias"]);
-    assert_eq!(rules(&live, c), ["duplicate-alias"]);
-    assert!(changes.diagnostics.contains(&b));
+    assert_eq!(rules(&findings, b), ["duplicate-alias"]);
+    assert_eq!(rules(&findings, c), ["duplicate-alias"]);
+    assert!(relinted.contains(&b));
     // Text that changes no finding reports none.
     let changes = live
         .upsert_note("c.md", "---\naliases: [ai]\n---\n[[a]] more")
         .expect("c");
-    assert!(changes.diagnostics.is_empty());
+    assert!(findings.update(&live, &changes).is_empty());
+    // A new day lints again, and reports no note when nothing depends on it.
+    assert!(
+        findings
+            .set_today(&live, TODAY.tomorrow().expect("a day"))
+            .is_empty()
+    );
 }
 
 #[cfg(unix)]
@@ -543,8 +547,8 @@ fn a_vault_read_from_disk_gives_its_findings_with_the_scans_problems() {
     )
     .expect("a valid config");
 
-    let live = LiveVault::load(root, config.clone(), TODAY).expect("loaded");
-    let findings = live.findings();
+    let live = LiveVault::load(root, &config).expect("loaded");
+    let findings = lint::findings(&live, &config, TODAY);
     assert_eq!(live.problems().len(), 1);
     // The scan's problem is among them, with its configured severity.
     let skipped = (findings.iter()).find(|f| f.rule == "symlink-skipped");
