@@ -1,7 +1,5 @@
 //! Which links lead to each file, kept up to date as links resolve anew.
 
-use std::collections::BTreeSet;
-
 use rustc_hash::FxHashMap;
 
 use super::{FileId, NoteId};
@@ -28,26 +26,34 @@ impl LinkAt {
 /// Every resolved link, by the file it leads to.
 #[derive(Debug, Clone, Default)]
 pub struct Backlinks {
-    into: FxHashMap<FileId, BTreeSet<LinkAt>>,
+    /// Each file's links, sorted (inserted in order, as when built from
+    /// every note in id order, each is a push).
+    into: FxHashMap<FileId, Vec<LinkAt>>,
 }
 
 impl Backlinks {
     /// Records that `link` leads to `target`.
     pub fn insert(&mut self, target: FileId, link: LinkAt) {
-        self.into.entry(target).or_default().insert(link);
+        let links = self.into.entry(target).or_default();
+        if let Err(at) = links.binary_search(&link) {
+            links.insert(at, link);
+        }
     }
 
     /// Forgets that `link` leads to `target`.
     pub fn remove(&mut self, target: FileId, link: LinkAt) {
         if let Some(links) = self.into.get_mut(&target) {
-            links.remove(&link);
+            if let Ok(at) = links.binary_search(&link) {
+                links.remove(at);
+            }
             if links.is_empty() {
                 self.into.remove(&target);
             }
         }
     }
 
-    /// The links that lead to `target`, by source id and link index.
+    /// The links that lead to `target`, by source id and link index, in
+    /// that order.
     pub fn of(&self, target: FileId) -> impl Iterator<Item = LinkAt> + '_ {
         self.into.get(&target).into_iter().flatten().copied()
     }

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use super::aliases::{AliasIndex, Touched};
+use super::aliases::{AliasIndex, TitleIndex, Touched};
 use super::backlinks::{Backlinks, LinkAt};
 use super::change::{ChangeError, Changes};
 use super::ids::Files;
@@ -50,6 +50,7 @@ pub struct LiveVault {
     consulted: OnceLock<Consulted>,
     backlinks: OnceLock<Backlinks>,
     aliases: OnceLock<AliasIndex>,
+    titles: OnceLock<TitleIndex>,
     /// Problems of the scan the vault was built from, not of any one note
     /// (unreadable files and folders, skipped links), as found then.
     problems: Vec<Diagnostic>,
@@ -152,6 +153,7 @@ impl LiveVault {
             consulted: OnceLock::new(),
             backlinks: OnceLock::new(),
             aliases: OnceLock::new(),
+            titles: OnceLock::new(),
             problems,
         };
         let ids: Vec<NoteId> = vault.note_ids().collect();
@@ -273,6 +275,7 @@ impl LiveVault {
         self.decode_all();
         self.names();
         self.aliases();
+        self.titles();
         self.backlinks_index();
     }
 
@@ -416,51 +419,56 @@ impl LiveVault {
 
     /// The notes whose folded title is `folded`, in no order.
     pub fn notes_titled(&self, folded: &str) -> &[NoteId] {
-        self.aliases().titled(folded)
+        self.titles().titled(folded)
     }
 
     /// Files by folded file name, built on first use.
     fn names(&self) -> &NameIndex {
-        self.names.get_or_init(|| {
-            let mut names = NameIndex::default();
-            for (path, id) in self.files() {
-                names.insert_file(id, path);
-            }
-            names
-        })
+        self.names
+            .get_or_init(|| NameIndex::new(self.files().map(|(path, id)| (id, path)).collect()))
     }
 
-    /// Links by the names they consult, built on first use (decoding every note).
+    /// Links by the names they consult, built on first use.
     fn consulted(&self) -> &Consulted {
-        if self.consulted.get().is_none() {
-            self.decode_all();
-        }
-        self.consulted.get_or_init(|| {
-            let mut consulted = Consulted::default();
-            for id in self.note_ids() {
-                if let Some(note) = self.note(id) {
-                    for (i, link) in note.links.iter().enumerate() {
-                        consulted.insert_link(LinkAt::new(id, i), &link.target, &note.path);
-                    }
-                }
+        self.of_every_note(&self.consulted, |consulted, id, note| {
+            for (i, link) in note.links.iter().enumerate() {
+                consulted.insert_link(LinkAt::new(id, i), &link.target, &note.path);
             }
-            consulted
         })
     }
 
-    /// Notes by alias and title, built on first use (decoding every note).
+    /// Notes by alias, built on first use.
     fn aliases(&self) -> &AliasIndex {
-        if self.aliases.get().is_none() {
+        self.of_every_note(&self.aliases, |aliases, id, note| {
+            aliases.insert(id, note, &mut Touched::default());
+        })
+    }
+
+    /// Notes by title, built on first use.
+    fn titles(&self) -> &TitleIndex {
+        self.of_every_note(&self.titles, |titles, id, note| {
+            titles.insert(id, note, &mut Touched::default());
+        })
+    }
+
+    /// The index in `cell`, built on first use with `add` from every note
+    /// (decoded first, on all cores).
+    fn of_every_note<'a, T: Default>(
+        &'a self,
+        cell: &'a OnceLock<T>,
+        add: impl Fn(&mut T, NoteId, &Note),
+    ) -> &'a T {
+        if cell.get().is_none() {
             self.decode_all();
         }
-        self.aliases.get_or_init(|| {
-            let mut aliases = AliasIndex::default();
+        cell.get_or_init(|| {
+            let mut index = T::default();
             for id in self.note_ids() {
                 if let Some(note) = self.note(id) {
-                    aliases.insert(id, note, &mut Touched::default());
+                    add(&mut index, id, note);
                 }
             }
-            aliases
+            index
         })
     }
 
@@ -485,6 +493,7 @@ impl LiveVault {
         self.names();
         self.consulted();
         self.aliases();
+        self.titles();
         self.backlinks_index();
     }
 
@@ -679,6 +688,9 @@ impl LiveVault {
             if let Some(aliases) = self.aliases.get_mut() {
                 aliases.insert(id, note, touched);
             }
+            if let Some(titles) = self.titles.get_mut() {
+                titles.insert(id, note, touched);
+            }
         }
     }
 
@@ -694,6 +706,9 @@ impl LiveVault {
             }
             if let Some(aliases) = self.aliases.get_mut() {
                 aliases.remove(id, note, touched);
+            }
+            if let Some(titles) = self.titles.get_mut() {
+                titles.remove(id, note, touched);
             }
         }
     }

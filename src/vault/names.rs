@@ -8,6 +8,7 @@
 //! goes or moves, the links to look at again are exactly those that consult
 //! `foo.md`: [`NameIndex::consulting`].
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::FileId;
@@ -28,6 +29,20 @@ pub struct Consulted {
 }
 
 impl NameIndex {
+    /// Indexes these files (`id`, path); folding the paths, most of the
+    /// work, on all cores.
+    pub fn new(files: Vec<(FileId, &str)>) -> Self {
+        let entries: Vec<Entry> = (files.into_par_iter())
+            .map(|(id, path)| Entry::new(id, path))
+            .collect();
+        let mut index = Self::default();
+        for entry in entries {
+            let name = resolve::file_name(&entry.lower).to_owned();
+            index.files.entry(name).or_default().push(entry);
+        }
+        index
+    }
+
     /// Adds the file `id` at `path`; returns its folded file name.
     pub fn insert_file(&mut self, id: FileId, path: &str) -> String {
         let entry = Entry::new(id, path);
