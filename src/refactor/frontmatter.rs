@@ -138,7 +138,12 @@ pub fn edit(text: &str, edit: &PropertyEdit) -> Result<Vec<Replacement>, EditErr
     };
     let mut replacements = match found {
         None => new_entry(edit, line_break)
-            .map(|entry| vec![Replacement::insert(block.yaml_start + block.yaml.len(), entry)])
+            .map(|entry| {
+                vec![Replacement::insert(
+                    block.yaml_start + block.yaml.len(),
+                    entry,
+                )]
+            })
             .unwrap_or_default(),
         Some(entry) => editor.change(entry, edit)?,
     };
@@ -201,10 +206,21 @@ impl Editor<'_> {
 
     fn set(&self, entry: &Entry, new: &NewValue) -> Vec<Replacement> {
         let unchanged = match (&entry.value, new) {
-            (Value::Scalar { text: Some(old), .. }, NewValue::Scalar(new)) => old == new,
-            (Value::BlockList { items, .. } | Value::FlowList { items, .. }, NewValue::List(new)) => {
+            (
+                Value::Scalar {
+                    text: Some(old), ..
+                },
+                NewValue::Scalar(new),
+            ) => old == new,
+            (
+                Value::BlockList { items, .. } | Value::FlowList { items, .. },
+                NewValue::List(new),
+            ) => {
                 items.len() == new.len()
-                    && items.iter().zip(new).all(|(i, n)| i.text.as_ref() == Some(n))
+                    && items
+                        .iter()
+                        .zip(new)
+                        .all(|(i, n)| i.text.as_ref() == Some(n))
             }
             _ => false,
         };
@@ -257,17 +273,30 @@ impl Editor<'_> {
     }
 
     fn add(&self, entry: &Entry, value: &str) -> Result<Vec<Replacement>, EditError> {
-        let item = |indent: &str| yaml_value::block_list(&[value.to_owned()], indent, self.line_break);
+        let item =
+            |indent: &str| yaml_value::block_list(&[value.to_owned()], indent, self.line_break);
         Ok(match &entry.value {
             Value::Empty => vec![Replacement::insert(entry.colon_end, item(LIST_INDENT))],
-            Value::Scalar { text: Some(old), .. } if old == value => Vec::new(),
+            Value::Scalar {
+                text: Some(old), ..
+            } if old == value => Vec::new(),
             // A single value becomes the first item of the list, as written.
-            Value::Scalar { start, end, text: Some(_) } => {
+            Value::Scalar {
+                start,
+                end,
+                text: Some(_),
+            } => {
                 let old = &self.text[*start..*end];
-                let list = format!("{}{LIST_INDENT}- {old}{}", self.line_break, item(LIST_INDENT));
+                let list = format!(
+                    "{}{LIST_INDENT}- {old}{}",
+                    self.line_break,
+                    item(LIST_INDENT)
+                );
                 vec![Replacement::new(entry.colon_end, *end, list)]
             }
-            Value::BlockList { items, .. } if items.iter().any(|i| i.text.as_deref() == Some(value)) => {
+            Value::BlockList { items, .. }
+                if items.iter().any(|i| i.text.as_deref() == Some(value)) =>
+            {
                 Vec::new()
             }
             Value::BlockList { items, end } => {
@@ -276,7 +305,9 @@ impl Editor<'_> {
                     .map_or(LIST_INDENT, |last| &self.text[last.line_start..last.dash]);
                 vec![Replacement::insert(*end, item(indent))]
             }
-            Value::FlowList { items, .. } if items.iter().any(|i| i.text.as_deref() == Some(value)) => {
+            Value::FlowList { items, .. }
+                if items.iter().any(|i| i.text.as_deref() == Some(value)) =>
+            {
                 Vec::new()
             }
             Value::FlowList { items, open, .. } => {
@@ -296,7 +327,11 @@ impl Editor<'_> {
         let matches = |item: &Item| item.text.as_deref() == Some(value);
         Ok(match &entry.value {
             Value::Empty => Vec::new(),
-            Value::Scalar { text: Some(old), end, .. } if old == value => {
+            Value::Scalar {
+                text: Some(old),
+                end,
+                ..
+            } if old == value => {
                 vec![Replacement::new(entry.colon_end, *end, String::new())]
             }
             Value::Scalar { .. } => Vec::new(),
@@ -336,8 +371,14 @@ impl Editor<'_> {
                     // A run is removed with the separator after it, or the
                     // one before it when it ends the list.
                     out.push(match items.get(i) {
-                        Some(next) => Replacement::new(items[run_start].start, next.start, String::new()),
-                        None => Replacement::new(items[run_start - 1].end, items[i - 1].end, String::new()),
+                        Some(next) => {
+                            Replacement::new(items[run_start].start, next.start, String::new())
+                        }
+                        None => Replacement::new(
+                            items[run_start - 1].end,
+                            items[i - 1].end,
+                            String::new(),
+                        ),
                     });
                 }
                 out
@@ -418,7 +459,10 @@ enum Parsed {
         end: usize,
         items: Vec<ParsedItem>,
     },
-    Mapping { start: usize, end: usize },
+    Mapping {
+        start: usize,
+        end: usize,
+    },
 }
 
 /// A list item as the parser reports it.
@@ -451,7 +495,10 @@ fn locate(text: &str, block: Block<'_>) -> Result<Vec<Entry>, EditError> {
         if event == Event::StreamEnd {
             break;
         }
-        if !matches!(event, Event::StreamStart | Event::DocumentStart | Event::DocumentEnd) {
+        if !matches!(
+            event,
+            Event::StreamStart | Event::DocumentStart | Event::DocumentEnd
+        ) {
             events.push((event, base + bytes.of(marker.index())));
         }
     }
@@ -530,7 +577,9 @@ fn locate(text: &str, block: Block<'_>) -> Result<Vec<Entry>, EditError> {
             .find(':')
             .map_or(key_end, |i| key_end + i + 1);
         let value = match value {
-            Parsed::Scalar(text_value, TScalarStyle::Plain, _) if text_value.is_empty() => Value::Empty,
+            Parsed::Scalar(text_value, TScalarStyle::Plain, _) if text_value.is_empty() => {
+                Value::Empty
+            }
             Parsed::Scalar(_, TScalarStyle::Literal | TScalarStyle::Folded, _) => {
                 let start = colon_end + text[colon_end..bound].len()
                     - text[colon_end..bound].trim_start_matches([' ', '\t']).len();
@@ -550,7 +599,10 @@ fn locate(text: &str, block: Block<'_>) -> Result<Vec<Entry>, EditError> {
                 end: scalar_end(text, start, TScalarStyle::Plain, bound, Context::Block),
                 text: None,
             },
-            Parsed::Mapping { start, end } if text[start..].starts_with('{') => Value::Other { start, end: end + 1 },
+            Parsed::Mapping { start, end } if text[start..].starts_with('{') => Value::Other {
+                start,
+                end: end + 1,
+            },
             Parsed::Mapping { .. } => Value::Other {
                 start: colon_end,
                 end: block_end(text, colon_end, bound),
@@ -561,7 +613,9 @@ fn locate(text: &str, block: Block<'_>) -> Result<Vec<Entry>, EditError> {
                     let item_bound = items.get(j + 1).map_or(end, |next| next.start);
                     let item_end = match item.style {
                         None => item.nested_end,
-                        Some(style) => scalar_end(text, item.start, style, item_bound, Context::Flow),
+                        Some(style) => {
+                            scalar_end(text, item.start, style, item_bound, Context::Flow)
+                        }
                     };
                     located.push(Item {
                         text: item.text.clone(),
@@ -628,7 +682,10 @@ fn block_list(
         let content = line.trim_start_matches([' ', '\t']);
         let width = line.len() - content.len();
         let is_item = content.starts_with('-')
-            && content[1..].chars().next().is_none_or(|c| matches!(c, ' ' | '\t' | '\r'));
+            && content[1..]
+                .chars()
+                .next()
+                .is_none_or(|c| matches!(c, ' ' | '\t' | '\r'));
         if is_item && indent.is_none_or(|i| i == width) {
             indent = Some(width);
             dashes.push((at, at + width));
@@ -669,7 +726,13 @@ fn block_list(
 }
 
 /// Where a scalar starting at `start` ends, reading no further than `bound`.
-fn scalar_end(text: &str, start: usize, style: TScalarStyle, bound: usize, context: Context) -> usize {
+fn scalar_end(
+    text: &str,
+    start: usize,
+    style: TScalarStyle,
+    bound: usize,
+    context: Context,
+) -> usize {
     match quote_of(style) {
         Some(quote) => quoted_end(text, start, quote),
         None => {
@@ -719,7 +782,9 @@ fn plain_key_end(text: &str, start: usize, bound: usize) -> usize {
                     .next()
                     .is_none_or(|n| matches!(n, ' ' | '\t' | '\r'))
         })
-        .map_or(start + line.len(), |(i, _)| start + line[..i].trim_end().len())
+        .map_or(start + line.len(), |(i, _)| {
+            start + line[..i].trim_end().len()
+        })
 }
 
 /// The end of a multi-line value from `start`: `bound`, less the blank lines
@@ -910,10 +975,7 @@ mod tests {
             edited("# Title\n", &set("status", "draft")),
             "---\nstatus: draft\n---\n# Title\n"
         );
-        assert_eq!(
-            edited("", &add("tags", "pm")),
-            "---\ntags:\n  - pm\n---\n"
-        );
+        assert_eq!(edited("", &add("tags", "pm")), "---\ntags:\n  - pm\n---\n");
         assert_eq!(edit("# Title\n", &unset("status")), Ok(Vec::new()));
     }
 
@@ -957,7 +1019,10 @@ mod tests {
     fn add_appends_an_absent_item_in_the_list_style() {
         assert_eq!(
             edited(NOTE, &add("tags", "#new")),
-            NOTE.replace("  - \"pm\"   # quoted\n", "  - \"pm\"   # quoted\n  - \"#new\"\n")
+            NOTE.replace(
+                "  - \"pm\"   # quoted\n",
+                "  - \"pm\"   # quoted\n  - \"#new\"\n"
+            )
         );
         assert_eq!(edit(NOTE, &add("tags", "pm")), Ok(Vec::new()));
         assert_eq!(
@@ -966,7 +1031,10 @@ mod tests {
         );
         assert_eq!(
             edited(NOTE, &add("type", "course")),
-            NOTE.replace("type: resource # kept", "type:\n  - resource\n  - course # kept")
+            NOTE.replace(
+                "type: resource # kept",
+                "type:\n  - resource\n  - course # kept"
+            )
         );
         assert_eq!(
             edited(NOTE, &add("empty", "x")),
@@ -1085,12 +1153,20 @@ mod tests {
             Just("".to_owned()),
         ];
         let entry = ("[a-z]{1,6}", value, prop::bool::ANY).prop_map(|(key, value, comment)| {
-            let space = if value.starts_with('\n') || value.is_empty() { "" } else { " " };
+            let space = if value.starts_with('\n') || value.is_empty() {
+                ""
+            } else {
+                " "
+            };
             let comment = if comment { "\n# note" } else { "" };
             format!("{key}:{space}{value}{comment}\n")
         });
-        (prop::collection::vec(entry, 0..5), prop::bool::ANY, "[a-z #\n]{0,20}").prop_map(
-            |(entries, crlf, body)| {
+        (
+            prop::collection::vec(entry, 0..5),
+            prop::bool::ANY,
+            "[a-z #\n]{0,20}",
+        )
+            .prop_map(|(entries, crlf, body)| {
                 let mut seen = std::collections::HashSet::new();
                 let unique: String = entries
                     .into_iter()
@@ -1101,9 +1177,12 @@ mod tests {
                 } else {
                     format!("---\n{unique}---\n{body}")
                 };
-                if crlf { text.replace('\n', "\r\n") } else { text }
-            },
-        )
+                if crlf {
+                    text.replace('\n', "\r\n")
+                } else {
+                    text
+                }
+            })
     }
 
     proptest! {

@@ -73,7 +73,12 @@ pub struct FileEdit {
 impl FileEdit {
     /// The edit of the file at `path`, read as `read` and decoded as
     /// `before`, by `replacements`.
-    pub fn new(path: String, read: Vec<u8>, before: String, replacements: Vec<Replacement>) -> Self {
+    pub fn new(
+        path: String,
+        read: Vec<u8>,
+        before: String,
+        replacements: Vec<Replacement>,
+    ) -> Self {
         let after = replace(&before, &replacements);
         Self {
             path,
@@ -273,8 +278,14 @@ mod tests {
             to: "sub/c.md".into(),
         });
         apply(&plan, dir.path()).expect("applied");
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.md")).expect("a"), "A");
-        assert_eq!(std::fs::read_to_string(dir.path().join("sub/c.md")).expect("c"), "B");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.md")).expect("a"),
+            "A"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("sub/c.md")).expect("c"),
+            "B"
+        );
         assert!(!dir.path().join("b.md").exists());
     }
 
@@ -284,9 +295,18 @@ mod tests {
         let plan = plan_for(dir.path(), &[("a.md", "a", "A"), ("b.md", "b", "B")]);
         std::fs::write(dir.path().join("b.md"), "edited").expect("edit");
         let err = apply(&plan, dir.path()).expect_err("refused");
-        assert!(err.to_string().contains("changed since it was read"), "{err}");
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.md")).expect("a"), "a");
-        assert_eq!(std::fs::read_to_string(dir.path().join("b.md")).expect("b"), "edited");
+        assert!(
+            err.to_string().contains("changed since it was read"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.md")).expect("a"),
+            "a"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("b.md")).expect("b"),
+            "edited"
+        );
     }
 
     #[test]
@@ -299,7 +319,10 @@ mod tests {
             to: "c.md".into(),
         });
         apply(&plan, dir.path()).expect_err("failed");
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.md")).expect("a"), "a");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.md")).expect("a"),
+            "a"
+        );
         assert!(!dir.path().join("c.md").exists());
     }
 
@@ -313,6 +336,9 @@ mod tests {
         });
         let err = apply(&plan, dir.path()).expect_err("refused");
         assert!(err.to_string().contains("already there"), "{err}");
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.md")).expect("a"), "a");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.md")).expect("a"),
+            "a"
+        );
     }
 }

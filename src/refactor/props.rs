@@ -37,20 +37,26 @@ pub struct Planned {
     pub refusals: Vec<Refusal>,
 }
 
-/// The value `set KEY VALUES…` writes: several values are a list, and so is
-/// one value of a property that holds a list in Obsidian (`tags`, `aliases`,
-/// `cssclasses`) or in the schema of `config`.
-pub fn new_value(key: &str, mut values: Vec<String>, config: &Config) -> NewValue {
+/// The value `set KEY VALUE` writes: a one-item list for a property that
+/// holds a list in Obsidian (`tags`, `aliases`, `cssclasses`) or in the
+/// schema of `config`, else the value itself.
+pub fn new_value(key: &str, value: String, config: &Config) -> NewValue {
     let listed = ["tags", "aliases", "cssclasses"]
         .iter()
         .any(|k| k.eq_ignore_ascii_case(key))
         || std::iter::once(&config.schema.fields)
             .chain(config.schema.types.values().map(|t| &t.fields))
             .filter_map(|fields| fields.get(key))
-            .any(|field| matches!(field.kind, FieldType::List | FieldType::Tags | FieldType::Links));
-    match values.len() {
-        1 if !listed => NewValue::Scalar(values.remove(0)),
-        _ => NewValue::List(values),
+            .any(|field| {
+                matches!(
+                    field.kind,
+                    FieldType::List | FieldType::Tags | FieldType::Links
+                )
+            });
+    if listed {
+        NewValue::List(vec![value])
+    } else {
+        NewValue::Scalar(value)
     }
 }
 
@@ -109,12 +115,20 @@ fn plan_note(
         Ok(replacements) => replacements,
         Err(err) => return refuse(err.to_string()),
     };
-    let file = FileEdit::new(path.to_owned(), read.clone(), text.into_owned(), replacements);
+    let file = FileEdit::new(
+        path.to_owned(),
+        read.clone(),
+        text.into_owned(),
+        replacements,
+    );
     let new_errors = rejected(path, &file.before, &file.after, config, today);
     if !new_errors.is_empty() {
         let messages: Vec<String> = new_errors
             .iter()
-            .map(|d| format!("{} [{}]", d.message, d.rule))
+            .map(|d| match &d.help {
+                Some(help) => format!("{} ({help}) [{}]", d.message, d.rule),
+                None => format!("{} [{}]", d.message, d.rule),
+            })
             .collect();
         return refuse(format!(
             "the edit would break the rules of vaultkit.toml: {}",
@@ -126,18 +140,32 @@ fn plan_note(
 
 /// The errors the front-matter rules find in `after` that they did not find
 /// in `before`: a note that broke a rule already is not refused for it.
-fn rejected(path: &str, before: &str, after: &str, config: &Config, today: Date) -> Vec<Diagnostic> {
+fn rejected(
+    path: &str,
+    before: &str,
+    after: &str,
+    config: &Config,
+    today: Date,
+) -> Vec<Diagnostic> {
     let errors = |text: &str| {
         let parsed = parse_note(path, text);
         let mut found = lint::property_findings(&parsed.note, config, today);
-        found.extend(parsed.diagnostics.into_iter().filter(|d| d.rule == "invalid-frontmatter"));
+        found.extend(
+            parsed
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.rule == "invalid-frontmatter"),
+        );
         found.retain(|d| d.severity == Severity::Error);
         found
     };
     let old = errors(before);
     errors(after)
         .into_iter()
-        .filter(|new| !old.iter().any(|o| o.rule == new.rule && o.message == new.message))
+        .filter(|new| {
+            !old.iter()
+                .any(|o| o.rule == new.rule && o.message == new.message)
+        })
         .collect()
 }
 
@@ -150,16 +178,12 @@ mod tests {
     }
 
     #[test]
-    fn lists_are_chosen_by_count_obsidian_and_the_schema() {
+    fn lists_are_chosen_by_obsidian_and_the_schema() {
         let config = config("[schema.fields]\nrelated = { type = \"links\" }\n");
-        let one = |key: &str| new_value(key, vec!["x".into()], &config);
+        let one = |key: &str| new_value(key, "x".into(), &config);
         assert_eq!(one("status"), NewValue::Scalar("x".into()));
         assert_eq!(one("tags"), NewValue::List(vec!["x".into()]));
         assert_eq!(one("related"), NewValue::List(vec!["x".into()]));
-        assert_eq!(
-            new_value("status", vec!["a".into(), "b".into()], &config),
-            NewValue::List(vec!["a".into(), "b".into()])
-        );
     }
 
     #[test]

@@ -40,7 +40,11 @@ pub fn key(key: &str) -> String {
                 if k == key && v == "v"
         )
     });
-    if plain { key.to_owned() } else { double_quoted(key) }
+    if plain {
+        key.to_owned()
+    } else {
+        double_quoted(key)
+    }
 }
 
 /// The lines of a block list, each `{line_break}{indent}- item`.
@@ -60,13 +64,17 @@ fn reads_back(probe: &str, value: &str, context: Context) -> bool {
     let Some(events) = events(&mut parser) else {
         return false;
     };
-    let is_value = |event: &Event| {
-        matches!(event, Event::Scalar(text, TScalarStyle::Plain, ..) if text == value)
-    };
+    let is_value = |event: &Event| matches!(event, Event::Scalar(text, TScalarStyle::Plain, ..) if text == value);
     match (context, events.as_slice()) {
-        (Context::Block, [Event::MappingStart(..), Event::Scalar(..), v, Event::MappingEnd]) => {
-            is_value(v)
-        }
+        (
+            Context::Block,
+            [
+                Event::MappingStart(..),
+                Event::Scalar(..),
+                v,
+                Event::MappingEnd,
+            ],
+        ) => is_value(v),
         (
             Context::Flow,
             [
