@@ -35,7 +35,9 @@ impl Backlinks {
     /// Records that `link` leads to `target`.
     pub fn insert(&mut self, target: FileId, link: LinkAt) {
         let links = self.into.entry(target).or_default();
-        if let Err(at) = links.binary_search(&link) {
+        if links.last().is_none_or(|last| *last < link) {
+            links.push(link);
+        } else if let Err(at) = links.binary_search(&link) {
             links.insert(at, link);
         }
     }
