@@ -242,6 +242,12 @@ impl Vault {
         &self.notes.get(id.index()).note
     }
 
+    /// A note's properties and tags, without decoding the rest of it when
+    /// it is not decoded yet (see [`Front`](notes::Front)).
+    pub fn front(&self, id: NoteId) -> notes::Front<'_> {
+        self.notes.front(id.index())
+    }
+
     /// What a note holds, counted, without decoding it.
     pub fn counts(&self, id: NoteId) -> notes::Counts {
         self.notes.counts(id.index())
