@@ -205,6 +205,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
             NodeKind::Number(n) => Value::Number(*n),
             NodeKind::String(s) => Value::String(s.clone()),
             NodeKind::Regex(pattern) => Value::Regex(pattern.clone()),
+            NodeKind::Value(value) => value.clone(),
             NodeKind::List(items) => Value::List(self.all(items, scope)?),
             NodeKind::Object(entries) => Value::Object(
                 entries

@@ -710,6 +710,7 @@ pub(crate) fn children(node: &Node) -> Vec<&Node> {
         | NodeKind::Number(_)
         | NodeKind::String(_)
         | NodeKind::Regex(_)
+        | NodeKind::Value(_)
         | NodeKind::Ident(_) => Vec::new(),
     }
 }
