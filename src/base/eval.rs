@@ -204,7 +204,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Number(n) => Value::Number(*n),
             NodeKind::String(s) => Value::String(s.clone()),
-            NodeKind::Regex(pattern) => Value::Regex(pattern.clone()),
+            NodeKind::Regex(pattern) => Value::Regex(Box::new(pattern.clone())),
             NodeKind::Value(value) => value.clone(),
             NodeKind::List(items) => Value::List(self.all(items, scope)?),
             NodeKind::Object(entries) => Value::Object(
@@ -363,7 +363,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
                 Value::List(
                     sources
                         .into_iter()
-                        .map(|source| Value::Link(link_to(vault, FileId::Note(source))))
+                        .map(|source| Value::link(link_to(vault, FileId::Note(source))))
                         .collect(),
                 )
             }
@@ -383,7 +383,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
                 .links_of(id)
                 .filter(|(link, _)| keep(link.kind))
                 .map(|(link, resolution)| {
-                    Value::Link(Link {
+                    Value::link(Link {
                         target: if link.is_self() {
                             title.clone()
                         } else {
@@ -465,7 +465,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
         if text.contains('[')
             && let Some(link) = self.wikilink(text.trim(), source)
         {
-            return Value::Link(link);
+            return Value::link(link);
         }
         if looks_like_date(text)
             && let Some(date) = parse_date(text)

@@ -36,7 +36,7 @@ pub fn call(
         "asLink" => {
             let mut link = link_to(vault, file);
             link.display = args.first().map(|d| d.text(vault));
-            Value::Link(link)
+            Value::link(link)
         }
         "hasLink" => Value::Bool(links_to(ev, file, &args[0])),
         "hasProperty" => {
