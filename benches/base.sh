@@ -73,12 +73,13 @@ import json, sys
 path, limit = sys.argv[1], float(sys.argv[2])
 runs = {r["command"]: r for r in json.load(open(path))["results"]}
 base, stats = runs["base"], runs["graph stats"]
-print("| command | mean ± σ | min | max |")
-print("|---|---:|---:|---:|")
+print("| command | mean ± σ | min | max | user CPU | system CPU |")
+print("|---|---:|---:|---:|---:|---:|")
 for name, r in (("base", base), ("graph stats", stats)):
-    print(f"| `{name}` | {r['mean'] * 1000:.0f} ± {r['stddev'] * 1000:.0f} ms | {r['min'] * 1000:.0f} ms | {r['max'] * 1000:.0f} ms |")
+    print(f"| `{name}` | {r['mean'] * 1000:.0f} ± {r['stddev'] * 1000:.0f} ms | {r['min'] * 1000:.0f} ms | {r['max'] * 1000:.0f} ms | {r['user'] * 1000:.0f} ms | {r['system'] * 1000:.0f} ms |")
 ratio = base["mean"] / stats["mean"]
 print()
 print(f"Target: base / graph stats {ratio:.2f}x ≤ {limit}x: {'PASS' if ratio <= limit else 'FAIL'}")
+print(f"(user CPU: {base['user'] / stats['user']:.2f}x)")
 PY
 } | tee "$RESULTS"

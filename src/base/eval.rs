@@ -4,7 +4,7 @@
 //! time and the files' sizes and times, all given from outside. An
 //! [`Evaluator`] works on one row and keeps that row's formula values.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -19,8 +19,9 @@ use super::functions::date::parse_date;
 use super::ops;
 use super::value::{Date, Link, Value};
 use crate::graph::LinkGraph;
-use crate::model::LinkKind;
+use crate::model::{LinkKind, tag_names};
 use crate::parse::wikilink;
+use crate::vault::notes::Front;
 use crate::vault::{FileId, NoteId, Vault};
 
 /// A file's size and times, read by the caller (evaluation reads no disk).
@@ -161,6 +162,8 @@ pub struct Evaluator<'c, 'v> {
     pub(crate) row: Option<FileId>,
     /// Formula values of this row, computed when first asked for.
     cache: RefCell<BTreeMap<usize, Value>>,
+    /// The properties and tags of this row's note, read when first asked for.
+    front: OnceCell<Front<'v>>,
     pub(crate) random: RefCell<fastrand::Rng>,
 }
 
@@ -177,6 +180,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
             formulas,
             row,
             cache: RefCell::new(BTreeMap::new()),
+            front: OnceCell::new(),
             random: RefCell::new(fastrand::Rng::with_seed(context.seed ^ salt)),
         }
     }
@@ -198,7 +202,8 @@ impl<'c, 'v> Evaluator<'c, 'v> {
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Number(n) => Value::Number(*n),
             NodeKind::String(s) => Value::String(s.clone()),
-            NodeKind::Regex(pattern) => Value::Regex(pattern.clone()),
+            NodeKind::Regex(pattern) => Value::Regex(Box::new(pattern.clone())),
+            NodeKind::Value(value) => value.clone(),
             NodeKind::List(items) => Value::List(self.all(items, scope)?),
             NodeKind::Object(entries) => Value::Object(
                 entries
@@ -332,14 +337,14 @@ impl<'c, 'v> Evaluator<'c, 'v> {
                 .map_or(Value::Null, |t| self.context.local(t)),
             "properties" | "note" => self.properties(Some(file)),
             "tags" => match file {
-                FileId::Note(id) => Value::List(
-                    vault
-                        .note(id)
-                        .tag_names()
-                        .into_iter()
-                        .map(|t| Value::String(["#", t].concat()))
-                        .collect(),
-                ),
+                FileId::Note(id) => self.with_front(id, |front| {
+                    Value::List(
+                        tag_names(&front.tags)
+                            .into_iter()
+                            .map(|t| Value::String(["#", t].concat()))
+                            .collect(),
+                    )
+                }),
                 FileId::Attachment(_) => Value::List(Vec::new()),
             },
             "links" => self.links(file, |kind| kind != LinkKind::Embed),
@@ -356,7 +361,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
                 Value::List(
                     sources
                         .into_iter()
-                        .map(|source| Value::Link(link_to(vault, FileId::Note(source))))
+                        .map(|source| Value::link(link_to(vault, FileId::Note(source))))
                         .collect(),
                 )
             }
@@ -376,7 +381,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
                 .links_of(id)
                 .filter(|(link, _)| keep(link.kind))
                 .map(|(link, resolution)| {
-                    Value::Link(Link {
+                    Value::link(Link {
                         target: if link.is_self() {
                             title.clone()
                         } else {
@@ -395,13 +400,14 @@ impl<'c, 'v> Evaluator<'c, 'v> {
         let Some(FileId::Note(id)) = file else {
             return Value::Object(BTreeMap::new());
         };
-        let note = self.vault().note(id);
-        Value::Object(
-            note.properties
-                .iter()
-                .map(|p| (p.key.to_string(), self.property_value(&p.value, &note.path)))
-                .collect(),
-        )
+        let path = self.vault().file_path(FileId::Note(id));
+        self.with_front(id, |front| {
+            Value::Object(
+                (front.properties.iter())
+                    .map(|p| (p.key.to_string(), self.property_value(&p.value, path)))
+                    .collect(),
+            )
+        })
     }
 
     /// A front-matter property of a file (exact key, else any case).
@@ -409,13 +415,23 @@ impl<'c, 'v> Evaluator<'c, 'v> {
         let Some(FileId::Note(id)) = file else {
             return Value::Null;
         };
-        let note = self.vault().note(id);
-        let property = note.properties.iter().find(|p| p.key == key).or_else(|| {
-            note.properties
-                .iter()
-                .find(|p| p.key.eq_ignore_ascii_case(key))
-        });
-        property.map_or(Value::Null, |p| self.property_value(&p.value, &note.path))
+        let path = self.vault().file_path(FileId::Note(id));
+        self.with_front(id, |front| {
+            let properties = &front.properties;
+            let property = (properties.iter().find(|p| p.key == key))
+                .or_else(|| properties.iter().find(|p| p.key.eq_ignore_ascii_case(key)));
+            property.map_or(Value::Null, |p| self.property_value(&p.value, path))
+        })
+    }
+
+    /// Reads the properties and tags of a note: the row's are kept for the
+    /// row's other reads, another note's are read each time.
+    pub fn with_front<T>(&self, id: NoteId, read: impl FnOnce(&Front<'v>) -> T) -> T {
+        if self.row == Some(FileId::Note(id)) {
+            read(self.front.get_or_init(|| self.vault().front(id)))
+        } else {
+            read(&self.vault().front(id))
+        }
     }
 
     /// A front-matter value: `"[[links]]"` become links resolved from the
@@ -447,7 +463,7 @@ impl<'c, 'v> Evaluator<'c, 'v> {
         if text.contains('[')
             && let Some(link) = self.wikilink(text.trim(), source)
         {
-            return Value::Link(link);
+            return Value::link(link);
         }
         if looks_like_date(text)
             && let Some(date) = parse_date(text)

@@ -2,7 +2,7 @@
 //! `file.name`, `formula.age`).
 
 use super::locate::Origin;
-use super::value::Pattern;
+use super::value::{Pattern, Value};
 use super::{BaseError, Position};
 
 /// A parsed expression, with where its text came from (for errors found
@@ -97,6 +97,9 @@ pub(crate) enum NodeKind {
     Unary(UnaryOp, Box<Node>),
     /// `a + b`, `a && b`...
     Binary(BinaryOp, Box<Node>, Box<Node>),
+    /// A part computed before the rows, the same for each (see
+    /// [`fold`](super::fold)); never parsed.
+    Value(Value),
 }
 
 /// Prefix operators.

@@ -219,7 +219,7 @@ impl Base {
             });
         }
         base.views.push(view);
-        base.check_references();
+        base.refuse_formulas()?;
         Ok(base)
     }
 
@@ -276,6 +276,24 @@ impl Base {
             }
         }
         self.notices.append(&mut missing);
+    }
+
+    /// An error for the first `formula.x`: a query has no formulas, so one
+    /// named there can only be a mistake (unlike a note property, which any
+    /// note may have).
+    fn refuse_formulas(&self) -> Result<(), BaseError> {
+        for expr in self.expressions() {
+            if let Some((name, node)) = formula_references(&expr.root).first() {
+                return Err(expr.error(
+                    node,
+                    format!(
+                        "unknown formula `{name}` in `{}`: a query has no formulas (a .base file defines them under `formulas`)",
+                        expr.text()
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Moves every position down by `lines` (for a base in a code block
@@ -692,6 +710,7 @@ pub(crate) fn children(node: &Node) -> Vec<&Node> {
         | NodeKind::Number(_)
         | NodeKind::String(_)
         | NodeKind::Regex(_)
+        | NodeKind::Value(_)
         | NodeKind::Ident(_) => Vec::new(),
     }
 }

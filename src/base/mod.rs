@@ -29,6 +29,7 @@ mod comparisons;
 mod eval;
 mod expr;
 mod file;
+mod fold;
 mod functions;
 mod lexer;
 mod locate;

@@ -16,7 +16,7 @@ pub fn negate(value: Value) -> Evaluated {
     match value {
         Value::Null => Ok(Value::Null),
         Value::Number(n) => Ok(Value::Number(-n)),
-        Value::Duration(span) => Ok(Value::Duration(span.negate())),
+        Value::Duration(span) => Ok(Value::duration(span.negate())),
         other => Err(EvalError(format!("cannot negate a {}", other.type_name()))),
     }
 }
@@ -65,14 +65,14 @@ fn add(ev: &Evaluator<'_, '_>, a: Value, b: Value) -> Evaluated {
     Ok(match (a, b) {
         (Value::Number(x), Value::Number(y)) => Value::Number(x + y),
         (Value::Date(date), Value::Duration(span)) | (Value::Duration(span), Value::Date(date)) => {
-            shift(date, span)?
+            shift(date, *span)?
         }
         (Value::Date(date), Value::String(text)) => shift(date, duration_of(&text)?)?,
-        (Value::Duration(x), Value::Duration(y)) => Value::Duration(
-            x.checked_add((y, jiff::civil::date(1970, 1, 1)))
+        (Value::Duration(x), Value::Duration(y)) => Value::duration(
+            x.checked_add((*y, jiff::civil::date(1970, 1, 1)))
                 .map_err(|err| EvalError(err.to_string()))?,
         ),
-        (Value::Duration(span), Value::String(text)) => Value::Duration(
+        (Value::Duration(span), Value::String(text)) => Value::duration(
             span.checked_add((duration_of(&text)?, jiff::civil::date(1970, 1, 1)))
                 .map_err(|err| EvalError(err.to_string()))?,
         ),
@@ -97,7 +97,7 @@ fn subtract(a: Value, b: Value) -> Evaluated {
         (Value::Date(x), Value::Date(y)) => {
             Value::Number(x.at.duration_since(y.at).as_millis() as f64)
         }
-        (Value::Duration(x), Value::Duration(y)) => Value::Duration(
+        (Value::Duration(x), Value::Duration(y)) => Value::duration(
             x.checked_add((y.negate(), jiff::civil::date(1970, 1, 1)))
                 .map_err(|err| EvalError(err.to_string()))?,
         ),
@@ -136,14 +136,14 @@ fn scale(span: &Span, factor: f64) -> Evaluated {
     if factor.fract() == 0.0 && factor.abs() < 1e9 {
         return span
             .checked_mul(factor as i64)
-            .map(Value::Duration)
+            .map(Value::duration)
             .map_err(|err| EvalError(err.to_string()));
     }
     let millis = duration_millis(span) * factor;
     if !millis.is_finite() || millis.abs() > 1e15 {
         return Err(EvalError("the duration is out of range".to_owned()));
     }
-    Ok(Value::Duration(
+    Ok(Value::duration(
         Span::new()
             .try_milliseconds(millis.round() as i64)
             .map_err(|err| EvalError(err.to_string()))?,

@@ -54,7 +54,7 @@ pub fn builtin(name: &str, values: &[Value], vault: &Vault) -> Value {
             let (first, last) = (dates.iter().min(), dates.iter().max());
             match (first, last) {
                 (Some(first), Some(last)) => {
-                    last.at.since(first.at).map_or(Value::Null, Value::Duration)
+                    last.at.since(first.at).map_or(Value::Null, Value::duration)
                 }
                 _ => Value::Null,
             }

@@ -24,17 +24,17 @@ pub enum Value {
     /// A date, with or without a time of day (local time).
     Date(Date),
     /// A duration, in calendar units (`1M` is a month, not 30 days).
-    Duration(Span),
+    Duration(Box<Span>),
     /// A list.
     List(Vec<Value>),
     /// Key-value pairs.
     Object(BTreeMap<String, Value>),
     /// A link, resolved like every link of the vault.
-    Link(Link),
+    Link(Box<Link>),
     /// A file of the vault.
     File(FileId),
     /// A regular expression.
-    Regex(Pattern),
+    Regex(Box<Pattern>),
     /// Something a view renders rather than shows as text.
     Markup(Markup, String),
 }
@@ -136,6 +136,16 @@ pub enum Markup {
 }
 
 impl Value {
+    /// A duration value.
+    pub fn duration(span: Span) -> Self {
+        Self::Duration(Box::new(span))
+    }
+
+    /// A link value.
+    pub fn link(link: Link) -> Self {
+        Self::Link(Box::new(link))
+    }
+
     /// The type name `isType` takes and messages use.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -380,14 +390,20 @@ mod tests {
     }
 
     #[test]
+    fn a_value_is_small_enough_to_move_around_cheaply() {
+        // Rows hold one value per column; the large kinds are boxed.
+        assert!(std::mem::size_of::<Value>() <= 32);
+    }
+
+    #[test]
     fn links_equal_their_file_and_text() {
         let file = FileId::Attachment(0);
-        let resolved = Value::Link(Link {
+        let resolved = Value::link(Link {
             target: "a".into(),
             display: None,
             file: Some(file),
         });
-        let other_text = Value::Link(Link {
+        let other_text = Value::link(Link {
             target: "A.md".into(),
             display: Some("x".into()),
             file: Some(file),
@@ -395,7 +411,7 @@ mod tests {
         assert!(equals(&resolved, &other_text));
         assert!(equals(&resolved, &Value::File(file)));
         let dangling = |t: &str| {
-            Value::Link(Link {
+            Value::link(Link {
                 target: t.into(),
                 display: None,
                 file: None,

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::eval::{Context, Evaluator, Scope};
 use super::expr::Expr;
 use super::file::{Base, Filter, View};
+use super::fold;
 use super::summary;
 use super::value::{Value, sort_order};
 use crate::vault::FileId;
@@ -95,23 +96,28 @@ pub fn run_view(base: &Base, view: Option<&str>, context: &Context<'_>) -> Optio
             problems.insert(message);
         }
     };
-    let computed_exprs: Vec<&Expr> = view
+    let constants = Evaluator::new(context, &base.formulas, None);
+    let computed_exprs: Vec<Expr> = view
         .columns
         .iter()
         .map(|c| &c.expr)
         .chain(view.sort.iter().chain(&view.group_by).map(|s| &s.expr))
         .chain(view.summaries.iter().map(|s| &s.expr))
+        .map(|expr| fold::expr(expr, &constants))
         .collect();
+    let filters: Vec<Filter> = [&base.filters, &view.filters]
+        .into_iter()
+        .flatten()
+        .map(|filter| fold::filter(filter, &constants))
+        .collect();
+    let formulas = fold::formulas(&base.formulas, &constants);
     let vault = context.vault;
     let files: Vec<FileId> = context.files().collect();
     let mut rows: Vec<Computed> = files
         .into_par_iter()
         .filter_map(|file| {
-            let ev = Evaluator::new(context, &base.formulas, Some(file));
-            let keep = [&base.filters, &view.filters]
-                .into_iter()
-                .flatten()
-                .all(|filter| holds(&ev, filter, &note));
+            let ev = Evaluator::new(context, &formulas, Some(file));
+            let keep = filters.iter().all(|filter| holds(&ev, filter, &note));
             keep.then(|| Computed {
                 file,
                 path: vault.file_path(file).to_owned(),

@@ -16,7 +16,7 @@ use crate::model::{
     Severity, Span, Tag, TagSource,
 };
 use crate::parse::ParsedNote;
-use crate::vault::notes::Counts;
+use crate::vault::notes::{Counts, Front};
 
 /// The bytes could not be decoded: the cache is stale or damaged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -61,6 +61,27 @@ pub fn decode(bytes: &[u8]) -> Result<ParsedNote, Corrupt> {
     } else {
         Err(Corrupt)
     }
+}
+
+/// Decodes the front (properties and tags) of what [`encode`] wrote for
+/// the note at `path`, reading no further than the tags; a note at another
+/// path is [`Corrupt`].
+pub fn decode_front(bytes: &[u8], path: &str) -> Result<Front<'static>, Corrupt> {
+    let mut head = Reader::new(bytes);
+    Counts::read(&mut head)?;
+    let strings = head.text()?;
+    let mut input = Reader(head.0, Some(strings));
+    if input.text()? != path {
+        return Err(Corrupt);
+    }
+    let _title = input.text()?;
+    let properties: Vec<Property> = input.seq()?;
+    let _aliases: Vec<String> = input.seq()?;
+    let tags: Vec<Tag> = input.seq()?;
+    Ok(Front {
+        properties: properties.into(),
+        tags: tags.into(),
+    })
 }
 
 /// Encodes findings of any rule, e.g. a lint run's.
@@ -637,6 +658,19 @@ mod tests {
             let mut altered = bytes.clone();
             altered[field] ^= 1;
             assert_eq!(decode(&altered), Err(Corrupt), "count {field}");
+        }
+    }
+
+    #[test]
+    fn the_front_is_decoded_alone_for_its_own_path_only() {
+        let parsed = parse_note("Folder/Note.md", NOTE);
+        let bytes = encode(&parsed);
+        let front = decode_front(&bytes, "Folder/Note.md").unwrap();
+        assert_eq!(front, Front::of(&parsed.note));
+        assert!(front.properties.len() == 10 && front.tags.len() == 3);
+        assert_eq!(decode_front(&bytes, "Other.md"), Err(Corrupt));
+        for cut in 0..bytes.len() / 2 {
+            assert_eq!(decode_front(&bytes[..cut], "Folder/Note.md"), Err(Corrupt));
         }
     }
 

@@ -33,7 +33,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{Diagnostic, Note, Severity};
 use crate::parse::{self, ParsedNote};
-use crate::vault::notes::{Counts, NoteSource, Notes};
+use crate::vault::notes::{Counts, Front, NoteSource, Notes};
 use crate::vault::resolve::Resolver;
 use crate::vault::{FileId, KnownResolutions, NoteId, Vault, scan};
 use listing::{Current, Listing};
@@ -836,6 +836,10 @@ struct TableNotes(table::NoteBytes);
 impl NoteSource for TableNotes {
     fn parsed(&self, position: usize) -> Option<ParsedNote> {
         codec::decode(self.0.get(position)?).ok()
+    }
+
+    fn front(&self, position: usize, path: &str) -> Option<Front<'static>> {
+        codec::decode_front(self.0.get(position)?, path).ok()
     }
 }
 

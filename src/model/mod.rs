@@ -8,5 +8,5 @@ mod span;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use link::{Link, LinkKind, LinkOrigin};
-pub use note::{BlockId, ExternalLink, Heading, Note, Property, Tag, TagSource};
+pub use note::{BlockId, ExternalLink, Heading, Note, Property, Tag, TagSource, tag_names};
 pub use span::{LineIndex, Span, Utf16Position};

@@ -123,29 +123,33 @@ impl Note {
 
     /// Distinct tag names, lowercased for comparison, first spelling kept.
     pub fn tag_names(&self) -> Vec<&str> {
-        // A note has a handful of tags: comparing each with the names kept so
-        // far costs less than hashing a lowercased copy of every one.
-        if self.tags.len() > FEW_TAGS {
-            let mut seen = std::collections::HashSet::new();
-            return self
-                .tags
-                .iter()
-                .filter(|t| seen.insert(t.name.to_lowercase()))
-                .map(|t| t.name.as_str())
-                .collect();
-        }
-        let mut kept: Vec<(&str, bool)> = Vec::with_capacity(self.tags.len());
-        for tag in &self.tags {
-            let name = (tag.name.as_str(), tag.name.is_ascii());
-            if !kept.iter().any(|&seen| same_tag(seen, name)) {
-                kept.push(name);
-            }
-        }
-        kept.into_iter().map(|(name, _)| name).collect()
+        tag_names(&self.tags)
     }
 }
 
-/// Up to how many tags [`Note::tag_names`] compares them pairwise.
+/// Distinct names of `tags`, lowercased for comparison, first spelling kept.
+pub fn tag_names(tags: &[Tag]) -> Vec<&str> {
+    // A note has a handful of tags: comparing each with the names kept so
+    // far costs less than hashing a lowercased copy of every one.
+    if tags.len() > FEW_TAGS {
+        let mut seen = std::collections::HashSet::new();
+        return tags
+            .iter()
+            .filter(|t| seen.insert(t.name.to_lowercase()))
+            .map(|t| t.name.as_str())
+            .collect();
+    }
+    let mut kept: Vec<(&str, bool)> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let name = (tag.name.as_str(), tag.name.is_ascii());
+        if !kept.iter().any(|&seen| same_tag(seen, name)) {
+            kept.push(name);
+        }
+    }
+    kept.into_iter().map(|(name, _)| name).collect()
+}
+
+/// Up to how many tags [`tag_names`] compares them pairwise.
 const FEW_TAGS: usize = 32;
 
 /// Whether two tag names, each with whether it is ASCII, are the same tag:

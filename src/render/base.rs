@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use serde_json::{Map, Value as Json, json};
 
 use super::Palette;
@@ -78,14 +80,23 @@ pub fn table(
     vault: &Vault,
     palette: Palette,
 ) -> io::Result<()> {
-    let headings: Vec<String> = result.columns.iter().map(|c| c.name.clone()).collect();
-    let cells: Vec<Vec<Vec<String>>> = result
+    let headings: Vec<Cell> = result
+        .columns
+        .iter()
+        .map(|c| Cell::new(c.name.clone()))
+        .collect();
+    // Cells are computed on all cores: a view can have many thousands of rows.
+    let cells: Vec<Vec<Vec<Cell>>> = result
         .groups
         .iter()
         .map(|g| {
             g.rows
-                .iter()
-                .map(|r| r.values.iter().map(|v| one_line(v.text(vault))).collect())
+                .par_iter()
+                .map(|r| {
+                    (r.values.iter())
+                        .map(|v| Cell::new(one_line(v.text(vault))))
+                        .collect()
+                })
                 .collect()
         })
         .collect();
@@ -94,25 +105,18 @@ pub fn table(
             cells
                 .iter()
                 .flatten()
-                .map(|row: &Vec<String>| row[i].chars().count())
-                .chain([headings[i].chars().count()])
+                .map(|row: &Vec<Cell>| row[i].width)
+                .chain([headings[i].width])
                 .max()
                 .unwrap_or(0)
         })
         .collect();
-    let line = |row: &[String]| {
-        let mut line = String::new();
-        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
-            if i > 0 {
-                line.push_str("  ");
-            }
-            line.push_str(cell);
-            line.extend(std::iter::repeat_n(' ', width - cell.chars().count()));
-        }
-        line.truncate(line.trim_end().len());
-        line
-    };
-    writeln!(out, "{}", palette.title(line(&headings)))?;
+    let mut line = String::new();
+    writeln!(
+        out,
+        "{}",
+        palette.title(fill(&mut line, &headings, &widths))
+    )?;
     let grouped = result.groups.len() > 1 || result.groups.iter().any(|g| g.key != Value::Null);
     for (group, rows) in result.groups.iter().zip(&cells) {
         if grouped {
@@ -123,7 +127,7 @@ pub fn table(
             )?;
         }
         for row in rows {
-            writeln!(out, "{}", line(row))?;
+            writeln!(out, "{}", fill(&mut line, row, &widths))?;
         }
     }
     for (id, value) in &result.summaries {
@@ -187,6 +191,33 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|")
         .replace("\r\n", "<br>")
         .replace('\n', "<br>")
+}
+
+/// Fills `line` (a buffer each line reuses) with the cells of `row`, padded
+/// to `widths`, and gives it without trailing blanks.
+fn fill<'l>(line: &'l mut String, row: &[Cell], widths: &[usize]) -> &'l str {
+    line.clear();
+    for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+        if i > 0 {
+            line.push_str("  ");
+        }
+        line.push_str(&cell.text);
+        line.extend(std::iter::repeat_n(' ', width - cell.width));
+    }
+    line.trim_end()
+}
+
+/// A table cell's text and its width in characters.
+struct Cell {
+    text: String,
+    width: usize,
+}
+
+impl Cell {
+    fn new(text: String) -> Self {
+        let width = text.chars().count();
+        Self { text, width }
+    }
 }
 
 fn one_line(mut text: String) -> String {

@@ -25,7 +25,7 @@ use super::backlinks::{Backlinks, LinkAt};
 use super::change::{ChangeError, Changes};
 use super::ids::Files;
 use super::names::{Consulted, NameIndex};
-use super::notes::{Counts, Notes};
+use super::notes::{Counts, Front, Notes};
 use super::read::{self, Scanned};
 use super::resolve::{self, AnchorMatch, fold};
 use super::scan::is_markdown;
@@ -351,6 +351,15 @@ impl LiveVault {
     /// A note with its parse problems (decoded now if it was not yet).
     fn parsed(&self, id: NoteId) -> Option<&ParsedNote> {
         parsed_in(&self.files, &self.built, id)
+    }
+
+    /// A note's properties and tags, without decoding the rest of it when
+    /// it is not decoded yet (see [`Front`]).
+    pub fn front(&self, id: NoteId) -> Option<Front<'_>> {
+        match &self.files.note(id)?.parsed {
+            Parsed::Built(position) => self.built.front(*position),
+            Parsed::Given(parsed) => Some(Front::of(&parsed.note)),
+        }
     }
 
     /// What a note holds, counted, without decoding it.

@@ -186,6 +186,12 @@ impl Vault {
         self.live.note(id).unwrap_or_else(|| no_note())
     }
 
+    /// A note's properties and tags, without decoding the rest of it when
+    /// it is not decoded yet (see [`Front`](notes::Front)).
+    pub fn front(&self, id: NoteId) -> notes::Front<'_> {
+        (self.live.front(id)).unwrap_or_else(|| notes::Front::of(no_note()))
+    }
+
     /// What a note holds, counted, without decoding it.
     pub fn counts(&self, id: NoteId) -> notes::Counts {
         self.live.counts(id).unwrap_or_default()

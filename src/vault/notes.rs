@@ -6,11 +6,12 @@
 //! note from its [`NoteSource`] once something asks for it. A vault parsed
 //! from files has every note from the start.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::model::{Diagnostic, LinkOrigin, Severity};
+use crate::model::{Diagnostic, LinkOrigin, Note, Property, Severity, Tag};
 use crate::parse::{self, ParsedNote};
 
 /// What a note holds, counted: enough to check kept link resolutions against
@@ -48,11 +49,39 @@ impl Counts {
     }
 }
 
+/// A note's front-matter properties and its tags: what a base reads of
+/// most rows. Borrowed from the note when it is decoded; otherwise decoded
+/// alone, without the note's headings, links and the rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Front<'a> {
+    /// Front-matter properties in file order.
+    pub properties: Cow<'a, [Property]>,
+    /// Tags from front matter and body, in file order.
+    pub tags: Cow<'a, [Tag]>,
+}
+
+impl<'a> Front<'a> {
+    /// The front of a decoded note.
+    pub fn of(note: &'a Note) -> Self {
+        Self {
+            properties: Cow::Borrowed(&note.properties),
+            tags: Cow::Borrowed(&note.tags),
+        }
+    }
+}
+
 /// Where the notes not decoded yet come from (the index's note table).
 pub trait NoteSource: Send + Sync {
     /// The note at this position in path order; `None` if what is stored
     /// for it cannot be decoded.
     fn parsed(&self, position: usize) -> Option<ParsedNote>;
+
+    /// The front of the note at this position, which must be at `path`;
+    /// `None` if it cannot be decoded alone (the whole note is then).
+    fn front(&self, position: usize, path: &str) -> Option<Front<'static>> {
+        let _ = (position, path);
+        None
+    }
 }
 
 /// Every note of a vault, in path order, decoded on first use.
@@ -120,6 +149,17 @@ impl Notes {
     pub fn get(&self, position: usize) -> Option<&ParsedNote> {
         let cell = self.cells.get(position)?;
         Some(cell.get_or_init(|| self.decode_one(position)))
+    }
+
+    /// A note's front: from the note if it is decoded, else decoded alone
+    /// (and not kept: a caller reading it more than once keeps it).
+    pub fn front(&self, position: usize) -> Option<Front<'_>> {
+        if let Some(parsed) = self.cells.get(position)?.get() {
+            return Some(Front::of(&parsed.note));
+        }
+        (self.source.as_ref())
+            .and_then(|source| source.front(position, self.paths.get(position)?))
+            .or_else(|| Some(Front::of(&self.get(position)?.note)))
     }
 
     /// Decodes every note not decoded yet, on all cores.
@@ -259,6 +299,17 @@ mod tests {
         assert!(lazy.notes().eq(eager.notes()));
         assert_eq!(asked.load(Ordering::SeqCst), TEXTS.len());
         assert_eq!(lazy.notes_with_alias("x"), eager.notes_with_alias("x"));
+    }
+
+    #[test]
+    fn a_front_is_borrowed_from_a_decoded_note_else_the_source_has_to_decode_it() {
+        let (eager, lazy, asked) = lazy_vault(None);
+        // This source cannot decode fronts alone: the note is decoded and kept.
+        assert_eq!(lazy.front(NoteId(1)), Front::of(eager.note(NoteId(1))));
+        assert_eq!(lazy.front(NoteId(1)).tags.len(), 2);
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
+        assert!(matches!(lazy.front(NoteId(1)).tags, Cow::Borrowed(_)));
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
     }
 
     #[test]

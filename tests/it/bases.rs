@@ -145,6 +145,35 @@ fn an_unknown_view_is_an_error_and_an_empty_view_exits_1() {
 }
 
 #[test]
+fn a_query_refuses_formulas_but_not_properties_no_note_has() {
+    let vault = fixture("bases");
+    for args in [
+        &["query", "status", "--fields", "file.name, formula.age"][..],
+        &["query", "status", "--fields", "formula.age + 1"],
+        &["query", "status", "--sort", "formula[\"age\"]:desc"],
+        &["query", "formula.age > 1"],
+    ] {
+        vaultkit(&vault, args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicates::str::contains("unknown formula `age` in `"))
+            .stderr(predicates::str::contains(
+                "a query has no formulas (a .base file defines them under `formulas`)",
+            ));
+    }
+    // A property is open-ended: one that no note has is an empty column.
+    vaultkit(
+        &vault,
+        &["query", "status", "--fields", "nosuch", "--format", "csv"],
+    )
+    .assert()
+    .success()
+    .stderr("")
+    .stdout(predicates::str::starts_with("nosuch\n\"\"\n"));
+}
+
+#[test]
 fn query_filters_with_fields_and_sort() {
     let vault = fixture("bases");
     let got = crate::util::json(

@@ -36,7 +36,7 @@ pub fn call(
         "asLink" => {
             let mut link = link_to(vault, file);
             link.display = args.first().map(|d| d.text(vault));
-            Value::Link(link)
+            Value::link(link)
         }
         "hasLink" => Value::Bool(links_to(ev, file, &args[0])),
         "hasProperty" => {
@@ -45,7 +45,9 @@ pub fn call(
                 Err(err) => return Some(Err(err)),
             };
             Value::Bool(match file {
-                FileId::Note(id) => vault.note(id).properties.iter().any(|p| p.key == wanted),
+                FileId::Note(id) => {
+                    ev.with_front(id, |front| front.properties.iter().any(|p| p.key == wanted))
+                }
                 FileId::Attachment(_) => false,
             })
         }
@@ -53,15 +55,17 @@ pub fn call(
             let FileId::Note(id) = file else {
                 return Some(Ok(Value::Bool(false)));
             };
-            let note = vault.note(id);
             let wanted: Vec<String> = args
                 .iter()
                 .map(|t| t.text(vault).trim_start_matches('#').to_lowercase())
                 .collect();
-            Value::Bool(note.tags.iter().any(|tag| {
-                let tag = tag.name.to_lowercase();
-                wanted.iter().any(|w| {
-                    tag == *w || (tag.starts_with(w.as_str()) && tag[w.len()..].starts_with('/'))
+            Value::Bool(ev.with_front(id, |front| {
+                front.tags.iter().any(|tag| {
+                    let tag = tag.name.to_lowercase();
+                    wanted.iter().any(|w| {
+                        tag == *w
+                            || (tag.starts_with(w.as_str()) && tag[w.len()..].starts_with('/'))
+                    })
                 })
             }))
         }

@@ -60,7 +60,7 @@ pub fn call(
         "duration" => match arg(0) {
             duration @ Value::Duration(_) => duration,
             Value::String(text) => match parse_duration(&text) {
-                Some(span) => Value::Duration(span),
+                Some(span) => Value::duration(span),
                 None => return Some(Err(EvalError(format!("`{text}` is not a duration")))),
             },
             other => {
@@ -77,7 +77,7 @@ pub fn call(
         "link" => {
             let mut link = match arg(0) {
                 Value::File(file) => link_to(ev.vault(), file),
-                Value::Link(link) => link,
+                Value::Link(link) => *link,
                 other => {
                     let text = other.text(ev.vault());
                     ev.wikilink(&text, ev.source_path())
@@ -91,7 +91,7 @@ pub fn call(
             if let Some(display) = args.get(1) {
                 link.display = Some(display.text(ev.vault()));
             }
-            Value::Link(link)
+            Value::link(link)
         }
         "list" => match arg(0) {
             list @ Value::List(_) => list,

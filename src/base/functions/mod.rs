@@ -126,6 +126,7 @@ fn check_node(expr: &Expr, node: &Node) -> Result<(), BaseError> {
         | NodeKind::Number(_)
         | NodeKind::String(_)
         | NodeKind::Regex(_)
+        | NodeKind::Value(_)
         | NodeKind::Ident(_) => Ok(()),
     }
 }
