@@ -77,17 +77,6 @@ impl<'v> LinkGraph<'v> {
         Self { vault, graph }
     }
 
-    /// Links to a note or attachment, by source path and line.
-    pub fn links_into(&self, file: FileId) -> Vec<LinkRef<'v>> {
-        let mut refs: Vec<LinkRef<'v>> = self
-            .graph
-            .edges_directed(file_node(self.vault, file), Direction::Incoming)
-            .map(|e| self.link_ref(*e.weight()))
-            .collect();
-        refs.sort_by_key(|r| (r.source, r.link.span.start));
-        refs
-    }
-
     /// Number of links into and out of a file.
     pub fn degree(&self, file: FileId) -> (usize, usize) {
         let node = file_node(self.vault, file);
@@ -407,21 +396,12 @@ mod tests {
         let vault = vault();
         let graph = LinkGraph::build(&vault);
         let b = vault.note_by_path("b.md").expect("b");
-        let sources: Vec<_> = graph
-            .links_into(FileId::Note(b))
-            .iter()
-            .map(|r| vault.note(r.source).path.as_str())
+        // The vault's backlinks, by note and position, and the graph's degree.
+        let sources: Vec<_> = (vault.backlinks(FileId::Note(b)).iter())
+            .map(|(source, link)| (vault.note(*source).path.as_str(), link.span.line))
             .collect();
-        assert_eq!(sources, ["a.md", "a.md", "b.md"]);
+        assert_eq!(sources, [("a.md", 1), ("a.md", 1), ("b.md", 2)]);
         assert_eq!(graph.degree(FileId::Note(b)), (3, 2));
-        // The vault's own backlink index agrees, link for link.
-        let owned: Vec<_> = (vault.backlinks(FileId::Note(b)).iter())
-            .map(|(source, link)| (*source, link.span))
-            .collect();
-        let built: Vec<_> = (graph.links_into(FileId::Note(b)).iter())
-            .map(|r| (r.source, r.link.span))
-            .collect();
-        assert_eq!(owned, built);
     }
 
     #[test]

@@ -6,7 +6,6 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -18,7 +17,6 @@ use super::functions;
 use super::functions::date::parse_date;
 use super::ops;
 use super::value::{Date, Link, Value};
-use crate::graph::LinkGraph;
 use crate::model::{LinkKind, tag_names};
 use crate::parse::wikilink;
 use crate::vault::notes::Front;
@@ -47,7 +45,6 @@ pub struct Context<'v> {
     stats: Vec<Option<FileStat>>,
     /// Where `random()` starts.
     seed: u64,
-    graph: OnceLock<LinkGraph<'v>>,
 }
 
 impl<'v> Context<'v> {
@@ -62,7 +59,6 @@ impl<'v> Context<'v> {
             time_zone: now.time_zone().clone(),
             stats: Vec::new(),
             seed: now.timestamp().as_nanosecond().unsigned_abs() as u64,
-            graph: OnceLock::new(),
         }
     }
 
@@ -108,10 +104,6 @@ impl<'v> Context<'v> {
             at: at.to_zoned_datetime(self.time_zone.clone()).datetime(),
             has_time: true,
         })
-    }
-
-    fn graph(&self) -> &LinkGraph<'v> {
-        self.graph.get_or_init(|| LinkGraph::build(self.vault))
     }
 }
 
@@ -350,12 +342,8 @@ impl<'c, 'v> Evaluator<'c, 'v> {
             "links" => self.links(file, |kind| kind != LinkKind::Embed),
             "embeds" => self.links(file, |kind| kind == LinkKind::Embed),
             "backlinks" => {
-                let mut sources: Vec<NoteId> = self
-                    .context
-                    .graph()
-                    .links_into(file)
-                    .into_iter()
-                    .map(|r| r.source)
+                let mut sources: Vec<NoteId> = (vault.backlinks(file).into_iter())
+                    .map(|(source, _)| source)
                     .collect();
                 sources.dedup();
                 Value::List(
