@@ -68,20 +68,27 @@ enum Edit {
 
 /// Which notes, and what to do with the plan.
 #[derive(Debug, Args)]
-#[group(id = "targets", required = true, args = ["query", "paths"])]
 struct Options {
-    /// The notes this search query finds (Obsidian's search syntax, as `vaultkit search`).
-    #[arg(long = "where", value_name = "QUERY")]
-    query: Option<String>,
-    /// The notes (paths on disk or in the vault).
-    #[arg(value_name = "PATHS")]
-    paths: Vec<String>,
+    #[command(flatten)]
+    targets: Targets,
     /// Print the plan (a unified diff of every edit) and write nothing.
     #[arg(long)]
     dry_run: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+/// Which notes: those a search finds, or those named (one is needed).
+#[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
+struct Targets {
+    /// The notes this search query finds (Obsidian's search syntax, as `vaultkit search`).
+    #[arg(long = "where", value_name = "QUERY")]
+    query: Option<String>,
+    /// The notes (paths on disk or in the vault).
+    #[arg(value_name = "PATHS")]
+    paths: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,7 +112,7 @@ impl PropsArgs {
 
     /// Whether the notes are chosen by a search, which needs the index.
     pub fn needs_index(&self) -> bool {
-        self.options().query.is_some()
+        self.options().targets.query.is_some()
     }
 
     fn edit(&self, config: &Config) -> PropertyEdit {
@@ -142,7 +149,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let options = args.options();
-    let paths = match (&options.query, index) {
+    let paths = match (&options.targets.query, index) {
         (Some(query), Some(index)) => {
             let query = super::search::parse(query)?;
             let mut paths = vaultkit::search::matching_paths(index, root, &query)?;
@@ -150,7 +157,7 @@ pub fn run(
             paths
         }
         (Some(_), None) => bail!("--where needs the index, which could not be opened"),
-        (None, _) => note_paths(root, &options.paths)?,
+        (None, _) => note_paths(root, &options.targets.paths)?,
     };
     if paths.is_empty() {
         eprintln!("no note matches");

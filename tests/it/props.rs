@@ -273,3 +273,18 @@ fn a_note_changed_since_planning_stops_everything_untouched() {
     assert_eq!(after["Draft.md"], before["Draft.md"]);
     assert_eq!(after["Projects/Windows.md"], b"edited meanwhile\n");
 }
+
+#[test]
+fn an_edit_that_names_no_notes_is_a_usage_error_and_writes_nothing() {
+    let vault = fixture_copy("props");
+    let before = files(vault.path());
+    for options in [&["--dry-run"][..], &["--format", "json"], &[]] {
+        let mut args = vec!["props", "set", "status", "done"];
+        args.extend_from_slice(options);
+        let out = vaultkit(vault.path(), &args).output().expect("props runs");
+        assert_eq!(out.status.code(), Some(2), "{options:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--where <QUERY>|PATHS"), "{stderr}");
+    }
+    assert_eq!(files(vault.path()), before);
+}
