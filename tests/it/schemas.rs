@@ -219,3 +219,24 @@ fn every_schema_is_listed_in_the_json_page() {
         jsonschema::meta::validate(&schema).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
+
+#[test]
+fn a_refactoring_plan_matches_its_schema() {
+    let vault = sample_vault();
+    let plan = json_any_code(
+        &vault,
+        &[
+            "props",
+            "set",
+            "status",
+            "active",
+            "--where",
+            "[status:draft]",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(!plan["edits"].as_array().expect("edits").is_empty());
+    assert_valid("plan", &plan);
+}
