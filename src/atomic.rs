@@ -78,6 +78,12 @@ fn replace(path: &Path, parts: &[&[u8]], kind: Kind) -> Result<()> {
     Ok(())
 }
 
+/// Checks that [`write`] could replace the file at `path` (if there is one)
+/// without losing anything: the refusals it would make, before writing.
+pub fn check_replaceable(path: &Path) -> Result<()> {
+    replaceable(path).map(drop)
+}
+
 /// The metadata of the file at `path`, if there is one, after checking that
 /// a rename can replace it without losing anything.
 fn replaceable(path: &Path) -> Result<Option<Metadata>> {
@@ -187,13 +193,28 @@ fn unsupported(err: &std::io::Error) -> bool {
 /// held when it was read); returns whether it was written.
 pub fn write_if_unchanged(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<bool> {
     pause_for_tests(path);
-    let current = std::fs::read(path).map_err(|err| Error::io(path, err))?;
-    if current != expected {
+    if !holds(path, expected)? {
         return Ok(false);
     }
     write(path, bytes)?;
     Ok(true)
 }
+
+/// Whether the file at `path` holds `expected`.
+pub fn holds(path: &Path, expected: &[u8]) -> Result<bool> {
+    let current = std::fs::read(path).map_err(|err| Error::io(path, err))?;
+    Ok(current == expected)
+}
+
+/// The bytes of the note text `text` (decoded, without a byte-order mark)
+/// to write where `read` was read: with the byte-order mark `read` had.
+pub fn keep_bom(read: &[u8], text: &str) -> Vec<u8> {
+    let bom: &[u8] = if read.starts_with(BOM) { BOM } else { b"" };
+    [bom, text.as_bytes()].concat()
+}
+
+/// UTF-8's byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Fault injection for the integration tests, in debug builds only: with
 /// `VAULTKIT_TEST_PAUSE_WRITE_MS` set, says `paused before writing PATH` on

@@ -46,6 +46,15 @@ pub enum Error {
         /// What failed, and git's own message.
         message: String,
     },
+    /// A refactoring failed half-way, and some of its steps could not be
+    /// undone.
+    #[error("{cause}; these files could not be restored and hold the change: {}", left.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    PartlyApplied {
+        /// What made it fail.
+        cause: Box<Error>,
+        /// The files left changed (or moved).
+        left: Vec<PathBuf>,
+    },
     /// The search index could not be opened, read or written.
     #[error("index at {}: {message}", path.display())]
     Index {

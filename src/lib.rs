@@ -37,6 +37,7 @@ pub mod lint;
 pub mod model;
 pub mod outline;
 pub mod parse;
+pub mod refactor;
 pub mod render;
 pub mod report;
 pub mod search;

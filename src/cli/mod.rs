@@ -9,6 +9,7 @@ mod lint;
 mod lsp;
 mod note;
 mod outline;
+mod props;
 mod search;
 mod tags;
 
@@ -124,6 +125,11 @@ enum Command {
         after_help = "Examples:\n  vaultkit outline \"Create a course to become a Technical Product Manager\"\n  vaultkit outline Git --depth 1 --format json\n  vaultkit outline ROOT --write \"Course outline.md\"\n  vaultkit outline ROOT --check \"Course outline.md\""
     )]
     Outline(outline::OutlineArgs),
+    /// Edit one property in many notes' front matter (set, unset, rename, add, remove), all or nothing.
+    #[command(
+        after_help = "Examples:\n  vaultkit props set status active --where '[status:draft]' --dry-run\n  vaultkit props add tags course \"Topics/Git.md\" \"Topics/Agile.md\"\n  vaultkit props rename migrated_from source --where '[migrated_from]' --format json\n\nValues are written as Obsidian writes them: dates and numbers plain, [[links]]\nquoted, lists one `- item` a line. Every other byte of the note stays as it was.\nNothing is written when any chosen note cannot take the edit (see docs/refactor.md)."
+    )]
+    Props(props::PropsArgs),
     /// Serve editors as a language server on stdin/stdout (the vault is the editor's workspace folder).
     #[command(
         after_help = "Examples:\n  vaultkit lsp\n  vaultkit lsp --vault ~/notes\n\nThe vault is --vault DIR (or $VAULTKIT_VAULT) when given, else each workspace\nfolder the editor names, else its root, else the nearest vault above the\nworking directory. Setup for Neovim, Helix, VS Code and Zed: docs/lsp.md."
@@ -199,11 +205,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let needs_index = match &cli.command {
         Command::Search(_) | Command::Index(_) => true,
         Command::Outline(args) => args.needs_index(),
+        Command::Props(args) => args.needs_index(),
         _ => false,
     };
     // Without an index, other commands read the vault directly rather than
     // build one: a first run (or CI on a fresh clone) pays no indexing.
-    let opened = if needs_index || Index::exists(&root, &options) {
+    // `props` on named notes reads only those.
+    let skips_index = matches!(&cli.command, Command::Props(_));
+    let opened = if needs_index || (!skips_index && Index::exists(&root, &options)) {
         Index::open(&root, &config, &options).map(Some)
     } else {
         Ok(None)
@@ -233,6 +242,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match (&cli.command, &index, &refresh) {
         (Command::Search(args), Some(index), _) => {
             let code = search::run(index, &root, args, palette, &mut out)?;
+            out.flush()?;
+            return Ok(code);
+        }
+        (Command::Props(args), index, _) => {
+            let code = props::run(index.as_ref(), &root, &config, args, &mut out)?;
             out.flush()?;
             return Ok(code);
         }
@@ -298,6 +312,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Init(_)
         | Command::Search(_)
         | Command::Index(_)
+        | Command::Props(_)
         | Command::Lint(_) => {
             unreachable!("handled above")
         }

@@ -50,7 +50,7 @@ impl Scope {
     /// command line (on disk, or vault-relative), and the files changed since
     /// git revision `changed_since`, when given.
     pub fn new(root: &Path, paths: &[String], changed_since: Option<&str>) -> Result<Self> {
-        let prefixes = prefixes(root, paths);
+        let prefixes = vault_paths(root, paths);
         let mut deleted = Vec::new();
         for (prefix, given) in prefixes.iter().zip(paths) {
             // Named, but neither in the vault nor anywhere else on disk.
@@ -150,7 +150,7 @@ fn git_changes(root: &Path, rev: &str) -> Result<(HashSet<String>, Vec<String>)>
 
 /// PATHS as vault-relative prefixes: a path on disk inside the vault is made
 /// relative to it; anything else is taken as vault-relative already.
-fn prefixes(root: &Path, paths: &[String]) -> Vec<String> {
+pub fn vault_paths(root: &Path, paths: &[String]) -> Vec<String> {
     let root = root.canonicalize().ok();
     paths
         .iter()

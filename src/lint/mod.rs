@@ -283,6 +283,17 @@ pub fn check_note(
     findings
 }
 
+/// The findings of the front-matter rules (dates, migration fields, the
+/// schema) about one note on its own, with the configured severities: what
+/// an edit of its properties is checked against.
+pub fn property_findings(note: &Note, config: &Config, today: Date) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    frontmatter::check(note, config, today, &mut findings);
+    schema::check_note(note, &config.schema, &mut findings);
+    with_severities(&mut findings, &config.lint.rules);
+    findings
+}
+
 /// Gives findings their configured severities, dropping those of rules
 /// turned off.
 fn with_severities(findings: &mut Vec<Diagnostic>, levels: &BTreeMap<String, RuleLevel>) {

@@ -103,8 +103,7 @@ pub fn rewrite(
             });
             continue;
         }
-        let bom: &[u8] = if bytes.starts_with(BOM) { BOM } else { b"" };
-        let new_bytes = [bom, fixed.as_bytes()].concat();
+        let new_bytes = atomic::keep_bom(&bytes, &fixed);
         outcomes.push(
             match atomic::write_if_unchanged(&file, &bytes, &new_bytes) {
                 Ok(true) => Outcome::Fixed {
@@ -122,5 +121,3 @@ pub fn rewrite(
 }
 
 const STALE: &str = "it changed since it was read; run lint --fix again";
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -19,7 +19,8 @@ pub fn check(vault: &impl Lookup, note: &Note, schema: &Schema, out: &mut Vec<Di
     duplicate_aliases(vault, note, out);
 }
 
-fn check_note(note: &Note, schema: &Schema, out: &mut Vec<Diagnostic>) {
+/// Adds findings for a note's properties against the schema.
+pub(super) fn check_note(note: &Note, schema: &Schema, out: &mut Vec<Diagnostic>) {
     let of_type = note
         .property("type")
         .and_then(Value::as_str)

@@ -6,6 +6,7 @@ pub mod graph;
 pub mod lint;
 pub mod note;
 pub mod outline;
+pub mod plan;
 pub mod search;
 pub mod tags;
 

@@ -10,4 +10,4 @@ pub use query::{MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS, Query, SyntaxError};
 pub use tasks::Tasks;
 pub mod run;
 
-pub use run::{Buffers, Hit, OnDisk, Results, SearchError, Sort, search};
+pub use run::{Buffers, Hit, OnDisk, Results, SearchError, Sort, matching_paths, search};

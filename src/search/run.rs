@@ -136,38 +136,9 @@ pub fn search(
     limit: usize,
 ) -> Result<Results, SearchError> {
     let searcher = index.searcher();
-    let mut engine = Engine {
-        index,
-        searcher: &searcher,
-        fields: index.fields(),
-        analyzer: index
-            .analyzer()
-            .map_err(|e| SearchError::Index(e.to_string()))?,
-        root,
-        buffers,
-        sets: HashMap::new(),
-        matchers: HashMap::new(),
-        orphans: None,
-        resolver: None,
-        paths: index
-            .doc_paths(&searcher)
-            .map_err(|e| SearchError::Index(e.to_string()))?,
-    };
-    engine.prepare(query)?;
-    let notes = engine.run(&TermQuery::new(
-        IndexTerm::from_field_text(engine.fields.kind, "note"),
-        IndexRecordOption::Basic,
-    ))?;
-    let universe: Vec<DocAddress> = if query.is_about_files() {
-        engine.run(&AllQuery)?.into_iter().collect()
-    } else {
-        notes.into_iter().collect()
-    };
+    let mut engine = Engine::new(index, &searcher, root, buffers)?;
     let mut texts = TextCache::default();
-    let matched: Vec<DocAddress> = universe
-        .into_iter()
-        .filter(|doc| engine.matches(query, *doc, &mut texts))
-        .collect();
+    let matched = engine.matching(query, &mut texts)?;
 
     let positive = query.positive_texts();
     let scores = engine.scores(&positive)?;
@@ -190,6 +161,25 @@ pub fn search(
         .map(|r| engine.hit(r, &highlighter, &mut texts))
         .collect::<Result<_, _>>()?;
     Ok(Results { total, hits })
+}
+
+/// The vault paths of every file `query` matches (all the hits [`search`]
+/// finds, unranked and without snippets), in path order.
+pub fn matching_paths(
+    index: &Index,
+    root: &Path,
+    query: &Query,
+) -> Result<Vec<String>, SearchError> {
+    let searcher = index.searcher();
+    let mut engine = Engine::new(index, &searcher, root, &OnDisk)?;
+    let mut texts = TextCache::default();
+    let mut paths: Vec<String> = engine
+        .matching(query, &mut texts)?
+        .into_iter()
+        .map(|doc| engine.path(doc).to_owned())
+        .collect();
+    paths.sort_unstable();
+    Ok(paths)
 }
 
 struct Ranked {
@@ -221,7 +211,55 @@ struct Engine<'a> {
 #[derive(Default)]
 struct TextCache(HashMap<DocAddress, String>);
 
-impl Engine<'_> {
+impl<'a> Engine<'a> {
+    fn new(
+        index: &'a Index,
+        searcher: &'a Searcher,
+        root: &'a Path,
+        buffers: &'a dyn Buffers,
+    ) -> Result<Self, SearchError> {
+        Ok(Engine {
+            index,
+            searcher,
+            fields: index.fields(),
+            analyzer: index
+                .analyzer()
+                .map_err(|e| SearchError::Index(e.to_string()))?,
+            root,
+            buffers,
+            sets: HashMap::new(),
+            matchers: HashMap::new(),
+            orphans: None,
+            resolver: None,
+            paths: index
+                .doc_paths(searcher)
+                .map_err(|e| SearchError::Index(e.to_string()))?,
+        })
+    }
+
+    /// The documents `query` matches: notes, and other files when the
+    /// query is only about files.
+    fn matching(
+        &mut self,
+        query: &Query,
+        texts: &mut TextCache,
+    ) -> Result<Vec<DocAddress>, SearchError> {
+        self.prepare(query)?;
+        let notes = self.run(&TermQuery::new(
+            IndexTerm::from_field_text(self.fields.kind, "note"),
+            IndexRecordOption::Basic,
+        ))?;
+        let universe: Vec<DocAddress> = if query.is_about_files() {
+            self.run(&AllQuery)?.into_iter().collect()
+        } else {
+            notes.into_iter().collect()
+        };
+        Ok(universe
+            .into_iter()
+            .filter(|doc| self.matches(query, *doc, texts))
+            .collect())
+    }
+
     fn path(&self, doc: DocAddress) -> &str {
         &self.paths[doc.segment_ord as usize][doc.doc_id as usize]
     }

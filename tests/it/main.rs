@@ -16,6 +16,7 @@ mod fuzz_regressions;
 mod lint;
 mod lsp;
 mod outline;
+mod props;
 mod reference;
 mod safety;
 mod schemas;
