@@ -38,6 +38,125 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// What `mv SRC… DEST` asks of `vault`. Each source is a vault path of
+    /// a file or a folder, else a name resolved like a wikilink from the
+    /// vault root, else `NOTE#Heading` (alone, DEST being the heading's new
+    /// text). With several sources, or when `into_folder` (DEST is a folder
+    /// already), each goes into the folder DEST under its own name; else
+    /// DEST is its new path (a note's gets `.md` when it has none).
+    pub fn new(
+        vault: &LiveVault,
+        sources: &[String],
+        dest: &str,
+        into_folder: bool,
+    ) -> Result<Self> {
+        if let [source] = sources
+            && vault.file_id(source).is_none()
+            && files_under(vault, source).is_empty()
+            && let Some((note, chain)) = source.split_once('#')
+        {
+            let id = match find_file(vault, note)? {
+                FileId::Note(id) => id,
+                FileId::Attachment(_) => {
+                    return Err(Error::refused(note, "not a note: it has no headings"));
+                }
+            };
+            let headings = vault
+                .note(id)
+                .map(|n| n.headings.as_slice())
+                .unwrap_or_default();
+            let Some(AnchorMatch::Found { index, .. }) = find_heading(headings, chain) else {
+                return Err(Error::refused(source, "the note has no such heading"));
+            };
+            return Ok(Self::Heading {
+                note: vault
+                    .file_path(FileId::Note(id))
+                    .unwrap_or_default()
+                    .to_owned(),
+                index,
+                text: dest.to_owned(),
+            });
+        }
+        let dest = inside(dest)?;
+        let into_folder = into_folder || sources.len() > 1;
+        let mut moves = Vec::new();
+        for source in sources {
+            let from = inside(source)?;
+            let (from, is_note) =
+                if vault.file_id(&from).is_some() || !files_under(vault, &from).is_empty() {
+                    let is_note = matches!(vault.file_id(&from), Some(FileId::Note(_)));
+                    (from, is_note)
+                } else {
+                    let file = find_file(vault, source)?;
+                    let path = vault.file_path(file).unwrap_or_default().to_owned();
+                    (path, matches!(file, FileId::Note(_)))
+                };
+            let name = from.rsplit('/').next().unwrap_or(&from);
+            let to = if into_folder {
+                if dest.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{dest}/{name}")
+                }
+            } else if is_note && !fold(&dest).ends_with(".md") {
+                format!("{dest}.md")
+            } else {
+                dest.clone()
+            };
+            if to.is_empty() {
+                return Err(Error::refused(
+                    source,
+                    "the destination is the vault itself",
+                ));
+            }
+            moves.push(Move { from, to });
+        }
+        Ok(Self::Paths(moves))
+    }
+}
+
+/// `path` as a vault path; refused when it leads out of the vault.
+fn inside(path: &str) -> Result<String> {
+    let trimmed = path.trim_matches('/');
+    let outside = path.starts_with('/') || trimmed.split('/').any(|part| part == "..");
+    if outside {
+        return Err(Error::refused(path, "it is outside the vault"));
+    }
+    let parts: Vec<&str> = trimmed
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    Ok(parts.join("/"))
+}
+
+/// The file a name leads to from the vault root, as a wikilink would;
+/// refused when none does, or several tie.
+fn find_file(vault: &LiveVault, name: &str) -> Result<FileId> {
+    let name = name.trim();
+    let found = vault.resolve_path(name, "");
+    match found.target {
+        Some(_) if found.candidates.len() > 1 => {
+            let paths: Vec<&str> = (found.candidates.iter())
+                .filter_map(|&c| vault.file_path(c))
+                .collect();
+            Err(Error::refused(
+                name,
+                format!(
+                    "it names {} files ({}); give a vault path",
+                    paths.len(),
+                    paths.join(", ")
+                ),
+            ))
+        }
+        Some(file) => Ok(file),
+        None => Err(Error::refused(
+            name,
+            "no note, attachment or folder of the vault is there",
+        )),
+    }
+}
+
 /// A link the move cannot keep leading where it led.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
