@@ -87,15 +87,15 @@ pub fn run(vault: Vault, root: &Path, args: &MvArgs, out: &mut dyn Write) -> Res
         Format::Text => {}
     }
     let (moved, rewritten) = if args.dry_run {
-        ("would move", "would rewrite")
+        ("would move", "rewrite")
     } else {
         ("moved", "rewrote")
     };
-    let links: usize = plan.edits.iter().map(|e| e.replacements.len()).sum();
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     eprintln!(
-        "{moved} {} paths; {rewritten} {links} links in {} notes",
-        plan.moves.len(),
-        plan.edits.len()
+        "{moved} {} and {rewritten} {}",
+        count(plan.moves.len(), "path"),
+        count(plan.edits.len(), "note")
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -506,7 +506,7 @@ impl<'v, 'r> Planner<'v, 'r> {
             self.refuse(
                 source,
                 link,
-                "its target is written with escapes that cannot be rewritten in place; write it plainly first".into(),
+                "its target cannot be rewritten in place (it is written with escapes, or in reference style); rewrite it by hand first".into(),
             )?;
         }
         Ok(located)
@@ -951,6 +951,26 @@ mod tests {
         let before = files(&[("A/x.md", ""), ("src.md", "[[x]]\n"), ("bb/x.md", "")]);
         let refused = run(&before, &paths(&[("bb/x.md", "a/x.md")])).expect_err("refused");
         assert!(refused[0].contains("src.md:1:1: [[x]]"), "{refused:?}");
+    }
+
+    #[test]
+    fn a_move_stopped_half_way_through_its_edits_is_finished_by_running_it_again() {
+        let before = files(&[
+            ("a/Old.md", ""),
+            ("one.md", "[[Old]] [[a/Old]]\n"),
+            ("two.md", "[x](a/Old.md)\n"),
+            ("bb/Old.md", ""),
+        ]);
+        let request = paths(&[("a/Old.md", "c/New.md")]);
+        let done = run(&before, &request).expect("planned");
+        // Only the first edit was written, and nothing moved.
+        let mut vault = vault_of(&before);
+        let read = |path: &str| -> Result<Vec<u8>> { Ok(before[path].clone().into_bytes()) };
+        let planned = plan(&mut vault, &request, &read).expect("planned");
+        let mut half = before.clone();
+        let first = &planned.plan.edits[0];
+        half.insert(first.path.clone(), first.after.clone());
+        assert_eq!(run(&half, &request).expect("planned again"), done);
     }
 
     /// A note path from a small alphabet, so that names and folders collide.

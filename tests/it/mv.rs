@@ -418,7 +418,7 @@ fn a_shared_corpus_note_moved_keeps_every_link() {
         .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(!stderr.contains("rewrote 0 links"), "{note}: {stderr}");
+    assert!(!stderr.contains("rewrote 0 notes"), "{note}: {stderr}");
     let moves = [(note.as_str(), dest.as_str())];
     let mut expected = before.clone();
     for edge in &mut expected {
