@@ -327,6 +327,11 @@ fn plan_heading(
     let no_moves = FxHashMap::default();
     let mut planner = Planner::new(vault, read, &no_moves);
     let text_before = planner.text(path)?.before.clone();
+    if parse_note(path, &text_before).note.headings != old_headings {
+        return Err(refuse(
+            "it changed since the vault was read; run the command again",
+        ));
+    }
     // The text follows the `#` markers of an ATX heading (a setext heading
     // has none): found there, not in the markers.
     let line = (text_before.get(heading.span.start as usize..heading.span.end as usize))
@@ -1106,6 +1111,24 @@ mod tests {
             });
             if !lengthened {
                 prop_assert_eq!(returned, files);
+            }
+        }
+
+        #[test]
+        fn folder_moves_keep_every_link(
+            files in vault(),
+            from in prop::sample::select(vec!["a", "b", "a/c"]),
+            to in prop::sample::select(vec!["d", "a/d", "b/e/f", "c"]),
+        ) {
+            let has_files = |folder: &str| files.keys().any(|p| p.starts_with(&format!("{folder}/")));
+            prop_assume!(has_files(from) && !has_files(to) && !to.starts_with(&format!("{from}/")));
+            let forward = [(from, to)];
+            let Ok(moved_files) = run(&files, &paths(&forward)) else {
+                return Ok(());
+            };
+            prop_assert_eq!(link_map(&moved_files), moved(link_map(&files), &forward, None));
+            if let Ok(returned) = run(&moved_files, &paths(&[(to, from)])) {
+                prop_assert_eq!(link_map(&returned), link_map(&files));
             }
         }
     }
