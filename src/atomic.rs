@@ -41,6 +41,20 @@ enum Kind {
 }
 
 fn replace(path: &Path, parts: &[&[u8]], kind: Kind) -> Result<()> {
+    let temp = new_version(path, parts, kind)?;
+    if kind == Kind::Document {
+        temp.as_file()
+            .sync_all()
+            .map_err(|err| Error::io(path, err))?;
+    }
+    temp.persist(path)
+        .map_err(|err| Error::io(path, err.error))?;
+    Ok(())
+}
+
+/// The new version of `path`, holding `parts`, in a temporary file beside it
+/// with the metadata `kind` keeps; not yet synced, nor in place.
+fn new_version(path: &Path, parts: &[&[u8]], kind: Kind) -> Result<tempfile::NamedTempFile> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -71,11 +85,57 @@ fn replace(path: &Path, parts: &[&[u8]], kind: Kind) -> Result<()> {
             .map_err(io)?,
         (None, _) => {}
     }
-    if kind == Kind::Document {
-        temp.as_file().sync_all().map_err(io)?;
+    Ok(temp)
+}
+
+/// A document's new version, written beside it but not yet in place: many
+/// files are staged, synced at once ([`sync_staged`]) and then committed,
+/// so that a batch of files is replaced in the time of their renames, and
+/// one slow sync serves them all. Dropped uncommitted, it leaves nothing.
+pub struct Staged {
+    path: std::path::PathBuf,
+    temp: tempfile::NamedTempFile,
+}
+
+/// Stages the replacement of the document at `path` by `bytes`, keeping
+/// what [`write`] keeps, or refusing as it does.
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
+    Ok(Staged {
+        path: path.to_owned(),
+        temp: new_version(path, &[bytes], Kind::Document)?,
+    })
+}
+
+/// Puts every staged file's content on disk: one sync of the file system
+/// on Linux (a sync per file costs a journal commit each), else each file.
+pub fn sync_staged(staged: &[Staged]) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    if let Some(first) = staged.first() {
+        return rustix::fs::syncfs(first.temp.as_file())
+            .map_err(|err| Error::io(&first.path, err.into()));
     }
-    temp.persist(path).map_err(|err| io(err.error))?;
+    for one in staged {
+        one.temp
+            .as_file()
+            .sync_all()
+            .map_err(|err| Error::io(&one.path, err))?;
+    }
     Ok(())
+}
+
+impl Staged {
+    /// Puts the staged version in place if the file still holds `expected`
+    /// (what it held when it was read); returns whether it did.
+    pub fn commit_if_unchanged(self, expected: &[u8]) -> Result<bool> {
+        pause_for_tests(&self.path);
+        if !holds(&self.path, expected)? {
+            return Ok(false);
+        }
+        self.temp
+            .persist(&self.path)
+            .map_err(|err| Error::io(&self.path, err.error))?;
+        Ok(true)
+    }
 }
 
 /// Checks that [`write`] could replace the file at `path` (if there is one)

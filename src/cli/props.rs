@@ -11,6 +11,7 @@ use vaultkit::index::Index;
 use vaultkit::refactor::frontmatter::PropertyEdit;
 use vaultkit::refactor::{plan, props};
 use vaultkit::render;
+use vaultkit::vault::scan::is_markdown;
 
 #[derive(Debug, Args)]
 pub struct PropsArgs {
@@ -145,7 +146,7 @@ pub fn run(
         (Some(query), Some(index)) => {
             let query = super::search::parse(query)?;
             let mut paths = vaultkit::search::matching_paths(index, root, &query)?;
-            paths.retain(|path| is_note(path));
+            paths.retain(|path| is_markdown(path));
             paths
         }
         (Some(_), None) => bail!("--where needs the index, which could not be opened"),
@@ -198,17 +199,11 @@ fn note_paths(root: &Path, given: &[String]) -> Result<Vec<String>> {
         let inside = Path::new(path)
             .components()
             .all(|part| matches!(part, std::path::Component::Normal(_)));
-        if !inside || !is_note(path) || !root.join(path).is_file() {
+        if !inside || !is_markdown(path) || !root.join(path).is_file() {
             bail!("`{given}` is not a note of the vault at {}", root.display());
         }
     }
     paths.sort_unstable();
     paths.dedup();
     Ok(paths)
-}
-
-fn is_note(path: &str) -> bool {
-    path.len() > 3
-        && path.is_char_boundary(path.len() - 3)
-        && path[path.len() - 3..].eq_ignore_ascii_case(".md")
 }

@@ -194,7 +194,7 @@ impl Editor<'_> {
                 }
                 let written = match entry.key_quote {
                     Some('\'') => format!("'{}'", to.replace('\'', "''")),
-                    Some(_) => format!("\"{}\"", yaml_value::key(to).trim_matches('"')),
+                    Some(_) => yaml_value::double_quoted(to),
                     None => yaml_value::key(to),
                 };
                 vec![Replacement::new(entry.key_start, entry.key_end, written)]
@@ -1007,6 +1007,10 @@ mod tests {
         assert_eq!(
             edited("---\n'a b': 1\n---\n", &rename("a b", "it's")),
             "---\n'it''s': 1\n---\n"
+        );
+        assert_eq!(
+            edited("---\n\"a\": 1\n---\n", &rename("a", "b\"")),
+            "---\n\"b\\\"\": 1\n---\n"
         );
         assert_eq!(
             edit(NOTE, &rename("type", "status")),

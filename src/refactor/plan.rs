@@ -142,8 +142,9 @@ impl Plan {
 
 /// Carries out `plan` in the vault at `root`, all or nothing: every file is
 /// checked first (unchanged since it was read, replaceable without losing
-/// its owner, links or attributes; each move's destination free), then the
-/// edits are written, each atomically, and the files moved. When a step
+/// its owner, links or attributes; each move's destination free), every new
+/// version is written beside its file and synced, then each is renamed into
+/// place (if its file is still unchanged) and the files moved. When a step
 /// fails, the steps already done are undone before the error is returned.
 pub fn apply(plan: &Plan, root: &Path) -> Result<()> {
     apply_moving(plan, root, &rename)
@@ -176,11 +177,23 @@ pub fn apply_moving(
             return Err(Error::refused(to, "a file is already there"));
         }
     }
+    // Every new version is written and synced before the first is put in
+    // place, so that a failure until then leaves every file as it was.
+    let staged = plan
+        .edits
+        .iter()
+        .map(|edit| {
+            atomic::stage(
+                &root.join(&edit.path),
+                &atomic::keep_bom(&edit.read, &edit.after),
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    atomic::sync_staged(&staged)?;
     let mut undo = Undo::default();
-    for edit in &plan.edits {
+    for (edit, staged) in plan.edits.iter().zip(staged) {
         let file = root.join(&edit.path);
-        let bytes = atomic::keep_bom(&edit.read, &edit.after);
-        match atomic::write_if_unchanged(&file, &edit.read, &bytes) {
+        match staged.commit_if_unchanged(&edit.read) {
             Ok(true) => undo.written.push((file, &edit.read)),
             Ok(false) => return Err(undo.run(changed(file), mover)),
             Err(err) => return Err(undo.run(err, mover)),

@@ -204,7 +204,7 @@ mod tests {
         assert!(
             planned.refusals[0]
                 .reason
-                .contains("`status: done` is not an allowed value [invalid-value]"),
+                .contains("`status: done` is not an allowed value (allowed values: draft, active) [invalid-value]"),
             "{:?}",
             planned.refusals
         );

@@ -104,7 +104,7 @@ fn events(parser: &mut Parser<std::str::Chars<'_>>) -> Option<Vec<Event>> {
 }
 
 /// `text` in double quotes, with YAML's escapes.
-fn double_quoted(text: &str) -> String {
+pub fn double_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
