@@ -7,6 +7,7 @@ mod index;
 mod init;
 mod lint;
 mod lsp;
+mod mv;
 mod note;
 mod outline;
 mod props;
@@ -130,6 +131,11 @@ enum Command {
         after_help = "Examples:\n  vaultkit props set status active --where '[status:draft]' --dry-run\n  vaultkit props add tags course \"Topics/Git.md\" \"Topics/Agile.md\"\n  vaultkit props rename migrated_from source --where '[migrated_from]' --format json\n\nValues are written as Obsidian writes them: dates and numbers plain, [[links]]\nquoted, lists one `- item` a line. Every other byte of the note stays as it was.\nNothing is written when any chosen note cannot take the edit (see docs/refactor.md)."
     )]
     Props(props::PropsArgs),
+    /// Move notes, attachments or folders, or rename a heading, rewriting every link so that it leads where it led.
+    #[command(
+        after_help = "Examples:\n  vaultkit mv \"Topics/Git.md\" Tools/\n  vaultkit mv Agile \"Agile methods\" --dry-run\n  vaultkit mv Topics Subjects --format json\n  vaultkit mv \"Git#Branching\" \"Branches\"\n  vaultkit mv Git Scrum Tools/ --git\n\nLinks keep their form: a full path stays a full path, a relative one relative,\nand a name stays the shortest text that leads there alone. Nothing is written\nwhen a link could not keep its meaning (see docs/refactor.md)."
+    )]
+    Mv(mv::MvArgs),
     /// Serve editors as a language server on stdin/stdout (the vault is the editor's workspace folder).
     #[command(
         after_help = "Examples:\n  vaultkit lsp\n  vaultkit lsp --vault ~/notes\n\nThe vault is --vault DIR (or $VAULTKIT_VAULT) when given, else each workspace\nfolder the editor names, else its root, else the nearest vault above the\nworking directory. Setup for Neovim, Helix, VS Code and Zed: docs/lsp.md."
@@ -298,6 +304,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         None => read_vault(&root, &config)?,
     };
     report_problems(&vault, cli.quiet, cli.verbose);
+    if let Command::Mv(args) = &cli.command {
+        let code = mv::run(vault, &root, args, &mut out)?;
+        out.flush()?;
+        return Ok(code);
+    }
     let context = Ctx { vault, palette };
     let code = match cli.command {
         Command::Show(args) => note::show(&context, &args, &mut out),
@@ -314,6 +325,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Search(_)
         | Command::Index(_)
         | Command::Props(_)
+        | Command::Mv(_)
         | Command::Lint(_) => {
             unreachable!("handled above")
         }

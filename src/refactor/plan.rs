@@ -147,6 +147,23 @@ impl Plan {
 /// place (if its file is still unchanged) and the files moved. When a step
 /// fails, the steps already done are undone before the error is returned.
 pub fn apply(plan: &Plan, root: &Path) -> Result<()> {
+    apply_moving(plan, root, &rename)
+}
+
+/// Moves `from` to `to` (a file or a folder), making `to`'s folder first.
+pub fn rename(from: &Path, to: &Path) -> std::io::Result<()> {
+    if let Some(folder) = to.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    std::fs::rename(from, to)
+}
+
+/// [`apply`], with files moved (and moved back, to undo) by `mover`.
+pub fn apply_moving(
+    plan: &Plan,
+    root: &Path,
+    mover: &dyn Fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<()> {
     for edit in &plan.edits {
         let file = root.join(&edit.path);
         if !atomic::holds(&file, &edit.read)? {
@@ -178,19 +195,15 @@ pub fn apply(plan: &Plan, root: &Path) -> Result<()> {
         let file = root.join(&edit.path);
         match staged.commit_if_unchanged(&edit.read) {
             Ok(true) => undo.written.push((file, &edit.read)),
-            Ok(false) => return Err(undo.run(changed(file))),
-            Err(err) => return Err(undo.run(err)),
+            Ok(false) => return Err(undo.run(changed(file), mover)),
+            Err(err) => return Err(undo.run(err, mover)),
         }
     }
     for step in &plan.moves {
         let (from, to) = (root.join(&step.from), root.join(&step.to));
-        let moved = to
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::rename(&from, &to));
-        match moved {
+        match mover(&from, &to) {
             Ok(()) => undo.moved.push((from, to)),
-            Err(err) => return Err(undo.run(Error::io(&from, err))),
+            Err(err) => return Err(undo.run(Error::io(&from, err), mover)),
         }
     }
     Ok(())
@@ -215,10 +228,10 @@ struct Undo<'a> {
 impl Undo<'_> {
     /// Undoes every step, the last first; returns `cause`, or an error that
     /// names the files left changed when some step cannot be undone.
-    fn run(self, cause: Error) -> Error {
+    fn run(self, cause: Error, mover: &dyn Fn(&Path, &Path) -> std::io::Result<()>) -> Error {
         let mut left = Vec::new();
         for (from, to) in self.moved.into_iter().rev() {
-            if std::fs::rename(&to, &from).is_err() {
+            if mover(&to, &from).is_err() {
                 left.push(to);
             }
         }

@@ -15,6 +15,7 @@ mod formats;
 mod fuzz_regressions;
 mod lint;
 mod lsp;
+mod mv;
 mod outline;
 mod props;
 mod reference;
