@@ -49,7 +49,7 @@ pub fn run(vault: Vault, root: &Path, args: &MvArgs, out: &mut dyn Write) -> Res
     let sources = vaultkit::lint::changes::vault_paths(root, sources);
     let dest_path = vault_path(root, dest)?;
     let into_folder = dest.ends_with('/') || root.join(&dest_path).is_dir();
-    let mut live = vault.into_live(vaultkit::lint::cache::today());
+    let mut live = vault.into_live();
     let request = Request::new(&live, &sources, &dest_path, into_folder)?;
     if let Request::Paths(moves) = &request {
         for step in moves {

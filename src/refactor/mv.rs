@@ -702,11 +702,9 @@ fn relative(source: &str, target: &str) -> String {
 mod tests {
     use std::collections::BTreeMap;
 
-    use jiff::civil::Date;
     use proptest::prelude::*;
 
     use super::*;
-    use crate::config::Config;
     use crate::vault::scan::is_markdown;
 
     type Files = BTreeMap<String, String>;
@@ -718,7 +716,7 @@ mod tests {
     fn vault_of(files: &Files) -> LiveVault {
         let notes = files.iter().filter(|(p, _)| is_markdown(p));
         let attachments = files.keys().filter(|p| !is_markdown(p)).cloned();
-        LiveVault::from_sources(notes, attachments, Config::default(), Date::MIN)
+        LiveVault::from_sources(notes, attachments)
     }
 
     /// Plans `request` on `files` and, unless refused, gives the files after it.
