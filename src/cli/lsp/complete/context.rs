@@ -124,6 +124,26 @@ fn property(before: &str, line_start: usize) -> Option<Context<'_>> {
     }
 }
 
+/// The properties written in the front matter of `text`, as `(key, value)`
+/// with the value's quotes trimmed: read from the lines, so that a key
+/// being typed (which leaves the YAML invalid for a moment) hides no other.
+pub fn written_properties(text: &str) -> Vec<(&str, &str)> {
+    let Some(block) = frontmatter::split(text) else {
+        return Vec::new();
+    };
+    (block.yaml.lines())
+        .filter(|line| !line.starts_with(char::is_whitespace))
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(key, _)| is_key(key))
+        .map(|(key, value)| (key, value.trim().trim_matches(['"', '\'']).trim()))
+        .collect()
+}
+
+/// Whether `key` can be a property key: a word, not a list item or comment.
+fn is_key(key: &str) -> bool {
+    !key.is_empty() && !key.starts_with(['-', '#']) && !key.contains(char::is_whitespace)
+}
+
 /// After `](` on the line, before the destination ends.
 fn destination(before: &str, line_start: usize) -> Option<Context<'_>> {
     let open = before.rfind("](")? + 2;
@@ -238,6 +258,16 @@ mod tests {
         assert_eq!(at(NOTE, 1, 7), None, "no space after the colon yet");
         assert_eq!(at("---\n- item\n---\n", 1, 6), None);
         assert_eq!(at(NOTE, 3, 3), None, "the closing line");
+    }
+
+    #[test]
+    fn written_properties_survive_a_key_being_typed() {
+        let text = "---\nstatus: \"draft\"\nty\ntags:\n  - a\n# note\n---\nbody: no\n";
+        assert_eq!(
+            written_properties(text),
+            [("status", "draft"), ("tags", "")]
+        );
+        assert!(written_properties("no: front matter").is_empty());
     }
 
     #[test]

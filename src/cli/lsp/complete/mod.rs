@@ -10,9 +10,8 @@ use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionResponse, CompletionTextEdit, Range, TextEdit,
 };
 use rustc_hash::FxHashMap;
-use serde_json::Value;
 use vaultkit::config::FieldType;
-use vaultkit::model::{LineIndex, LinkOrigin, Note, Span};
+use vaultkit::model::{LineIndex, LinkOrigin, Note, Span, Tag};
 use vaultkit::vault::resolve::fold;
 use vaultkit::vault::{FileId, NoteId};
 
@@ -56,9 +55,9 @@ pub fn complete(
         Kind::Link { closed, .. } => files(workspace, typed, &in_link(closed)),
         Kind::Heading { note, closed } => headings(workspace, id, note, typed, &in_link(closed)),
         Kind::Block { note, closed } => blocks(workspace, id, note, typed, &in_link(closed)),
-        Kind::Tag => tags(workspace, typed, &replace),
-        Kind::PropertyKey => property_keys(workspace, id, typed, &replace),
-        Kind::PropertyValue { key } => property_values(workspace, id, key, typed, &replace),
+        Kind::Tag => tags(workspace, (id, from - 1), typed, &replace),
+        Kind::PropertyKey => property_keys(workspace, &text, typed, &replace),
+        Kind::PropertyValue { key } => property_values(workspace, &text, key, typed, &replace),
         Kind::Destination => destinations(workspace, typed, &replace),
     };
     let incomplete = items.len() > MOST_ITEMS;
@@ -157,7 +156,7 @@ fn blocks(
     (target.blocks.iter())
         .filter(|block| pattern.rank(&block.id).is_some())
         .map(|block| {
-            let detail = format!("^ {}:{}", target.path, block.span.line);
+            let detail = format!("^ {}", target.path);
             let id = block.id.as_str();
             item(
                 id,
@@ -170,15 +169,26 @@ fn blocks(
 }
 
 /// The vault's tags matching `typed`, best match first, then by name; each
-/// spelled as first met in path order, with how many notes use it.
-fn tags(workspace: &Workspace, typed: &str, insert: Insert<'_>) -> Vec<CompletionItem> {
+/// spelled as first met in path order, with how many notes use it. The
+/// tag being typed, whose `#` is at `typing` (a note and byte offset), is
+/// not one of them.
+fn tags(
+    workspace: &Workspace,
+    typing: (NoteId, usize),
+    typed: &str,
+    insert: Insert<'_>,
+) -> Vec<CompletionItem> {
     let live = workspace.live();
     let mut uses: FxHashMap<String, (String, usize)> = FxHashMap::default();
     for id in live.note_ids() {
         let Some(front) = live.front(id) else {
             continue;
         };
-        for name in vaultkit::model::tag_names(&front.tags) {
+        let tags: Vec<Tag> = (front.tags.iter())
+            .filter(|tag| (id, tag.span.start as usize) != typing)
+            .cloned()
+            .collect();
+        for name in vaultkit::model::tag_names(&tags) {
             uses.entry(name.to_lowercase())
                 .or_insert_with(|| (name.to_owned(), 0))
                 .1 += 1;
@@ -203,18 +213,16 @@ fn tags(workspace: &Workspace, typed: &str, insert: Insert<'_>) -> Vec<Completio
 }
 
 /// The schema's property keys matching `typed` that the note does not have
-/// yet, in key order; each inserts `key: `.
+/// yet (in its `text`), in key order; each inserts `key: `.
 fn property_keys(
     workspace: &Workspace,
-    id: NoteId,
+    text: &str,
     typed: &str,
     insert: Insert<'_>,
 ) -> Vec<CompletionItem> {
-    let Some(note) = workspace.live().note(id) else {
-        return Vec::new();
-    };
+    let written = context::written_properties(text);
     let schema = workspace.schema();
-    let note_type = note.property("type").and_then(Value::as_str);
+    let note_type = note_type(&written);
     let required = schema.required_for(note_type);
     let fields = schema.fields_for(note_type);
     let mut keys: Vec<&str> = fields
@@ -226,7 +234,7 @@ fn property_keys(
     keys.dedup();
     let pattern = fuzzy::Pattern::new(typed);
     (keys.into_iter())
-        .filter(|key| note.property(key).is_none() && pattern.rank(key).is_some())
+        .filter(|key| written.iter().all(|(had, _)| had != key) && pattern.rank(key).is_some())
         .map(|key| {
             let shape = fields
                 .get(key)
@@ -247,17 +255,17 @@ fn property_keys(
 }
 
 /// The allowed values matching `typed` of the property `key` when the
-/// schema makes it an enum, in the schema's order.
+/// schema (with the `type` written in the note's `text`) makes it an enum,
+/// in the schema's order.
 fn property_values(
     workspace: &Workspace,
-    id: NoteId,
+    text: &str,
     key: &str,
     typed: &str,
     insert: Insert<'_>,
 ) -> Vec<CompletionItem> {
-    let note_type =
-        (workspace.live().note(id)).and_then(|note| note.property("type").and_then(Value::as_str));
-    let fields = workspace.schema().fields_for(note_type);
+    let written = context::written_properties(text);
+    let fields = workspace.schema().fields_for(note_type(&written));
     let Some(field) = fields
         .get(key)
         .filter(|field| field.kind == FieldType::Enum)
@@ -294,6 +302,15 @@ fn destinations(workspace: &Workspace, typed: &str, insert: Insert<'_>) -> Vec<C
             item
         })
         .collect()
+}
+
+/// The `type` property among written properties, which picks the schema's
+/// per-type rules.
+fn note_type<'a>(written: &[(&str, &'a str)]) -> Option<&'a str> {
+    written
+        .iter()
+        .find(|(key, _)| *key == "type")
+        .map(|(_, value)| *value)
 }
 
 fn item(
