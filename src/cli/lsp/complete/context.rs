@@ -17,9 +17,9 @@ pub struct Context<'a> {
 /// What the typed text names.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Kind<'a> {
-    /// A file in a wikilink (`[[`) or an embed (`![[`); `closed` when
-    /// `]]` follows the cursor already.
-    Link { embed: bool, closed: bool },
+    /// A file in a wikilink (`[[`) or an embed (`![[`), which offer the
+    /// same files; `closed` when `]]` follows the cursor already.
+    Link { closed: bool },
     /// A heading of the note `note` after `[[note#`.
     Heading { note: &'a str, closed: bool },
     /// A block id of the note `note` after `[[note#^`.
@@ -93,10 +93,7 @@ fn wikilink(text: &str, line_start: usize, cursor: usize) -> Option<Context<'_>>
                 );
             }
         },
-        None => Kind::Link {
-            embed: before[..open].ends_with('!'),
-            closed,
-        },
+        None => Kind::Link { closed },
     };
     context(text, from, cursor, kind)
 }
@@ -203,10 +200,10 @@ mod tests {
 
     #[test]
     fn wikilinks_embeds_and_their_anchors() {
-        let link = |embed, closed| Kind::Link { embed, closed };
-        assert_eq!(at("[[Gi", 0, 4), Some((link(false, false), "Gi")));
-        assert_eq!(at("x ![[dia", 0, 8), Some((link(true, false), "dia")));
-        assert_eq!(at("[[]]", 0, 2), Some((link(false, true), "")));
+        let link = |closed| Kind::Link { closed };
+        assert_eq!(at("[[Gi", 0, 4), Some((link(false), "Gi")));
+        assert_eq!(at("x ![[dia", 0, 8), Some((link(false), "dia")));
+        assert_eq!(at("[[]]", 0, 2), Some((link(true), "")));
         assert_eq!(
             at(NOTE, 5, 12),
             Some((
@@ -236,13 +233,7 @@ mod tests {
         // `😀` is two UTF-16 units, `漢` one.
         assert_eq!(
             at("😀漢 [[Gi", 0, 8),
-            Some((
-                Kind::Link {
-                    embed: false,
-                    closed: false
-                },
-                "Gi"
-            ))
+            Some((Kind::Link { closed: false }, "Gi"))
         );
         assert_eq!(at("😀 #ta", 0, 6), Some((Kind::Tag, "ta")));
     }

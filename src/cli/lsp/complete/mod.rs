@@ -52,7 +52,7 @@ pub fn complete(
         }
     };
     let mut items = match kind {
-        Kind::Link { closed, .. } => files(workspace, typed, &in_link(closed)),
+        Kind::Link { closed } => files(workspace, typed, &in_link(closed)),
         Kind::Heading { note, closed } => headings(workspace, id, note, typed, &in_link(closed)),
         Kind::Block { note, closed } => blocks(workspace, id, note, typed, &in_link(closed)),
         Kind::Tag => tags(workspace, (id, from - 1), typed, &replace),
