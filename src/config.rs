@@ -63,6 +63,28 @@ pub struct Schema {
     pub types: BTreeMap<String, TypeSchema>,
 }
 
+impl Schema {
+    /// The property shapes for a note whose `type` property is `note_type`:
+    /// every note's, then that type's, which win.
+    pub fn fields_for(&self, note_type: Option<&str>) -> BTreeMap<&str, &Field> {
+        let mut fields: BTreeMap<&str, &Field> =
+            self.fields.iter().map(|(k, f)| (k.as_str(), f)).collect();
+        if let Some(extra) = note_type.and_then(|t| self.types.get(t)) {
+            fields.extend(extra.fields.iter().map(|(k, f)| (k.as_str(), f)));
+        }
+        fields
+    }
+
+    /// The properties a note whose `type` property is `note_type` must have.
+    pub fn required_for(&self, note_type: Option<&str>) -> Vec<&str> {
+        let mut required: Vec<&str> = self.required.iter().map(String::as_str).collect();
+        if let Some(extra) = note_type.and_then(|t| self.types.get(t)) {
+            required.extend(extra.required.iter().map(String::as_str));
+        }
+        required
+    }
+}
+
 /// `[schema.types.<name>]`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]

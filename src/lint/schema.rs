@@ -2,8 +2,6 @@
 //! property's type and allowed values, per-`type` extras, and aliases that
 //! collide.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use super::Lookup;
@@ -21,17 +19,9 @@ pub fn check(vault: &impl Lookup, note: &Note, schema: &Schema, out: &mut Vec<Di
 
 /// Adds findings for a note's properties against the schema.
 pub(super) fn check_note(note: &Note, schema: &Schema, out: &mut Vec<Diagnostic>) {
-    let of_type = note
-        .property("type")
-        .and_then(Value::as_str)
-        .and_then(|t| schema.types.get(t));
-    let mut fields: BTreeMap<&str, &Field> =
-        schema.fields.iter().map(|(k, f)| (k.as_str(), f)).collect();
-    let mut required: Vec<&str> = schema.required.iter().map(String::as_str).collect();
-    if let Some(extra) = of_type {
-        fields.extend(extra.fields.iter().map(|(k, f)| (k.as_str(), f)));
-        required.extend(extra.required.iter().map(String::as_str));
-    }
+    let note_type = note.property("type").and_then(Value::as_str);
+    let fields = schema.fields_for(note_type);
+    let required = schema.required_for(note_type);
     for key in required {
         if present(note, key).is_none() {
             out.push(

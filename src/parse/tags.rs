@@ -66,6 +66,16 @@ pub fn check_name(name: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Where a tag being typed at the end of `before` (the text up to the
+/// cursor) has its `#`: `#` alone or `#` and tag characters, at a place
+/// where `#` starts a tag. Digits alone count, as they may start a name.
+pub fn typed_start(before: &str) -> Option<usize> {
+    let hash = before.rfind('#')?;
+    let typed = &before[hash..];
+    let whole = typed.len() == 1 || BODY_TAG.find(typed).is_some_and(|m| m.len() == typed.len());
+    (whole && at_tag_boundary(before, hash)).then_some(hash)
+}
+
 fn is_all_digits(name: &str) -> bool {
     name.chars().all(|c| c.is_ascii_digit())
 }
@@ -87,6 +97,19 @@ mod tests {
             .into_iter()
             .map(|t| t.name)
             .collect()
+    }
+
+    #[test]
+    fn a_tag_being_typed_starts_at_its_hash() {
+        assert_eq!(typed_start("see #"), Some(4));
+        assert_eq!(typed_start("#pro"), Some(0));
+        assert_eq!(typed_start("x **#a/b-c"), Some(4));
+        assert_eq!(typed_start("#20"), Some(0));
+        assert_eq!(typed_start("# Heading"), None);
+        assert_eq!(typed_start("##"), None);
+        assert_eq!(typed_start("a#b"), None);
+        assert_eq!(typed_start("#a.b"), None);
+        assert_eq!(typed_start("no hash"), None);
     }
 
     #[test]

@@ -792,6 +792,204 @@ fn completion_offers_link_text_aliases_and_headings_inside_a_wikilink() {
     assert_eq!(complete(&mut server, 3, 2), Value::Null, "outside a link");
 }
 
+/// A server on the fixture vault with `Draft.md` open, and its completions
+/// there once line 4 (empty) reads `line`, with the cursor at `character`.
+struct Drafting {
+    server: Server,
+    version: i64,
+    line: String,
+}
+
+impl Drafting {
+    fn start() -> Self {
+        let mut server = Server::start(&vault());
+        server.open(&vault(), "Draft.md");
+        server.notification("textDocument/publishDiagnostics");
+        Self {
+            server,
+            version: 1,
+            line: String::new(),
+        }
+    }
+
+    /// Opens a note that is on no disk, with its text.
+    fn open_new(&mut self, path: &str, text: &str) {
+        let document = json!({ "uri": uri(&vault().join(path)), "languageId": "markdown", "version": 1, "text": text });
+        self.server
+            .notify("textDocument/didOpen", json!({ "textDocument": document }));
+    }
+
+    /// Replaces the text between two positions of Draft.md.
+    fn change(&mut self, from: (u32, u32), to: (u32, u32), text: &str) {
+        self.version += 1;
+        let change = edit("Draft.md", self.version, from, to, text);
+        self.server.notify("textDocument/didChange", change);
+    }
+
+    /// The completions after line 4 becomes `line`, at `character`.
+    fn complete(&mut self, line: &str, character: u32) -> Value {
+        let end = u32::try_from(self.line.encode_utf16().count()).expect("a short line");
+        self.change((4, 0), (4, end), line);
+        self.line = line.to_owned();
+        self.at(4, character)
+    }
+
+    fn at(&mut self, line: u32, character: u32) -> Value {
+        self.server
+            .result("textDocument/completion", at("Draft.md", line, character))
+    }
+}
+
+fn items(items: Vec<Value>) -> Value {
+    json!({ "isIncomplete": false, "items": items })
+}
+
+#[test]
+fn completion_after_an_embed_offers_notes_and_attachments_by_link_text() {
+    let mut draft = Drafting::start();
+    // An attachment keeps its extension.
+    assert_eq!(
+        draft.complete("See ![[dia", 10),
+        items(vec![completion(
+            "diagram.png",
+            17,
+            "attachments/diagram.png",
+            (4, 7),
+            (4, 10),
+            "diagram.png]]"
+        )]),
+    );
+    // A note leaves `.md` out; a `]]` already there is kept.
+    assert_eq!(
+        draft.complete("![[agi]]", 6),
+        items(vec![completion(
+            "Agile",
+            17,
+            "Topics/Agile.md",
+            (4, 3),
+            (4, 6),
+            "Agile"
+        )]),
+    );
+}
+
+#[test]
+fn completion_after_a_hash_in_a_wikilink_offers_headings_then_block_ids() {
+    let mut draft = Drafting::start();
+    assert_eq!(
+        draft.complete("[[Agile#", 8),
+        items(vec![
+            completion(
+                "Agile 🏃 敏捷",
+                18,
+                "# Topics/Agile.md",
+                (4, 8),
+                (4, 8),
+                "Agile 🏃 敏捷]]"
+            ),
+            completion(
+                "Sprints",
+                18,
+                "## Topics/Agile.md",
+                (4, 8),
+                (4, 8),
+                "Sprints]]"
+            ),
+        ]),
+    );
+    assert_eq!(
+        draft.complete("[[Git#^in", 9),
+        items(vec![completion(
+            "intro",
+            18,
+            "^ Topics/Git.md",
+            (4, 7),
+            (4, 9),
+            "intro]]"
+        )]),
+    );
+    assert_eq!(
+        draft.complete("[[Agile#^", 9),
+        items(vec![]),
+        "no block ids"
+    );
+}
+
+#[test]
+fn completion_after_a_hash_in_text_offers_the_vaults_tags() {
+    let mut draft = Drafting::start();
+    draft.open_new("Review.md", "# Review\n\n#devops #review #Dev\n");
+    let tag =
+        |label: &str, detail: &str, to: u32| completion(label, 14, detail, (4, 5), (4, to), label);
+    // Best match first: the whole name, then its start, then in order. Case
+    // aside, `#Dev` and `dev` are one tag, spelled as met first in path
+    // order; the tag being typed counts for no note.
+    assert_eq!(
+        draft.complete("See #dev", 8),
+        items(vec![tag("Dev", "2 notes", 8), tag("devops", "1 note", 8)]),
+    );
+    assert_eq!(
+        draft.complete("See #rv", 7),
+        items(vec![tag("review", "1 note", 7)]),
+    );
+    assert_eq!(draft.complete("# ", 2), Value::Null, "a heading");
+    assert_eq!(draft.complete("See `#d", 7), Value::Null, "code");
+    assert_eq!(draft.complete("a#d", 3), Value::Null, "not after a space");
+}
+
+#[test]
+fn completion_in_front_matter_offers_schema_keys_and_enum_values() {
+    let mut draft = Drafting::start();
+    let key = |label: &str, detail: &str, to: u32| {
+        completion(label, 10, detail, (2, 0), (2, to), &format!("{label}: "))
+    };
+    // Line 2 is a new front-matter line; `status` is in the note already.
+    draft.change((2, 0), (2, 0), "\n");
+    assert_eq!(
+        draft.at(2, 0),
+        items(vec![key("due", "date", 0), key("priority", "enum", 0)])
+    );
+    draft.change((2, 0), (2, 0), "pr");
+    assert_eq!(draft.at(2, 2), items(vec![key("priority", "enum", 2)]));
+    // After `status: `, the enum's values.
+    draft.change((1, 8), (1, 11), "d");
+    let value = |label: &str| {
+        completion(
+            label,
+            20,
+            "status: one of draft, done",
+            (1, 8),
+            (1, 9),
+            label,
+        )
+    };
+    assert_eq!(draft.at(1, 9), items(vec![value("draft"), value("done")]));
+    draft.change((2, 0), (2, 2), "due: 2");
+    assert_eq!(draft.at(2, 6), items(vec![]), "not an enum");
+}
+
+#[test]
+fn completion_in_a_markdown_link_offers_encoded_vault_paths() {
+    let mut draft = Drafting::start();
+    draft.open_new("Topics/Code review.md", "# Code review\n");
+    let path = "Topics/Code review.md";
+    let offer = |to: u32| {
+        json!({
+            "label": path,
+            "kind": 17,
+            "detail": path,
+            "filterText": "Topics/Code%20review.md",
+            "textEdit": { "range": range((4, 8), (4, to)), "newText": "Topics/Code%20review.md" },
+        })
+    };
+    assert_eq!(draft.complete("See [x](code", 12), items(vec![offer(12)]));
+    assert_eq!(
+        draft.complete("See [x](Topics/Code%20r", 23),
+        items(vec![offer(23)])
+    );
+    assert_eq!(draft.complete("See [x](Code) and", 17), Value::Null);
+}
+
 /// Home.md's findings once `[[Agile]]` is broken too.
 fn home_findings_without_agile() -> Vec<(Value, i64, String, String)> {
     let mut findings = home_findings();

@@ -274,7 +274,7 @@ impl Server {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 completion_provider: Some(CompletionOptions {
-                    trigger_characters: Some(vec!["[".to_owned(), "#".to_owned()]),
+                    trigger_characters: Some(["[", "#", "^", "(", " "].map(str::to_owned).to_vec()),
                     ..CompletionOptions::default()
                 }),
                 ..ServerCapabilities::default()

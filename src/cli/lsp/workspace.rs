@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use globset::GlobSet;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
-use vaultkit::config::{self, Config};
+use vaultkit::config::{self, Config, Schema};
 use vaultkit::lint::cache;
 use vaultkit::lint::live::Findings;
 use vaultkit::model::Diagnostic;
@@ -31,6 +31,8 @@ pub struct Workspace {
     root: PathBuf,
     ignore: GlobSet,
     live: LiveVault,
+    /// The front-matter schema of its `vaultkit.toml`.
+    schema: Schema,
     /// Every note's findings, kept current.
     findings: Findings,
     /// Open notes: vault path to the URI the editor names the note by.
@@ -43,11 +45,13 @@ impl Workspace {
         let config = Config::load(root)?;
         let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
         let live = LiveVault::load(root, &config)?;
+        let schema = config.schema.clone();
         let findings = Findings::new(&live, config, cache::today());
         Ok(Self {
             root: root.to_owned(),
             ignore,
             live,
+            schema,
             findings,
             open: BTreeMap::new(),
         })
@@ -56,6 +60,11 @@ impl Workspace {
     /// The live model.
     pub fn live(&self) -> &LiveVault {
         &self.live
+    }
+
+    /// The front-matter schema of the vault's `vaultkit.toml`.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
     }
 
     /// A note's lint findings, sorted by line and column.

@@ -1,0 +1,336 @@
+//! Completion of what is being typed, one function per context (see
+//! [`context`]): files in wikilinks and embeds by the link text Obsidian
+//! would write, aliases as `Target|alias`, a linked note's headings and
+//! block ids, tags, front-matter keys and enum values from the schema, and
+//! Markdown link destinations.
+
+mod context;
+
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionResponse, CompletionTextEdit, Range, TextEdit,
+};
+use rustc_hash::FxHashMap;
+use vaultkit::config::FieldType;
+use vaultkit::model::{LineIndex, LinkOrigin, Note, Span, Tag};
+use vaultkit::vault::resolve::fold;
+use vaultkit::vault::{FileId, NoteId};
+
+use self::context::{Context, Kind};
+use super::workspace::Workspace;
+use super::{convert, fuzzy};
+
+/// The most items one answer holds; past it the list is marked incomplete
+/// so the editor asks again as more is typed.
+const MOST_ITEMS: usize = 200;
+
+/// What an item inserts in place of the typed text.
+type Insert<'a> = &'a dyn Fn(String) -> CompletionTextEdit;
+
+/// The completions at `position` of the note `id`: `None` where nothing is
+/// completed.
+pub fn complete(
+    workspace: &Workspace,
+    id: NoteId,
+    position: lsp_types::Position,
+) -> Option<CompletionResponse> {
+    let text = workspace.text(id)?;
+    let lines = LineIndex::new(&text);
+    let cursor = convert::offset(&lines, position)?;
+    let Context { from, typed, kind } = context::detect(&text, cursor)?;
+    let range = Range {
+        start: convert::position(&lines, from),
+        end: position,
+    };
+    let replace = |new_text: String| CompletionTextEdit::Edit(TextEdit { range, new_text });
+    let in_link = |closed: bool| {
+        move |insert: String| {
+            replace(if closed {
+                insert
+            } else {
+                format!("{insert}]]")
+            })
+        }
+    };
+    let mut items = match kind {
+        Kind::Link { closed } => files(workspace, typed, &in_link(closed)),
+        Kind::Heading { note, closed } => headings(workspace, id, note, typed, &in_link(closed)),
+        Kind::Block { note, closed } => blocks(workspace, id, note, typed, &in_link(closed)),
+        Kind::Tag => tags(workspace, (id, from - 1), typed, &replace),
+        Kind::PropertyKey => property_keys(workspace, &text, typed, &replace),
+        Kind::PropertyValue { key } => property_values(workspace, &text, key, typed, &replace),
+        Kind::Destination => destinations(workspace, typed, &replace),
+    };
+    let incomplete = items.len() > MOST_ITEMS;
+    items.truncate(MOST_ITEMS);
+    Some(CompletionResponse::List(lsp_types::CompletionList {
+        is_incomplete: incomplete,
+        items,
+    }))
+}
+
+/// Every file (and alias) whose link text matches `typed`, in path order:
+/// the file name, or the path when another file has that name, with `.md`
+/// left out for notes and the extension kept for attachments.
+fn files(workspace: &Workspace, typed: &str, insert: Insert<'_>) -> Vec<CompletionItem> {
+    let live = workspace.live();
+    let pattern = fuzzy::Pattern::new(typed);
+    let mut sharing: FxHashMap<String, usize> = FxHashMap::default();
+    for (path, _) in live.files() {
+        *sharing.entry(fold(link_name(path))).or_default() += 1;
+    }
+    let mut items = Vec::new();
+    for (path, file) in live.files() {
+        let name = link_name(path);
+        let target = if sharing.get(&fold(name)) == Some(&1) {
+            name
+        } else {
+            path.strip_suffix(".md").unwrap_or(path)
+        };
+        if pattern.rank(target).is_some() {
+            let edit = insert(target.to_owned());
+            items.push(item(target, path, CompletionItemKind::FILE, edit));
+        }
+        let FileId::Note(id) = file else { continue };
+        for alias in live.note(id).map_or(&[][..], |note| &note.aliases) {
+            if pattern.rank(alias).is_some() {
+                let detail = format!("alias of {path}");
+                let edit = insert(format!("{target}|{alias}"));
+                items.push(item(alias, &detail, CompletionItemKind::REFERENCE, edit));
+            }
+        }
+    }
+    items
+}
+
+/// The note a link to `name` written in the note `source` leads to.
+fn linked_note<'w>(workspace: &'w Workspace, source: NoteId, name: &str) -> Option<&'w Note> {
+    let live = workspace.live();
+    let raw = format!("[[{name}]]");
+    let link =
+        vaultkit::parse::wikilink::link(name, false, &raw, LinkOrigin::Body, Span::default());
+    match live.resolve(source, &link).target? {
+        FileId::Note(target) => live.note(target),
+        FileId::Attachment(_) => None,
+    }
+}
+
+/// The headings matching `typed` of the note `[[name` leads to.
+fn headings(
+    workspace: &Workspace,
+    source: NoteId,
+    name: &str,
+    typed: &str,
+    insert: Insert<'_>,
+) -> Vec<CompletionItem> {
+    let Some(target) = linked_note(workspace, source, name) else {
+        return Vec::new();
+    };
+    let pattern = fuzzy::Pattern::new(typed);
+    (target.headings.iter())
+        .filter(|heading| pattern.rank(&heading.text).is_some())
+        .map(|heading| {
+            let detail = format!("{} {}", "#".repeat(usize::from(heading.level)), target.path);
+            let text = heading.text.as_str();
+            item(
+                text,
+                &detail,
+                CompletionItemKind::REFERENCE,
+                insert(text.to_owned()),
+            )
+        })
+        .collect()
+}
+
+/// The block ids matching `typed` of the note `[[name` leads to.
+fn blocks(
+    workspace: &Workspace,
+    source: NoteId,
+    name: &str,
+    typed: &str,
+    insert: Insert<'_>,
+) -> Vec<CompletionItem> {
+    let Some(target) = linked_note(workspace, source, name) else {
+        return Vec::new();
+    };
+    let pattern = fuzzy::Pattern::new(typed);
+    (target.blocks.iter())
+        .filter(|block| pattern.rank(&block.id).is_some())
+        .map(|block| {
+            let detail = format!("^ {}", target.path);
+            let id = block.id.as_str();
+            item(
+                id,
+                &detail,
+                CompletionItemKind::REFERENCE,
+                insert(id.to_owned()),
+            )
+        })
+        .collect()
+}
+
+/// The vault's tags matching `typed`, best match first, then by name; each
+/// spelled as first met in path order, with how many notes use it. The
+/// tag being typed, whose `#` is at `typing` (a note and byte offset), is
+/// not one of them.
+fn tags(
+    workspace: &Workspace,
+    typing: (NoteId, usize),
+    typed: &str,
+    insert: Insert<'_>,
+) -> Vec<CompletionItem> {
+    let live = workspace.live();
+    let mut uses: FxHashMap<String, (String, usize)> = FxHashMap::default();
+    for id in live.note_ids() {
+        let Some(front) = live.front(id) else {
+            continue;
+        };
+        let tags: Vec<Tag> = (front.tags.iter())
+            .filter(|tag| (id, tag.span.start as usize) != typing)
+            .cloned()
+            .collect();
+        for name in vaultkit::model::tag_names(&tags) {
+            uses.entry(name.to_lowercase())
+                .or_insert_with(|| (name.to_owned(), 0))
+                .1 += 1;
+        }
+    }
+    let pattern = fuzzy::Pattern::new(typed);
+    let mut ranked: Vec<_> = (uses.into_values())
+        .filter_map(|(name, notes)| Some((pattern.rank(&name)?, name, notes)))
+        .collect();
+    ranked.sort_unstable();
+    (ranked.into_iter())
+        .map(|(_, name, notes)| {
+            let detail = format!("{notes} note{}", if notes == 1 { "" } else { "s" });
+            item(
+                &name,
+                &detail,
+                CompletionItemKind::KEYWORD,
+                insert(name.clone()),
+            )
+        })
+        .collect()
+}
+
+/// The schema's property keys matching `typed` that the note does not have
+/// yet (in its `text`), in key order; each inserts `key: `.
+fn property_keys(
+    workspace: &Workspace,
+    text: &str,
+    typed: &str,
+    insert: Insert<'_>,
+) -> Vec<CompletionItem> {
+    let written = context::written_properties(text);
+    let schema = workspace.schema();
+    let note_type = note_type(&written);
+    let required = schema.required_for(note_type);
+    let fields = schema.fields_for(note_type);
+    let mut keys: Vec<&str> = fields
+        .keys()
+        .copied()
+        .chain(required.iter().copied())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let pattern = fuzzy::Pattern::new(typed);
+    (keys.into_iter())
+        .filter(|key| written.iter().all(|(had, _)| had != key) && pattern.rank(key).is_some())
+        .map(|key| {
+            let shape = fields
+                .get(key)
+                .map(|field| format!("{:?}", field.kind).to_lowercase());
+            let detail = match (shape, required.contains(&key)) {
+                (Some(shape), true) => format!("{shape}, required"),
+                (Some(shape), false) => shape,
+                (None, _) => "required".to_owned(),
+            };
+            item(
+                key,
+                &detail,
+                CompletionItemKind::PROPERTY,
+                insert(format!("{key}: ")),
+            )
+        })
+        .collect()
+}
+
+/// The allowed values matching `typed` of the property `key` when the
+/// schema (with the `type` written in the note's `text`) makes it an enum,
+/// in the schema's order.
+fn property_values(
+    workspace: &Workspace,
+    text: &str,
+    key: &str,
+    typed: &str,
+    insert: Insert<'_>,
+) -> Vec<CompletionItem> {
+    let written = context::written_properties(text);
+    let fields = workspace.schema().fields_for(note_type(&written));
+    let Some(field) = fields
+        .get(key)
+        .filter(|field| field.kind == FieldType::Enum)
+    else {
+        return Vec::new();
+    };
+    let pattern = fuzzy::Pattern::new(typed);
+    let detail = format!("{key}: one of {}", field.values.join(", "));
+    (field.values.iter())
+        .filter(|value| pattern.rank(value).is_some())
+        .map(|value| {
+            item(
+                value,
+                &detail,
+                CompletionItemKind::ENUM_MEMBER,
+                insert(value.clone()),
+            )
+        })
+        .collect()
+}
+
+/// Every file whose path matches `typed` (spaces typed as `%20`), as the
+/// destination of a Markdown link: the vault path, with its extension and
+/// its spaces encoded, as Obsidian writes it.
+fn destinations(workspace: &Workspace, typed: &str, insert: Insert<'_>) -> Vec<CompletionItem> {
+    let pattern = fuzzy::Pattern::new(&typed.replace("%20", " "));
+    (workspace.live().files())
+        .filter(|(path, _)| pattern.rank(path).is_some())
+        .map(|(path, _)| {
+            let destination = path.replace(' ', "%20");
+            let edit = insert(destination.clone());
+            let mut item = item(path, path, CompletionItemKind::FILE, edit);
+            item.filter_text = Some(destination);
+            item
+        })
+        .collect()
+}
+
+/// The `type` property among written properties, which picks the schema's
+/// per-type rules.
+fn note_type<'a>(written: &[(&str, &'a str)]) -> Option<&'a str> {
+    written
+        .iter()
+        .find(|(key, _)| *key == "type")
+        .map(|(_, value)| *value)
+}
+
+fn item(
+    label: &str,
+    detail: &str,
+    kind: CompletionItemKind,
+    text_edit: CompletionTextEdit,
+) -> CompletionItem {
+    CompletionItem {
+        label: label.to_owned(),
+        kind: Some(kind),
+        detail: Some(detail.to_owned()),
+        filter_text: Some(label.to_owned()),
+        text_edit: Some(text_edit),
+        ..CompletionItem::default()
+    }
+}
+
+/// The name a link gives a file by: its file name, `.md` left out.
+fn link_name(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".md").unwrap_or(name)
+}
