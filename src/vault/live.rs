@@ -496,13 +496,14 @@ impl LiveVault {
         })
     }
 
-    /// Builds every index a mutation updates (each `get_mut` of one is
-    /// `Some` after this).
+    /// Builds the indexes a mutation needs: files by name, links by the
+    /// names they consult, backlinks. The alias and title indexes are
+    /// updated only once built: until something asks for them (the lint
+    /// rules do) no one has read them, and they are built as the vault is
+    /// then.
     fn make_ready(&mut self) {
         self.names();
         self.consulted();
-        self.aliases();
-        self.titles();
         self.backlinks_index();
     }
 
@@ -804,7 +805,9 @@ impl LiveVault {
         // read an alias or title that changed.
         let mut relint: BTreeSet<NoteId> = sources.iter().copied().collect();
         relint.extend(links.iter().map(|at| at.source));
-        relint.extend(self.aliases().readers(&touched));
+        if let Some(aliases) = self.aliases.get() {
+            relint.extend(aliases.readers(&touched));
+        }
         for key in &touched.claimed {
             relint.extend(self.links_spelled(key));
         }
