@@ -392,12 +392,12 @@ impl Index {
     }
 
     /// A searcher over the current commit.
-    pub fn searcher(&self) -> Searcher {
+    pub(crate) fn searcher(&self) -> Searcher {
         self.reader.searcher()
     }
 
     /// The analyzer that turns text into indexed words.
-    pub fn analyzer(&self) -> Result<tantivy::tokenizer::TextAnalyzer> {
+    pub(crate) fn analyzer(&self) -> Result<tantivy::tokenizer::TextAnalyzer> {
         self.index
             .tokenizers()
             .get(schema::WORDS)
