@@ -18,7 +18,7 @@ pub struct MvArgs {
     /// What to move, then where: SRC… DEST. A SRC is a vault path or a
     /// name resolved like a [[wikilink]], or NOTE#Heading to rename a
     /// heading (DEST is then its new text). With several SRC, DEST is a folder.
-    #[arg(value_name = "SRC… DEST", num_args = 2.., required = true)]
+    #[arg(value_name = "PATH", num_args = 2.., required = true)]
     paths: Vec<String>,
     /// Print the plan (the moves, then a unified diff of every edit) and write nothing.
     #[arg(long)]
