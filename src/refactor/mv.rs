@@ -11,6 +11,8 @@
 //! the vault's resolver, and only its path part is rewritten. A link that
 //! cannot be written so is a [`Refusal`].
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::link_text::{self, Located, Style};
@@ -463,29 +465,27 @@ impl<'v, 'r> Planner<'v, 'r> {
     /// The note at `path` (before the move), read once; its links must be
     /// the vault's, else it changed since the vault was read.
     fn text(&mut self, path: &str) -> Result<&mut Text> {
-        if !self.texts.contains_key(path) {
-            let read = (self.read)(path)?;
-            let (text, problem) = decode(path, &read);
-            if problem.is_some() {
-                return Err(Error::refused(
-                    path,
-                    "it is not valid UTF-8 text, so its links cannot be rewritten; save it as UTF-8 first",
-                ));
-            }
-            let before = text.into_owned();
-            let links = parse_note(path, &before).note.links;
-            self.texts.insert(
-                path.to_owned(),
-                Text {
-                    read,
-                    before,
-                    links,
-                    rewritten: FxHashMap::default(),
-                    replacements: Vec::new(),
-                },
-            );
+        let vacant = match self.texts.entry(path.to_owned()) {
+            Entry::Occupied(found) => return Ok(found.into_mut()),
+            Entry::Vacant(vacant) => vacant,
+        };
+        let read = (self.read)(path)?;
+        let (text, problem) = decode(path, &read);
+        if problem.is_some() {
+            return Err(Error::refused(
+                path,
+                "it is not valid UTF-8 text, so its links cannot be rewritten; save it as UTF-8 first",
+            ));
         }
-        Ok(self.texts.get_mut(path).expect("inserted above"))
+        let before = text.into_owned();
+        let links = parse_note(path, &before).note.links;
+        Ok(vacant.insert(Text {
+            read,
+            before,
+            links,
+            rewritten: FxHashMap::default(),
+            replacements: Vec::new(),
+        }))
     }
 
     /// Adds a replacement in the note at `path` (before the move).
