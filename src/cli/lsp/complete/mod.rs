@@ -53,8 +53,17 @@ pub fn complete(
     };
     let mut items = match kind {
         Kind::Link { closed } => files(workspace, typed, &in_link(closed)),
-        Kind::Heading { note, closed } => headings(workspace, id, note, typed, &in_link(closed)),
-        Kind::Block { note, closed } => blocks(workspace, id, note, typed, &in_link(closed)),
+        Kind::Heading { note, closed } => anchors(
+            workspace,
+            id,
+            note,
+            typed,
+            Anchor::Heading,
+            &in_link(closed),
+        ),
+        Kind::Block { note, closed } => {
+            anchors(workspace, id, note, typed, Anchor::Block, &in_link(closed))
+        }
         Kind::Tag => tags(workspace, (id, from - 1), typed, &replace),
         Kind::PropertyKey => property_keys(workspace, &text, typed, &replace),
         Kind::PropertyValue { key } => property_values(workspace, &text, key, typed, &replace),
@@ -114,55 +123,45 @@ fn linked_note<'w>(workspace: &'w Workspace, source: NoteId, name: &str) -> Opti
     }
 }
 
-/// The headings matching `typed` of the note `[[name` leads to.
-fn headings(
+/// What can follow `#` in a link: a heading, or (after `#^`) a block id.
+#[derive(Clone, Copy)]
+enum Anchor {
+    Heading,
+    Block,
+}
+
+/// The headings or block ids matching `typed` of the note `[[name` leads to.
+fn anchors(
     workspace: &Workspace,
     source: NoteId,
     name: &str,
     typed: &str,
+    anchor: Anchor,
     insert: Insert<'_>,
 ) -> Vec<CompletionItem> {
     let Some(target) = linked_note(workspace, source, name) else {
         return Vec::new();
     };
+    let found: Vec<(&str, String)> = match anchor {
+        Anchor::Heading => (target.headings.iter())
+            .map(|heading| {
+                let level = "#".repeat(usize::from(heading.level));
+                (heading.text.as_str(), format!("{level} {}", target.path))
+            })
+            .collect(),
+        Anchor::Block => (target.blocks.iter())
+            .map(|block| (block.id.as_str(), format!("^ {}", target.path)))
+            .collect(),
+    };
     let pattern = fuzzy::Pattern::new(typed);
-    (target.headings.iter())
-        .filter(|heading| pattern.rank(&heading.text).is_some())
-        .map(|heading| {
-            let detail = format!("{} {}", "#".repeat(usize::from(heading.level)), target.path);
-            let text = heading.text.as_str();
+    (found.into_iter())
+        .filter(|(text, _)| pattern.rank(text).is_some())
+        .map(|(text, detail)| {
             item(
                 text,
                 &detail,
                 CompletionItemKind::REFERENCE,
                 insert(text.to_owned()),
-            )
-        })
-        .collect()
-}
-
-/// The block ids matching `typed` of the note `[[name` leads to.
-fn blocks(
-    workspace: &Workspace,
-    source: NoteId,
-    name: &str,
-    typed: &str,
-    insert: Insert<'_>,
-) -> Vec<CompletionItem> {
-    let Some(target) = linked_note(workspace, source, name) else {
-        return Vec::new();
-    };
-    let pattern = fuzzy::Pattern::new(typed);
-    (target.blocks.iter())
-        .filter(|block| pattern.rank(&block.id).is_some())
-        .map(|block| {
-            let detail = format!("^ {}", target.path);
-            let id = block.id.as_str();
-            item(
-                id,
-                &detail,
-                CompletionItemKind::REFERENCE,
-                insert(id.to_owned()),
             )
         })
         .collect()
