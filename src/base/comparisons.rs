@@ -4,7 +4,7 @@
 
 use super::Position;
 use super::expr::{BinaryOp, Expr, Node, NodeKind, UnaryOp};
-use super::file::{Base, children};
+use super::file::Base;
 
 /// A note property compared with a literal boolean, number or text.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +37,7 @@ impl Base {
                 if let Some(comparison) = comparison(expr, node) {
                     found.push(comparison);
                 }
-                stack.extend(children(node));
+                stack.extend(node.children());
             }
         }
         found

@@ -72,6 +72,48 @@ pub(crate) struct Node {
     pub depth: usize,
 }
 
+impl Node {
+    /// The direct children of the node.
+    pub(crate) fn children(&self) -> Vec<&Node> {
+        match &self.kind {
+            NodeKind::List(items) | NodeKind::Call(_, items) => items.iter().collect(),
+            NodeKind::Object(entries) => entries.iter().map(|(_, v)| v).collect(),
+            NodeKind::Member(object, _) | NodeKind::Unary(_, object) => vec![object],
+            NodeKind::Index(a, b) | NodeKind::Binary(_, a, b) => vec![a, b],
+            NodeKind::Method(receiver, _, _, args) => {
+                std::iter::once(&**receiver).chain(args).collect()
+            }
+            NodeKind::Null
+            | NodeKind::Bool(_)
+            | NodeKind::Number(_)
+            | NodeKind::String(_)
+            | NodeKind::Regex(_)
+            | NodeKind::Value(_)
+            | NodeKind::Ident(_) => Vec::new(),
+        }
+    }
+
+    /// The direct children of the node, to change.
+    pub(crate) fn children_mut(&mut self) -> Vec<&mut Node> {
+        match &mut self.kind {
+            NodeKind::List(items) | NodeKind::Call(_, items) => items.iter_mut().collect(),
+            NodeKind::Object(entries) => entries.iter_mut().map(|(_, v)| v).collect(),
+            NodeKind::Member(object, _) | NodeKind::Unary(_, object) => vec![object],
+            NodeKind::Index(a, b) | NodeKind::Binary(_, a, b) => vec![a, b],
+            NodeKind::Method(receiver, _, _, args) => {
+                std::iter::once(&mut **receiver).chain(args).collect()
+            }
+            NodeKind::Null
+            | NodeKind::Bool(_)
+            | NodeKind::Number(_)
+            | NodeKind::String(_)
+            | NodeKind::Regex(_)
+            | NodeKind::Value(_)
+            | NodeKind::Ident(_) => Vec::new(),
+        }
+    }
+}
+
 /// The kinds of node.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum NodeKind {

@@ -676,7 +676,7 @@ fn formula_references(node: &Node) -> Vec<(&str, &Node)> {
             }
             _ => {}
         }
-        stack.extend(children(node));
+        stack.extend(node.children());
     }
     found
 }
@@ -690,29 +690,9 @@ fn mentions(node: &Node, wanted: &dyn Fn(&str) -> bool) -> bool {
         {
             return true;
         }
-        stack.extend(children(node));
+        stack.extend(node.children());
     }
     false
-}
-
-/// The direct children of a node.
-pub(crate) fn children(node: &Node) -> Vec<&Node> {
-    match &node.kind {
-        NodeKind::List(items) | NodeKind::Call(_, items) => items.iter().collect(),
-        NodeKind::Object(entries) => entries.iter().map(|(_, v)| v).collect(),
-        NodeKind::Member(object, _) | NodeKind::Unary(_, object) => vec![object],
-        NodeKind::Index(a, b) | NodeKind::Binary(_, a, b) => vec![a, b],
-        NodeKind::Method(receiver, _, _, args) => {
-            std::iter::once(&**receiver).chain(args).collect()
-        }
-        NodeKind::Null
-        | NodeKind::Bool(_)
-        | NodeKind::Number(_)
-        | NodeKind::String(_)
-        | NodeKind::Regex(_)
-        | NodeKind::Value(_)
-        | NodeKind::Ident(_) => Vec::new(),
-    }
 }
 
 /// The ```` ```base ```` code blocks of a note: each block's YAML and the

@@ -50,7 +50,7 @@ fn node(node: &mut Node, constants: &Evaluator<'_, '_>) {
         node.kind = NodeKind::Value(value);
         return;
     }
-    for child in children(node) {
+    for child in node.children_mut() {
         self::node(child, constants);
     }
 }
@@ -73,28 +73,7 @@ fn is_row_independent(node: &Node) -> bool {
         NodeKind::Call(name, _) => name != "random",
         _ => true,
     };
-    own && super::file::children(node)
-        .into_iter()
-        .all(is_row_independent)
-}
-
-fn children(node: &mut Node) -> Vec<&mut Node> {
-    match &mut node.kind {
-        NodeKind::List(items) | NodeKind::Call(_, items) => items.iter_mut().collect(),
-        NodeKind::Object(entries) => entries.iter_mut().map(|(_, v)| v).collect(),
-        NodeKind::Member(object, _) | NodeKind::Unary(_, object) => vec![object],
-        NodeKind::Index(a, b) | NodeKind::Binary(_, a, b) => vec![a, b],
-        NodeKind::Method(receiver, _, _, args) => {
-            std::iter::once(&mut **receiver).chain(args).collect()
-        }
-        NodeKind::Null
-        | NodeKind::Bool(_)
-        | NodeKind::Number(_)
-        | NodeKind::String(_)
-        | NodeKind::Regex(_)
-        | NodeKind::Value(_)
-        | NodeKind::Ident(_) => Vec::new(),
-    }
+    own && node.children().into_iter().all(is_row_independent)
 }
 
 #[cfg(test)]
