@@ -13,6 +13,7 @@
 
 use std::collections::hash_map::Entry;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::link_text::{self, Located, Style};
@@ -192,7 +193,7 @@ pub struct Planned {
 }
 
 /// Reads a file of the vault by vault path.
-pub type Read<'a> = &'a dyn Fn(&str) -> Result<Vec<u8>>;
+pub type Read<'a> = &'a (dyn Fn(&str) -> Result<Vec<u8>> + Sync);
 
 /// Plans `request` in `vault` (which is left moved), reading the notes to
 /// rewrite with `read`. Refuses, as an error, a source that is not in the
@@ -245,13 +246,15 @@ fn plan_moves(vault: &mut LiveVault, moves: &[Move], read: Read<'_>) -> Result<P
     let mut planner = Planner::new(vault, read, &old_paths);
     let mut changed: Vec<NoteId> = changed.union(&moved_notes).copied().collect();
     changed.sort_by_key(|&id| planner.old_path(FileId::Note(id)));
+    // The links to rewrite, each with the file it led to.
+    let mut repaths: Vec<(NoteId, usize, Link, FileId)> = Vec::new();
     for source in changed {
         let Some(before) = before.get(&source) else {
             continue;
         };
-        let after = planner.vault.resolutions(source).to_vec();
-        let links = planner.vault.note(source).map(|n| n.links.clone());
-        for (i, link) in links.iter().flatten().enumerate() {
+        let after = planner.vault.resolutions(source);
+        let links = planner.vault.note(source).map(|n| n.links.as_slice());
+        for (i, link) in links.into_iter().flatten().enumerate() {
             let (Some(was), Some(now)) = (before.get(i), after.get(i)) else {
                 continue;
             };
@@ -264,9 +267,13 @@ fn plan_moves(vault: &mut LiveVault, moves: &[Move], read: Read<'_>) -> Result<P
                 continue;
             }
             if let Some(target) = was.target {
-                planner.repath(source, i, link, target)?;
+                repaths.push((source, i, link.clone(), target));
             }
         }
+    }
+    planner.read_all(repaths.iter().map(|(source, ..)| *source))?;
+    for (source, i, link, target) in repaths {
+        planner.repath(source, i, &link, target)?;
     }
     let mut plan = planner.finish()?;
     plan.plan.moves = moves.to_vec();
@@ -439,6 +446,47 @@ struct Text {
     replacements: Vec<Replacement>,
 }
 
+impl Text {
+    /// Reads the note at `path` with `read`; refuses one that is not UTF-8.
+    fn read(read: Read<'_>, path: &str) -> Result<Self> {
+        let bytes = read(path)?;
+        let (text, problem) = decode(path, &bytes);
+        if problem.is_some() {
+            return Err(Error::refused(
+                path,
+                "it is not valid UTF-8 text, so its links cannot be rewritten; save it as UTF-8 first",
+            ));
+        }
+        let before = text.into_owned();
+        let links = parse_note(path, &before).note.links;
+        Ok(Self {
+            read: bytes,
+            before,
+            links,
+            rewritten: FxHashMap::default(),
+            replacements: Vec::new(),
+        })
+    }
+
+    /// The edit of this note, and whether its new text reads back to the
+    /// links planned.
+    fn into_edit(mut self, path: String) -> (FileEdit, bool) {
+        self.replacements.sort_by_key(|r| r.start);
+        let edit = FileEdit::new(path, self.read, self.before, self.replacements);
+        let reparsed = parse_note(&edit.path, &edit.after).note.links;
+        let planned =
+            (self.links.iter().enumerate()).map(|(i, link)| match self.rewritten.get(&i) {
+                Some((target, heading)) => (target.as_str(), heading.as_deref()),
+                None => (link.target.as_str(), link.heading.as_deref()),
+            });
+        let same = reparsed.len() == self.links.len()
+            && planned.zip(&reparsed).all(|((target, heading), got)| {
+                got.target == target && got.heading.as_deref() == heading
+            });
+        (edit, same)
+    }
+}
+
 impl<'v, 'r> Planner<'v, 'r> {
     fn new(
         vault: &'v mut LiveVault,
@@ -465,27 +513,27 @@ impl<'v, 'r> Planner<'v, 'r> {
     /// The note at `path` (before the move), read once; its links must be
     /// the vault's, else it changed since the vault was read.
     fn text(&mut self, path: &str) -> Result<&mut Text> {
-        let vacant = match self.texts.entry(path.to_owned()) {
-            Entry::Occupied(found) => return Ok(found.into_mut()),
-            Entry::Vacant(vacant) => vacant,
-        };
-        let read = (self.read)(path)?;
-        let (text, problem) = decode(path, &read);
-        if problem.is_some() {
-            return Err(Error::refused(
-                path,
-                "it is not valid UTF-8 text, so its links cannot be rewritten; save it as UTF-8 first",
-            ));
+        match self.texts.entry(path.to_owned()) {
+            Entry::Occupied(found) => Ok(found.into_mut()),
+            Entry::Vacant(vacant) => Ok(vacant.insert(Text::read(self.read, path)?)),
         }
-        let before = text.into_owned();
-        let links = parse_note(path, &before).note.links;
-        Ok(vacant.insert(Text {
-            read,
-            before,
-            links,
-            rewritten: FxHashMap::default(),
-            replacements: Vec::new(),
-        }))
+    }
+
+    /// Reads (and parses) these notes not read yet, on all cores: the
+    /// notes a plan rewrites are known before any is rewritten.
+    fn read_all(&mut self, notes: impl Iterator<Item = NoteId>) -> Result<()> {
+        let mut paths: Vec<String> = notes
+            .map(|id| self.old_path(FileId::Note(id)))
+            .filter(|path| !self.texts.contains_key(path))
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let read = self.read;
+        let texts: Vec<Text> = (paths.par_iter())
+            .map(|path| Text::read(read, path))
+            .collect::<Result<_>>()?;
+        self.texts.extend(paths.into_iter().zip(texts));
+        Ok(())
     }
 
     /// Adds a replacement in the note at `path` (before the move).
@@ -635,22 +683,11 @@ impl<'v, 'r> Planner<'v, 'r> {
     fn finish(self) -> Result<Planned> {
         let mut edits = Vec::new();
         let mut refusals = self.refusals;
-        for (path, mut text) in self.texts {
-            if text.replacements.is_empty() {
-                continue;
-            }
-            text.replacements.sort_by_key(|r| r.start);
-            let edit = FileEdit::new(path, text.read, text.before, text.replacements);
-            let reparsed = parse_note(&edit.path, &edit.after).note.links;
-            let planned =
-                (text.links.iter().enumerate()).map(|(i, link)| match text.rewritten.get(&i) {
-                    Some((target, heading)) => (target.as_str(), heading.as_deref()),
-                    None => (link.target.as_str(), link.heading.as_deref()),
-                });
-            let same = reparsed.len() == text.links.len()
-                && planned.zip(&reparsed).all(|((target, heading), got)| {
-                    got.target == target && got.heading.as_deref() == heading
-                });
+        let checked: Vec<(FileEdit, bool)> = (self.texts.into_par_iter())
+            .filter(|(_, text)| !text.replacements.is_empty())
+            .map(|(path, text)| text.into_edit(path))
+            .collect();
+        for (edit, same) in checked {
             if !same {
                 refusals.push(Refusal {
                     path: edit.path.clone(),

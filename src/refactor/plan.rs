@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::atomic;
@@ -164,13 +165,13 @@ pub fn apply_moving(
     root: &Path,
     mover: &dyn Fn(&Path, &Path) -> std::io::Result<()>,
 ) -> Result<()> {
-    for edit in &plan.edits {
+    plan.edits.par_iter().try_for_each(|edit| {
         let file = root.join(&edit.path);
         if !atomic::holds(&file, &edit.read)? {
             return Err(changed(file));
         }
-        atomic::check_replaceable(&file)?;
-    }
+        atomic::check_replaceable(&file)
+    })?;
     for step in &plan.moves {
         let to = root.join(&step.to);
         if to.exists() {
@@ -179,9 +180,9 @@ pub fn apply_moving(
     }
     // Every new version is written and synced before the first is put in
     // place, so that a failure until then leaves every file as it was.
-    let staged = plan
-        .edits
-        .iter()
+    // Files are read and written on all cores: most of the time is the
+    // file system's.
+    let staged = (plan.edits.par_iter())
         .map(|edit| {
             atomic::stage(
                 &root.join(&edit.path),

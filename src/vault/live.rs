@@ -439,11 +439,24 @@ impl LiveVault {
 
     /// Links by the names they consult, built on first use.
     fn consulted(&self) -> &Consulted {
-        self.of_every_note(&self.consulted, |consulted, id, note| {
-            for (i, link) in note.links.iter().enumerate() {
-                consulted.insert_link(LinkAt::new(id, i), &link.target, &note.path);
-            }
-        })
+        if let Some(built) = self.consulted.get() {
+            return built;
+        }
+        // Built outside the cell's initialiser, on all cores (see `Notes::decode_all`).
+        self.decode_all();
+        let ids: Vec<NoteId> = self.note_ids().collect();
+        let names: Vec<(String, LinkAt)> = (ids.into_par_iter())
+            .flat_map_iter(|id| {
+                let note = self.note(id);
+                (note.into_iter()).flat_map(move |note| {
+                    (note.links.iter().enumerate()).flat_map(move |(i, link)| {
+                        (resolve::names_consulted(&link.target, &note.path).into_iter())
+                            .map(move |name| (name, LinkAt::new(id, i)))
+                    })
+                })
+            })
+            .collect();
+        self.consulted.get_or_init(|| Consulted::from_names(names))
     }
 
     /// Notes by alias, built on first use.

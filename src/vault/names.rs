@@ -71,12 +71,25 @@ impl NameIndex {
 }
 
 impl Consulted {
+    /// Indexes links by names they consult, given as (name, link) pairs.
+    pub fn from_names(names: Vec<(String, LinkAt)>) -> Self {
+        let mut consulted = Self::default();
+        for (name, link) in names {
+            consulted.add(name, link);
+        }
+        consulted
+    }
+
     /// Records the names a link with this path, written in the note at
     /// `source_path`, consults.
     pub fn insert_link(&mut self, link: LinkAt, link_path: &str, source_path: &str) {
         for name in resolve::names_consulted(link_path, source_path) {
-            self.links.entry(name).or_default().insert(link);
+            self.add(name, link);
         }
+    }
+
+    fn add(&mut self, name: String, link: LinkAt) {
+        self.links.entry(name).or_default().insert(link);
     }
 
     /// Forgets a link recorded by [`Consulted::insert_link`] with the same paths.

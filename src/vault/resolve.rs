@@ -209,15 +209,13 @@ pub(crate) fn resolve_in(files: &impl FileNames, link_path: &str, source: &str) 
 /// the note at `source` leads: every file it can match has one of them, so
 /// only a change among those files can change its resolution.
 pub(crate) fn names_consulted(link_path: &str, source: &str) -> Vec<String> {
-    let names = |path: &str| -> Vec<String> {
-        spellings(path)
-            .map(|lower| file_name(&lower).to_owned())
-            .collect()
-    };
+    // Folding keeps every `/` and makes none, so the folded path's file
+    // name is the folded file name: only the name is folded.
     match wanted(link_path, source) {
         None => Vec::new(),
-        Some(Wanted::Relative(joined)) => names(&joined),
-        Some(Wanted::Anywhere(wanted)) => names(&wanted),
+        Some(Wanted::Relative(path) | Wanted::Anywhere(path)) => {
+            spellings(file_name(&path)).collect()
+        }
     }
 }
 
@@ -283,7 +281,7 @@ fn choose(mut entries: Vec<&Entry>, wanted: &str) -> PathMatch {
 /// `.md` added (unless it already ends in `.md`).
 fn spellings(wanted: &str) -> impl Iterator<Item = String> + Clone {
     let lower = fold(wanted);
-    let with_md = (!lower.ends_with(".md")).then(|| format!("{lower}.md"));
+    let with_md = (!lower.ends_with(".md")).then(|| [lower.as_str(), ".md"].concat());
     std::iter::once(lower).chain(with_md)
 }
 
