@@ -254,6 +254,42 @@ impl Workspace {
         }
     }
 
+    /// Whether a file on disk is this vault's `vaultkit.toml`.
+    pub fn is_config(&self, file: &Path) -> bool {
+        file == self.root.join(config::FILE_NAME)
+    }
+
+    /// Reads the vault again with its `vaultkit.toml` as it is now (which
+    /// may ignore other files, or lint with other rules and schema), the
+    /// open notes keeping their buffers. A configuration that does not
+    /// load leaves everything as it was.
+    pub fn reload(&mut self) -> Result<Reread> {
+        let mut fresh = Self::load(&self.root)?;
+        for (path, uri) in &self.open {
+            let buffer = (self.live.note_id(path)).and_then(|id| self.live.buffer(id));
+            if let Some(text) = buffer
+                && fresh.note_path(uri).is_some()
+            {
+                fresh.open(path, uri.clone(), text)?;
+            }
+        }
+        let mut reread = Reread::default();
+        for id in fresh.live.note_ids() {
+            let Some(note) = fresh.live.note(id) else { continue };
+            let before = (self.live.note_id(&note.path)).map(|old| self.findings.of(old));
+            if before != Some(fresh.findings.of(id)) {
+                reread.relinted.insert(id);
+            }
+        }
+        for (path, file) in self.live.files() {
+            if matches!(file, FileId::Note(_)) && fresh.live.note_id(path).is_none() {
+                reread.gone.extend(self.uri(file));
+            }
+        }
+        *self = fresh;
+        Ok(reread)
+    }
+
     /// Whether the editor has this note open.
     pub fn is_open(&self, path: &str) -> bool {
         self.open.contains_key(path)
