@@ -98,10 +98,20 @@ pub fn pulled(
     DocumentDiagnosticReportResult::Report(report)
 }
 
+/// Whether the client's `initialize` parameters say it pulls again when
+/// asked. Read from the JSON: the protocol names the capability
+/// `workspace.diagnostics`, where `lsp-types` reads `workspace.diagnostic`,
+/// so both are taken.
+pub fn client_refreshes(initialize: &serde_json::Value) -> bool {
+    ["diagnostics", "diagnostic"].iter().any(|key| {
+        let pointer = format!("/capabilities/workspace/{key}/refreshSupport");
+        initialize.pointer(&pointer) == Some(&serde_json::Value::Bool(true))
+    })
+}
+
 /// A result id that changes whenever the diagnostics do: a hash of them,
 /// so the server keeps no record of what each client was last sent.
 fn result_id(items: &[lsp_types::Diagnostic]) -> String {
     let json = serde_json::to_vec(items).unwrap_or_default();
     format!("{:016x}", vaultkit::index::content_hash(&json))
 }
-

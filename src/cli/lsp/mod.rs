@@ -185,6 +185,7 @@ impl Server {
         }
         match request.method.as_str() {
             Initialize::METHOD if self.state == State::Starting => {
+                self.pull.refreshes = diagnostics::client_refreshes(&request.params);
                 answer::<Initialize>(request, |params| self.initialize(params))
             }
             Initialize::METHOD => {
@@ -274,10 +275,6 @@ impl Server {
         };
         self.pull.pulls = (params.capabilities.text_document.as_ref())
             .is_some_and(|document| document.diagnostic.is_some());
-        self.pull.refreshes = (params.capabilities.workspace.as_ref())
-            .and_then(|workspace| workspace.diagnostic.as_ref())
-            .and_then(|diagnostic| diagnostic.refresh_support)
-            == Some(true);
         self.editor_watches = (params.capabilities.workspace)
             .and_then(|workspace| workspace.did_change_watched_files)
             .and_then(|watched| watched.dynamic_registration)
@@ -355,8 +352,8 @@ impl Server {
         if self.state != State::Running {
             return Vec::new();
         }
-        let published = match notification.method.as_str() {
-            Initialized::METHOD if self.editor_watches => return vec![watch_files()],
+        match notification.method.as_str() {
+            Initialized::METHOD if self.editor_watches => vec![watch_files()],
             DidChangeWatchedFiles::METHOD => {
                 let Ok(params) = notification.extract::<lsp_types::DidChangeWatchedFilesParams>(
                     DidChangeWatchedFiles::METHOD,
@@ -364,11 +361,11 @@ impl Server {
                     return Vec::new();
                 };
                 let files = params.changes.iter();
-                return self.files_changed(
+                self.files_changed(
                     files
                         .filter_map(|event| convert::file_path(&event.uri))
                         .collect(),
-                );
+                )
             }
             DidOpenTextDocument::METHOD => {
                 let Ok(params) = notification
@@ -380,7 +377,7 @@ impl Server {
                 let mut sent = self.change(&document.uri, |workspace, path| {
                     Some(workspace.open(path, document.uri.clone(), &document.text))
                 });
-                if self.pull.pulls && !sent.is_empty() {
+                if self.pull.pulls && self.note(&document.uri).is_some() {
                     // What was pushed while the note was closed goes.
                     let cleared = diagnostics_of(document.uri, Vec::new());
                     sent.insert(0, Message::Notification(cleared));
@@ -410,8 +407,7 @@ impl Server {
             }
             // Saves, settings, cancellations, traces: nothing to do.
             _ => Vec::new(),
-        };
-        published
+        }
     }
 
     /// Makes every vault agree with the disk at `files` (files or folders
@@ -454,7 +450,8 @@ impl Server {
             gone.retain(|uri| !back.contains(uri.as_str()));
             gone.dedup();
             published.extend(
-                (gone.into_iter()).map(|uri| Message::Notification(diagnostics_of(uri, Vec::new()))),
+                (gone.into_iter())
+                    .map(|uri| Message::Notification(diagnostics_of(uri, Vec::new()))),
             );
             published.extend(now);
         }

@@ -10,11 +10,13 @@ use anyhow::{Context, Result};
 use globset::GlobSet;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use vaultkit::config::{self, Config, Schema};
+use vaultkit::index::{self, Index};
 use vaultkit::lint::cache;
 use vaultkit::lint::live::Findings;
 use vaultkit::model::Diagnostic;
 use vaultkit::model::LineIndex;
 use vaultkit::parse;
+use vaultkit::search::{self, Hit, Query, Sort};
 use vaultkit::vault::change::{ChangeError, Changes};
 use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::resolve::nfc;
@@ -31,6 +33,8 @@ pub struct Workspace {
     root: PathBuf,
     ignore: GlobSet,
     live: LiveVault,
+    /// Its `vaultkit.toml`, for the index that searches answer from.
+    config: Config,
     /// The front-matter schema of its `vaultkit.toml`.
     schema: Schema,
     /// Every note's findings, kept current.
@@ -46,11 +50,12 @@ impl Workspace {
         let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
         let live = LiveVault::load(root, &config)?;
         let schema = config.schema.clone();
-        let findings = Findings::new(&live, config, cache::today());
+        let findings = Findings::new(&live, config.clone(), cache::today());
         Ok(Self {
             root: root.to_owned(),
             ignore,
             live,
+            config,
             schema,
             findings,
             open: BTreeMap::new(),
@@ -65,6 +70,28 @@ impl Workspace {
     /// The front-matter schema of the vault's `vaultkit.toml`.
     pub fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// Runs a search with Obsidian's syntax, best hits first: on the index
+    /// under `.vaultkit/`, brought up to date with the files first (as
+    /// `vaultkit search` does), with the open notes' buffers for what is
+    /// checked on a note's text (lines, sections, tasks, snippets).
+    pub fn search(&self, query: &Query, limit: usize) -> Result<Vec<Hit>> {
+        let options = index::Options {
+            data_dir: None,
+            rebuild: false,
+            progress: false,
+        };
+        let (index, _) = Index::open(&self.root, &self.config, &options)?;
+        let results = search::search(
+            &index,
+            &self.root,
+            &self.live,
+            query,
+            Sort::Relevance,
+            limit,
+        )?;
+        Ok(results.hits)
     }
 
     /// A note's lint findings, sorted by line and column.
@@ -275,7 +302,9 @@ impl Workspace {
         }
         let mut reread = Reread::default();
         for id in fresh.live.note_ids() {
-            let Some(note) = fresh.live.note(id) else { continue };
+            let Some(note) = fresh.live.note(id) else {
+                continue;
+            };
             let before = (self.live.note_id(&note.path)).map(|old| self.findings.of(old));
             if before != Some(fresh.findings.of(id)) {
                 reread.relinted.insert(id);
