@@ -3,6 +3,7 @@
 //! between editor URIs and vault paths.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -35,6 +36,10 @@ pub struct Workspace {
     live: LiveVault,
     /// Its `vaultkit.toml`, for the index that searches answer from.
     config: Config,
+    /// That index, opened by the first search; dropped when a file changes
+    /// on disk, for the next search to open it again, which brings it up to
+    /// date (unsaved buffers do not go into it).
+    index: RefCell<Option<Index>>,
     /// The front-matter schema of its `vaultkit.toml`.
     schema: Schema,
     /// Every note's findings, kept current.
@@ -56,6 +61,7 @@ impl Workspace {
             ignore,
             live,
             config,
+            index: RefCell::new(None),
             schema,
             findings,
             open: BTreeMap::new(),
@@ -73,16 +79,21 @@ impl Workspace {
     }
 
     /// Runs a search with Obsidian's syntax, best hits first: on the index
-    /// under `.vaultkit/`, brought up to date with the files first (as
-    /// `vaultkit search` does), with the open notes' buffers for what is
-    /// checked on a note's text (lines, sections, tasks, snippets).
+    /// under `.vaultkit/`, brought up to date with the files when it is
+    /// opened (as `vaultkit search` does), with the open notes' buffers for
+    /// what is checked on a note's text (lines, sections, tasks, snippets).
     pub fn search(&self, query: &Query, limit: usize) -> Result<Vec<Hit>> {
-        let options = index::Options {
-            data_dir: None,
-            rebuild: false,
-            progress: false,
+        let index = match self.index.take() {
+            Some(index) => index,
+            None => {
+                let options = index::Options {
+                    data_dir: None,
+                    rebuild: false,
+                    progress: false,
+                };
+                Index::open(&self.root, &self.config, &options)?.0
+            }
         };
-        let (index, _) = Index::open(&self.root, &self.config, &options)?;
         let results = search::search(
             &index,
             &self.root,
@@ -90,8 +101,9 @@ impl Workspace {
             query,
             Sort::Relevance,
             limit,
-        )?;
-        Ok(results.hits)
+        );
+        self.index.replace(Some(index));
+        Ok(results?.hits)
     }
 
     /// A note's lint findings, sorted by line and column.
@@ -207,6 +219,7 @@ impl Workspace {
         let Some(path) = self.vault_path(file) else {
             return reread;
         };
+        self.index.get_mut().take();
         match std::fs::symlink_metadata(file) {
             Ok(meta) if meta.is_file() => self.reread_file(&path, file, &mut reread),
             Ok(meta) if meta.is_dir() => {

@@ -252,6 +252,19 @@ fn workspace_symbols_with_search_operators_are_the_search_hits() {
     assert_eq!(query("branches"), [hit("Branches", "Topics/Git.md", 9)]);
     // A query being typed that does not parse yet matches names.
     assert_eq!(query("tag:"), []);
+    // A note written by another program is found once the server saw it
+    // (its missing `status` is published); a tag alone ranks none above
+    // another, so they come in path order.
+    std::fs::write(root.join("Review.md"), "# Review\n\n#dev\n").expect("write");
+    server.diagnostics_of(&root.join("Review.md"));
+    let found = server.result("workspace/symbol", json!({ "query": "tag:dev" }));
+    assert_eq!(
+        symbols_of(&found),
+        [
+            hit("Review", "Review.md", 0),
+            hit("Git", "Topics/Git.md", 0)
+        ]
+    );
 }
 
 /// Sends a change of the files at `paths` as the editor's watcher would.
