@@ -17,8 +17,12 @@
 
 mod complete;
 mod convert;
+mod diagnostics;
+mod folding;
 mod fuzzy;
 mod hover;
+mod lens;
+mod links;
 mod navigate;
 mod symbols;
 mod transport;
@@ -35,17 +39,21 @@ use anyhow::Result;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    Initialized, Notification as _, PublishDiagnostics,
+    Initialized, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize, References,
-    RegisterCapability, Request as _, Shutdown, WorkspaceSymbolRequest,
+    CodeLensRequest, Completion, DocumentDiagnosticRequest, DocumentLinkRequest,
+    DocumentSymbolRequest, FoldingRangeRequest, GotoDefinition, HoverRequest, Initialize,
+    References, RegisterCapability, Request as _, Shutdown, WorkspaceDiagnosticRefresh,
+    WorkspaceSymbolRequest,
 };
 use lsp_types::{
-    CompletionOptions, DidChangeWatchedFilesRegistrationOptions, DocumentSymbolResponse,
-    FileSystemWatcher, GlobPattern, GotoDefinitionResponse, HoverProviderCapability,
-    InitializeParams, InitializeResult, OneOf, PositionEncodingKind, PublishDiagnosticsParams,
-    Registration, RegistrationParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    CodeLensOptions, CompletionOptions, DiagnosticOptions, DiagnosticServerCapabilities,
+    DidChangeWatchedFilesRegistrationOptions, DocumentLinkOptions, DocumentSymbolResponse,
+    FileSystemWatcher, FoldingRangeProviderCapability, GlobPattern, GotoDefinitionResponse,
+    HoverProviderCapability, InitializeParams, InitializeResult, MessageType, OneOf,
+    PositionEncodingKind, PublishDiagnosticsParams, Registration, RegistrationParams,
+    ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
     TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceSymbolResponse,
 };
 use vaultkit::model::LineIndex;
@@ -80,6 +88,7 @@ pub fn run(vault: Option<PathBuf>, discovered: Option<PathBuf>) -> Result<ExitCo
         editor_watches: false,
         inputs: sender,
         watches: Vec::new(),
+        pull: Pull::default(),
     };
     while let Ok(input) = inputs.recv() {
         let sent = match input {
@@ -146,6 +155,19 @@ struct Server {
     inputs: Sender<Input>,
     /// The vault watchers, when the editor does not report changes.
     watches: Vec<watch::Watch>,
+    /// Whether the editor pulls diagnostics (see [`diagnostics`]).
+    pull: Pull,
+}
+
+/// What the editor does with pulled diagnostics.
+#[derive(Default)]
+struct Pull {
+    /// It pulls them, for open documents.
+    pulls: bool,
+    /// It pulls again when asked to (`workspace/diagnostic/refresh`).
+    refreshes: bool,
+    /// How many times it was asked: each request needs an id of its own.
+    asked: u64,
 }
 
 impl Server {
@@ -163,6 +185,7 @@ impl Server {
         }
         match request.method.as_str() {
             Initialize::METHOD if self.state == State::Starting => {
+                self.pull.refreshes = diagnostics::client_refreshes(&request.params);
                 answer::<Initialize>(request, |params| self.initialize(params))
             }
             Initialize::METHOD => {
@@ -205,6 +228,25 @@ impl Server {
                 let (workspace, id) = self.note(&at.text_document.uri)?;
                 complete::complete(workspace, id, at.position)
             }),
+            DocumentLinkRequest::METHOD => answer::<DocumentLinkRequest>(request, |params| {
+                let (workspace, id) = self.note(&params.text_document.uri)?;
+                Some(links::document_links(workspace, id))
+            }),
+            FoldingRangeRequest::METHOD => answer::<FoldingRangeRequest>(request, |params| {
+                let (workspace, id) = self.note(&params.text_document.uri)?;
+                let (note, text) = (workspace.live().note(id)?, workspace.text(id)?);
+                Some(folding::folding_ranges(note, &LineIndex::new(&text)))
+            }),
+            CodeLensRequest::METHOD => answer::<CodeLensRequest>(request, |params| {
+                let (workspace, id) = self.note(&params.text_document.uri)?;
+                Some(lens::code_lenses(workspace, id))
+            }),
+            DocumentDiagnosticRequest::METHOD => {
+                answer::<DocumentDiagnosticRequest>(request, |params| {
+                    let note = self.note(&params.text_document.uri);
+                    diagnostics::pulled(note, params.previous_result_id.as_deref())
+                })
+            }
             WorkspaceSymbolRequest::METHOD => answer::<WorkspaceSymbolRequest>(request, |params| {
                 let found = symbols::workspace_symbols(&self.workspaces, &params.query);
                 Some(WorkspaceSymbolResponse::Nested(found))
@@ -231,6 +273,8 @@ impl Server {
                 .into_iter()
                 .collect(),
         };
+        self.pull.pulls = (params.capabilities.text_document.as_ref())
+            .is_some_and(|document| document.diagnostic.is_some());
         self.editor_watches = (params.capabilities.workspace)
             .and_then(|workspace| workspace.did_change_watched_files)
             .and_then(|watched| watched.dynamic_registration)
@@ -277,6 +321,22 @@ impl Server {
                     trigger_characters: Some(["[", "#", "^", "(", " "].map(str::to_owned).to_vec()),
                     ..CompletionOptions::default()
                 }),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                diagnostic_provider: self.pull.pulls.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("vaultkit".to_owned()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: Default::default(),
+                    })
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -292,8 +352,8 @@ impl Server {
         if self.state != State::Running {
             return Vec::new();
         }
-        let published = match notification.method.as_str() {
-            Initialized::METHOD if self.editor_watches => return vec![watch_files()],
+        match notification.method.as_str() {
+            Initialized::METHOD if self.editor_watches => vec![watch_files()],
             DidChangeWatchedFiles::METHOD => {
                 let Ok(params) = notification.extract::<lsp_types::DidChangeWatchedFilesParams>(
                     DidChangeWatchedFiles::METHOD,
@@ -301,11 +361,11 @@ impl Server {
                     return Vec::new();
                 };
                 let files = params.changes.iter();
-                return self.files_changed(
+                self.files_changed(
                     files
                         .filter_map(|event| convert::file_path(&event.uri))
                         .collect(),
-                );
+                )
             }
             DidOpenTextDocument::METHOD => {
                 let Ok(params) = notification
@@ -314,9 +374,15 @@ impl Server {
                     return Vec::new();
                 };
                 let document = params.text_document;
-                self.change(&document.uri, |workspace, path| {
+                let mut sent = self.change(&document.uri, |workspace, path| {
                     Some(workspace.open(path, document.uri.clone(), &document.text))
-                })
+                });
+                if self.pull.pulls && self.note(&document.uri).is_some() {
+                    // What was pushed while the note was closed goes.
+                    let cleared = diagnostics_of(document.uri, Vec::new());
+                    sent.insert(0, Message::Notification(cleared));
+                }
+                sent
             }
             DidChangeTextDocument::METHOD => {
                 let Ok(params) = notification.extract::<lsp_types::DidChangeTextDocumentParams>(
@@ -341,8 +407,7 @@ impl Server {
             }
             // Saves, settings, cancellations, traces: nothing to do.
             _ => Vec::new(),
-        };
-        published.into_iter().map(Message::Notification).collect()
+        }
     }
 
     /// Makes every vault agree with the disk at `files` (files or folders
@@ -351,33 +416,72 @@ impl Server {
     /// the notes that left the vault.
     fn files_changed(&mut self, files: Vec<PathBuf>) -> Vec<Message> {
         let mut published = Vec::new();
-        for workspace in &mut self.workspaces {
+        for index in 0..self.workspaces.len() {
+            let workspace = &mut self.workspaces[index];
             let mut gone = Vec::new();
             let mut changed = BTreeSet::new();
-            for file in &files {
-                if !workspace.holds(file) {
-                    continue;
-                }
-                let reread = workspace.reread(file);
+            let mut reread = |reread: workspace::Reread| {
                 for err in reread.errors {
                     eprintln!("vaultkit lsp: {err:#}");
                 }
                 gone.extend(reread.gone);
                 changed.extend(reread.relinted);
+            };
+            if files.iter().any(|file| workspace.is_config(file)) {
+                // Everything is read again with the new configuration.
+                match workspace.reload() {
+                    Ok(reloaded) => reread(reloaded),
+                    Err(err) => published.push(config_error(&err)),
+                }
+            } else {
+                for file in &files {
+                    if workspace.holds(file) {
+                        reread(workspace.reread(file));
+                    }
+                }
             }
-            let now: Vec<Notification> = (changed.into_iter())
-                .filter(|&id| workspace.live().note(id).is_some())
-                .filter_map(|id| publish(workspace, id))
-                .collect();
-            let back: BTreeSet<String> = (now.iter())
-                .filter_map(|sent| sent.params["uri"].as_str().map(str::to_owned))
+            let now = self.announce(index, changed);
+            let back: BTreeSet<&str> = (now.iter())
+                .filter_map(|sent| match sent {
+                    Message::Notification(sent) => sent.params["uri"].as_str(),
+                    _ => None,
+                })
                 .collect();
             gone.retain(|uri| !back.contains(uri.as_str()));
             gone.dedup();
-            published.extend(gone.into_iter().map(|uri| diagnostics_of(uri, Vec::new())));
+            published.extend(
+                (gone.into_iter())
+                    .map(|uri| Message::Notification(diagnostics_of(uri, Vec::new()))),
+            );
             published.extend(now);
         }
-        published.into_iter().map(Message::Notification).collect()
+        published
+    }
+
+    /// What tells the editor of the new findings of the notes `ids` of the
+    /// workspace `index`: each note's diagnostics pushed, but for open notes
+    /// when the editor pulls, which it is asked to pull again instead.
+    fn announce(&mut self, index: usize, ids: impl IntoIterator<Item = NoteId>) -> Vec<Message> {
+        let workspace = &self.workspaces[index];
+        let mut sent = Vec::new();
+        let mut pull_again = false;
+        for id in ids {
+            let Some(note) = workspace.live().note(id) else {
+                continue;
+            };
+            if self.pull.pulls && workspace.is_open(&note.path) {
+                pull_again = true;
+            } else {
+                sent.extend(publish(workspace, id).map(Message::Notification));
+            }
+        }
+        if pull_again && self.pull.refreshes {
+            self.pull.asked += 1;
+            let id = RequestId::from(format!("vaultkit-diagnostic-refresh-{}", self.pull.asked));
+            let method = WorkspaceDiagnosticRefresh::METHOD.to_owned();
+            sent.push(Message::Request(Request::new(id, method, ())));
+        }
+        sent
     }
 
     /// Applies a change to the note at `uri` and publishes the diagnostics
@@ -386,7 +490,7 @@ impl Server {
         &mut self,
         uri: &Uri,
         apply: impl FnOnce(&mut Workspace, &str) -> Option<Result<Relinted>>,
-    ) -> Vec<Notification> {
+    ) -> Vec<Message> {
         let Some((index, path)) = self.locate(uri) else {
             return Vec::new();
         };
@@ -400,19 +504,20 @@ impl Server {
             None => return Vec::new(),
         };
         let mut published = Vec::new();
-        if let Some(id) = workspace.live().note_id(&path) {
-            published.extend(publish(workspace, id));
-        } else {
+        match workspace.live().note_id(&path) {
+            // An editor that pulls asks for the changed note's diagnostics itself.
+            Some(_) if self.pull.pulls && workspace.is_open(&path) => {}
+            Some(id) => published.extend(publish(workspace, id).map(Message::Notification)),
             // The note left the vault (closed, never saved): so do its findings.
-            published.push(diagnostics_of(uri.clone(), Vec::new()));
+            None => published.push(Message::Notification(diagnostics_of(
+                uri.clone(),
+                Vec::new(),
+            ))),
         }
-        let others = relinted.iter().filter(|&&id| {
-            workspace
-                .live()
-                .note(id)
-                .is_some_and(|note| note.path != path)
-        });
-        published.extend(others.filter_map(|&id| publish(workspace, id)));
+        let others: Vec<NoteId> = (relinted.into_iter())
+            .filter(|&id| (workspace.live().note(id)).is_some_and(|note| note.path != path))
+            .collect();
+        published.extend(self.announce(index, others));
         published
     }
 
@@ -455,12 +560,16 @@ fn answer<R: lsp_types::request::Request>(
 /// The notification of a note's current findings.
 fn publish(workspace: &Workspace, id: NoteId) -> Option<Notification> {
     let uri = workspace.uri(FileId::Note(id))?;
-    let text = workspace.text(id).unwrap_or_default();
-    let lines = LineIndex::new(&text);
-    let found = (workspace.findings(id).iter())
-        .map(|finding| convert::diagnostic(&lines, finding))
-        .collect();
-    Some(diagnostics_of(uri, found))
+    Some(diagnostics_of(uri, diagnostics::of_note(workspace, id)))
+}
+
+/// The message saying why an edited `vaultkit.toml` is not taken.
+fn config_error(err: &anyhow::Error) -> Message {
+    let params = ShowMessageParams {
+        typ: MessageType::ERROR,
+        message: format!("vaultkit: {err:#}; the previous configuration stays in force"),
+    };
+    Message::Notification(Notification::new(ShowMessage::METHOD.to_owned(), params))
 }
 
 /// The request asking the editor to report every change to the files of

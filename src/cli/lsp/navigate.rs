@@ -134,7 +134,7 @@ pub fn references(workspace: &Workspace, cursor: &Cursor<'_>) -> Vec<Location> {
 }
 
 /// The links into the note `id` whose heading (or block) anchor is the one at `index`.
-fn anchored(live: &LiveVault, id: NoteId, index: usize, block: bool) -> Vec<LinkAt> {
+pub fn anchored(live: &LiveVault, id: NoteId, index: usize, block: bool) -> Vec<LinkAt> {
     live.backlinks(FileId::Note(id))
         .filter(|&at| {
             let Some(link) = live.link(at) else {

@@ -1,8 +1,10 @@
 //! Symbols: a note's outline (its headings as a tree), and the vault's
-//! notes, aliases and headings found by name.
+//! notes, aliases and headings found by name, or the notes a search finds.
 
-use lsp_types::{DocumentSymbol, Location, OneOf, SymbolKind, WorkspaceSymbol};
+use lsp_types::{DocumentSymbol, Location, OneOf, Position, Range, SymbolKind, WorkspaceSymbol};
 use vaultkit::model::{Heading, LineIndex, Note};
+use vaultkit::search::query::{Scope, Term, Text};
+use vaultkit::search::{Hit, Query};
 use vaultkit::vault::{FileId, NoteId};
 
 use super::convert;
@@ -80,10 +82,71 @@ enum What<'a> {
     Heading(&'a Heading),
 }
 
+/// The answer to a workspace symbol query.
+///
+/// A query that uses Obsidian's search syntax — an operator (`tag:`,
+/// `path:`, `file:`, `[prop:value]`…), a quoted phrase, a `-` negation,
+/// `OR` or a `/regex/` — runs the full-text search, whose hits
+/// are the symbols, best first ([`searched`]). Anything else, plain words
+/// or what does not parse as a query (such as `tag:` while it is being
+/// typed), is matched against names ([`named`]): editors send each
+/// keystroke of a symbol's name, which must not cost a search.
+pub fn workspace_symbols(workspaces: &[Workspace], query: &str) -> Vec<WorkspaceSymbol> {
+    match Query::parse(query) {
+        Ok(parsed) if !is_plain(&parsed) => searched(workspaces, &parsed),
+        Ok(_) | Err(_) => named(workspaces, query),
+    }
+}
+
+/// Whether a query is nothing but words to find anywhere.
+fn is_plain(query: &Query) -> bool {
+    match query {
+        Query::Text(Text {
+            scope: Scope::Any,
+            term: Term::Word(_),
+            match_case: false,
+        }) => true,
+        Query::And(parts) => parts.iter().all(is_plain),
+        _ => false,
+    }
+}
+
+/// The notes (and files) a search finds in every vault, each vault's best
+/// first, at their best matching line.
+fn searched(workspaces: &[Workspace], query: &Query) -> Vec<WorkspaceSymbol> {
+    let mut found = Vec::new();
+    for workspace in workspaces {
+        let limit = MOST_SYMBOLS.saturating_sub(found.len());
+        match workspace.search(query, limit) {
+            Ok(hits) => found.extend(hits.iter().filter_map(|hit| hit_symbol(workspace, hit))),
+            Err(err) => eprintln!("vaultkit lsp: search: {err:#}"),
+        }
+    }
+    found
+}
+
+/// A search hit as a symbol: the note at its best matching line.
+fn hit_symbol(workspace: &Workspace, hit: &Hit) -> Option<WorkspaceSymbol> {
+    let uri = workspace.uri(workspace.live().file_id(&hit.path)?)?;
+    let line = hit.line.map_or(0, |line| line.saturating_sub(1));
+    let at = Position::new(line, 0);
+    Some(WorkspaceSymbol {
+        name: hit.title.clone(),
+        kind: SymbolKind::FILE,
+        tags: None,
+        container_name: Some(hit.path.clone()),
+        location: OneOf::Left(Location {
+            uri,
+            range: Range::new(at, at),
+        }),
+        data: None,
+    })
+}
+
 /// The notes (by file name), aliases and headings of every vault whose
 /// names match `query` (see [`fuzzy::Pattern::rank`]), best match first, then notes
 /// before aliases before headings, shorter names first, in path order.
-pub fn workspace_symbols(workspaces: &[Workspace], query: &str) -> Vec<WorkspaceSymbol> {
+fn named(workspaces: &[Workspace], query: &str) -> Vec<WorkspaceSymbol> {
     let pattern = fuzzy::Pattern::new(query);
     let mut found = Vec::new();
     for workspace in workspaces {
@@ -156,6 +219,27 @@ fn symbol(found: &Found<'_>) -> Option<WorkspaceSymbol> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_queries_with_search_syntax_run_a_search() {
+        let plain = |query: &str| Query::parse(query).is_ok_and(|q| is_plain(&q));
+        for query in ["git", "git branch", "Agile敏捷"] {
+            assert!(plain(query), "{query}");
+        }
+        for query in [
+            "tag:dev",
+            "path:Topics",
+            "file:git",
+            "\"short cycles\"",
+            "git -agile",
+            "git OR agile",
+            "[status:done]",
+            "/gi+t/",
+            "match-case:Git",
+        ] {
+            assert!(!plain(query), "{query}");
+        }
+    }
 
     #[test]
     fn headings_nest_by_level_and_sections_end_at_the_next_peer() {

@@ -52,6 +52,11 @@ pub fn read(input: &mut impl BufRead) -> io::Result<Incoming> {
     let length = match (length, bad_header) {
         (Some(length), None) => length,
         (_, Some(reason)) => {
+            // A body whose length is known is skipped, so that the next
+            // message is read from its start.
+            if let Some(length) = length {
+                io::copy(&mut input.take(length as u64), &mut io::sink())?;
+            }
             return Ok(Incoming::Malformed(error(
                 Value::Null,
                 ErrorCode::ParseError,

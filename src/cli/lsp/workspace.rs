@@ -3,6 +3,7 @@
 //! between editor URIs and vault paths.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -10,11 +11,13 @@ use anyhow::{Context, Result};
 use globset::GlobSet;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use vaultkit::config::{self, Config, Schema};
+use vaultkit::index::{self, Index};
 use vaultkit::lint::cache;
 use vaultkit::lint::live::Findings;
 use vaultkit::model::Diagnostic;
 use vaultkit::model::LineIndex;
 use vaultkit::parse;
+use vaultkit::search::{self, Hit, Query, Sort};
 use vaultkit::vault::change::{ChangeError, Changes};
 use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::resolve::nfc;
@@ -31,6 +34,12 @@ pub struct Workspace {
     root: PathBuf,
     ignore: GlobSet,
     live: LiveVault,
+    /// Its `vaultkit.toml`, for the index that searches answer from.
+    config: Config,
+    /// That index, opened by the first search; dropped when a file changes
+    /// on disk, for the next search to open it again, which brings it up to
+    /// date (unsaved buffers do not go into it).
+    index: RefCell<Option<Index>>,
     /// The front-matter schema of its `vaultkit.toml`.
     schema: Schema,
     /// Every note's findings, kept current.
@@ -46,11 +55,13 @@ impl Workspace {
         let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
         let live = LiveVault::load(root, &config)?;
         let schema = config.schema.clone();
-        let findings = Findings::new(&live, config, cache::today());
+        let findings = Findings::new(&live, config.clone(), cache::today());
         Ok(Self {
             root: root.to_owned(),
             ignore,
             live,
+            config,
+            index: RefCell::new(None),
             schema,
             findings,
             open: BTreeMap::new(),
@@ -65,6 +76,34 @@ impl Workspace {
     /// The front-matter schema of the vault's `vaultkit.toml`.
     pub fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// Runs a search with Obsidian's syntax, best hits first: on the index
+    /// under `.vaultkit/`, brought up to date with the files when it is
+    /// opened (as `vaultkit search` does), with the open notes' buffers for
+    /// what is checked on a note's text (lines, sections, tasks, snippets).
+    pub fn search(&self, query: &Query, limit: usize) -> Result<Vec<Hit>> {
+        let index = match self.index.take() {
+            Some(index) => index,
+            None => {
+                let options = index::Options {
+                    data_dir: None,
+                    rebuild: false,
+                    progress: false,
+                };
+                Index::open(&self.root, &self.config, &options)?.0
+            }
+        };
+        let results = search::search(
+            &index,
+            &self.root,
+            &self.live,
+            query,
+            Sort::Relevance,
+            limit,
+        );
+        self.index.replace(Some(index));
+        Ok(results?.hits)
     }
 
     /// A note's lint findings, sorted by line and column.
@@ -180,6 +219,7 @@ impl Workspace {
         let Some(path) = self.vault_path(file) else {
             return reread;
         };
+        self.index.get_mut().take();
         match std::fs::symlink_metadata(file) {
             Ok(meta) if meta.is_file() => self.reread_file(&path, file, &mut reread),
             Ok(meta) if meta.is_dir() => {
@@ -252,6 +292,44 @@ impl Workspace {
             let changes = self.live.remove(path);
             reread.record(self.relint(changes));
         }
+    }
+
+    /// Whether a file on disk is this vault's `vaultkit.toml`.
+    pub fn is_config(&self, file: &Path) -> bool {
+        file == self.root.join(config::FILE_NAME)
+    }
+
+    /// Reads the vault again with its `vaultkit.toml` as it is now (which
+    /// may ignore other files, or lint with other rules and schema), the
+    /// open notes keeping their buffers. A configuration that does not
+    /// load leaves everything as it was.
+    pub fn reload(&mut self) -> Result<Reread> {
+        let mut fresh = Self::load(&self.root)?;
+        for (path, uri) in &self.open {
+            let buffer = (self.live.note_id(path)).and_then(|id| self.live.buffer(id));
+            if let Some(text) = buffer
+                && fresh.note_path(uri).is_some()
+            {
+                fresh.open(path, uri.clone(), text)?;
+            }
+        }
+        let mut reread = Reread::default();
+        for id in fresh.live.note_ids() {
+            let Some(note) = fresh.live.note(id) else {
+                continue;
+            };
+            let before = (self.live.note_id(&note.path)).map(|old| self.findings.of(old));
+            if before != Some(fresh.findings.of(id)) {
+                reread.relinted.insert(id);
+            }
+        }
+        for (path, file) in self.live.files() {
+            if matches!(file, FileId::Note(_)) && fresh.live.note_id(path).is_none() {
+                reread.gone.extend(self.uri(file));
+            }
+        }
+        *self = fresh;
+        Ok(reread)
     }
 
     /// Whether the editor has this note open.

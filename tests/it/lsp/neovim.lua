@@ -11,17 +11,10 @@ local function finish(text)
   vim.cmd('qall!')
 end
 
-local published = false
 local config = {
   name = 'vaultkit',
   cmd = { bin, 'lsp' },
   root_dir = root,
-  handlers = {
-    ['textDocument/publishDiagnostics'] = function(err, result, ctx, cfg)
-      vim.lsp.handlers['textDocument/publishDiagnostics'](err, result, ctx, cfg)
-      published = true
-    end,
-  },
 }
 
 local note = vim.api.nvim_get_current_buf()
@@ -30,7 +23,9 @@ if vim.lsp.start then
 else -- Neovim before 0.8
   vim.lsp.buf_attach_client(note, vim.lsp.start_client(config))
 end
-if not vim.wait(20000, function() return published end, 10) then
+-- Waited for in Neovim's store, whether they were pushed (Neovim before
+-- 0.10) or pulled (later ones, which the server then does not push to).
+if not vim.wait(20000, function() return #vim.diagnostic.get(note) > 0 end, 10) then
   return finish('timeout: no diagnostics\n')
 end
 local count = #vim.diagnostic.get(note)
