@@ -10,6 +10,7 @@ pub mod change;
 pub mod ids;
 pub mod live;
 mod names;
+pub mod new_note;
 pub mod notes;
 pub mod read;
 pub mod resolve;
