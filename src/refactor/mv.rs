@@ -482,10 +482,12 @@ fn plan_block(
 ) -> Result<Planned> {
     let refuse = |reason: &str| Error::refused(path, reason);
     let new_id = id.trim().trim_start_matches('^');
-    if new_id.is_empty() || !new_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return Err(refuse(
-            "a block id is made of letters, digits and `-` only",
-        ));
+    if new_id.is_empty()
+        || !new_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(refuse("a block id is made of letters, digits and `-` only"));
     }
     let note = vault
         .note_id(path)
@@ -532,7 +534,13 @@ fn plan_block(
         .flat_map(|n| n.blocks.iter().map(|b| b.id.to_string()))
         .collect();
     let expected: Vec<String> = (old_blocks.iter().enumerate())
-        .map(|(i, b)| if i == index { new_id.to_owned() } else { b.id.to_string() })
+        .map(|(i, b)| {
+            if i == index {
+                new_id.to_owned()
+            } else {
+                b.id.to_string()
+            }
+        })
         .collect();
     if new_ids != expected {
         return Err(refuse("the new id would change the note's other block ids"));
@@ -710,7 +718,7 @@ impl<'v, 'r> Planner<'v, 'r> {
         let (replaced, new_text) = match anchor {
             Anchor::Heading(chain) => (subpath, chain),
             // The `^` stays as written (a Markdown link may encode it).
-            Anchor::Block(id) => match caret_len(&text.before[subpath.clone()]) {
+            Anchor::Block(id) => match link_text::caret_len(&text.before[subpath.clone()]) {
                 Some(caret) => (subpath.start + caret..subpath.end, id),
                 None => {
                     let reason = "its block id is not where it was read".into();
@@ -842,16 +850,6 @@ impl<'v, 'r> Planner<'v, 'r> {
             },
             refusals,
         })
-    }
-}
-
-/// The length of the `^` starting a block link's subpath, as written:
-/// plain or percent-encoded.
-fn caret_len(subpath: &str) -> Option<usize> {
-    if subpath.starts_with('^') {
-        Some(1)
-    } else {
-        (subpath.get(..3)?.eq_ignore_ascii_case("%5E")).then_some(3)
     }
 }
 

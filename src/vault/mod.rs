@@ -153,7 +153,11 @@ impl Vault {
             .collect();
         parsed.sort_by(|a, b| a.note.path.cmp(&b.note.path));
         let attachments = live.attachment_paths().map(str::to_owned).collect();
-        Self::of(Some(root), LiveVault::from_parsed(parsed, attachments), true)
+        Self::of(
+            Some(root),
+            LiveVault::from_parsed(parsed, attachments),
+            true,
+        )
     }
 
     /// The live vault this is, to change in place.
@@ -507,7 +511,8 @@ mod tests {
     #[test]
     fn a_snapshot_is_the_vault_of_the_live_vaults_current_notes() {
         let mut live = LiveVault::from_sources([("b.md", "[[a]]"), ("c.md", "")], ["pic.png"]);
-        live.upsert_note("a.md", "# A\n[[c]] ![[pic.png]]").expect("added");
+        live.upsert_note("a.md", "# A\n[[c]] ![[pic.png]]")
+            .expect("added");
         live.upsert_note("c.md", "[[a#A]]").expect("edited");
         live.remove("b.md").expect("removed");
         let snapshot = Vault::snapshot(&live, Path::new("/vault"));
@@ -518,14 +523,16 @@ mod tests {
         assert_eq!(snapshot.root(), Some(Path::new("/vault")));
         let notes = |vault: &Vault| -> Vec<(Note, Vec<Resolution>)> {
             (vault.note_ids())
-                .map(|id| (vault.note(id).clone(), vault.live().resolutions(id).to_vec()))
+                .map(|id| {
+                    (
+                        vault.note(id).clone(),
+                        vault.live().resolutions(id).to_vec(),
+                    )
+                })
                 .collect()
         };
         assert_eq!(notes(&snapshot), notes(&fresh));
-        assert_eq!(
-            snapshot.attachment_paths().collect::<Vec<_>>(),
-            ["pic.png"]
-        );
+        assert_eq!(snapshot.attachment_paths().collect::<Vec<_>>(), ["pic.png"]);
     }
 
     #[test]

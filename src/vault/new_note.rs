@@ -85,7 +85,11 @@ pub fn path(target: &str, source: &str, location: &Location) -> Option<String> {
         }
     }
     let name = parts.last()?;
-    let md = if fold(name).ends_with(".md") { "" } else { ".md" };
+    let md = if fold(name).ends_with(".md") {
+        ""
+    } else {
+        ".md"
+    };
     Some(format!("{}{md}", parts.join("/")))
 }
 

@@ -14,6 +14,8 @@ use serde_json::{Value, json};
 
 use crate::util::{fixture, fixture_copy};
 
+mod edit;
+
 /// How long any one message may take to come.
 const WAIT: Duration = Duration::from_secs(20);
 

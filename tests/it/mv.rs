@@ -240,8 +240,11 @@ fn a_heading_renamed() {
 fn a_block_id_renamed() {
     let vault = fixture_copy("mv");
     let root = vault.path();
-    std::fs::write(root.join("Inbox/steps.md"), "[[Guide#^first|the first step]]\n")
-        .expect("a note");
+    std::fs::write(
+        root.join("Inbox/steps.md"),
+        "[[Guide#^first|the first step]]\n",
+    )
+    .expect("a note");
     let links = link_map(root);
     vaultkit(root, &["mv", "Guide#^first", "step-1"])
         .assert()

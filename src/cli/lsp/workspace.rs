@@ -15,6 +15,7 @@ use vaultkit::lint::live::Findings;
 use vaultkit::model::Diagnostic;
 use vaultkit::model::LineIndex;
 use vaultkit::parse;
+use vaultkit::refactor::mv;
 use vaultkit::vault::change::{ChangeError, Changes};
 use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::resolve::nfc;
@@ -67,6 +68,42 @@ impl Workspace {
         &self.schema
     }
 
+    /// The vault's folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The vault's `vaultkit.toml`.
+    pub fn config(&self) -> &Config {
+        self.findings.config()
+    }
+
+    /// Plans a refactoring with `vaultkit mv`'s planner, on the notes as
+    /// the editor has them (open buffers before files), leaving the vault
+    /// as it is: nothing is written.
+    pub fn preview(&mut self, request: &mv::Request) -> vaultkit::error::Result<mv::Planned> {
+        // Copied out, as the planner changes the vault while it reads.
+        let buffers: BTreeMap<String, String> = (self.open.keys())
+            .filter_map(|path| {
+                let buffer = self.live.buffer(self.live.note_id(path)?)?;
+                Some((path.clone(), buffer.to_owned()))
+            })
+            .collect();
+        let root = &self.root;
+        let read = |path: &str| -> vaultkit::error::Result<Vec<u8>> {
+            match buffers.get(path) {
+                Some(text) => Ok(text.clone().into_bytes()),
+                None => {
+                    std::fs::read(root.join(path)).map_err(|source| vaultkit::error::Error::Io {
+                        path: path.into(),
+                        source,
+                    })
+                }
+            }
+        };
+        mv::preview(&mut self.live, request, &read)
+    }
+
     /// A note's lint findings, sorted by line and column.
     pub fn findings(&self, id: NoteId) -> &[Diagnostic] {
         self.findings.of(id)
@@ -113,7 +150,12 @@ impl Workspace {
 
     /// The URI of a file: the editor's own for an open note.
     pub fn uri(&self, file: FileId) -> Option<Uri> {
-        let path = self.live.file_path(file)?;
+        self.path_uri(self.live.file_path(file)?)
+    }
+
+    /// The URI of a vault path, whether a file is there or not: the
+    /// editor's own for an open note.
+    pub fn path_uri(&self, path: &str) -> Option<Uri> {
         if let Some(uri) = self.open.get(path) {
             return Some(uri.clone());
         }
