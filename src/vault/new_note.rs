@@ -55,9 +55,17 @@ impl Location {
     }
 }
 
+/// The extensions of the files Obsidian opens other than notes (and of its
+/// canvases and bases): a link ending in one names no note to create.
+const NOT_NOTES: [&str; 22] = [
+    "avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp", "flac", "m4a", "mp3", "ogg", "wav",
+    "webm", "3gp", "mkv", "mov", "mp4", "ogv", "pdf", "canvas", "base",
+];
+
 /// The vault path of the note that a link written `target` (its path part)
 /// in the note at `source` creates, with `.md` added unless it has it;
-/// `None` for a path that leads out of the vault or names no file.
+/// `None` for a path that leads out of the vault or names no note (a file
+/// of a kind Obsidian opens otherwise, such as an image).
 pub fn path(target: &str, source: &str, location: &Location) -> Option<String> {
     let target = target.trim().replace('\\', "/");
     let source_folder = source.rsplit_once('/').map_or("", |(folder, _)| folder);
@@ -85,6 +93,10 @@ pub fn path(target: &str, source: &str, location: &Location) -> Option<String> {
         }
     }
     let name = parts.last()?;
+    let extension = name.rsplit_once('.').map(|(_, extension)| fold(extension));
+    if extension.is_some_and(|extension| NOT_NOTES.contains(&extension.as_ref())) {
+        return None;
+    }
     let md = if fold(name).ends_with(".md") {
         ""
     } else {
@@ -133,6 +145,12 @@ mod tests {
         assert_eq!(path("../../x", "a/b.md", &Location::Root), None);
         assert_eq!(path("./", "b.md", &Location::Root), None);
         assert_eq!(path("  ", "b.md", &Location::Root), None);
+        assert_eq!(path("pic.PNG", "b.md", &Location::Root), None);
+        assert_eq!(path("a/Board.canvas", "b.md", &Location::Root), None);
+        assert_eq!(
+            path("v1.2", "b.md", &Location::Root).as_deref(),
+            Some("v1.2.md")
+        );
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub fn quick_fixes(
         if !touches(fix.start, fix.end) {
             continue;
         }
-        let old = &text[fix.start..fix.end];
+        let old = text.get(fix.start..fix.end).unwrap_or_default();
         let title = if old.contains('\n') || fix.replacement.contains('\n') {
             format!("Fix `{}` as `vaultkit lint --fix` does", fix.rule)
         } else {

@@ -173,26 +173,35 @@ fn renamable(workspace: &Workspace, path: &str, position: Position) -> Result<Re
                     link.raw
                 )
             })?;
-            // From the `#` on, the cursor is on the anchor.
-            let anchor = (located.subpath.as_ref()).filter(|subpath| offset + 1 >= subpath.start);
+            // From the `#` on, the cursor is on the anchor; a link into its
+            // own note (`[[#Heading]]`) has nothing else.
+            let anchor = (located.subpath.as_ref())
+                .filter(|subpath| link.is_self() || offset + 1 >= subpath.start);
             match (anchor, target) {
                 (Some(subpath), FileId::Note(into)) => {
                     let Some(AnchorMatch::Found { index, .. }) = resolution.anchor else {
                         return Err(format!("`{}` leads to no heading or block", link.raw));
                     };
-                    let into_note = live.note(into).ok_or_else(|| "no such note".to_owned())?;
+                    let into_note = live.note(into);
+                    let gone = || format!("`{}` leads to no heading or block", link.raw);
                     if link.block.is_some() {
-                        let caret = link_text::caret_len(&text[subpath.clone()]).unwrap_or(0);
+                        let block =
+                            (into_note.and_then(|n| n.blocks.get(index))).ok_or_else(gone)?;
+                        let caret = (text.get(subpath.clone()))
+                            .and_then(link_text::caret_len)
+                            .unwrap_or(0);
                         Ok(Renamable {
                             target: Target::Block { note: into, index },
                             range: range(subpath.start + caret, subpath.end),
-                            name: into_note.blocks[index].id.to_string(),
+                            name: block.id.to_string(),
                         })
                     } else {
+                        let heading =
+                            (into_note.and_then(|n| n.headings.get(index))).ok_or_else(gone)?;
                         Ok(Renamable {
                             target: Target::Heading { note: into, index },
                             range: range(subpath.start, subpath.end),
-                            name: into_note.headings[index].text.to_string(),
+                            name: heading.text.to_string(),
                         })
                     }
                 }
@@ -206,11 +215,13 @@ fn renamable(workspace: &Workspace, path: &str, position: Position) -> Result<Re
         Spot::Heading(index) => {
             let heading = &note.headings[index];
             let start = heading.span.start as usize;
-            let line = &text[start..heading.span.end as usize];
+            let line = text
+                .get(start..heading.span.end as usize)
+                .unwrap_or_default();
             let markers = line.len() - line.trim_start().trim_start_matches('#').len();
             let at = (line[markers..].find(heading.text.as_str()))
                 .map(|at| start + markers + at)
-                .ok_or_else(|| "the heading's text is not on its line".to_owned())?;
+                .ok_or_else(|| "the heading's text is not where it was read".to_owned())?;
             let range = range(at, at + heading.text.len());
             if fold(heading.text.trim()) == fold(&note.title) {
                 return Ok(Renamable {

@@ -190,6 +190,12 @@ fn a_heading_rename_rewrites_the_heading_and_every_link_to_it() {
     assert_eq!(answer, prepared((6, 3), (6, 12), "Ownership"));
     let answer = server.result("textDocument/prepareRename", at(root, "Home.md", 2, 31));
     assert_eq!(answer, prepared((2, 32), (2, 41), "Ownership"));
+    // `[[#Ownership]]` leads into its own note: all of it is the heading.
+    let answer = server.result(
+        "textDocument/prepareRename",
+        at(root, "Topics/Rust.md", 10, 22),
+    );
+    assert_eq!(answer, prepared((10, 24), (10, 33), "Ownership"));
     let expected = json!({ "documentChanges": [
         document(root, "Home.md", &[text_edit((2, 32), (2, 41), "Borrowing")]),
         document(root, "Notes/Other.md", &[text_edit((0, 43), (0, 52), "Borrowing")]),
