@@ -265,6 +265,16 @@ fn what_cannot_be_renamed_is_refused_with_the_reason() {
             "Topics/Rust.md: a block id is made of letters, digits and `-` only"
         )
     );
+    // `#Rust` would lead to the first heading, not to the one renamed.
+    let captured = rename(&mut server, root, "Topics/Rust.md", 6, 5, "Rust");
+    let why = "it would no longer lead to the heading `Rust` (another heading has its words)";
+    let expected = format!(
+        "renaming would change where links lead: \
+         Home.md:3:19: [[Topics/Rust#Ownership|owning]]: {why}; \
+         Notes/Other.md:1:22: [x](../Topics/Rust.md#Ownership): {why}; \
+         Topics/Rust.md:11:22: [[#Ownership]]: {why}"
+    );
+    assert_eq!(failure(&captured), (FAILED, expected.as_str()));
     let taken = rename(&mut server, root, "Home.md", 2, 8, "/Home");
     assert_eq!(
         failure(&taken),
