@@ -116,3 +116,36 @@ pub fn workspace_edit(support: Support, changes: Vec<DocumentChangeOperation>) -
         ..WorkspaceEdit::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn support(workspace_edit: serde_json::Value) -> Support {
+        let capabilities = serde_json::json!({ "workspace": { "workspaceEdit": workspace_edit } });
+        Support::of(&serde_json::from_value(capabilities).expect("capabilities"))
+    }
+
+    #[test]
+    fn file_operations_need_document_changes_and_their_kind() {
+        let all = serde_json::json!({ "documentChanges": true, "resourceOperations": ["create", "rename"] });
+        let expected = Support {
+            document_changes: true,
+            rename: true,
+            create: true,
+        };
+        assert_eq!(support(all), expected);
+        let no_kinds = serde_json::json!({ "documentChanges": true });
+        let expected = Support {
+            document_changes: true,
+            ..Support::default()
+        };
+        assert_eq!(support(no_kinds), expected);
+        let no_changes = serde_json::json!({ "resourceOperations": ["create", "rename"] });
+        assert_eq!(support(no_changes), Support::default());
+        assert_eq!(
+            Support::of(&ClientCapabilities::default()),
+            Support::default()
+        );
+    }
+}
