@@ -17,7 +17,8 @@ use vaultkit::vault::Vault;
 pub struct MvArgs {
     /// What to move, then where: SRC… DEST. A SRC is a vault path or a
     /// name resolved like a [[wikilink]], or NOTE#Heading to rename a
-    /// heading (DEST is then its new text). With several SRC, DEST is a folder.
+    /// heading (DEST is then its new text), or NOTE#^id to rename a block id
+    /// (DEST is then the new id). With several SRC, DEST is a folder.
     #[arg(value_name = "PATH", num_args = 2.., required = true)]
     paths: Vec<String>,
     /// Print the plan (the moves, then a unified diff of every edit) and write nothing.

@@ -59,6 +59,11 @@ impl Findings {
         findings
     }
 
+    /// The configuration the notes are linted with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// A note's findings (its parse problems included), sorted by line
     /// and column.
     pub fn of(&self, id: NoteId) -> &[Diagnostic] {

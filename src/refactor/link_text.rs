@@ -37,6 +37,17 @@ pub struct Located {
     pub quote: Option<char>,
 }
 
+/// The length of the `^` that starts a block link's subpath as written
+/// (plain, or percent-encoded in a Markdown link); `None` when it does not
+/// start with one.
+pub fn caret_len(subpath: &str) -> Option<usize> {
+    if subpath.starts_with('^') {
+        Some(1)
+    } else {
+        (subpath.get(..3)?.eq_ignore_ascii_case("%5E")).then_some(3)
+    }
+}
+
 /// Finds the parts of `link` in `text`, the text of its note; `None` when
 /// the link is not at its span as written, or its path as written does not
 /// read as the link's target (a backslash escape or an escaped YAML quote),

@@ -10,6 +10,9 @@
 //! path stays a full path, a relative path stays relative), checked with
 //! the vault's resolver, and only its path part is rewritten. A link that
 //! cannot be written so is a [`Refusal`].
+//!
+//! A heading or a block id renamed is rewritten in its note, and so is the
+//! heading chain or block id of every link to it.
 
 use std::collections::hash_map::Entry;
 
@@ -22,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::model::{Heading, Link};
 use crate::parse::{decode, parse_note};
 use crate::vault::live::LiveVault;
-use crate::vault::resolve::{AnchorMatch, find_heading, fold};
+use crate::vault::resolve::{AnchorMatch, find_block, find_heading, fold};
 use crate::vault::{FileId, NoteId, Resolution};
 
 /// What to move.
@@ -39,13 +42,22 @@ pub enum Request {
         /// Its new text.
         text: String,
     },
+    /// The block id of the note at `note` (by index in its blocks) renamed to `id`.
+    Block {
+        /// The note's vault path.
+        note: String,
+        /// Which block id.
+        index: usize,
+        /// Its new id (without `^`).
+        id: String,
+    },
 }
 
 impl Request {
     /// What `mv SRC… DEST` asks of `vault`. Each source is a vault path of
     /// a file or a folder, else a name resolved like a wikilink from the
-    /// vault root, else `NOTE#Heading` (alone, DEST being the heading's new
-    /// text). With several sources, or when `into_folder` (DEST is a folder
+    /// vault root, else `NOTE#Heading` or `NOTE#^id` (alone, DEST being the
+    /// heading's new text or the new block id). With several sources, or when `into_folder` (DEST is a folder
     /// already), each goes into the folder DEST under its own name; else
     /// DEST is its new path (a note's gets `.md` when it has none).
     pub fn new(
@@ -65,18 +77,25 @@ impl Request {
                     return Err(Error::refused(note, "not a note: it has no headings"));
                 }
             };
-            let headings = vault
-                .note(id)
-                .map(|n| n.headings.as_slice())
-                .unwrap_or_default();
+            let note = vault.note(id);
+            let path = vault.file_path(FileId::Note(id)).unwrap_or_default();
+            if let Some(block) = chain.strip_prefix('^') {
+                let blocks = note.map(|n| n.blocks.as_slice()).unwrap_or_default();
+                let AnchorMatch::Found { index, .. } = find_block(blocks, block) else {
+                    return Err(Error::refused(source, "the note has no such block id"));
+                };
+                return Ok(Self::Block {
+                    note: path.to_owned(),
+                    index,
+                    id: dest.to_owned(),
+                });
+            }
+            let headings = note.map(|n| n.headings.as_slice()).unwrap_or_default();
             let Some(AnchorMatch::Found { index, .. }) = find_heading(headings, chain) else {
                 return Err(Error::refused(source, "the note has no such heading"));
             };
             return Ok(Self::Heading {
-                note: vault
-                    .file_path(FileId::Note(id))
-                    .unwrap_or_default()
-                    .to_owned(),
+                note: path.to_owned(),
                 index,
                 text: dest.to_owned(),
             });
@@ -202,7 +221,44 @@ pub fn plan(vault: &mut LiveVault, request: &Request, read: Read<'_>) -> Result<
     match request {
         Request::Paths(moves) => plan_moves(vault, moves, read),
         Request::Heading { note, index, text } => plan_heading(vault, note, *index, text, read),
+        Request::Block { note, index, id } => plan_block(vault, note, *index, id, read),
     }
+}
+
+/// Plans `request` as [`plan`] does, then puts `vault` back as it was
+/// (whether the plan was made or refused): for a caller that keeps its
+/// vault, such as an editor's server, which leaves the writing to the editor.
+/// `read` must give each note's text as `vault` holds it.
+pub fn preview(vault: &mut LiveVault, request: &Request, read: Read<'_>) -> Result<Planned> {
+    let kept = match request {
+        Request::Paths(_) => None,
+        Request::Heading { note, .. } | Request::Block { note, .. } => vault
+            .note_id(note)
+            .map(|id| (note.as_str(), id, vault.buffer(id).map(str::to_owned))),
+    };
+    let planned = plan(vault, request, read);
+    let undone = match (request, kept) {
+        (Request::Paths(moves), _) => moves.iter().rev().try_for_each(|step| {
+            let (from, to) = (step.from.trim_matches('/'), step.to.trim_matches('/'));
+            if vault.file_id(to).is_some() && vault.file_id(from).is_none() {
+                vault.rename(to, from).map(drop)
+            } else if files_under(vault, from).is_empty() && !files_under(vault, to).is_empty() {
+                vault.rename_folder(to, from).map(drop)
+            } else {
+                Ok(())
+            }
+        }),
+        (_, Some((path, id, was))) if vault.buffer(id) != was.as_deref() => {
+            let text = match was {
+                Some(text) => text,
+                None => decode(path, &read(path)?).0.into_owned(),
+            };
+            vault.upsert_note(path, &text).map(drop)
+        }
+        _ => Ok(()),
+    };
+    undone.map_err(|err| Error::refused("", format!("the vault could not be put back: {err}")))?;
+    planned
 }
 
 /// A note's links as they resolved before the change.
@@ -409,7 +465,7 @@ fn plan_heading(
                 ),
             )?;
         } else if rewritten {
-            planner.rechain(source, i, &link, &new_chain)?;
+            planner.reanchor(source, i, &link, Anchor::Heading(&new_chain))?;
         }
     }
     planner.finish()
@@ -424,6 +480,92 @@ fn link_heading(text: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+fn plan_block(
+    vault: &mut LiveVault,
+    path: &str,
+    index: usize,
+    id: &str,
+    read: Read<'_>,
+) -> Result<Planned> {
+    let refuse = |reason: &str| Error::refused(path, reason);
+    let new_id = id.trim().trim_start_matches('^');
+    if new_id.is_empty()
+        || !new_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(refuse("a block id is made of letters, digits and `-` only"));
+    }
+    let note = vault
+        .note_id(path)
+        .ok_or_else(|| refuse("no note of the vault is there"))?;
+    let old_blocks = (vault.note(note))
+        .map(|n| n.blocks.clone())
+        .unwrap_or_default();
+    let block = old_blocks
+        .get(index)
+        .ok_or_else(|| refuse("no such block id"))?;
+    if block.id == new_id {
+        return Ok(Planned::default());
+    }
+    if old_blocks.iter().any(|other| other.id == new_id) {
+        return Err(refuse("another block of the note has that id"));
+    }
+    let links: Vec<(NoteId, usize, Link)> = (vault.backlinks(FileId::Note(note)))
+        .filter_map(|at| {
+            let link = vault.link(at)?;
+            (link.block.as_deref() == Some(block.id.as_str()))
+                .then(|| (at.source, at.link as usize, link.clone()))
+        })
+        .collect();
+    let no_moves = FxHashMap::default();
+    let mut planner = Planner::new(vault, read, &no_moves);
+    let text_before = planner.text(path)?.before.clone();
+    if parse_note(path, &text_before).note.blocks != old_blocks {
+        return Err(refuse(
+            "it changed since the vault was read; run the command again",
+        ));
+    }
+    // The span is the `^` and the id: only the id is replaced.
+    let id_edit = Replacement::new(
+        block.span.start as usize + 1,
+        block.span.end as usize,
+        new_id.to_owned(),
+    );
+    let renamed = super::plan::replace(&text_before, std::slice::from_ref(&id_edit));
+    planner
+        .vault
+        .upsert_note(path, &renamed)
+        .map_err(|err| refuse(&err.to_string()))?;
+    let new_ids: Vec<String> = (planner.vault.note(note).into_iter())
+        .flat_map(|n| n.blocks.iter().map(|b| b.id.to_string()))
+        .collect();
+    let expected: Vec<String> = (old_blocks.iter().enumerate())
+        .map(|(i, b)| {
+            if i == index {
+                new_id.to_owned()
+            } else {
+                b.id.to_string()
+            }
+        })
+        .collect();
+    if new_ids != expected {
+        return Err(refuse("the new id would change the note's other block ids"));
+    }
+    planner.add(path, id_edit);
+    for (source, i, link) in links {
+        planner.reanchor(source, i, &link, Anchor::Block(new_id))?;
+    }
+    planner.finish()
+}
+
+/// The new anchor of a link: a heading chain, or a block id.
+#[derive(Debug, Clone, Copy)]
+enum Anchor<'a> {
+    Heading(&'a str),
+    Block(&'a str),
+}
+
 /// The notes read so far and their replacements, gathered into a plan.
 struct Planner<'v, 'r> {
     vault: &'v mut LiveVault,
@@ -435,14 +577,32 @@ struct Planner<'v, 'r> {
     refusals: Vec<Refusal>,
 }
 
+/// What a rewritten link reads as once rewritten.
+struct Rewritten {
+    target: String,
+    heading: Option<String>,
+    block: Option<String>,
+}
+
+impl Rewritten {
+    /// `link` as it is.
+    fn of(link: &Link) -> Self {
+        Self {
+            target: link.target.to_string(),
+            heading: link.heading.as_ref().map(ToString::to_string),
+            block: link.block.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
 /// A note as read, and the replacements planned in it.
 struct Text {
     read: Vec<u8>,
     before: String,
     /// The links of the text read, checked against the vault's.
     links: Vec<Link>,
-    /// What each rewritten link becomes (by link index): its target and heading.
-    rewritten: FxHashMap<usize, (String, Option<String>)>,
+    /// What each rewritten link becomes (by link index).
+    rewritten: FxHashMap<usize, Rewritten>,
     replacements: Vec<Replacement>,
 }
 
@@ -474,14 +634,16 @@ impl Text {
         self.replacements.sort_by_key(|r| r.start);
         let edit = FileEdit::new(path, self.read, self.before, self.replacements);
         let reparsed = parse_note(&edit.path, &edit.after).note.links;
-        let planned =
-            (self.links.iter().enumerate()).map(|(i, link)| match self.rewritten.get(&i) {
-                Some((target, heading)) => (target.as_str(), heading.as_deref()),
-                None => (link.target.as_str(), link.heading.as_deref()),
-            });
+        let planned = (self.links.iter().enumerate()).map(|(i, link)| {
+            self.rewritten
+                .remove(&i)
+                .unwrap_or_else(|| Rewritten::of(link))
+        });
         let same = reparsed.len() == self.links.len()
-            && planned.zip(&reparsed).all(|((target, heading), got)| {
-                got.target == target && got.heading.as_deref() == heading
+            && planned.zip(&reparsed).all(|(planned, got)| {
+                got.target == planned.target
+                    && got.heading.as_deref() == planned.heading.as_deref()
+                    && got.block.as_deref() == planned.block.as_deref()
             });
         (edit, same)
     }
@@ -577,8 +739,11 @@ impl<'v, 'r> Planner<'v, 'r> {
                 let written = link_text::write(&path, located.style, located.quote);
                 let old = self.old_path(FileId::Note(source));
                 let text = self.text(&old)?;
-                let heading = link.heading.as_ref().map(ToString::to_string);
-                text.rewritten.insert(i, (path, heading));
+                let rewritten = Rewritten {
+                    target: path,
+                    ..Rewritten::of(link)
+                };
+                text.rewritten.insert(i, rewritten);
                 text.replacements.push(Replacement::new(
                     located.path.start,
                     located.path.end,
@@ -590,24 +755,38 @@ impl<'v, 'r> Planner<'v, 'r> {
         }
     }
 
-    /// Rewrites the heading chain of link `i` of `source` to `chain`.
-    fn rechain(&mut self, source: NoteId, i: usize, link: &Link, chain: &str) -> Result<()> {
+    /// Rewrites the heading chain or block id of link `i` of `source` to `anchor`.
+    fn reanchor(&mut self, source: NoteId, i: usize, link: &Link, anchor: Anchor) -> Result<()> {
         let Some(located) = self.locate(source, i, link)? else {
             return Ok(());
         };
         let Some(subpath) = located.subpath else {
-            return self.refuse(source, link, "its heading is not where it was read".into());
+            return self.refuse(source, link, "its anchor is not where it was read".into());
         };
-        let written = link_text::write(chain, located.style, located.quote);
         let old = self.old_path(FileId::Note(source));
         let text = self.text(&old)?;
+        let (replaced, new_text) = match anchor {
+            Anchor::Heading(chain) => (subpath, chain),
+            // The `^` stays as written (a Markdown link may encode it).
+            Anchor::Block(id) => match link_text::caret_len(&text.before[subpath.clone()]) {
+                Some(caret) => (subpath.start + caret..subpath.end, id),
+                None => {
+                    let reason = "its block id is not where it was read".into();
+                    return self.refuse(source, link, reason);
+                }
+            },
+        };
+        let written = link_text::write(new_text, located.style, located.quote);
         let entry = text
             .rewritten
             .entry(i)
-            .or_insert_with(|| (link.target.to_string(), None));
-        entry.1 = Some(chain.to_owned());
+            .or_insert_with(|| Rewritten::of(link));
+        match anchor {
+            Anchor::Heading(chain) => entry.heading = Some(chain.to_owned()),
+            Anchor::Block(id) => entry.block = Some(id.to_owned()),
+        }
         text.replacements
-            .push(Replacement::new(subpath.start, subpath.end, written));
+            .push(Replacement::new(replaced.start, replaced.end, written));
         Ok(())
     }
 
@@ -790,7 +969,11 @@ mod tests {
     /// Every link of every note, by (note, index): the path it leads to,
     /// whether it is ambiguous, and the text of the heading it leads to.
     fn link_map(files: &Files) -> LinkMap {
-        let vault = vault_of(files);
+        links_of(&vault_of(files))
+    }
+
+    /// [`link_map`] of a vault.
+    fn links_of(vault: &LiveVault) -> LinkMap {
         let mut map = BTreeMap::new();
         for id in vault.note_ids() {
             let note = vault.note(id).expect("note");
@@ -975,6 +1158,96 @@ mod tests {
             refused[0].starts_with("m.md:1:1: [[n#Later]]"),
             "{refused:?}"
         );
+    }
+
+    #[test]
+    fn a_block_id_rename_rewrites_the_id_and_every_link_to_it() {
+        let before = files(&[
+            ("n.md", "Text ^old\n\nMore ^keep\n\n[[#^old]]\n"),
+            (
+                "m.md",
+                "---\nup: \"[[n#^old]]\"\n---\n[[n#^old|see]] [x](n.md#^old) [y](n.md#%5eold) [[n#^keep]] [[n]]\n",
+            ),
+        ]);
+        let request = Request::Block {
+            note: "n.md".into(),
+            index: 0,
+            id: "^new-1".into(),
+        };
+        let after = run(&before, &request).expect("planned");
+        assert_eq!(after["n.md"], "Text ^new-1\n\nMore ^keep\n\n[[#^new-1]]\n");
+        assert_eq!(
+            after["m.md"],
+            "---\nup: \"[[n#^new-1]]\"\n---\n[[n#^new-1|see]] [x](n.md#^new-1) [y](n.md#%5enew-1) [[n#^keep]] [[n]]\n"
+        );
+    }
+
+    #[test]
+    fn a_block_id_rename_to_a_malformed_or_taken_id_is_refused() {
+        let before = files(&[("n.md", "Text ^old\n\nMore ^keep\n")]);
+        for id in ["two words", "^", "", "keep", "é"] {
+            let request = Request::Block {
+                note: "n.md".into(),
+                index: 0,
+                id: id.into(),
+            };
+            assert!(run(&before, &request).is_err(), "{id:?}");
+        }
+    }
+
+    #[test]
+    fn a_source_with_a_caret_names_a_block_id() {
+        let vault = vault_of(&files(&[("n.md", "Text ^old\n\nMore ^keep\n")]));
+        let request = Request::new(&vault, &["n#^keep".into()], "new", false).expect("a request");
+        let expected = Request::Block {
+            note: "n.md".into(),
+            index: 1,
+            id: "new".into(),
+        };
+        assert_eq!(request, expected);
+        assert!(Request::new(&vault, &["n#^none".into()], "new", false).is_err());
+    }
+
+    #[test]
+    fn a_preview_plans_as_a_plan_does_and_leaves_the_vault_as_it_was() {
+        let before = files(&[
+            ("a/n.md", "# Top\n\nText ^old\n"),
+            ("m.md", "[[n#Top]] [[n#^old]] [[a/n]]\n"),
+        ]);
+        let requests = [
+            paths(&[("a/n.md", "b/n2.md")]),
+            paths(&[("a", "c")]),
+            Request::Heading {
+                note: "a/n.md".into(),
+                index: 0,
+                text: "Summit".into(),
+            },
+            Request::Block {
+                note: "a/n.md".into(),
+                index: 0,
+                id: "new".into(),
+            },
+            // Refused: the vault is put back all the same.
+            paths(&[("a/n.md", "m.md")]),
+        ];
+        let read = |path: &str| -> Result<Vec<u8>> { Ok(before[path].clone().into_bytes()) };
+        for request in &requests {
+            let mut vault = vault_of(&before);
+            let links = links_of(&vault);
+            let previewed = preview(&mut vault, request, &read);
+            assert_eq!(links_of(&vault), links, "{request:?}");
+            let planned = plan(&mut vault_of(&before), request, &read);
+            match (previewed, planned) {
+                (Ok(previewed), Ok(planned)) => {
+                    assert_eq!(previewed.plan, planned.plan);
+                    assert_eq!(previewed.refusals, planned.refusals);
+                }
+                (Err(previewed), Err(planned)) => {
+                    assert_eq!(previewed.to_string(), planned.to_string());
+                }
+                (previewed, planned) => panic!("{previewed:?} but {planned:?}"),
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod change;
 pub mod ids;
 pub mod live;
 mod names;
+pub mod new_note;
 pub mod notes;
 pub mod read;
 pub mod resolve;
@@ -136,6 +137,27 @@ impl Vault {
             resolved_anew,
             diagnostics: OnceLock::new(),
         }
+    }
+
+    /// A copy of `live` as it is now (its notes' current texts, its
+    /// attachments), as the vault at `root`: for a command that reads a
+    /// [`Vault`], where ids are positions, from a vault that changed.
+    pub fn snapshot(live: &LiveVault, root: &Path) -> Self {
+        let mut parsed: Vec<parse::ParsedNote> = (live.note_ids())
+            .filter_map(|id| {
+                Some(parse::ParsedNote {
+                    note: live.note(id)?.clone(),
+                    diagnostics: live.parse_diagnostics(id).to_vec(),
+                })
+            })
+            .collect();
+        parsed.sort_by(|a, b| a.note.path.cmp(&b.note.path));
+        let attachments = live.attachment_paths().map(str::to_owned).collect();
+        Self::of(
+            Some(root),
+            LiveVault::from_parsed(parsed, attachments),
+            true,
+        )
     }
 
     /// The live vault this is, to change in place.
@@ -484,6 +506,33 @@ mod tests {
 
     fn assembled(known: Vec<Vec<Resolution>>) -> Vault {
         assembled_from([A, B], known, [true, true])
+    }
+
+    #[test]
+    fn a_snapshot_is_the_vault_of_the_live_vaults_current_notes() {
+        let mut live = LiveVault::from_sources([("b.md", "[[a]]"), ("c.md", "")], ["pic.png"]);
+        live.upsert_note("a.md", "# A\n[[c]] ![[pic.png]]")
+            .expect("added");
+        live.upsert_note("c.md", "[[a#A]]").expect("edited");
+        live.remove("b.md").expect("removed");
+        let snapshot = Vault::snapshot(&live, Path::new("/vault"));
+        let fresh = Vault::from_sources(
+            [("a.md", "# A\n[[c]] ![[pic.png]]"), ("c.md", "[[a#A]]")],
+            ["pic.png"],
+        );
+        assert_eq!(snapshot.root(), Some(Path::new("/vault")));
+        let notes = |vault: &Vault| -> Vec<(Note, Vec<Resolution>)> {
+            (vault.note_ids())
+                .map(|id| {
+                    (
+                        vault.note(id).clone(),
+                        vault.live().resolutions(id).to_vec(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(notes(&snapshot), notes(&fresh));
+        assert_eq!(snapshot.attachment_paths().collect::<Vec<_>>(), ["pic.png"]);
     }
 
     #[test]

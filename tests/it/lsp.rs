@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::util::{fixture, fixture_copy};
 
+mod edit;
 mod view;
 
 /// How long any one message may take to come.

@@ -237,6 +237,30 @@ fn a_heading_renamed() {
 }
 
 #[test]
+fn a_block_id_renamed() {
+    let vault = fixture_copy("mv");
+    let root = vault.path();
+    std::fs::write(
+        root.join("Inbox/steps.md"),
+        "[[Guide#^first|the first step]]\n",
+    )
+    .expect("a note");
+    let links = link_map(root);
+    vaultkit(root, &["mv", "Guide#^first", "step-1"])
+        .assert()
+        .success();
+    assert_eq!(link_map(root), links);
+    assert_eq!(
+        text(root, "Guide.md"),
+        "# Guide\n\n## Setup steps\n\nDo this first. ^step-1\n\n## Later\n\nSee [[#Setup steps]] and [[Guide#Later]].\n"
+    );
+    assert_eq!(
+        text(root, "Inbox/steps.md"),
+        "[[Guide#^step-1|the first step]]\n"
+    );
+}
+
+#[test]
 fn several_sources_go_into_a_folder() {
     moves_keeping_links(
         &["Guide", "Inbox/today.md", "Archive"],

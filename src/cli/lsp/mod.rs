@@ -15,15 +15,19 @@
 //! by a thread of their own) with the changes the vault watcher reports,
 //! so an idle server sleeps instead of polling.
 
+mod actions;
+mod commands;
 mod complete;
 mod convert;
 mod diagnostics;
+mod edit;
 mod folding;
 mod fuzzy;
 mod hover;
 mod lens;
 mod links;
 mod navigate;
+mod rename;
 mod symbols;
 mod transport;
 mod watch;
@@ -42,19 +46,21 @@ use lsp_types::notification::{
     Initialized, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    CodeLensRequest, Completion, DocumentDiagnosticRequest, DocumentLinkRequest,
-    DocumentSymbolRequest, FoldingRangeRequest, GotoDefinition, HoverRequest, Initialize,
-    References, RegisterCapability, Request as _, Shutdown, WorkspaceDiagnosticRefresh,
-    WorkspaceSymbolRequest,
+    CodeActionRequest, CodeLensRequest, Completion, DocumentDiagnosticRequest, DocumentLinkRequest,
+    DocumentSymbolRequest, ExecuteCommand, FoldingRangeRequest, GotoDefinition, HoverRequest,
+    Initialize, PrepareRenameRequest, References, RegisterCapability, Rename, Request as _,
+    Shutdown, WorkspaceDiagnosticRefresh, WorkspaceSymbolRequest,
 };
 use lsp_types::{
-    CodeLensOptions, CompletionOptions, DiagnosticOptions, DiagnosticServerCapabilities,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions,
+    CompletionOptions, DiagnosticOptions, DiagnosticServerCapabilities,
     DidChangeWatchedFilesRegistrationOptions, DocumentLinkOptions, DocumentSymbolResponse,
-    FileSystemWatcher, FoldingRangeProviderCapability, GlobPattern, GotoDefinitionResponse,
-    HoverProviderCapability, InitializeParams, InitializeResult, MessageType, OneOf,
-    PositionEncodingKind, PublishDiagnosticsParams, Registration, RegistrationParams,
-    ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceSymbolResponse,
+    ExecuteCommandOptions, FileSystemWatcher, FoldingRangeProviderCapability, GlobPattern,
+    GotoDefinitionResponse, HoverProviderCapability, InitializeParams, InitializeResult,
+    MessageType, OneOf, PositionEncodingKind, PublishDiagnosticsParams, Registration,
+    RegistrationParams, RenameOptions, ServerCapabilities, ServerInfo, ShowMessageParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    WorkspaceSymbolResponse,
 };
 use vaultkit::model::LineIndex;
 use vaultkit::vault::{FileId, NoteId};
@@ -86,6 +92,7 @@ pub fn run(vault: Option<PathBuf>, discovered: Option<PathBuf>) -> Result<ExitCo
         workspaces: Vec::new(),
         state: State::Starting,
         editor_watches: false,
+        edits: edit::Support::default(),
         inputs: sender,
         watches: Vec::new(),
         pull: Pull::default(),
@@ -151,6 +158,8 @@ struct Server {
     state: State,
     /// Whether the editor reports changes on disk when asked to.
     editor_watches: bool,
+    /// What the editor applies in a workspace edit.
+    edits: edit::Support,
     /// Where the vault watchers send what changed.
     inputs: Sender<Input>,
     /// The vault watchers, when the editor does not report changes.
@@ -251,6 +260,24 @@ impl Server {
                 let found = symbols::workspace_symbols(&self.workspaces, &params.query);
                 Some(WorkspaceSymbolResponse::Nested(found))
             }),
+            CodeActionRequest::METHOD => answer::<CodeActionRequest>(request, |params| {
+                let (workspace, id) = self.note(&params.text_document.uri)?;
+                Some(actions::quick_fixes(workspace, id, &params, self.edits))
+            }),
+            ExecuteCommand::METHOD => answer_or_fail::<ExecuteCommand>(request, |params| {
+                commands::execute(&self.workspaces, &params).map(Some)
+            }),
+            PrepareRenameRequest::METHOD => answer_or_fail::<PrepareRenameRequest>(request, |at| {
+                let (index, path) = self.locate_note(&at.text_document.uri)?;
+                rename::prepare(&self.workspaces[index], &path, at.position, self.edits).map(Some)
+            }),
+            Rename::METHOD => answer_or_fail::<Rename>(request, |params| {
+                let at = params.text_document_position;
+                let (index, path) = self.locate_note(&at.text_document.uri)?;
+                let workspace = &mut self.workspaces[index];
+                rename::rename(workspace, &path, at.position, &params.new_name, self.edits)
+                    .map(Some)
+            }),
             _ => {
                 let message = format!("unknown method `{}`", request.method);
                 Response::new_err(request.id, ErrorCode::MethodNotFound as i32, message)
@@ -275,6 +302,7 @@ impl Server {
         };
         self.pull.pulls = (params.capabilities.text_document.as_ref())
             .is_some_and(|document| document.diagnostic.is_some());
+        self.edits = edit::Support::of(&params.capabilities);
         self.editor_watches = (params.capabilities.workspace)
             .and_then(|workspace| workspace.did_change_watched_files)
             .and_then(|watched| watched.dynamic_registration)
@@ -317,6 +345,20 @@ impl Server {
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: commands::COMMANDS.map(str::to_owned).to_vec(),
+                    ..ExecuteCommandOptions::default()
+                }),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(["[", "#", "^", "(", " "].map(str::to_owned).to_vec()),
                     ..CompletionOptions::default()
@@ -527,6 +569,11 @@ impl Server {
             .find_map(|(index, workspace)| Some((index, workspace.note_path(uri)?)))
     }
 
+    /// [`Server::locate`], or why the document is not a note of a vault.
+    fn locate_note(&self, uri: &Uri) -> Result<(usize, String), String> {
+        (self.locate(uri)).ok_or_else(|| format!("{} is not a note of the vault", uri.as_str()))
+    }
+
     /// The note at `uri` and its vault.
     fn note(&self, uri: &Uri) -> Option<(&Workspace, NoteId)> {
         let (index, path) = self.locate(uri)?;
@@ -548,8 +595,20 @@ fn answer<R: lsp_types::request::Request>(
     request: Request,
     respond: impl FnOnce(R::Params) -> R::Result,
 ) -> Response {
+    answer_or_fail::<R>(request, |params| Ok(respond(params)))
+}
+
+/// [`answer`], for a request that may fail: with a failure whose message
+/// says why.
+fn answer_or_fail<R: lsp_types::request::Request>(
+    request: Request,
+    respond: impl FnOnce(R::Params) -> Result<R::Result, String>,
+) -> Response {
     match serde_json::from_value::<R::Params>(request.params) {
-        Ok(params) => Response::new_ok(request.id, respond(params)),
+        Ok(params) => match respond(params) {
+            Ok(result) => Response::new_ok(request.id, result),
+            Err(message) => Response::new_err(request.id, ErrorCode::RequestFailed as i32, message),
+        },
         Err(err) => {
             let message = format!("invalid parameters for `{}`: {err}", R::METHOD);
             Response::new_err(request.id, ErrorCode::InvalidParams as i32, message)

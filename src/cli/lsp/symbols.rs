@@ -118,7 +118,9 @@ fn searched(workspaces: &[Workspace], query: &Query) -> Vec<WorkspaceSymbol> {
     for workspace in workspaces {
         let limit = MOST_SYMBOLS.saturating_sub(found.len());
         match workspace.search(query, limit) {
-            Ok(hits) => found.extend(hits.iter().filter_map(|hit| hit_symbol(workspace, hit))),
+            Ok(results) => {
+                found.extend((results.hits.iter()).filter_map(|hit| hit_symbol(workspace, hit)))
+            }
             Err(err) => eprintln!("vaultkit lsp: search: {err:#}"),
         }
     }

@@ -3,9 +3,9 @@
 //! between editor URIs and vault paths.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use globset::GlobSet;
@@ -17,7 +17,8 @@ use vaultkit::lint::live::Findings;
 use vaultkit::model::Diagnostic;
 use vaultkit::model::LineIndex;
 use vaultkit::parse;
-use vaultkit::search::{self, Hit, Query, Sort};
+use vaultkit::refactor::mv;
+use vaultkit::search::{self, Query, Sort};
 use vaultkit::vault::change::{ChangeError, Changes};
 use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::resolve::nfc;
@@ -39,7 +40,7 @@ pub struct Workspace {
     /// That index, opened by the first search; dropped when a file changes
     /// on disk, for the next search to open it again, which brings it up to
     /// date (unsaved buffers do not go into it).
-    index: RefCell<Option<Index>>,
+    index: Mutex<Option<Index>>,
     /// The front-matter schema of its `vaultkit.toml`.
     schema: Schema,
     /// Every note's findings, kept current.
@@ -61,7 +62,7 @@ impl Workspace {
             ignore,
             live,
             config,
-            index: RefCell::new(None),
+            index: Mutex::new(None),
             schema,
             findings,
             open: BTreeMap::new(),
@@ -82,8 +83,9 @@ impl Workspace {
     /// under `.vaultkit/`, brought up to date with the files when it is
     /// opened (as `vaultkit search` does), with the open notes' buffers for
     /// what is checked on a note's text (lines, sections, tasks, snippets).
-    pub fn search(&self, query: &Query, limit: usize) -> Result<Vec<Hit>> {
-        let index = match self.index.take() {
+    pub fn search(&self, query: &Query, limit: usize) -> Result<search::Results> {
+        let kept = self.index.lock().ok().and_then(|mut kept| kept.take());
+        let index = match kept {
             Some(index) => index,
             None => {
                 let options = index::Options {
@@ -102,8 +104,46 @@ impl Workspace {
             Sort::Relevance,
             limit,
         );
-        self.index.replace(Some(index));
-        Ok(results?.hits)
+        if let Ok(mut kept) = self.index.lock() {
+            *kept = Some(index);
+        }
+        Ok(results?)
+    }
+
+    /// The vault's folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The vault's `vaultkit.toml`.
+    pub fn config(&self) -> &Config {
+        self.findings.config()
+    }
+
+    /// Plans a refactoring with `vaultkit mv`'s planner, on the notes as
+    /// the editor has them (open buffers before files), leaving the vault
+    /// as it is: nothing is written.
+    pub fn preview(&mut self, request: &mv::Request) -> vaultkit::error::Result<mv::Planned> {
+        // Copied out, as the planner changes the vault while it reads.
+        let buffers: BTreeMap<String, String> = (self.open.keys())
+            .filter_map(|path| {
+                let buffer = self.live.buffer(self.live.note_id(path)?)?;
+                Some((path.clone(), buffer.to_owned()))
+            })
+            .collect();
+        let root = &self.root;
+        let read = |path: &str| -> vaultkit::error::Result<Vec<u8>> {
+            match buffers.get(path) {
+                Some(text) => Ok(text.clone().into_bytes()),
+                None => {
+                    std::fs::read(root.join(path)).map_err(|source| vaultkit::error::Error::Io {
+                        path: path.into(),
+                        source,
+                    })
+                }
+            }
+        };
+        mv::preview(&mut self.live, request, &read)
     }
 
     /// A note's lint findings, sorted by line and column.
@@ -152,7 +192,12 @@ impl Workspace {
 
     /// The URI of a file: the editor's own for an open note.
     pub fn uri(&self, file: FileId) -> Option<Uri> {
-        let path = self.live.file_path(file)?;
+        self.path_uri(self.live.file_path(file)?)
+    }
+
+    /// The URI of a vault path, whether a file is there or not: the
+    /// editor's own for an open note.
+    pub fn path_uri(&self, path: &str) -> Option<Uri> {
         if let Some(uri) = self.open.get(path) {
             return Some(uri.clone());
         }
@@ -219,7 +264,9 @@ impl Workspace {
         let Some(path) = self.vault_path(file) else {
             return reread;
         };
-        self.index.get_mut().take();
+        if let Ok(kept) = self.index.get_mut() {
+            kept.take();
+        }
         match std::fs::symlink_metadata(file) {
             Ok(meta) if meta.is_file() => self.reread_file(&path, file, &mut reread),
             Ok(meta) if meta.is_dir() => {
