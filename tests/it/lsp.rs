@@ -709,8 +709,9 @@ fn neovim_jumps_to_a_definition_and_reads_the_diagnostics() {
     std::fs::write(&init, neovim_setup_of_the_docs()).expect("init.lua written");
     let bin = assert_cmd::cargo::cargo_bin!("vaultkit");
     let path = std::env::join_paths(
-        std::iter::once(bin.parent().expect("a folder").to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+        std::iter::once(bin.parent().expect("a folder").to_path_buf()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ),
     )
     .expect("a PATH");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/lsp/neovim.lua");

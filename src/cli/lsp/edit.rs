@@ -30,8 +30,11 @@ impl Support {
     /// What a client with these capabilities applies.
     pub fn of(capabilities: &ClientCapabilities) -> Self {
         let edit = (capabilities.workspace.as_ref()).and_then(|w| w.workspace_edit.as_ref());
-        let document_changes = edit.and_then(|e| e.document_changes) == Some(true);
         let operations = (edit.and_then(|e| e.resource_operations.as_deref())).unwrap_or_default();
+        // Resource operations exist only in `documentChanges`: a client that
+        // lists them applies those (Neovim before 0.8 lists them alone).
+        let document_changes =
+            edit.and_then(|e| e.document_changes) == Some(true) || !operations.is_empty();
         let supports = |kind| document_changes && operations.contains(&kind);
         Self {
             document_changes,
@@ -127,7 +130,7 @@ mod tests {
     }
 
     #[test]
-    fn file_operations_need_document_changes_and_their_kind() {
+    fn file_operations_need_their_kind_and_bring_document_changes() {
         let all = serde_json::json!({ "documentChanges": true, "resourceOperations": ["create", "rename"] });
         let expected = Support {
             document_changes: true,
@@ -141,8 +144,17 @@ mod tests {
             ..Support::default()
         };
         assert_eq!(support(no_kinds), expected);
-        let no_changes = serde_json::json!({ "resourceOperations": ["create", "rename"] });
-        assert_eq!(support(no_changes), Support::default());
+        // As Neovim 0.7 says it: the operations, without `documentChanges`.
+        let operations_alone =
+            serde_json::json!({ "resourceOperations": ["rename", "create", "delete"] });
+        let expected = Support {
+            document_changes: true,
+            rename: true,
+            create: true,
+        };
+        assert_eq!(support(operations_alone), expected);
+        let nothing = serde_json::json!({ "documentChanges": false });
+        assert_eq!(support(nothing), Support::default());
         assert_eq!(
             Support::of(&ClientCapabilities::default()),
             Support::default()
