@@ -493,6 +493,35 @@ fn references_are_the_backlinks_of_a_note_heading_or_block() {
     }
 }
 
+#[test]
+fn references_on_a_tag_are_its_uses_in_bodies_and_front_matter() {
+    let mut server = Server::start(&vault());
+    let text = "# Review #Dev\n\nSee #dev, #devops and #dev/sub.\n";
+    let document = json!({ "uri": uri(&vault().join("Review.md")), "languageId": "markdown", "version": 1, "text": text });
+    server.notify("textDocument/didOpen", json!({ "textDocument": document }));
+    server.notification("textDocument/publishDiagnostics");
+    // Case aside, as Obsidian groups tags; `#devops` and `#dev/sub` are
+    // other tags. Git.md has `tags: [dev]` in its front matter.
+    let uses = json!([
+        location("Review.md", (0, 9), (0, 13)),
+        location("Review.md", (2, 4), (2, 8)),
+        location("Topics/Git.md", (3, 7), (3, 10)),
+    ]);
+    for (what, line, character) in [("in a heading", 0, 10), ("in the body", 2, 5)] {
+        let mut params = at("Review.md", line, character);
+        params["context"] = json!({ "includeDeclaration": true });
+        let found = server.result("textDocument/references", params);
+        assert_eq!(found, uses, "{what}");
+    }
+    let mut params = at("Topics/Git.md", 3, 8);
+    params["context"] = json!({ "includeDeclaration": true });
+    assert_eq!(
+        server.result("textDocument/references", params),
+        uses,
+        "in front matter"
+    );
+}
+
 fn symbol(name: &str, range_: Value, selection: Value, children: Option<Value>) -> Value {
     let mut symbol =
         json!({ "name": name, "kind": 15, "range": range_, "selectionRange": selection });

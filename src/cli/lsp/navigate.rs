@@ -1,14 +1,13 @@
 //! Where a position in a note leads: what sits under the cursor, the
-//! definition of a link, and the references to a note, heading or block.
+//! definition of a link, and the references to a note, heading, block or tag.
 
 use std::collections::BTreeMap;
 
 use lsp_types::{Location, Range};
-use vaultkit::model::LineIndex;
-use vaultkit::model::Note;
+use vaultkit::model::{LineIndex, Note, Span, Tag};
 use vaultkit::vault::backlinks::LinkAt;
 use vaultkit::vault::live::LiveVault;
-use vaultkit::vault::resolve::AnchorMatch;
+use vaultkit::vault::resolve::{AnchorMatch, fold};
 use vaultkit::vault::{FileId, NoteId, Resolution};
 
 use super::convert;
@@ -23,6 +22,8 @@ pub enum Spot {
     Heading(usize),
     /// A block id, by index in `Note::blocks`.
     Block(usize),
+    /// A tag, in the body or the front matter, by index in `Note::tags`.
+    Tag(usize),
     /// Anywhere else in the note.
     Note,
 }
@@ -42,6 +43,8 @@ pub fn spot(note: &Note, offset: usize) -> Spot {
         .position(|b| covers(b.span.start, b.span.end))
     {
         Spot::Block(i)
+    } else if let Some(i) = (note.tags.iter()).position(|t| covers(t.span.start, t.span.end)) {
+        Spot::Tag(i)
     } else if let Some(i) = (note.headings.iter()).position(|h| covers(h.span.start, h.span.end)) {
         Spot::Heading(i)
     } else {
@@ -116,9 +119,10 @@ fn anchor_range(workspace: &Workspace, id: NoteId, block: bool, index: usize) ->
     }
 }
 
-/// The links the cursor's spot is referred to by: on a link, those to its
-/// target; on a heading or block id, those to it; elsewhere, those to the
-/// note. In path order, then position.
+/// What refers to the cursor's spot: on a link, the links to its target;
+/// on a heading or block id, the links to it; on a tag, every use of the
+/// tag (case aside, as Obsidian groups tags; nested tags are others);
+/// elsewhere, the links to the note. In path order, then position.
 pub fn references(workspace: &Workspace, cursor: &Cursor<'_>) -> Vec<Location> {
     let live = workspace.live();
     let links: Vec<LinkAt> = match cursor.spot {
@@ -128,9 +132,27 @@ pub fn references(workspace: &Workspace, cursor: &Cursor<'_>) -> Vec<Location> {
         },
         Spot::Heading(index) => anchored(live, cursor.id, index, false),
         Spot::Block(index) => anchored(live, cursor.id, index, true),
+        Spot::Tag(index) => return locations(workspace, tag_uses(live, &cursor.note.tags[index])),
         Spot::Note => live.backlinks(FileId::Note(cursor.id)).collect(),
     };
-    locations(workspace, links)
+    let spans = (links.into_iter())
+        .filter_map(|at| Some((at.source, live.link(at)?.span)))
+        .collect();
+    locations(workspace, spans)
+}
+
+/// Where every note of the vault uses `tag`, case aside.
+fn tag_uses(live: &LiveVault, tag: &Tag) -> Vec<(NoteId, Span)> {
+    let name = fold(&tag.name);
+    live.decode_all();
+    (live.note_ids())
+        .filter_map(|id| Some((id, live.note(id)?)))
+        .flat_map(|(id, note)| {
+            (note.tags.iter())
+                .filter(|used| fold(&used.name) == name)
+                .map(move |used| (id, used.span))
+        })
+        .collect()
 }
 
 /// The links into the note `id` whose heading (or block) anchor is the one at `index`.
@@ -153,37 +175,31 @@ pub fn anchored(live: &LiveVault, id: NoteId, index: usize, block: bool) -> Vec<
         .collect()
 }
 
-/// Each link's location, in path order then position; each source note's
-/// text read once.
-fn locations(workspace: &Workspace, links: Vec<LinkAt>) -> Vec<Location> {
+/// Each span's location, in path order then position; each note's text
+/// read once.
+fn locations(workspace: &Workspace, spans: Vec<(NoteId, Span)>) -> Vec<Location> {
     let live = workspace.live();
-    let mut by_source: BTreeMap<&str, (NoteId, Vec<LinkAt>)> = BTreeMap::new();
-    for at in links {
-        if let Some(note) = live.note(at.source) {
-            by_source
+    let mut by_note: BTreeMap<&str, (NoteId, Vec<Span>)> = BTreeMap::new();
+    for (id, span) in spans {
+        if let Some(note) = live.note(id) {
+            by_note
                 .entry(&note.path)
-                .or_insert((at.source, Vec::new()))
+                .or_insert((id, Vec::new()))
                 .1
-                .push(at);
+                .push(span);
         }
     }
     let mut found = Vec::new();
-    for (source, mut links) in by_source.into_values() {
-        let (Some(uri), Some(text)) = (workspace.uri(FileId::Note(source)), workspace.text(source))
-        else {
+    for (id, mut spans) in by_note.into_values() {
+        let (Some(uri), Some(text)) = (workspace.uri(FileId::Note(id)), workspace.text(id)) else {
             continue;
         };
         let lines = LineIndex::new(&text);
-        links.sort_by_key(|at| live.link(*at).map(|link| link.span.start));
-        for at in links {
-            if let Some(link) = live.link(at) {
-                let range = convert::range(&lines, link.span);
-                found.push(Location {
-                    uri: uri.clone(),
-                    range,
-                });
-            }
-        }
+        spans.sort_by_key(|span| span.start);
+        found.extend(spans.into_iter().map(|span| Location {
+            uri: uri.clone(),
+            range: convert::range(&lines, span),
+        }));
     }
     found
 }

@@ -244,7 +244,7 @@ fn renamable(workspace: &Workspace, path: &str, position: Position) -> Result<Re
                 name: block.id.to_string(),
             })
         }
-        Spot::Note => Err(
+        Spot::Tag(_) | Spot::Note => Err(
             "nothing to rename here: put the cursor on a link, a heading or a block id".to_owned(),
         ),
     }
