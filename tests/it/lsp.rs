@@ -1164,6 +1164,85 @@ fn the_server_watches_the_vault_for_editors_that_report_no_changes() {
     assert_eq!(diagnostics(&home), home_findings());
 }
 
+/// What a server says of every note `paths` names: where each of its links
+/// leads (document links) and what links to it (references).
+fn link_state(server: &mut Server, root: &Path, paths: &[String]) -> Vec<(String, Value, Value)> {
+    paths
+        .iter()
+        .map(|path| {
+            let document = json!({ "textDocument": { "uri": uri(&root.join(path)) } });
+            let links = server.result("textDocument/documentLink", document.clone());
+            let mut params = document;
+            params["position"] = json!({ "line": 0, "character": 0 });
+            params["context"] = json!({ "includeDeclaration": true });
+            let references = server.result("textDocument/references", params);
+            (path.clone(), links, references)
+        })
+        .collect()
+}
+
+#[test]
+fn a_storm_of_changes_on_disk_ends_as_a_fresh_start_would() {
+    let vault = tempfile::tempdir().expect("a folder");
+    let root = vault.path();
+    let note = |i: usize| format!("Note {i}");
+    std::fs::create_dir(root.join("A")).expect("a folder");
+    for i in 0..300 {
+        let text = format!(
+            "Up to [[Hub]], next [[{}]], and [[Gone {i}]].\n",
+            note(i + 1)
+        );
+        std::fs::write(root.join(format!("A/{}.md", note(i))), text).expect("written");
+    }
+    std::fs::write(root.join("Hub.md"), "The hub.\n").expect("written");
+    let mut server = Server::start(root);
+    // As a checkout does it: a folder renamed, notes deleted, rewritten
+    // and created, as fast as the file system takes them.
+    std::fs::rename(root.join("A"), root.join("B")).expect("renamed");
+    for i in (0..300).step_by(3) {
+        std::fs::remove_file(root.join(format!("B/{}.md", note(i)))).expect("deleted");
+    }
+    for i in (1..300).step_by(3) {
+        let text = format!("Now [[{}]] and [[Hub#Nowhere]].\n", note(i + 2));
+        std::fs::write(root.join(format!("B/{}.md", note(i))), text).expect("rewritten");
+    }
+    std::fs::create_dir(root.join("C")).expect("a folder");
+    for i in 0..100 {
+        let text = format!("New, to [[{}]].\n", note(i * 3));
+        std::fs::write(root.join(format!("C/Gone {i}.md")), text).expect("created");
+    }
+    // Written last: once its finding is published, every change before it
+    // has been read (the server takes file events in order).
+    let sentinel = root.join("Sentinel.md");
+    std::fs::write(&sentinel, "[[Nothing by this name]]\n").expect("written");
+    server.diagnostics_of(&sentinel);
+
+    let mut paths: Vec<String> = ["A", "B", "C"]
+        .iter()
+        .flat_map(|folder| (0..300).map(move |i| format!("{folder}/{}.md", note(i))))
+        .chain((0..100).map(|i| format!("C/Gone {i}.md")))
+        .chain(["Hub.md".to_owned(), "Sentinel.md".to_owned()])
+        .collect();
+    paths.sort();
+    let after_the_storm = link_state(&mut server, root, &paths);
+    let mut fresh = Server::start(root);
+    let fresh_state = link_state(&mut fresh, root, &paths);
+    assert_eq!(after_the_storm.len(), fresh_state.len());
+    for (stormed, started) in after_the_storm.iter().zip(&fresh_state) {
+        assert_eq!(stormed, started);
+    }
+    // And the state is not empty: the hub has its backlinks.
+    let hub = fresh_state
+        .iter()
+        .find(|(path, ..)| path == "Hub.md")
+        .expect("the hub");
+    assert!(
+        hub.2.as_array().is_some_and(|links| links.len() > 150),
+        "{}",
+        hub.2
+    );
+}
+
 fn workspace_symbol(name: &str, kind: i64, path: &str, from: (u32, u32), to: (u32, u32)) -> Value {
     json!({ "name": name, "kind": kind, "containerName": path, "location": location(path, from, to) })
 }
