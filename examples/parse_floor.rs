@@ -96,9 +96,10 @@ fn index_texts(notes: &[(String, String)], language: &str) -> Result<(), Box<dyn
     );
     let folder = tempfile::tempdir()?;
     let index = Index::create_in_dir(folder.path(), schema.build())?;
-    index
-        .tokenizers()
-        .register(WORDS, vaultkit::index::schema::analyzer(language)?);
+    index.tokenizers().register(
+        WORDS,
+        vaultkit::index::schema::analyzer(language, std::path::Path::new("vaultkit.toml"))?,
+    );
     let mut writer: IndexWriter = index.writer(48 << 20)?;
     for (_, body) in notes {
         let mut document = TantivyDocument::new();

@@ -181,13 +181,7 @@ impl Config {
         config.ignore_set(origin)?;
         // Checked here, so that every command refuses a bad language, not
         // only those that build the index.
-        crate::index::schema::analyzer(&config.search.language).map_err(|err| match err {
-            Error::Config { message, .. } => Error::Config {
-                path: origin.to_owned(),
-                message,
-            },
-            other => other,
-        })?;
+        crate::index::schema::analyzer(&config.search.language, origin)?;
         Ok(config)
     }
 

@@ -150,12 +150,13 @@ impl Index {
     pub fn open(root: &Path, config: &Config, options: &Options) -> Result<(Self, Refresh)> {
         let started = Instant::now();
         let language = &config.search.language;
-        let analyzer = schema::analyzer(language)?;
+        let config_file = root.join(crate::config::FILE_NAME);
+        let analyzer = schema::analyzer(language, &config_file)?;
         // The vault's folder too: an index shared through `--index-dir` is
         // never taken for another vault's.
         let folder = root.canonicalize().unwrap_or_else(|_| root.to_owned());
         let payload = format!("{FORMAT}; language={language}; {VAULT}{}", folder.display());
-        let ignore = config.ignore_set(&root.join(crate::config::FILE_NAME))?;
+        let ignore = config.ignore_set(&config_file)?;
         let ignore_key = xxh3(config.ignore.join("\n").as_bytes());
         // Nothing is created for a vault that does not exist.
         scan::check_root(root)?;

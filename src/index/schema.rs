@@ -1,5 +1,7 @@
 //! The fields of the search index and the tokenizer that fills them.
 
+use std::path::Path;
+
 use rust_stemmers::Algorithm;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, JsonObjectOptions, STORED, STRING, Schema,
@@ -98,19 +100,20 @@ impl Fields {
 }
 
 /// The word analyzer for a `[search] language` setting.
-pub fn analyzer(language: &str) -> Result<TextAnalyzer> {
+/// `origin` names the config file in the error for an unknown language.
+pub fn analyzer(language: &str, origin: &Path) -> Result<TextAnalyzer> {
     let base = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(64))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter);
-    Ok(match stemming_language(language)? {
+    Ok(match stemming_language(language, origin)? {
         Some(language) => base.filter(MemoStemmer(language)).build(),
         None => base.build(),
     })
 }
 
 /// The stemmer for a language name or code; `None` for `"none"`.
-fn stemming_language(name: &str) -> Result<Option<Algorithm>> {
+fn stemming_language(name: &str, origin: &Path) -> Result<Option<Algorithm>> {
     use Algorithm::*;
     let language = match name.to_ascii_lowercase().as_str() {
         "none" | "off" | "" => return Ok(None),
@@ -134,7 +137,7 @@ fn stemming_language(name: &str) -> Result<Option<Algorithm>> {
         "tr" | "turkish" => Turkish,
         other => {
             return Err(Error::Config {
-                path: crate::config::FILE_NAME.into(),
+                path: origin.to_owned(),
                 message: format!(
                     "[search] language = \"{other}\" is not a stemming language; use an ISO code such as \"en\", \"de\", \"fr\", or \"none\""
                 ),

@@ -269,7 +269,11 @@ mod tests {
             term,
             match_case,
         };
-        Matcher::new(&text, &analyzer("en").unwrap()).unwrap()
+        Matcher::new(
+            &text,
+            &analyzer("en", std::path::Path::new("vaultkit.toml")).unwrap(),
+        )
+        .unwrap()
     }
 
     fn found<'t>(matcher: &Matcher, text: &'t str) -> Vec<&'t str> {
@@ -338,7 +342,11 @@ mod tests {
             term: Term::Regex(r"\w{100}\s".into()),
             match_case: false,
         };
-        let error = Matcher::new(&text, &analyzer("en").unwrap()).unwrap_err();
+        let error = Matcher::new(
+            &text,
+            &analyzer("en", std::path::Path::new("vaultkit.toml")).unwrap(),
+        )
+        .unwrap_err();
         assert!(matches!(error, RegexError::TooLarge(_)), "{error}");
         assert!(error.to_string().contains("(?-u:\\w)"), "{error}");
         let ascii = matcher(Term::Regex(r"(?-u:\w){100}\s".into()), false);

@@ -1008,7 +1008,7 @@ mod tests {
 
     #[test]
     fn the_best_line_has_most_terms_and_long_lines_are_cut_at_words() {
-        let analyzer = analyzer("en").unwrap();
+        let analyzer = analyzer("en", Path::new("vaultkit.toml")).unwrap();
         let (a, b) = (word("alpha"), word("beta"));
         let matchers: HashMap<*const Text, Matcher> = [&a, &b]
             .into_iter()
