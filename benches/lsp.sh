@@ -15,7 +15,8 @@
 # Runs on the 20k synthetic vault (generated as benches/lib.sh does) and on
 # ../shared/corpora/obsidian-help when it is there, each copied to
 # $BENCH_DIR/lsp-NAME (the run rewrites notes) with a current index.
-# References are asked in the note with the most backlinks. Environment: as
+# References are asked in the note with the most backlinks, which the copy
+# makes linked from 500 notes (appending a link to others). Environment: as
 # benches/lib.sh (VAULTKIT_BIN, GEN_VAULT_BIN, BENCH_DIR). Writes
 # benches/results/lsp.md; exits 1 when a target is missed.
 set -euo pipefail
@@ -27,6 +28,7 @@ case "${1:-}" in
     *) sed -n '2,/^set /{/^set /d;s/^# \{0,1\}//;p}' "$0" >&2; exit 1 ;;
 esac
 command -v python3 >/dev/null || { echo "lsp.sh: python3 is missing" >&2; exit 1; }
+readonly LINKED=500
 mkdir -p "$BENCH_DIR" "$REPO/benches/results"
 bench_build
 (cd "$REPO" && cargo build --release --quiet --example lsp_bench)
@@ -60,25 +62,40 @@ for vault in "${vaults[@]}"; do
     rm -rf -- "$copy"
     cp -a "$vault" "$copy"
     rm -rf -- "$copy/.vaultkit"
-    "$VK" --vault "$copy" -q index >/dev/null
-    # The note with the most backlinks (other notes linking to it).
+    # The note with the most backlinks, linked from more notes (by path,
+    # which no other note shares) until LINKED notes link to it.
     note="$("$VK" --vault "$copy" -q graph --format json | python3 -c '
-import collections, json, sys
+import collections, json, os, sys
+copy, wanted = sys.argv[1], int(sys.argv[2])
 sources = collections.defaultdict(set)
 for edge in json.load(sys.stdin)["edges"]:
     if edge["target"].endswith(".md") and edge["source"] != edge["target"]:
         sources[edge["target"]].add(edge["source"])
-print(max(sorted(sources), key=lambda t: len(sources[t])))
-')"
+note = max(sorted(sources), key=lambda t: len(sources[t]))
+others = []
+for folder, dirs, names in os.walk(copy):
+    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    for name in names:
+        path = os.path.relpath(os.path.join(folder, name), copy)
+        if name.endswith(".md") and path != note and path not in sources[note]:
+            others.append(path)
+others.sort()
+missing = max(0, wanted - len(sources[note]))
+for path in others[:: max(1, len(others) // max(1, missing))][:missing]:
+    with open(os.path.join(copy, path), "a", encoding="utf-8") as file:
+        file.write("\n\nSee [[" + note[:-3] + "]].\n")
+print(note)
+' "$copy" "$LINKED")"
+    "$VK" --vault "$copy" -q index >/dev/null
     {
         echo "## $name"
         echo
         echo '```'
-        VAULTKIT_BIN="$VK" "$DRIVER" "$copy" "$note" "$SAMPLES" >"$BENCH_DIR/lsp-$name.out" || status=$?
-        grep -v '^|' "$BENCH_DIR/lsp-$name.out"
+        VAULTKIT_BIN="$VK" "$DRIVER" "$copy" "$note" "$SAMPLES" >"$BENCH_DIR/lsp-$name.out" 2>&1 || status=$?
+        grep -v '^|' "$BENCH_DIR/lsp-$name.out" || true
         echo '```'
         echo
-        grep '^|' "$BENCH_DIR/lsp-$name.out"
+        grep '^|' "$BENCH_DIR/lsp-$name.out" || true
         echo
     } >>"$results"
     ((status < 2)) || { cat "$results"; echo "lsp.sh: the run on $name failed" >&2; exit 2; }

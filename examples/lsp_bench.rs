@@ -403,6 +403,8 @@ struct Client {
     messages: Receiver<(Instant, Value)>,
     pending: VecDeque<(Instant, Value)>,
     next_id: i64,
+    /// The last message sent, for the error when no answer comes.
+    last_sent: String,
 }
 
 /// A note open in the editor: its buffer as the server has it.
@@ -444,6 +446,7 @@ impl Client {
             messages,
             pending: VecDeque::new(),
             next_id: 1,
+            last_sent: String::new(),
         };
         let folder = uri(&root.join(""))?;
         client.request(
@@ -462,6 +465,7 @@ impl Client {
 
     fn send(&mut self, message: &Value) -> Result<()> {
         let body = serde_json::to_string(message)?;
+        self.last_sent = body.chars().take(300).collect();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len())?;
         self.stdin.flush()?;
         Ok(())
@@ -496,7 +500,11 @@ impl Client {
     fn next(&mut self) -> Result<(Instant, Value)> {
         match self.messages.recv_timeout(WAIT) {
             Ok(message) => Ok(message),
-            Err(RecvTimeoutError::Timeout) => bail!("the server sent nothing for {WAIT:?}"),
+            Err(RecvTimeoutError::Timeout) => bail!(
+                "the server sent nothing for {WAIT:?} (its state: {}) after {}",
+                self.state().unwrap_or_else(|err| err.to_string()),
+                self.last_sent
+            ),
             Err(RecvTimeoutError::Disconnected) => bail!("the server closed its output"),
         }
     }
@@ -510,11 +518,20 @@ impl Client {
                 return Ok(at);
             }
         }
+        let mut skipped = 0;
+        let mut last = Value::Null;
         loop {
-            let (at, message) = self.next()?;
+            let (at, message) = self.next().with_context(|| {
+                let last: String = last.to_string().chars().take(1000).collect();
+                format!(
+                    "waiting, {skipped} notifications read before did not fit, the last: {last}"
+                )
+            })?;
             if message.get("id").is_none() && accept(&message) {
                 return Ok(at);
             }
+            skipped += 1;
+            last = message;
         }
     }
 
@@ -581,6 +598,17 @@ impl Client {
         let at = position(&doc.text, doc.text.len());
         let params = json!({"textDocument": {"uri": doc.uri}, "position": at});
         self.request(Completion::METHOD, params)
+    }
+
+    /// The server's scheduling state and CPU ticks, to tell a busy server
+    /// from a waiting one.
+    fn state(&self) -> Result<String> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
+        let state = (stat.rsplit_once(')').map(|(_, rest)| rest.trim()))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or("?")
+            .to_owned();
+        Ok(format!("{state}, {} CPU ticks", self.cpu_ticks()?))
     }
 
     /// The CPU time the server used so far, user and system, in clock ticks.
