@@ -378,7 +378,7 @@ fn run(server: &Path, root: &Path, much_linked: &str, samples: usize) -> Result<
     );
     rows.push(
         Row::millis(
-            &format!("checkout of {} notes → all their diagnostics", texts.len()),
+            format!("checkout of {} notes → all their diagnostics", texts.len()),
             &[settled],
         )
         .target(Statistic::Max, 2000.0),
