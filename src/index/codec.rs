@@ -583,6 +583,7 @@ impl Codec for Note {
         out.uint(self.word_count as u64);
         out.uint(u64::from(self.has_body));
         out.uint(u64::from(self.has_base_block));
+        out.uint(u64::from(self.has_astral));
     }
     fn read(input: &mut Reader<'_>) -> Result<Self, Corrupt> {
         Ok(Self {
@@ -598,6 +599,7 @@ impl Codec for Note {
             word_count: usize::try_from(input.uint()?).map_err(|_| Corrupt)?,
             has_body: input.uint()? != 0,
             has_base_block: input.uint()? != 0,
+            has_astral: input.uint()? != 0,
         })
     }
 }

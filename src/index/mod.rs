@@ -45,7 +45,7 @@ pub const DATA_DIR: &str = ".vaultkit";
 /// Names the vault's folder in the commit payload, after the settings.
 const VAULT: &str = "vault=";
 /// Written in every commit: an index without it (older, newer, foreign) is rebuilt.
-const FORMAT: &str = "vaultkit-index 2";
+const FORMAT: &str = "vaultkit-index 3";
 /// How long a process waits for another one to finish writing.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
 /// Memory tantivy may buffer before it writes a segment.

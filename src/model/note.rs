@@ -99,6 +99,10 @@ pub struct Note {
     /// Whether the body holds a ```` ```base ```` code block, which lint
     /// reads from the note's text.
     pub has_base_block: bool,
+    /// Whether the text holds a character outside the Basic Multilingual
+    /// Plane (most emoji): only then does an editor's UTF-16 column differ
+    /// from a [`Span`]'s character column.
+    pub has_astral: bool,
 }
 
 impl Note {

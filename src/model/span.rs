@@ -25,6 +25,23 @@ pub struct Span {
     pub end: u32,
 }
 
+impl Span {
+    /// Where the span starts and ends as an editor counts, in a text with
+    /// no character outside the Basic Multilingual Plane (a note without
+    /// `has_astral`): there a UTF-16 column is a character column, so no
+    /// text is needed.
+    pub fn utf16_in_bmp(&self) -> (Utf16Position, Utf16Position) {
+        let at = |line: u32, column: u32| Utf16Position {
+            line: line.saturating_sub(1),
+            character: column.saturating_sub(1),
+        };
+        (
+            at(self.line, self.column),
+            at(self.end_line, self.end_column),
+        )
+    }
+}
+
 /// A position as editors count it: 0-based line, and 0-based column in
 /// UTF-16 code units (an emoji outside the Basic Multilingual Plane counts
 /// two, a CJK ideograph or a combining mark one).

@@ -69,6 +69,8 @@ pub fn parse_note(path: &str, text: &str) -> ParsedNote {
     note.word_count = body.word_count;
     note.has_body = body.has_body;
     note.has_base_block = body.has_base_block;
+    // A UTF-8 lead byte from 0xF0 starts a four-byte, astral character.
+    note.has_astral = text.bytes().any(|byte| byte >= 0xF0);
     note.shrink_to_fit();
     ParsedNote { note, diagnostics }
 }
@@ -429,6 +431,41 @@ mod tests {
     fn words_are_counted_outside_code() {
         let n = note("---\ntitle: not counted\n---\nOne two [[three]]\n\n```\nnot counted\n```\n");
         assert_eq!(n.word_count, 3);
+    }
+
+    proptest::proptest! {
+        /// Without astral characters, a span's character columns are the
+        /// UTF-16 positions an editor counts: what `Span::utf16_in_bmp` relies on.
+        #[test]
+        fn spans_of_a_note_without_astral_characters_are_utf16_positions(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a ", "[[Note]] ", "[[é#Head|x]] ", "#tag ", "\n", "\r\n", "\n# Head 漢\n",
+                    "e\u{301} ", "[md](Other%20é.md) ", "^blk ", "\u{FEFF}", "😀",
+                ]),
+                0..40,
+            ),
+            front in proptest::bool::ANY,
+        ) {
+            let body: String = parts.concat();
+            let text = if front { format!("---\ntags: [x, 漢]\nrelated: \"[[Y]]\"\n---\n{body}") } else { body };
+            let note = note(&text);
+            proptest::prop_assert_eq!(note.has_astral, text.contains('😀'));
+            if !note.has_astral {
+                let lines = LineIndex::new(&text);
+                let spans = (note.links.iter().map(|l| l.span))
+                    .chain(note.tags.iter().map(|t| t.span))
+                    .chain(note.headings.iter().map(|h| h.span))
+                    .chain(note.blocks.iter().map(|b| b.span));
+                for span in spans {
+                    let by_text = (
+                        lines.utf16_position(span.start as usize),
+                        lines.utf16_position(span.end as usize),
+                    );
+                    proptest::prop_assert_eq!(span.utf16_in_bmp(), by_text, "{:?}", span);
+                }
+            }
+        }
     }
 
     #[test]

@@ -499,8 +499,8 @@ fn an_index_from_a_future_version_is_rebuilt() {
     rebuilt_after(
         |dir| {
             let meta = std::fs::read_to_string(dir.join("meta.json")).expect("read");
-            assert!(meta.contains("vaultkit-index 2;"));
-            let future = meta.replace("vaultkit-index 2;", "vaultkit-index 99;");
+            assert!(meta.contains("vaultkit-index 3;"));
+            let future = meta.replace("vaultkit-index 3;", "vaultkit-index 99;");
             std::fs::write(dir.join("meta.json"), future).expect("write");
         },
         "the index was written by another version or language\n",

@@ -9,7 +9,10 @@ use vaultkit::model::{LineIndex, Utf16Position};
 
 /// The editor position of a byte offset.
 pub fn position(lines: &LineIndex<'_>, offset: usize) -> Position {
-    let Utf16Position { line, character } = lines.utf16_position(offset);
+    editor_position(lines.utf16_position(offset))
+}
+
+fn editor_position(Utf16Position { line, character }: Utf16Position) -> Position {
     Position { line, character }
 }
 
@@ -18,6 +21,16 @@ pub fn range(lines: &LineIndex<'_>, span: Span) -> Range {
     Range {
         start: position(lines, span.start as usize),
         end: position(lines, span.end as usize),
+    }
+}
+
+/// The editor range of a span in a note without astral characters, which
+/// needs no text (see `Span::utf16_in_bmp`).
+pub fn bmp_range(span: Span) -> Range {
+    let (start, end) = span.utf16_in_bmp();
+    Range {
+        start: editor_position(start),
+        end: editor_position(end),
     }
 }
 

@@ -175,8 +175,8 @@ pub fn anchored(live: &LiveVault, id: NoteId, index: usize, block: bool) -> Vec<
         .collect()
 }
 
-/// Each span's location, in path order then position; each note's text
-/// read once.
+/// Each span's location, in path order then position. Only a note with
+/// astral characters is read, to count its columns in UTF-16.
 fn locations(workspace: &Workspace, spans: Vec<(NoteId, Span)>) -> Vec<Location> {
     let live = workspace.live();
     let mut by_note: BTreeMap<&str, (NoteId, Vec<Span>)> = BTreeMap::new();
@@ -191,14 +191,25 @@ fn locations(workspace: &Workspace, spans: Vec<(NoteId, Span)>) -> Vec<Location>
     }
     let mut found = Vec::new();
     for (id, mut spans) in by_note.into_values() {
-        let (Some(uri), Some(text)) = (workspace.uri(FileId::Note(id)), workspace.text(id)) else {
+        let (Some(note), Some(uri)) = (live.note(id), workspace.uri(FileId::Note(id))) else {
             continue;
         };
-        let lines = LineIndex::new(&text);
         spans.sort_by_key(|span| span.start);
-        found.extend(spans.into_iter().map(|span| Location {
+        let ranges: Vec<Range> = if note.has_astral {
+            let Some(text) = workspace.text(id) else {
+                continue;
+            };
+            let lines = LineIndex::new(&text);
+            spans
+                .iter()
+                .map(|&span| convert::range(&lines, span))
+                .collect()
+        } else {
+            spans.iter().map(|&span| convert::bmp_range(span)).collect()
+        };
+        found.extend(ranges.into_iter().map(|range| Location {
             uri: uri.clone(),
-            range: convert::range(&lines, span),
+            range,
         }));
     }
     found
