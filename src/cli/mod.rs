@@ -207,6 +207,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         data_dir: cli.index_dir.clone(),
         rebuild: matches!(&cli.command, Command::Index(args) if args.rebuild),
         progress: !cli.quiet,
+        step: None,
     };
     let needs_index = match &cli.command {
         Command::Search(_) | Command::Index(_) => true,

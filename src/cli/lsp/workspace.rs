@@ -92,6 +92,7 @@ impl Workspace {
                     data_dir: None,
                     rebuild: false,
                     progress: false,
+                    step: None,
                 };
                 Index::open(&self.root, &self.config, &options)?.0
             }
