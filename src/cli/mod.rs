@@ -190,7 +190,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Some(_) => None,
             None => locate_vault(None).ok(),
         };
-        return lsp::run(cli.vault, discovered);
+        return lsp::run(cli.vault, discovered, cli.index_dir);
     }
     if let Command::Init(args) = &cli.command {
         let root = match cli.vault {
