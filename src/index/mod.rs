@@ -48,6 +48,8 @@ const VAULT: &str = "vault=";
 const FORMAT: &str = "vaultkit-index 2";
 /// How long a process waits for another one to finish writing.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
+/// How often a process waiting for the write lock tries to take it.
+const LOCK_RETRY: Duration = Duration::from_millis(25);
 /// Memory tantivy may buffer before it writes a segment.
 const WRITER_MEMORY: usize = 48 << 20;
 /// Refreshes that write at most this many files build the next note table
@@ -217,6 +219,12 @@ impl Index {
         // scan, by an earlier step: then no note needs relinking.
         let mut linked = false;
         while !up_to_date {
+            if refresh.commits > 0 {
+                // Between two steps, the lock stays free long enough for a
+                // process waiting for it to take it: a lock taken again at
+                // once would almost never let it in.
+                std::thread::sleep(2 * LOCK_RETRY);
+            }
             let _lock = match WriteLock::acquire(&data)? {
                 Some(lock) => lock,
                 None => {
@@ -771,6 +779,12 @@ impl Index {
         // commit it names is made.
         let small = written.len() + relinked.len() <= OVERLAP_UP_TO;
         let finished = deferred.is_empty();
+        if !finished {
+            // Segments are merged in the last step only: merged at every
+            // step, the growing first segments would be rewritten again and
+            // again, while the lock is held.
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        }
         // A step's table records no folder: a folder known unchanged would
         // have the next scan take the table's files of it, without those
         // not read yet.
@@ -1021,7 +1035,7 @@ impl WriteLock {
             match file.try_lock() {
                 Ok(()) => return Ok(Some(Self { _file: file })),
                 Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(25));
+                    std::thread::sleep(LOCK_RETRY);
                 }
                 Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
                 Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
