@@ -47,7 +47,7 @@ impl Indexer {
         config: Config,
         data_dir: Option<PathBuf>,
         sender: Sender<T>,
-        wrap: fn(Indexed) -> T,
+        wrap: fn(Box<Indexed>) -> T,
     ) -> Self {
         let (changed, changes) = channel();
         let options = index::Options {
@@ -79,7 +79,7 @@ fn refresh_on_change<T>(
     options: &index::Options,
     changes: &Receiver<Config>,
     sender: &Sender<T>,
-    wrap: fn(Indexed) -> T,
+    wrap: fn(Box<Indexed>) -> T,
 ) {
     loop {
         let opened = open(root, &config, options);
@@ -87,7 +87,7 @@ fn refresh_on_change<T>(
             root: root.to_owned(),
             opened,
         };
-        if sender.send(wrap(indexed)).is_err() {
+        if sender.send(wrap(Box::new(indexed))).is_err() {
             return;
         }
         let Ok(newer) = changes.recv() else { return };

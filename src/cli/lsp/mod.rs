@@ -156,7 +156,7 @@ enum Input {
     /// Files or folders of a vault that changed on disk.
     Disk(Vec<PathBuf>),
     /// A refresh of a vault's index is done.
-    Indexed(Indexed),
+    Indexed(Box<Indexed>),
 }
 
 /// Where the session is.
@@ -550,7 +550,7 @@ impl Server {
 
     /// Takes a refresh of a vault's index: what to tell the editor of it.
     /// Searches answer from it from now on.
-    fn indexed(&mut self, indexed: Indexed) -> Vec<Message> {
+    fn indexed(&mut self, indexed: Box<Indexed>) -> Vec<Message> {
         let Some(workspace) = (self.workspaces.iter_mut()).find(|w| w.root() == indexed.root)
         else {
             return Vec::new();

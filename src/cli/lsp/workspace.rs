@@ -98,7 +98,7 @@ impl Workspace {
     /// with the last index that opened.
     pub fn indexed(&mut self, opened: Result<Index, String>) {
         match opened {
-            Ok(index) => self.index = Searchable::Ready(index),
+            Ok(index) => self.index = Searchable::Ready(Box::new(index)),
             Err(reason) if !matches!(self.index, Searchable::Ready(_)) => {
                 self.index = Searchable::Failed(reason);
             }
@@ -390,7 +390,7 @@ impl Workspace {
 enum Searchable {
     /// Its first refresh is running.
     Pending,
-    Ready(Index),
+    Ready(Box<Index>),
     /// No refresh opened it yet, for this reason.
     Failed(String),
 }
