@@ -779,11 +779,14 @@ impl Index {
         // commit it names is made.
         let small = written.len() + relinked.len() <= OVERLAP_UP_TO;
         let finished = deferred.is_empty();
-        if !finished {
-            // Segments are merged in the last step only: merged at every
-            // step, the growing first segments would be rewritten again and
-            // again, while the lock is held.
-            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        if options.step.is_some() {
+            // Segments merge by levels of their own sizes. Tantivy's default
+            // counts every segment under 10,000 documents as one level: the
+            // small segments of steps would all be merged together, again
+            // and again, rewriting the index while the lock is held.
+            let mut policy = tantivy::indexer::LogMergePolicy::default();
+            policy.set_min_layer_size(1);
+            writer.set_merge_policy(Box::new(policy));
         }
         // A step's table records no folder: a folder known unchanged would
         // have the next scan take the table's files of it, without those
