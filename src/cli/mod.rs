@@ -190,7 +190,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Some(_) => None,
             None => locate_vault(None).ok(),
         };
-        return lsp::run(cli.vault, discovered);
+        return lsp::run(cli.vault, discovered, cli.index_dir);
     }
     if let Command::Init(args) = &cli.command {
         let root = match cli.vault {
@@ -207,6 +207,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         data_dir: cli.index_dir.clone(),
         rebuild: matches!(&cli.command, Command::Index(args) if args.rebuild),
         progress: !cli.quiet,
+        step: None,
     };
     let needs_index = match &cli.command {
         Command::Search(_) | Command::Index(_) => true,

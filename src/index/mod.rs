@@ -48,6 +48,8 @@ const VAULT: &str = "vault=";
 const FORMAT: &str = "vaultkit-index 3";
 /// How long a process waits for another one to finish writing.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
+/// How often a process waiting for the write lock tries to take it.
+const LOCK_RETRY: Duration = Duration::from_millis(25);
 /// Memory tantivy may buffer before it writes a segment.
 const WRITER_MEMORY: usize = 48 << 20;
 /// Refreshes that write at most this many files build the next note table
@@ -55,6 +57,9 @@ const WRITER_MEMORY: usize = 48 << 20;
 const OVERLAP_UP_TO: usize = 1000;
 /// Builds that parse at least this many notes show a progress bar on a terminal.
 const PROGRESS_FROM: usize = 2000;
+/// How many files a stepped refresh (see [`Options::step`]) reads at a time
+/// before it looks at the clock.
+const STEP_FILES: usize = 64;
 
 /// How to open the index.
 #[derive(Debug, Clone, Default)]
@@ -66,6 +71,12 @@ pub struct Options {
     pub rebuild: bool,
     /// Show a progress bar on a terminal for long builds.
     pub progress: bool,
+    /// Commit a refresh in steps, each reading files for about this long
+    /// and holding the write lock for that step only: another process
+    /// waits at most one step, and may take the lock between two and
+    /// finish the refresh itself. Every step's commit is a whole index of
+    /// the files it has read so far. `None`: one commit.
+    pub step: Option<Duration>,
 }
 
 /// What a refresh did.
@@ -107,6 +118,8 @@ pub struct Refresh {
     pub failed: Option<String>,
     /// Wall time of the refresh.
     pub elapsed: Duration,
+    /// Commits made: more than one for a refresh made in steps.
+    pub commits: usize,
 }
 
 /// Size figures of the index.
@@ -194,7 +207,7 @@ impl Index {
         // The table is written again when its folder records changed, or
         // would now be trusted, even if no file changed: the next scan then
         // skips those folders.
-        let up_to_date = match &opened {
+        let mut up_to_date = match &opened {
             Ok(index) => {
                 !options.rebuild
                     && Diff::new(&index.table, &current).is_empty()
@@ -203,7 +216,16 @@ impl Index {
             }
             Err(_) => false,
         };
-        if !up_to_date {
+        // Whether the table's links were resolved against the files of this
+        // scan, by an earlier step: then no note needs relinking.
+        let mut linked = false;
+        while !up_to_date {
+            if refresh.commits > 0 {
+                // Between two steps, the lock stays free long enough for a
+                // process waiting for it to take it: a lock taken again at
+                // once would almost never let it in.
+                std::thread::sleep(2 * LOCK_RETRY);
+            }
             let _lock = match WriteLock::acquire(&data)? {
                 Some(lock) => lock,
                 None => {
@@ -221,27 +243,37 @@ impl Index {
             // Another process may have refreshed it while we waited.
             if !opened.as_ref().is_ok_and(Self::is_current) {
                 opened = Self::existing(&data, &payload, &analyzer);
+                linked = false;
             }
-            let (mut index, fresh) = match opened {
+            let (mut index, created) = match opened {
                 Ok(index) => (index, false),
                 Err(reason) => {
                     refresh.rebuilt = Some(reason);
                     (Self::create(&data, &analyzer)?, true)
                 }
             };
+            let first = refresh.commits == 0;
             if options.rebuild {
                 refresh.rebuilt = Some("--rebuild was given".to_owned());
             }
-            match index.update(&current, folders, &payload, options, fresh, &mut refresh) {
-                // The last commit is whole: answer from it rather than fail.
-                Err(error) if !fresh => {
-                    index = Self::existing(&data, &payload, &analyzer)
-                        .map_err(|reason| index_error(&data, reason))?;
-                    refresh.failed = Some(error.to_string());
-                }
-                result => result?,
-            }
+            let pass = Pass {
+                rebuild: options.rebuild && first,
+                created,
+                linked,
+            };
+            up_to_date =
+                match index.update(&current, &folders, &payload, options, pass, &mut refresh) {
+                    // The last commit is whole: answer from it rather than fail.
+                    Err(error) if !created => {
+                        index = Self::existing(&data, &payload, &analyzer)
+                            .map_err(|reason| index_error(&data, reason))?;
+                        refresh.failed = Some(error.to_string());
+                        true
+                    }
+                    result => result?,
+                };
             opened = Ok(index);
+            linked = true;
         }
         let index = opened.map_err(|reason| index_error(&data, reason))?;
         refresh.notes = current.iter().filter(|c| c.file.is_note).count();
@@ -582,20 +614,19 @@ impl Index {
     }
 
     /// Brings the index and the note table in line with `current`, commits
-    /// and saves the table. An index `created` in this run is committed even
-    /// with nothing in it: only a commit records the payload that the next
-    /// run checks.
+    /// and saves the table; or, when [`Options::step`] cuts it short, with
+    /// the files read in this step only. Whether the index is now in line.
     fn update(
         &mut self,
         current: &[Current],
-        folders: Folders,
+        folders: &Folders,
         payload: &str,
         options: &Options,
-        created: bool,
+        pass: Pass,
         refresh: &mut Refresh,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let err = |e: tantivy::TantivyError| index_error(&self.dir, e);
-        let old = if options.rebuild {
+        let old = if pass.rebuild {
             Table::empty()
         } else {
             std::mem::replace(&mut self.table, Table::empty())
@@ -633,18 +664,19 @@ impl Index {
                 _ => fresh.push(file),
             }
         }
-        refresh.added = diff.added.len();
-        refresh.removed = diff.removed.len();
-        refresh.changed = fresh.len() - diff.added.len();
+        refresh.removed += diff.removed.len();
         let path_set_changed = !diff.added.is_empty() || !diff.removed.is_empty();
-        if fresh.is_empty() && !path_set_changed && !options.rebuild && !created {
-            self.table = next_table(old, current, folders, Vec::new(), &HashMap::new())
+        if fresh.is_empty() && !path_set_changed && !pass.rebuild && !pass.created {
+            let (written, relinked, deferred) = (Vec::new(), HashMap::new(), HashSet::new());
+            self.table = next_table(old, current, folders.clone(), written, &relinked, &deferred)
                 .map_err(|e| index_error(&self.dir, e))?;
-            return self.table.save(&self.dir.with_file_name(table::FILE_NAME));
+            self.table
+                .save(&self.dir.with_file_name(table::FILE_NAME))?;
+            return Ok(true);
         }
 
         let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(err)?;
-        if options.rebuild {
+        if pass.rebuild {
             writer.delete_all_documents().map_err(err)?;
         }
         for entry in &diff.removed {
@@ -653,46 +685,68 @@ impl Index {
         // An index built from nothing has no older document to replace.
         let replaces = !old.entries.is_empty();
         let progress = progress_bar(options.progress, fresh.len());
-        let written: Vec<(usize, Entry, Option<Vec<u8>>)> = fresh
-            .par_iter()
-            .map(|file| -> Result<_> {
-                if replaces {
-                    writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
-                }
-                let (entry, encoded) = if file.file.is_note {
-                    let (parsed, text, hash) = read_and_parse(file);
-                    let targets = targets(&parsed.note);
-                    writer
-                        .add_document(self.document(file, Some((&parsed, &text)), &targets))
-                        .map_err(err)?;
-                    (
-                        entry(file, hash, links_hash(&targets)),
-                        Some(codec::encode(&parsed)),
-                    )
-                } else {
-                    let hash = std::fs::read(&file.file.absolute).map_or(0, |b| xxh3(&b));
-                    writer
-                        .add_document(self.document(file, None, &[]))
-                        .map_err(err)?;
-                    (entry(file, hash, 0), None)
-                };
-                if let Some(bar) = &progress {
-                    bar.inc(1);
-                }
-                Ok((file.position, entry, encoded))
-            })
-            .collect::<Result<_>>()?;
+        let read = |file: &&Current| -> Result<_> {
+            if replaces {
+                writer.delete_term(Term::from_field_text(self.fields.path, &file.file.path));
+            }
+            let (entry, encoded) = if file.file.is_note {
+                let (parsed, text, hash) = read_and_parse(file);
+                let targets = targets(&parsed.note);
+                writer
+                    .add_document(self.document(file, Some((&parsed, &text)), &targets))
+                    .map_err(err)?;
+                (
+                    entry(file, hash, links_hash(&targets)),
+                    Some(codec::encode(&parsed)),
+                )
+            } else {
+                let hash = std::fs::read(&file.file.absolute).map_or(0, |b| xxh3(&b));
+                writer
+                    .add_document(self.document(file, None, &[]))
+                    .map_err(err)?;
+                (entry(file, hash, 0), None)
+            };
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            Ok((file.position, entry, encoded))
+        };
+        let mut written: Vec<(usize, Entry, Option<Vec<u8>>)> = Vec::with_capacity(fresh.len());
+        let began = Instant::now();
+        let chunk = if options.step.is_some() {
+            STEP_FILES
+        } else {
+            fresh.len().max(1)
+        };
+        for files in fresh.chunks(chunk) {
+            if !written.is_empty() && options.step.is_some_and(|step| began.elapsed() >= step) {
+                break;
+            }
+            let read: Vec<_> = files.par_iter().map(read).collect::<Result<_>>()?;
+            written.extend(read);
+        }
         if let Some(bar) = progress {
             bar.finish_and_clear();
         }
-        refresh.parsed = written.iter().filter(|(_, _, e)| e.is_some()).count();
+        // Files left for the next step: added ones stay out of the table,
+        // changed ones keep their old entry (and document), so that the
+        // next scan still sees them to read.
+        let deferred: HashSet<usize> = (fresh[written.len()..].iter())
+            .map(|file| file.position)
+            .collect();
+        let added_now = written.len().min(diff.added.len());
+        refresh.added += added_now;
+        refresh.changed += written.len() - added_now;
+        refresh.parsed += written.iter().filter(|(_, _, e)| e.is_some()).count();
 
         // Unchanged notes: when files came or went, re-index those whose
         // links now resolve elsewhere (a new note can take a missing name).
         let mut relinked = HashMap::new();
-        if path_set_changed {
+        if path_set_changed && !pass.linked {
             old.preload().map_err(|e| index_error(&self.dir, e))?;
-            let redone: HashSet<usize> = written.iter().map(|(at, _, _)| *at).collect();
+            let redone: HashSet<usize> = (written.iter().map(|(at, _, _)| *at))
+                .chain(deferred.iter().copied())
+                .collect();
             relinked = current
                 .par_iter()
                 .filter(|file| file.file.is_note && !redone.contains(&file.position))
@@ -717,7 +771,7 @@ impl Index {
                 })
                 .filter_map(Result::transpose)
                 .collect::<Result<HashMap<_, _>>>()?;
-            refresh.relinked = relinked.len();
+            refresh.relinked += relinked.len();
         }
 
         // After a small change, the next table is built and encoded while
@@ -725,8 +779,26 @@ impl Index {
         // so that their memory peaks do not add up. It is written once the
         // commit it names is made.
         let small = written.len() + relinked.len() <= OVERLAP_UP_TO;
+        let finished = deferred.is_empty();
+        if options.step.is_some() {
+            // Segments merge by levels of their own sizes. Tantivy's default
+            // counts every segment under 10,000 documents as one level: the
+            // small segments of steps would all be merged together, again
+            // and again, rewriting the index while the lock is held.
+            let mut policy = tantivy::indexer::LogMergePolicy::default();
+            policy.set_min_layer_size(1);
+            writer.set_merge_policy(Box::new(policy));
+        }
+        // A step's table records no folder: a folder known unchanged would
+        // have the next scan take the table's files of it, without those
+        // not read yet.
+        let folders = if finished {
+            folders.clone()
+        } else {
+            Folders::default()
+        };
         let build_next = || {
-            let table = next_table(old, current, folders, written, &relinked)?;
+            let table = next_table(old, current, folders, written, &relinked, &deferred)?;
             let encoded = table.encode();
             Ok::<_, String>((table, encoded))
         };
@@ -746,7 +818,8 @@ impl Index {
         table.opstamp = opstamp;
         table.write(&self.dir.with_file_name(table::FILE_NAME), &encoded)?;
         self.table = table;
-        Ok(())
+        refresh.commits += 1;
+        Ok(finished)
     }
 
     /// The document for one file; `note` is the parsed note and its text.
@@ -857,14 +930,16 @@ fn same_folders(old: &Folders, new: &Folders) -> bool {
 
 /// The table after a refresh: for each file of `current`, its entry from
 /// `written` (the files read now, by position), else its old entry with its
-/// new size and time (and the new link hash `relinked` has for it). It names
-/// the old table's commit until the caller sets the new one.
+/// new size and time (and the new link hash `relinked` has for it), or as
+/// it was for a file `deferred` to the next step. It names the old table's
+/// commit until the caller sets the new one.
 fn next_table(
     mut old: Table,
     current: &[Current],
     folders: Folders,
     mut written: Vec<(usize, Entry, Option<Vec<u8>>)>,
     relinked: &HashMap<usize, u64>,
+    deferred: &HashSet<usize>,
 ) -> Result<Table, String> {
     let opstamp = old.opstamp;
     written.sort_unstable_by_key(|(at, _, _)| *at);
@@ -878,10 +953,12 @@ fn next_table(
         if let Some((_, entry, encoded)) = written.next_if(|(i, _, _)| *i == at) {
             builder.push(entry, encoded);
         } else if let Some(mut entry) = kept {
-            entry.size = file.size;
-            entry.modified = file.modified;
-            if let Some(hash) = relinked.get(&at) {
-                entry.links_hash = *hash;
+            if !deferred.contains(&at) {
+                entry.size = file.size;
+                entry.modified = file.modified;
+                if let Some(hash) = relinked.get(&at) {
+                    entry.links_hash = *hash;
+                }
             }
             builder.push_kept(entry);
         }
@@ -933,6 +1010,20 @@ impl<'a> Diff<'a> {
     }
 }
 
+/// What one commit of a refresh starts from.
+#[derive(Debug, Clone, Copy)]
+struct Pass {
+    /// Every document goes first (`--rebuild`, in the first step).
+    rebuild: bool,
+    /// The index was created empty for it: it is committed even with
+    /// nothing in it, since only a commit records the payload that the next
+    /// run checks.
+    created: bool,
+    /// The table's links were resolved against the files of this scan (by
+    /// an earlier step): no note needs relinking.
+    linked: bool,
+}
+
 /// An exclusive lock on writing the index, held until dropped (or the process ends).
 struct WriteLock {
     _file: File,
@@ -948,7 +1039,7 @@ impl WriteLock {
             match file.try_lock() {
                 Ok(()) => return Ok(Some(Self { _file: file })),
                 Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(25));
+                    std::thread::sleep(LOCK_RETRY);
                 }
                 Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
                 Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
@@ -1100,6 +1191,46 @@ fn index_error(dir: &Path, error: impl std::fmt::Display) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refresh_in_steps_commits_each_step_and_ends_as_one_commit_would() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let root = dir.path();
+        std::fs::create_dir(root.join(".obsidian")).expect("a vault");
+        // Three steps of reading, since each step reads at least once.
+        let notes = STEP_FILES * 2 + 1;
+        let write = |text: &str| {
+            for i in 0..notes {
+                let next = (i + 1) % notes;
+                let body = format!("# N{i}\n\n{text}{i} [[n{next:03}]]\n");
+                std::fs::write(root.join(format!("n{i:03}.md")), body).expect("a note");
+            }
+        };
+        let config = Config::default();
+        let stepped = Options {
+            step: Some(Duration::ZERO),
+            ..Options::default()
+        };
+        let counts = |refresh: &Refresh| {
+            let done = (refresh.added, refresh.changed, refresh.parsed);
+            (refresh.commits, done, refresh.relinked)
+        };
+        write("first");
+        let (_, built) = Index::open(root, &config, &stepped).expect("built");
+        assert_eq!(counts(&built), (3, (notes, 0, notes), 0));
+        // Files not read yet keep their old entry until their step.
+        write("second");
+        let (_, changed) = Index::open(root, &config, &stepped).expect("refreshed");
+        assert_eq!(counts(&changed), (3, (0, notes, notes), 0));
+        let (index, warm) = Index::open(root, &config, &Options::default()).expect("opened");
+        assert_eq!(counts(&warm), (0, (0, 0, 0), 0));
+        let found = |word: &str| {
+            let query = crate::search::Query::parse(word).expect("a query");
+            crate::search::matching_paths(&index, root, &query).expect("a search")
+        };
+        assert_eq!(found("second128"), ["n128.md"]);
+        assert!(found("first0").is_empty());
+    }
 
     #[test]
     fn created_dates_become_seconds_whatever_their_form() {

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::util::{fixture, fixture_copy};
 
 mod edit;
+mod index;
 mod view;
 
 /// How long any one message may take to come.
@@ -28,12 +29,28 @@ pub struct Server {
     /// Notifications read while waiting for a response.
     pending: VecDeque<Value>,
     next_id: i64,
+    /// Where the index of a vault of the repository goes instead of into it.
+    _index_dir: Option<tempfile::TempDir>,
 }
 
 impl Server {
     /// Starts the server, not yet initialized, with `args` after `lsp`.
     pub fn spawn(args: &[&str]) -> Self {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin!("vaultkit"))
+        Self::spawn_for(Path::new(""), args)
+    }
+
+    /// [`Server::spawn`] for the vault `root`: a vault of the repository
+    /// (a fixture, not a copy) is never written, its index goes elsewhere.
+    pub fn spawn_for(root: &Path, args: &[&str]) -> Self {
+        let index_dir = root
+            .starts_with(env!("CARGO_MANIFEST_DIR"))
+            .then(|| tempfile::tempdir().expect("a temporary folder"));
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin!("vaultkit"));
+        command.env_remove("VAULTKIT_INDEX_DIR");
+        if let Some(dir) = &index_dir {
+            command.env("VAULTKIT_INDEX_DIR", dir.path());
+        }
+        let mut child = command
             .arg("lsp")
             .args(args)
             .env_remove("VAULTKIT_VAULT")
@@ -58,6 +75,7 @@ impl Server {
             messages,
             pending: VecDeque::new(),
             next_id: 1,
+            _index_dir: index_dir,
         }
     }
 
@@ -69,7 +87,7 @@ impl Server {
     /// Starts the server on the vault `root` for a client with these
     /// capabilities, and initializes it.
     pub fn start_with(root: &Path, capabilities: Value) -> Self {
-        let mut server = Self::spawn(&[]);
+        let mut server = Self::spawn_for(root, &[]);
         let folder = json!([{ "uri": uri(root), "name": "vault" }]);
         let result = server.result(
             "initialize",
@@ -148,6 +166,18 @@ impl Server {
             let message = self.next();
             if message["method"] == method {
                 return message["params"].clone();
+            }
+        }
+    }
+
+    /// The report of the next refresh of the index done (notifications before
+    /// it are dropped): the message of its `window/logMessage`.
+    pub fn indexed(&mut self) -> String {
+        loop {
+            let params = self.notification("window/logMessage");
+            let message = params["message"].as_str().unwrap_or_default();
+            if message.contains("is up to date") {
+                return message.to_owned();
             }
         }
     }
@@ -673,7 +703,7 @@ fn error_code(response: &Value) -> i64 {
 
 #[test]
 fn protocol_errors_get_error_responses_and_the_session_goes_on() {
-    let mut server = Server::spawn(&["--vault", &vault().to_string_lossy()]);
+    let mut server = Server::spawn_for(&vault(), &["--vault", &vault().to_string_lossy()]);
     let early = server.request("textDocument/hover", at("Home.md", 6, 12));
     assert_eq!(error_code(&early), -32002, "before initialize");
     server.result(

@@ -74,7 +74,14 @@ fn course_outline(workspace: &Workspace, path: &str) -> Result<String, String> {
 /// The hits of `query` in the vault, as `search --format json` writes them.
 fn search_hits(workspace: &Workspace, text: &str) -> Result<Value, String> {
     let query = super::super::search::parse(text).map_err(|err| format!("{err:#}"))?;
-    let results = (workspace.search(&query, HITS)).map_err(|err| format!("{err:#}"))?;
+    let results = (workspace.search(&query, HITS))
+        .map_err(|err| format!("{err:#}"))?
+        .ok_or_else(|| {
+            format!(
+                "the search index of {} is being built; search again in a moment",
+                workspace.root().display()
+            )
+        })?;
     let mut out = Vec::new();
     render::search::json(&mut out, text, &results, &[]).map_err(|err| err.to_string())?;
     serde_json::from_slice(&out).map_err(|err| err.to_string())

@@ -12,8 +12,9 @@
 //! session goes on.
 //!
 //! The loop waits on one channel that merges the editor's messages (read
-//! by a thread of their own) with the changes the vault watcher reports,
-//! so an idle server sleeps instead of polling.
+//! by a thread of their own) with the changes the vault watcher reports
+//! and the refreshes of each vault's index (made by a thread of their own,
+//! see [`indexer`]), so an idle server sleeps instead of polling.
 
 mod actions;
 mod commands;
@@ -24,6 +25,7 @@ mod edit;
 mod folding;
 mod fuzzy;
 mod hover;
+mod indexer;
 mod lens;
 mod links;
 mod navigate;
@@ -43,7 +45,7 @@ use anyhow::Result;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    Initialized, Notification as _, PublishDiagnostics, ShowMessage,
+    Initialized, LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
     CodeActionRequest, CodeLensRequest, Completion, DocumentDiagnosticRequest, DocumentLinkRequest,
@@ -57,22 +59,29 @@ use lsp_types::{
     DidChangeWatchedFilesRegistrationOptions, DocumentLinkOptions, DocumentSymbolResponse,
     ExecuteCommandOptions, FileSystemWatcher, FoldingRangeProviderCapability, GlobPattern,
     GotoDefinitionResponse, HoverProviderCapability, InitializeParams, InitializeResult,
-    MessageType, OneOf, PositionEncodingKind, PublishDiagnosticsParams, Registration,
-    RegistrationParams, RenameOptions, ServerCapabilities, ServerInfo, ShowMessageParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
-    WorkspaceSymbolResponse,
+    LogMessageParams, MessageType, OneOf, PositionEncodingKind, PublishDiagnosticsParams,
+    Registration, RegistrationParams, RenameOptions, ServerCapabilities, ServerInfo,
+    ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    Uri, WorkspaceSymbolResponse,
 };
 use vaultkit::model::LineIndex;
 use vaultkit::vault::{FileId, NoteId};
 
+use indexer::{Indexed, Indexer};
 use navigate::Cursor;
 use transport::Incoming;
 use workspace::{Relinted, Workspace};
 
 /// Serves one editor on stdin and stdout until it says `exit` or closes
 /// the stream. The vault is `vault` (from `--vault`) when given, else each
-/// workspace folder the editor names (or its root), else `discovered`.
-pub fn run(vault: Option<PathBuf>, discovered: Option<PathBuf>) -> Result<ExitCode> {
+/// workspace folder the editor names (or its root), else `discovered`. Its
+/// index is kept in `index_dir` (from `--index-dir`) when given, if the
+/// server has only one vault.
+pub fn run(
+    vault: Option<PathBuf>,
+    discovered: Option<PathBuf>,
+    index_dir: Option<PathBuf>,
+) -> Result<ExitCode> {
     let (sender, inputs) = channel();
     let editor = sender.clone();
     std::thread::spawn(move || {
@@ -89,7 +98,11 @@ pub fn run(vault: Option<PathBuf>, discovered: Option<PathBuf>) -> Result<ExitCo
     let mut server = Server {
         vault,
         discovered,
+        index_dir,
         workspaces: Vec::new(),
+        indexers: Vec::new(),
+        notices: Vec::new(),
+        told_indexing: false,
         state: State::Starting,
         editor_watches: false,
         edits: edit::Support::default(),
@@ -106,7 +119,10 @@ pub fn run(vault: Option<PathBuf>, discovered: Option<PathBuf>) -> Result<ExitCo
                     continue;
                 }
                 Incoming::Message(Message::Request(request)) => {
-                    vec![Message::Response(server.request(request))]
+                    let response = Message::Response(server.request(request));
+                    std::iter::once(response)
+                        .chain(server.notices.drain(..))
+                        .collect()
                 }
                 Incoming::Message(Message::Notification(notification)) => {
                     if notification.method == "exit" {
@@ -119,6 +135,7 @@ pub fn run(vault: Option<PathBuf>, discovered: Option<PathBuf>) -> Result<ExitCo
                 Incoming::Message(Message::Response(_)) => Vec::new(),
             },
             Input::Disk(files) => server.files_changed(files),
+            Input::Indexed(indexed) => server.indexed(indexed),
         };
         for message in sent {
             transport::write(&mut output, &message)?;
@@ -138,6 +155,8 @@ enum Input {
     Editor(std::io::Result<Incoming>),
     /// Files or folders of a vault that changed on disk.
     Disk(Vec<PathBuf>),
+    /// A refresh of a vault's index is done.
+    Indexed(Box<Indexed>),
 }
 
 /// Where the session is.
@@ -154,7 +173,15 @@ enum State {
 struct Server {
     vault: Option<PathBuf>,
     discovered: Option<PathBuf>,
+    index_dir: Option<PathBuf>,
     workspaces: Vec<Workspace>,
+    /// What keeps each vault's index up to date, in the order of `workspaces`.
+    indexers: Vec<Indexer>,
+    /// Messages to send after the answer at hand.
+    notices: Vec<Message>,
+    /// Whether the editor was told that searches match names only until the
+    /// index is open, and so is to be told when it is.
+    told_indexing: bool,
     state: State,
     /// Whether the editor reports changes on disk when asked to.
     editor_watches: bool,
@@ -257,6 +284,9 @@ impl Server {
                 })
             }
             WorkspaceSymbolRequest::METHOD => answer::<WorkspaceSymbolRequest>(request, |params| {
+                if symbols::runs_search(&params.query) {
+                    self.tell_indexing();
+                }
                 let found = symbols::workspace_symbols(&self.workspaces, &params.query);
                 Some(WorkspaceSymbolResponse::Nested(found))
             }),
@@ -307,9 +337,24 @@ impl Server {
             .and_then(|workspace| workspace.did_change_watched_files)
             .and_then(|watched| watched.dynamic_registration)
             == Some(true);
+        if self.index_dir.is_some() && named.len() > 1 {
+            eprintln!(
+                "vaultkit lsp: --index-dir names the index of one vault; each of these keeps its own"
+            );
+            self.index_dir = None;
+        }
         for root in named {
             match Workspace::load(&root) {
-                Ok(workspace) => self.workspaces.push(workspace),
+                Ok(workspace) => {
+                    self.indexers.push(Indexer::start(
+                        &root,
+                        workspace.config().clone(),
+                        self.index_dir.clone(),
+                        self.inputs.clone(),
+                        Input::Indexed,
+                    ));
+                    self.workspaces.push(workspace);
+                }
                 Err(err) => {
                     eprintln!(
                         "vaultkit lsp: cannot read the vault at {}: {err:#}",
@@ -482,6 +527,9 @@ impl Server {
                     }
                 }
             }
+            if files.iter().any(|file| workspace.indexes(file)) {
+                self.indexers[index].changed(workspace.config());
+            }
             let now = self.announce(index, changed);
             let back: BTreeSet<&str> = (now.iter())
                 .filter_map(|sent| match sent {
@@ -498,6 +546,74 @@ impl Server {
             published.extend(now);
         }
         published
+    }
+
+    /// Takes a refresh of a vault's index: what to tell the editor of it.
+    /// Searches answer from it from now on.
+    fn indexed(&mut self, indexed: Box<Indexed>) -> Vec<Message> {
+        let Some(workspace) = (self.workspaces.iter_mut()).find(|w| w.root() == indexed.root)
+        else {
+            return Vec::new();
+        };
+        let root = indexed.root.display();
+        let (typ, logged) = match &indexed.opened {
+            Ok((_, refresh)) => (
+                MessageType::LOG,
+                format!(
+                    "vaultkit: the index of {root} is up to date: {} notes, {} other files; {} files read in {} commits, {} ms",
+                    refresh.notes,
+                    refresh.attachments,
+                    refresh.added + refresh.changed,
+                    refresh.commits,
+                    refresh.elapsed.as_millis()
+                ),
+            ),
+            Err(reason) => {
+                eprintln!("vaultkit lsp: the index of {root}: {reason}");
+                (
+                    MessageType::ERROR,
+                    format!("vaultkit: the index of {root}: {reason}"),
+                )
+            }
+        };
+        workspace.indexed(indexed.opened.map(|(index, _)| index));
+        let params = LogMessageParams {
+            typ,
+            message: logged,
+        };
+        let mut sent = vec![Message::Notification(Notification::new(
+            LogMessage::METHOD.to_owned(),
+            params,
+        ))];
+        if self.told_indexing && !self.workspaces.iter().any(Workspace::is_indexing) {
+            self.told_indexing = false;
+            sent.push(show_message(
+                MessageType::INFO,
+                "vaultkit: the search index is ready: searches find words in the notes again"
+                    .to_owned(),
+            ));
+        }
+        sent
+    }
+
+    /// Tells the editor, once, that searches match names only while the
+    /// index of a vault is opened for the first time (built, for a vault
+    /// without one).
+    fn tell_indexing(&mut self) {
+        let Some(workspace) = self.workspaces.iter().find(|w| w.is_indexing()) else {
+            return;
+        };
+        if self.told_indexing {
+            return;
+        }
+        self.told_indexing = true;
+        self.notices.push(show_message(
+            MessageType::INFO,
+            format!(
+                "vaultkit: the search index of {} is being built; until it is ready, searches match the names of notes, aliases and headings",
+                workspace.root().display()
+            ),
+        ));
     }
 
     /// What tells the editor of the new findings of the notes `ids` of the
@@ -624,10 +740,15 @@ fn publish(workspace: &Workspace, id: NoteId) -> Option<Notification> {
 
 /// The message saying why an edited `vaultkit.toml` is not taken.
 fn config_error(err: &anyhow::Error) -> Message {
-    let params = ShowMessageParams {
-        typ: MessageType::ERROR,
-        message: format!("vaultkit: {err:#}; the previous configuration stays in force"),
-    };
+    show_message(
+        MessageType::ERROR,
+        format!("vaultkit: {err:#}; the previous configuration stays in force"),
+    )
+}
+
+/// A message for the editor to show.
+fn show_message(typ: MessageType, message: String) -> Message {
+    let params = ShowMessageParams { typ, message };
     Message::Notification(Notification::new(ShowMessage::METHOD.to_owned(), params))
 }
 

@@ -98,6 +98,11 @@ pub fn workspace_symbols(workspaces: &[Workspace], query: &str) -> Vec<Workspace
     }
 }
 
+/// Whether a workspace symbol query runs the full-text search.
+pub fn runs_search(query: &str) -> bool {
+    Query::parse(query).is_ok_and(|parsed| !is_plain(&parsed))
+}
+
 /// Whether a query is nothing but words to find anywhere.
 fn is_plain(query: &Query) -> bool {
     match query {
@@ -112,19 +117,37 @@ fn is_plain(query: &Query) -> bool {
 }
 
 /// The notes (and files) a search finds in every vault, each vault's best
-/// first, at their best matching line.
+/// first, at their best matching line; in a vault whose index is not open
+/// yet, the names that match the query's words ([`words`]).
 fn searched(workspaces: &[Workspace], query: &Query) -> Vec<WorkspaceSymbol> {
     let mut found = Vec::new();
     for workspace in workspaces {
         let limit = MOST_SYMBOLS.saturating_sub(found.len());
         match workspace.search(query, limit) {
-            Ok(results) => {
+            Ok(Some(results)) => {
                 found.extend((results.hits.iter()).filter_map(|hit| hit_symbol(workspace, hit)))
+            }
+            Ok(None) => {
+                if let Some(words) = words(query) {
+                    found.extend(named(std::slice::from_ref(workspace), &words));
+                }
             }
             Err(err) => eprintln!("vaultkit lsp: search: {err:#}"),
         }
     }
     found
+}
+
+/// The words and phrases a query looks for (but not in a negation), as one
+/// name to match: `file:agile` becomes `agile`; `tag:dev` has none.
+fn words(query: &Query) -> Option<String> {
+    let words: Vec<&str> = (query.positive_texts().into_iter())
+        .filter_map(|text| match &text.term {
+            Term::Word(word) | Term::Phrase(word) => Some(word.as_str()),
+            Term::Regex(_) => None,
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// A search hit as a symbol: the note at its best matching line.

@@ -5,13 +5,12 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use globset::GlobSet;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use vaultkit::config::{self, Config, Schema};
-use vaultkit::index::{self, Index};
+use vaultkit::index::Index;
 use vaultkit::lint::cache;
 use vaultkit::lint::live::Findings;
 use vaultkit::model::Diagnostic;
@@ -35,12 +34,9 @@ pub struct Workspace {
     root: PathBuf,
     ignore: GlobSet,
     live: LiveVault,
-    /// Its `vaultkit.toml`, for the index that searches answer from.
-    config: Config,
-    /// That index, opened by the first search; dropped when a file changes
-    /// on disk, for the next search to open it again, which brings it up to
-    /// date (unsaved buffers do not go into it).
-    index: Mutex<Option<Index>>,
+    /// The index that searches answer from, as its last refresh left it
+    /// (see [`super::indexer`]).
+    index: Searchable,
     /// The front-matter schema of its `vaultkit.toml`.
     schema: Schema,
     /// Every note's findings, kept current.
@@ -56,13 +52,12 @@ impl Workspace {
         let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
         let live = LiveVault::load(root, &config)?;
         let schema = config.schema.clone();
-        let findings = Findings::new(&live, config.clone(), cache::today());
+        let findings = Findings::new(&live, config, cache::today());
         Ok(Self {
             root: root.to_owned(),
             ignore,
             live,
-            config,
-            index: Mutex::new(None),
+            index: Searchable::Pending,
             schema,
             findings,
             open: BTreeMap::new(),
@@ -80,34 +75,35 @@ impl Workspace {
     }
 
     /// Runs a search with Obsidian's syntax, best hits first: on the index
-    /// under `.vaultkit/`, brought up to date with the files when it is
-    /// opened (as `vaultkit search` does), with the open notes' buffers for
-    /// what is checked on a note's text (lines, sections, tasks, snippets).
-    pub fn search(&self, query: &Query, limit: usize) -> Result<search::Results> {
-        let kept = self.index.lock().ok().and_then(|mut kept| kept.take());
-        let index = match kept {
-            Some(index) => index,
-            None => {
-                let options = index::Options {
-                    data_dir: None,
-                    rebuild: false,
-                    progress: false,
-                };
-                Index::open(&self.root, &self.config, &options)?.0
-            }
+    /// as its last refresh left it (behind the files by the changes of the
+    /// last moments), with the open notes' buffers for what is checked on a
+    /// note's text (lines, sections, tasks, snippets). `None` while the
+    /// index is opened for the first time (built, for a vault without one).
+    pub fn search(&self, query: &Query, limit: usize) -> Result<Option<search::Results>> {
+        let index = match &self.index {
+            Searchable::Pending => return Ok(None),
+            Searchable::Ready(index) => index,
+            Searchable::Failed(reason) => anyhow::bail!("{reason}"),
         };
-        let results = search::search(
-            &index,
-            &self.root,
-            &self.live,
-            query,
-            Sort::Relevance,
-            limit,
-        );
-        if let Ok(mut kept) = self.index.lock() {
-            *kept = Some(index);
+        let results = search::search(index, &self.root, &self.live, query, Sort::Relevance, limit)?;
+        Ok(Some(results))
+    }
+
+    /// Whether the index is still being opened for the first time.
+    pub fn is_indexing(&self) -> bool {
+        matches!(self.index, Searchable::Pending)
+    }
+
+    /// Takes the index a refresh opened, or its failure: searches go on
+    /// with the last index that opened.
+    pub fn indexed(&mut self, opened: Result<Index, String>) {
+        match opened {
+            Ok(index) => self.index = Searchable::Ready(Box::new(index)),
+            Err(reason) if !matches!(self.index, Searchable::Ready(_)) => {
+                self.index = Searchable::Failed(reason);
+            }
+            Err(_) => {}
         }
-        Ok(results?)
     }
 
     /// The vault's folder.
@@ -166,6 +162,12 @@ impl Workspace {
     pub fn note_path(&self, uri: &Uri) -> Option<String> {
         let path = self.vault_path(&convert::file_path(uri)?)?;
         scan::is_markdown(&path).then_some(path)
+    }
+
+    /// Whether a change to a file or folder on disk changes the index: one
+    /// of the vault, or its `vaultkit.toml`, but not the index's own files.
+    pub fn indexes(&self, file: &Path) -> bool {
+        self.is_config(file) || self.vault_path(file).is_some()
     }
 
     /// The vault path of a file or folder on disk: `None` for anything
@@ -264,9 +266,6 @@ impl Workspace {
         let Some(path) = self.vault_path(file) else {
             return reread;
         };
-        if let Ok(kept) = self.index.get_mut() {
-            kept.take();
-        }
         match std::fs::symlink_metadata(file) {
             Ok(meta) if meta.is_file() => self.reread_file(&path, file, &mut reread),
             Ok(meta) if meta.is_dir() => {
@@ -375,6 +374,8 @@ impl Workspace {
                 reread.gone.extend(self.uri(file));
             }
         }
+        // Searched until the index of the new configuration comes.
+        fresh.index = std::mem::replace(&mut self.index, Searchable::Pending);
         *self = fresh;
         Ok(reread)
     }
@@ -383,6 +384,15 @@ impl Workspace {
     pub fn is_open(&self, path: &str) -> bool {
         self.open.contains_key(path)
     }
+}
+
+/// The index a vault's searches answer from.
+enum Searchable {
+    /// Its first refresh is running.
+    Pending,
+    Ready(Box<Index>),
+    /// No refresh opened it yet, for this reason.
+    Failed(String),
 }
 
 /// What rereading files from disk did.

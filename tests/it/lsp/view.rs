@@ -148,7 +148,7 @@ fn pull(server: &mut Server, path: &str, previous: Option<&str>) -> Value {
 
 #[test]
 fn a_client_that_pulls_gets_open_notes_diagnostics_only_by_pulling() {
-    let mut server = Server::spawn(&[]);
+    let mut server = Server::spawn_for(&vault(), &[]);
     let folder = json!([{ "uri": uri(&vault()), "name": "vault" }]);
     let initialized = server.result(
         "initialize",
@@ -227,6 +227,7 @@ fn workspace_symbols_with_search_operators_are_the_search_hits() {
     let copy = fixture_copy("lsp");
     let root = copy.path();
     let mut server = Server::start(root);
+    server.indexed();
     let mut query = |query: &str| {
         let found = server.result("workspace/symbol", json!({ "query": query }));
         symbols_of(&found)
@@ -257,6 +258,7 @@ fn workspace_symbols_with_search_operators_are_the_search_hits() {
     // another, so they come in path order.
     std::fs::write(root.join("Review.md"), "# Review\n\n#dev\n").expect("write");
     server.diagnostics_of(&root.join("Review.md"));
+    server.indexed();
     let found = server.result("workspace/symbol", json!({ "query": "tag:dev" }));
     assert_eq!(
         symbols_of(&found),
