@@ -208,6 +208,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         rebuild: matches!(&cli.command, Command::Index(args) if args.rebuild),
         progress: !cli.quiet,
         step: None,
+        only_existing: false,
     };
     let needs_index = match &cli.command {
         Command::Search(_) | Command::Index(_) => true,

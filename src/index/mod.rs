@@ -71,6 +71,10 @@ pub struct Options {
     pub rebuild: bool,
     /// Show a progress bar on a terminal for long builds.
     pub progress: bool,
+    /// Refresh only an index there is: when none can be opened (missing,
+    /// damaged, or of another version or language), fail rather than build
+    /// one.
+    pub only_existing: bool,
     /// Commit a refresh in steps, each reading files for about this long
     /// and holding the write lock for that step only: another process
     /// waits at most one step, and may take the lock between two and
@@ -178,6 +182,11 @@ impl Index {
         // Even for --rebuild: a whole index is rebuilt in place, in one
         // commit, so that readers keep answering from the old one meanwhile.
         let mut opened = Self::existing(&data, &payload, &analyzer);
+        if options.only_existing
+            && let Err(reason) = &opened
+        {
+            return Err(index_error(&data, format!("no index to open: {reason}")));
+        }
         let Listing {
             current,
             problems,

@@ -23,7 +23,7 @@ const QUIET: Duration = Duration::from_millis(300);
 
 /// About how long one step of a refresh reads files while it holds the
 /// index's write lock.
-const STEP: Duration = Duration::from_millis(200);
+pub const STEP: Duration = Duration::from_millis(200);
 
 /// A refresh done: the index of the vault at `root` as it left it, or why
 /// it could not be opened.
@@ -55,6 +55,7 @@ impl Indexer {
             rebuild: false,
             progress: false,
             step: Some(STEP),
+            only_existing: false,
         };
         let root = root.to_owned();
         std::thread::spawn(move || {

@@ -344,7 +344,7 @@ impl Server {
             self.index_dir = None;
         }
         for root in named {
-            match Workspace::load(&root) {
+            match Workspace::load(&root, self.index_dir.clone()) {
                 Ok(workspace) => {
                     self.indexers.push(Indexer::start(
                         &root,

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use globset::GlobSet;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use vaultkit::config::{self, Config, Schema};
-use vaultkit::index::Index;
+use vaultkit::index::{self, Decode, Index};
 use vaultkit::lint::cache;
 use vaultkit::lint::live::Findings;
 use vaultkit::model::Diagnostic;
@@ -25,6 +25,7 @@ use vaultkit::vault::scan::{self, Listed};
 use vaultkit::vault::{FileId, NoteId};
 
 use super::convert;
+use super::indexer;
 
 /// The notes whose lint findings a change changed.
 pub type Relinted = BTreeSet<NoteId>;
@@ -32,6 +33,8 @@ pub type Relinted = BTreeSet<NoteId>;
 /// A vault folder and its live model.
 pub struct Workspace {
     root: PathBuf,
+    /// Where its index is kept instead of `<root>/.vaultkit` (`--index-dir`).
+    index_dir: Option<PathBuf>,
     ignore: GlobSet,
     live: LiveVault,
     /// The index that searches answer from, as its last refresh left it
@@ -45,19 +48,47 @@ pub struct Workspace {
     open: BTreeMap<String, Uri>,
 }
 
+/// The vault of `root` as its index has it, brought up to date with the
+/// files (in steps, as the indexer refreshes); `None` when there is no
+/// index to read, which is then left for the indexer to build.
+fn from_index(
+    root: &Path,
+    config: &Config,
+    data_dir: Option<PathBuf>,
+) -> Option<(LiveVault, Index)> {
+    let options = index::Options {
+        data_dir,
+        step: Some(indexer::STEP),
+        only_existing: true,
+        ..index::Options::default()
+    };
+    let (index, refresh) = Index::open(root, config, &options).ok()?;
+    let vault = index
+        .vault(root, refresh.problems, Decode::WhenNeeded)
+        .ok()?;
+    Some((vault.into_live(), index))
+}
+
 impl Workspace {
-    /// Reads the vault at `root` with its `vaultkit.toml`, as `lint` would.
-    pub fn load(root: &Path) -> Result<Self> {
+    /// Reads the vault at `root` with its `vaultkit.toml`, as `lint` would:
+    /// from its index (kept in `index_dir` when given) when it has one,
+    /// the files changed since read again, as a warm command does; else
+    /// every note.
+    pub fn load(root: &Path, index_dir: Option<PathBuf>) -> Result<Self> {
         let config = Config::load(root)?;
         let ignore = config.ignore_set(&root.join(config::FILE_NAME))?;
-        let live = LiveVault::load(root, &config)?;
+        let (live, index) = match from_index(root, &config, index_dir.clone()) {
+            Some((live, index)) => (live, Searchable::Ready(Box::new(index))),
+            None => (LiveVault::load(root, &config)?, Searchable::Pending),
+        };
         let schema = config.schema.clone();
         let findings = Findings::new(&live, config, cache::today());
         Ok(Self {
             root: root.to_owned(),
+            index_dir,
             ignore,
             live,
-            index: Searchable::Pending,
+            index,
             schema,
             findings,
             open: BTreeMap::new(),
@@ -350,7 +381,7 @@ impl Workspace {
     /// open notes keeping their buffers. A configuration that does not
     /// load leaves everything as it was.
     pub fn reload(&mut self) -> Result<Reread> {
-        let mut fresh = Self::load(&self.root)?;
+        let mut fresh = Self::load(&self.root, self.index_dir.clone())?;
         for (path, uri) in &self.open {
             let buffer = (self.live.note_id(path)).and_then(|id| self.live.buffer(id));
             if let Some(text) = buffer

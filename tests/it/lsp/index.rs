@@ -139,3 +139,38 @@ fn the_server_answers_while_the_index_is_built_and_searches_names_meanwhile() {
     let hits = server.result("workspace/executeCommand", command);
     assert_eq!(hits["hits"][0]["path"], "Topics/Agile.md");
 }
+
+#[test]
+fn a_server_starts_from_the_index_with_the_files_changed_since_read_again() {
+    let copy = fixture_copy("lsp");
+    let root = copy.path();
+    vaultkit(root, &["index"]).assert().success();
+    // Changed after the index was written: a new link to Git.
+    let agile = root.join("Topics/Agile.md");
+    let text = std::fs::read_to_string(&agile).expect("the note");
+    std::fs::write(&agile, format!("{text}\nSee [[Git]].\n")).expect("written");
+    let mut server = Server::start(root);
+    let references = server.result(
+        "textDocument/references",
+        json!({
+            "textDocument": { "uri": uri(&root.join("Topics/Git.md")) },
+            "position": { "line": 0, "character": 0 },
+            "context": { "includeDeclaration": true },
+        }),
+    );
+    let from_agile = (references.as_array().expect("a list").iter())
+        .filter(|at| at["uri"] == uri(&agile))
+        .count();
+    assert_eq!(from_agile, 1, "{references}");
+    server.indexed();
+    drop(server);
+    // With the index current and its write lock held by another process,
+    // the indexer waits: a search answers at once from the index the
+    // server started from.
+    let lock = File::create(root.join(".vaultkit/write.lock")).expect("the lock file");
+    lock.lock().expect("the write lock");
+    let mut server = Server::start(root);
+    let command = json!({ "command": "vaultkit.search", "arguments": ["cycles"] });
+    let hits = server.result("workspace/executeCommand", command);
+    assert_eq!(hits["hits"][0]["path"], "Topics/Agile.md", "{hits}");
+}
