@@ -40,12 +40,14 @@ pub struct Indexer {
 
 impl Indexer {
     /// Starts refreshing the index of the vault at `root` (kept in
-    /// `data_dir` when given), now and after each change, sending each
-    /// refresh done through `wrap` to `sender`.
+    /// `data_dir` when given) after each change, and now unless it is
+    /// `current` (the vault was just read from it), sending each refresh
+    /// done through `wrap` to `sender`.
     pub fn start<T: Send + 'static>(
         root: &Path,
         config: Config,
         data_dir: Option<PathBuf>,
+        current: bool,
         sender: Sender<T>,
         wrap: fn(Box<Indexed>) -> T,
     ) -> Self {
@@ -59,7 +61,7 @@ impl Indexer {
         };
         let root = root.to_owned();
         std::thread::spawn(move || {
-            refresh_on_change(&root, config, &options, &changes, &sender, wrap)
+            refresh_on_change(&root, config, !current, &options, &changes, &sender, wrap)
         });
         Self { changed }
     }
@@ -72,25 +74,29 @@ impl Indexer {
     }
 }
 
-/// Refreshes the index now, then after every pause in the changes, until
-/// nobody reports changes or receives refreshes any more.
+/// Refreshes the index now (if `now`), then after every pause in the
+/// changes, until nobody reports changes or receives refreshes any more.
 fn refresh_on_change<T>(
     root: &Path,
     mut config: Config,
+    mut now: bool,
     options: &index::Options,
     changes: &Receiver<Config>,
     sender: &Sender<T>,
     wrap: fn(Box<Indexed>) -> T,
 ) {
     loop {
-        let opened = open(root, &config, options);
-        let indexed = Indexed {
-            root: root.to_owned(),
-            opened,
-        };
-        if sender.send(wrap(Box::new(indexed))).is_err() {
-            return;
+        if now {
+            let opened = open(root, &config, options);
+            let indexed = Indexed {
+                root: root.to_owned(),
+                opened,
+            };
+            if sender.send(wrap(Box::new(indexed))).is_err() {
+                return;
+            }
         }
+        now = true;
         let Ok(newer) = changes.recv() else { return };
         config = newer;
         loop {

@@ -350,6 +350,7 @@ impl Server {
                         &root,
                         workspace.config().clone(),
                         self.index_dir.clone(),
+                        !workspace.is_indexing(),
                         self.inputs.clone(),
                         Input::Indexed,
                     ));
