@@ -2,6 +2,7 @@
 //! case aside, the typed characters in order, ranked better when they
 //! are the whole name, its start or one run inside it.
 
+use memchr::memmem;
 use vaultkit::vault::resolve::fold;
 
 /// How well typed text matches a name, best first.
@@ -18,25 +19,37 @@ pub enum Rank {
 }
 
 /// Typed text to match against many names, folded once.
-pub struct Pattern(String);
+pub struct Pattern {
+    typed: String,
+    /// Finds the typed text inside a name, set up once for every name.
+    inside: memmem::Finder<'static>,
+}
 
 impl Pattern {
     /// The pattern of what the user typed.
     pub fn new(typed: &str) -> Self {
-        Self(fold(typed))
+        let typed = fold(typed);
+        let inside = memmem::Finder::new(typed.as_bytes()).into_owned();
+        Self { typed, inside }
     }
 
     /// How well the pattern matches `name`; `None` when its characters do
     /// not all appear in `name` in order, case aside.
     pub fn rank(&self, name: &str) -> Option<Rank> {
-        let (typed, name) = (self.0.as_str(), fold(name));
+        self.rank_folded(&fold(name))
+    }
+
+    /// [`Pattern::rank`] of a name folded already (by [`fold`]): what
+    /// matching many names each time needs, as it allocates nothing.
+    pub fn rank_folded(&self, name: &str) -> Option<Rank> {
+        let typed = self.typed.as_str();
         if typed == name {
             return Some(Rank::Exact);
         }
         if name.starts_with(typed) {
             return Some(Rank::Prefix);
         }
-        if name.contains(typed) {
+        if self.inside.find(name.as_bytes()).is_some() {
             return Some(Rank::Inside);
         }
         let mut rest = name.chars();
@@ -61,6 +74,27 @@ mod tests {
         assert_eq!(rank("gt", "Git"), Some(Rank::Scattered));
         assert_eq!(rank("TOPgit", "Topics/Git"), Some(Rank::Scattered));
         assert_eq!(rank("tg", "Git"), None);
+    }
+
+    #[test]
+    fn folded_names_rank_as_their_originals() {
+        let pattern = Pattern::new("ÉTÉ");
+        for name in [
+            "été",
+            "Été 2024",
+            "Un été",
+            "Étés",
+            "Bref",
+            "e\u{301}te\u{301}",
+        ] {
+            assert_eq!(
+                pattern.rank_folded(&fold(name)),
+                pattern.rank(name),
+                "{name}"
+            );
+        }
+        assert_eq!(pattern.rank_folded("été 2024"), Some(Rank::Prefix));
+        assert_eq!(pattern.rank_folded("un été"), Some(Rank::Inside));
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod fuzzy;
 mod hover;
 mod lens;
 mod links;
+mod names;
 mod navigate;
 mod rename;
 mod symbols;

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use globset::GlobSet;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
+use rustc_hash::FxHashMap;
 use vaultkit::config::{self, Config, Schema};
 use vaultkit::index::{self, Index};
 use vaultkit::lint::cache;
@@ -26,6 +27,7 @@ use vaultkit::vault::scan::{self, Listed};
 use vaultkit::vault::{FileId, NoteId};
 
 use super::convert;
+use super::names::{LinkText, Names, NoteNames};
 
 /// The notes whose lint findings a change changed.
 pub type Relinted = BTreeSet<NoteId>;
@@ -47,6 +49,8 @@ pub struct Workspace {
     findings: Findings,
     /// Open notes: vault path to the URI the editor names the note by.
     open: BTreeMap<String, Uri>,
+    /// Its names folded for matching, kept in step with every change.
+    names: Names,
 }
 
 impl Workspace {
@@ -66,12 +70,23 @@ impl Workspace {
             schema,
             findings,
             open: BTreeMap::new(),
+            names: Names::default(),
         })
     }
 
     /// The live model.
     pub fn live(&self) -> &LiveVault {
         &self.live
+    }
+
+    /// Every note's names, folded for matching.
+    pub fn note_names(&self) -> &FxHashMap<NoteId, NoteNames> {
+        self.names.notes(&self.live)
+    }
+
+    /// Every file's link text, in path order, folded for matching too.
+    pub fn link_texts(&self) -> &[LinkText] {
+        self.names.links(&self.live)
     }
 
     /// The front-matter schema of the vault's `vaultkit.toml`.
@@ -131,6 +146,9 @@ impl Workspace {
                 Some((path.clone(), buffer.to_owned()))
             })
             .collect();
+        // The planner changes the vault and puts it back without saying
+        // what changed: the names are folded again when next asked for.
+        self.names = Names::default();
         let root = &self.root;
         let read = |path: &str| -> vaultkit::error::Result<Vec<u8>> {
             match buffers.get(path) {
@@ -155,6 +173,7 @@ impl Workspace {
     /// day it is now, which may have turned since the last change).
     fn relint(&mut self, changes: Result<Changes, ChangeError>) -> Result<Relinted> {
         let changes = changes?;
+        self.names.update(&self.live, &changes);
         let mut relinted = self.findings.set_today(&self.live, cache::today());
         relinted.extend(self.findings.update(&self.live, &changes));
         Ok(relinted)
