@@ -15,6 +15,8 @@ use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::resolve::fold;
 use vaultkit::vault::{FileId, NoteId};
 
+use super::fuzzy::Name;
+
 /// The folded names of a vault, each part built when first asked for.
 #[derive(Default)]
 pub struct Names {
@@ -22,34 +24,34 @@ pub struct Names {
     links: OnceLock<Vec<LinkText>>,
 }
 
-/// A note's names, folded.
+/// A note's names, ready to match.
 pub struct NoteNames {
-    pub title: String,
+    pub title: Name,
     /// In the order of the note's aliases.
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Name>,
     /// In the order of the note's headings.
-    pub headings: Vec<String>,
+    pub headings: Vec<Name>,
 }
 
-/// What a link to a file is written as, and its folded forms.
+/// What a link to a file is written as, and the names it is matched by.
 pub struct LinkText {
     pub file: FileId,
     /// The file name, or the path when another file has that name, with
     /// `.md` left out for notes and the extension kept for attachments.
     pub text: String,
-    /// `text`, folded.
-    pub folded: String,
-    /// The file's vault path, folded.
-    pub folded_path: String,
+    /// `text`, ready to match.
+    pub name: Name,
+    /// The file's vault path, ready to match.
+    pub path: Name,
 }
 
 impl NoteNames {
     fn of(note: &Note) -> Self {
         Self {
-            title: fold(&note.title),
-            aliases: note.aliases.iter().map(|alias| fold(alias)).collect(),
+            title: Name::new(&note.title),
+            aliases: note.aliases.iter().map(|alias| Name::new(alias)).collect(),
             headings: (note.headings.iter())
-                .map(|heading| fold(&heading.text))
+                .map(|heading| Name::new(&heading.text))
                 .collect(),
         }
     }
@@ -102,25 +104,22 @@ impl Names {
 /// Every file's link text, in path order.
 fn link_texts(live: &LiveVault) -> Vec<LinkText> {
     let mut sharing: FxHashMap<String, usize> = FxHashMap::default();
-    let files: Vec<(&str, FileId, String)> = (live.files())
-        .map(|(path, file)| (path, file, fold(link_name(path))))
-        .collect();
-    for (_, _, folded) in &files {
-        *sharing.entry(folded.clone()).or_default() += 1;
+    for (path, _) in live.files() {
+        *sharing.entry(fold(link_name(path))).or_default() += 1;
     }
-    (files.into_iter())
-        .map(|(path, file, folded)| {
-            let (text, folded) = if sharing.get(&folded) == Some(&1) {
-                (link_name(path).to_owned(), folded)
+    (live.files())
+        .map(|(path, file)| {
+            let name = link_name(path);
+            let text = if sharing.get(&fold(name)) == Some(&1) {
+                name
             } else {
-                let text = path.strip_suffix(".md").unwrap_or(path);
-                (text.to_owned(), fold(text))
+                path.strip_suffix(".md").unwrap_or(path)
             };
             LinkText {
                 file,
-                text,
-                folded,
-                folded_path: fold(path),
+                text: text.to_owned(),
+                name: Name::new(text),
+                path: Name::new(path),
             }
         })
         .collect()
@@ -134,6 +133,7 @@ fn link_name(path: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fuzzy::{Pattern, Rank};
     use super::*;
 
     fn live(paths: &[&str]) -> LiveVault {
@@ -146,10 +146,15 @@ mod tests {
         LiveVault::from_sources(notes, attachments)
     }
 
-    fn texts(names: &Names, live: &LiveVault) -> Vec<(String, String)> {
+    fn texts(names: &Names, live: &LiveVault) -> Vec<String> {
         (names.links(live).iter())
-            .map(|link| (link.text.clone(), link.folded.clone()))
+            .map(|link| link.text.clone())
             .collect()
+    }
+
+    /// Whether `typed` is the whole of `name`, case aside.
+    fn is(name: &Name, typed: &str) -> bool {
+        Pattern::new(typed).rank_name(name) == Some(Rank::Exact)
     }
 
     #[test]
@@ -161,52 +166,46 @@ mod tests {
             "img/Twin",
             "x.png",
         ]);
-        let pairs = |list: &[(&str, &str)]| {
-            (list.iter())
-                .map(|(text, folded)| (text.to_string(), folded.to_string()))
-                .collect::<Vec<_>>()
-        };
+        let names = Names::default();
         assert_eq!(
-            texts(&Names::default(), &live),
-            pairs(&[
-                ("A/Twin", "a/twin"),
-                ("B/twin", "b/twin"),
-                ("Git", "git"),
-                ("img/Twin", "img/twin"),
-                ("x.png", "x.png"),
-            ])
+            texts(&names, &live),
+            ["A/Twin", "B/twin", "Git", "img/Twin", "x.png"]
         );
+        let git = &names.links(&live)[2];
+        assert!(is(&git.name, "GIT") && is(&git.path, "topics/git.md"));
     }
 
     #[test]
     fn changes_keep_the_names_in_step_with_the_vault() {
         let mut live = live(&["A/Twin.md", "Topics/Git.md"]);
         let mut names = Names::default();
-        let headings = |names: &Names, live: &LiveVault, path: &str| {
+        let of = |names: &Names, live: &LiveVault, path: &str| {
             let id = live.note_id(path).expect("a note");
-            names.notes(live)[&id].headings.clone()
+            let names = &names.notes(live)[&id];
+            (names.aliases.len(), names.headings.len())
         };
-        assert_eq!(texts(&names, &live)[0].0, "Twin");
-        assert_eq!(headings(&names, &live, "Topics/Git.md"), ["topics/git.md"]);
+        assert_eq!(texts(&names, &live)[0], "Twin");
+        assert_eq!(of(&names, &live, "Topics/Git.md"), (0, 1));
 
         let changes = live.upsert_note("Topics/Git.md", "---\naliases: [VC]\n---\n# Branches\n");
         names.update(&live, &changes.expect("changed"));
-        assert_eq!(headings(&names, &live, "Topics/Git.md"), ["branches"]);
         let id = live.note_id("Topics/Git.md").expect("a note");
-        assert_eq!(names.notes(&live)[&id].aliases, ["vc"]);
+        let git = &names.notes(&live)[&id];
+        assert!(is(&git.aliases[0], "vc") && is(&git.headings[0], "branches"));
+        assert_eq!(of(&names, &live, "Topics/Git.md"), (1, 1));
 
         let changes = live.upsert_note("B/TWIN.md", "");
         names.update(&live, &changes.expect("changed"));
-        assert_eq!(texts(&names, &live)[0].0, "A/Twin");
+        assert_eq!(texts(&names, &live)[0], "A/Twin");
 
         let changes = live.rename("Topics/Git.md", "Topics/Svn.md");
         names.update(&live, &changes.expect("changed"));
         let id = live.note_id("Topics/Svn.md").expect("a note");
-        assert_eq!(names.notes(&live)[&id].title, "svn");
+        assert!(is(&names.notes(&live)[&id].title, "svn"));
 
         let changes = live.remove("A/Twin.md");
         names.update(&live, &changes.expect("changed"));
-        assert_eq!(texts(&names, &live)[0].0, "TWIN");
+        assert_eq!(texts(&names, &live)[0], "TWIN");
         let all: Vec<NoteId> = names.notes(&live).keys().copied().collect();
         assert_eq!(all.len(), 2, "{all:?}");
     }

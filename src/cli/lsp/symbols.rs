@@ -180,7 +180,7 @@ fn named(workspaces: &[Workspace], query: &str) -> Vec<WorkspaceSymbol> {
                 .chain(aliases)
                 .chain(headings);
             for (what, folded) in names {
-                let Some(rank) = pattern.rank_folded(folded) else {
+                let Some(rank) = pattern.rank_name(folded) else {
                     continue;
                 };
                 let Some(note) = live.note(id) else { continue };

@@ -91,7 +91,7 @@ fn files(workspace: &Workspace, typed: &str, insert: Insert<'_>) -> Vec<Completi
             break;
         }
         let path = || live.file_path(link.file);
-        if pattern.rank_folded(&link.folded).is_some()
+        if pattern.rank_name(&link.name).is_some()
             && let Some(path) = path()
         {
             let edit = insert(link.text.clone());
@@ -102,7 +102,7 @@ fn files(workspace: &Workspace, typed: &str, insert: Insert<'_>) -> Vec<Completi
         };
         let folded = note_names.get(&id).map_or(&[][..], |names| &names.aliases);
         let matching = (folded.iter().enumerate())
-            .filter(|(_, alias)| pattern.rank_folded(alias).is_some())
+            .filter(|(_, alias)| pattern.rank_name(alias).is_some())
             .filter_map(|(i, _)| live.note(id)?.aliases.get(i));
         for alias in matching {
             let Some(path) = path() else { break };
@@ -297,7 +297,7 @@ fn destinations(workspace: &Workspace, typed: &str, insert: Insert<'_>) -> Vec<C
     let live = workspace.live();
     let pattern = fuzzy::Pattern::new(&typed.replace("%20", " "));
     (workspace.link_texts().iter())
-        .filter(|link| pattern.rank_folded(&link.folded_path).is_some())
+        .filter(|link| pattern.rank_name(&link.path).is_some())
         .filter_map(|link| live.file_path(link.file))
         .map(|path| {
             let destination = path.replace(' ', "%20");
