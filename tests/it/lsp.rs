@@ -1077,6 +1077,144 @@ fn completion_in_a_markdown_link_offers_encoded_vault_paths() {
     assert_eq!(draft.complete("See [x](Code) and", 17), Value::Null);
 }
 
+/// A vault of 250 notes `A/Note 000.md`… (each with a heading `Part
+/// 000`…) and an empty `Draft.md`, served with Draft.md open, whose first
+/// line (version 1) is set to `line`.
+struct ManyNotes {
+    vault: tempfile::TempDir,
+    server: Server,
+    version: i64,
+}
+
+impl ManyNotes {
+    fn start() -> Self {
+        let vault = tempfile::tempdir().expect("a folder");
+        let root = vault.path();
+        std::fs::create_dir(root.join("A")).expect("a folder");
+        for i in 0..250 {
+            let text = format!("# Part {i:03}\n");
+            std::fs::write(root.join(format!("A/Note {i:03}.md")), text).expect("written");
+        }
+        std::fs::write(root.join("Draft.md"), "\n").expect("written");
+        let mut server = Server::start(root);
+        server.open(root, "Draft.md");
+        server.diagnostics_of(&root.join("Draft.md"));
+        Self {
+            vault,
+            server,
+            version: 1,
+        }
+    }
+
+    fn uri(&self, path: &str) -> String {
+        uri(&self.vault.path().join(path))
+    }
+
+    /// Sets Draft.md's first line.
+    fn type_line(&mut self, from: u32, to: u32, text: &str) {
+        self.version += 1;
+        let change = json!({
+            "textDocument": { "uri": self.uri("Draft.md"), "version": self.version },
+            "contentChanges": [{ "range": range((0, from), (0, to)), "text": text }],
+        });
+        self.server.notify("textDocument/didChange", change);
+    }
+
+    /// The labels offered at a position of Draft.md, and whether the list
+    /// is incomplete.
+    fn complete(&mut self, line: u32, character: u32) -> (Vec<String>, bool) {
+        let params = json!({
+            "textDocument": { "uri": self.uri("Draft.md") },
+            "position": { "line": line, "character": character },
+        });
+        let answer = self.server.result("textDocument/completion", params);
+        let labels = (answer["items"].as_array().expect("items").iter())
+            .map(|item| item["label"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        (labels, answer["isIncomplete"] == true)
+    }
+
+    /// The workspace symbols of `query`, as (name, container).
+    fn symbols(&mut self, query: &str) -> Vec<(String, String)> {
+        let found = self
+            .server
+            .result("workspace/symbol", json!({ "query": query }));
+        (found.as_array().expect("a list").iter())
+            .map(|s| {
+                let name = s["name"].as_str().unwrap_or_default().to_owned();
+                (
+                    name,
+                    s["containerName"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// Writes a note as another program would, and waits until the server
+    /// took it in (its link to nowhere is reported).
+    fn write(&mut self, path: &str, text: &str) {
+        let file = self.vault.path().join(path);
+        std::fs::create_dir_all(file.parent().expect("a folder")).expect("a folder");
+        std::fs::write(&file, format!("{text}\n[[Nowhere at all]]\n")).expect("written");
+        self.server.diagnostics_of(&file);
+    }
+}
+
+#[test]
+fn completion_offers_the_first_200_files_in_path_order_and_follows_the_vault() {
+    let mut many = ManyNotes::start();
+    many.type_line(0, 0, "[[");
+    let (labels, incomplete) = many.complete(0, 2);
+    let first: Vec<String> = (0..200).map(|i| format!("Note {i:03}")).collect();
+    assert_eq!((labels, incomplete), (first, true));
+    // A second note of one name makes both links need their paths.
+    many.write("B/Note 007.md", "# Elsewhere");
+    many.type_line(2, 2, "Note 007");
+    assert_eq!(
+        many.complete(0, 10),
+        (
+            vec!["A/Note 007".to_owned(), "B/Note 007".to_owned()],
+            false
+        )
+    );
+    // An alias given in a buffer is offered at once.
+    many.version += 1;
+    let change = json!({
+        "textDocument": { "uri": many.uri("Draft.md"), "version": many.version },
+        "contentChanges": [{ "text": "---\naliases: [Sketch]\n---\n[[sket" }],
+    });
+    many.server.notify("textDocument/didChange", change);
+    assert_eq!(many.complete(3, 6), (vec!["Sketch".to_owned()], false));
+}
+
+#[test]
+fn workspace_symbols_follow_edits_moves_and_deletions() {
+    let mut many = ManyNotes::start();
+    let part = |path: &str| vec![("Part 042".to_owned(), path.to_owned())];
+    assert_eq!(many.symbols("part 042"), part("A/Note 042.md"));
+    many.type_line(0, 0, "## Part 042");
+    assert_eq!(
+        many.symbols("part 042"),
+        [part("A/Note 042.md"), part("Draft.md")].concat()
+    );
+    // Moved by another program: the old path is gone, the new one found.
+    let root = many.vault.path().to_owned();
+    std::fs::create_dir(root.join("C")).expect("a folder");
+    std::fs::rename(root.join("A/Note 042.md"), root.join("C/Moved.md")).expect("moved");
+    many.write("Sentinel.md", "");
+    assert_eq!(
+        many.symbols("part 042"),
+        [part("C/Moved.md"), part("Draft.md")].concat()
+    );
+    assert_eq!(
+        many.symbols("moved"),
+        [("Moved".to_owned(), "C/Moved.md".to_owned())]
+    );
+    std::fs::remove_file(root.join("C/Moved.md")).expect("deleted");
+    many.write("Sentinel.md", "# Again");
+    assert_eq!(many.symbols("part 042"), part("Draft.md"));
+}
+
 /// Home.md's findings once `[[Agile]]` is broken too.
 fn home_findings_without_agile() -> Vec<(Value, i64, String, String)> {
     let mut findings = home_findings();

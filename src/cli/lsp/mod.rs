@@ -28,6 +28,7 @@ mod hover;
 mod indexer;
 mod lens;
 mod links;
+mod names;
 mod navigate;
 mod rename;
 mod symbols;

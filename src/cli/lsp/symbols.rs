@@ -2,7 +2,7 @@
 //! notes, aliases and headings found by name, or the notes a search finds.
 
 use lsp_types::{DocumentSymbol, Location, OneOf, Position, Range, SymbolKind, WorkspaceSymbol};
-use vaultkit::model::{Heading, LineIndex, Note};
+use vaultkit::model::{LineIndex, Note};
 use vaultkit::search::query::{Scope, Term, Text};
 use vaultkit::search::{Hit, Query};
 use vaultkit::vault::{FileId, NoteId};
@@ -68,18 +68,36 @@ fn close_until(open: &mut Vec<(u8, DocumentSymbol)>, roots: &mut Vec<DocumentSym
 /// One name matching a workspace symbol query.
 struct Found<'a> {
     rank: Rank,
-    what: What<'a>,
+    what: What,
     name: &'a str,
     workspace: &'a Workspace,
+    /// The workspace's place among the workspaces.
+    number: usize,
     id: NoteId,
     note: &'a Note,
 }
 
-/// What a found name names.
-enum What<'a> {
+/// What a found name names: the note, or its alias or heading by index.
+#[derive(Clone, Copy)]
+enum What {
     Note,
-    Alias,
-    Heading(&'a Heading),
+    Alias(usize),
+    Heading(usize),
+}
+
+impl Found<'_> {
+    /// Best match first, then notes before aliases before headings, shorter
+    /// names first, in path order, and then as the workspaces and the
+    /// note's aliases and headings come.
+    fn order(&self) -> impl Ord + '_ {
+        let (kind, index) = match self.what {
+            What::Note => (0, 0),
+            What::Alias(i) => (1, i),
+            What::Heading(i) => (2, i),
+        };
+        let path = self.note.path.as_str();
+        (self.rank, kind, self.name.len(), path, self.number, index)
+    }
 }
 
 /// The answer to a workspace symbol query.
@@ -174,27 +192,33 @@ fn hit_symbol(workspace: &Workspace, hit: &Hit) -> Option<WorkspaceSymbol> {
 fn named(workspaces: &[Workspace], query: &str) -> Vec<WorkspaceSymbol> {
     let pattern = fuzzy::Pattern::new(query);
     let mut found = Vec::new();
-    for workspace in workspaces {
+    for (number, workspace) in workspaces.iter().enumerate() {
         let live = workspace.live();
-        for id in live.note_ids() {
-            let Some(note) = live.note(id) else { continue };
-            let names = std::iter::once((What::Note, note.title.as_str()))
-                .chain(
-                    note.aliases
-                        .iter()
-                        .map(|alias| (What::Alias, alias.as_str())),
-                )
-                .chain(
-                    (note.headings.iter())
-                        .map(|heading| (What::Heading(heading), heading.text.as_str())),
-                );
-            for (what, name) in names {
-                if let Some(rank) = pattern.rank(name) {
+        for (&id, folded) in workspace.note_names() {
+            let aliases =
+                (folded.aliases.iter().enumerate()).map(|(i, alias)| (What::Alias(i), alias));
+            let headings = (folded.headings.iter().enumerate())
+                .map(|(i, heading)| (What::Heading(i), heading));
+            let names = std::iter::once((What::Note, &folded.title))
+                .chain(aliases)
+                .chain(headings);
+            for (what, folded) in names {
+                let Some(rank) = pattern.rank_name(folded) else {
+                    continue;
+                };
+                let Some(note) = live.note(id) else { continue };
+                let name = match what {
+                    What::Note => Some(note.title.as_str()),
+                    What::Alias(i) => note.aliases.get(i).map(String::as_str),
+                    What::Heading(i) => note.headings.get(i).map(|heading| heading.text.as_str()),
+                };
+                if let Some(name) = name {
                     found.push(Found {
                         rank,
                         what,
                         name,
                         workspace,
+                        number,
                         id,
                         note,
                     });
@@ -202,18 +226,26 @@ fn named(workspaces: &[Workspace], query: &str) -> Vec<WorkspaceSymbol> {
             }
         }
     }
-    found.sort_by_key(|f| (f.rank, order(&f.what), f.name.len(), f.note.path.as_str()));
-    found.truncate(MOST_SYMBOLS);
-    found.iter().filter_map(symbol).collect()
+    let best = least(found, MOST_SYMBOLS, |a, b| a.order().cmp(&b.order()));
+    best.iter().filter_map(symbol).collect()
 }
 
-/// Where a kind of name is listed among names of equal rank.
-fn order(what: &What<'_>) -> u8 {
-    match what {
-        What::Note => 0,
-        What::Alias => 1,
-        What::Heading(_) => 2,
+/// The `most` first of `items` in the order `compare` gives, sorted:
+/// the rest are never sorted.
+fn least<T>(
+    mut items: Vec<T>,
+    most: usize,
+    compare: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    if most == 0 {
+        return Vec::new();
     }
+    if items.len() > most {
+        items.select_nth_unstable_by(most - 1, &compare);
+        items.truncate(most);
+    }
+    items.sort_unstable_by(compare);
+    items
 }
 
 /// The symbol of a found name: a note and its aliases at the note's start,
@@ -222,8 +254,9 @@ fn symbol(found: &Found<'_>) -> Option<WorkspaceSymbol> {
     let uri = found.workspace.uri(FileId::Note(found.id))?;
     let (kind, range) = match found.what {
         What::Note => (SymbolKind::FILE, lsp_types::Range::default()),
-        What::Alias => (SymbolKind::KEY, lsp_types::Range::default()),
-        What::Heading(heading) => {
+        What::Alias(_) => (SymbolKind::KEY, lsp_types::Range::default()),
+        What::Heading(i) => {
+            let heading = found.note.headings.get(i)?;
             let text = found.workspace.text(found.id)?;
             (
                 SymbolKind::STRING,
@@ -244,6 +277,18 @@ fn symbol(found: &Found<'_>) -> Option<WorkspaceSymbol> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_least_items_come_sorted_as_a_whole_sort_would_give_them() {
+        // Pairs equal by their first part keep apart by the second.
+        let items: Vec<(u32, u32)> = (0..500).map(|i| ((i * 7919) % 61, i)).collect();
+        let mut sorted = items.clone();
+        sorted.sort_unstable();
+        for most in [0, 1, 60, 200, 500, 600] {
+            let least = least(items.clone(), most, |a, b| a.cmp(b));
+            assert_eq!(least, sorted[..most.min(500)], "{most}");
+        }
+    }
 
     #[test]
     fn only_queries_with_search_syntax_run_a_search() {

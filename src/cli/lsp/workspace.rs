@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use globset::GlobSet;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
+use rustc_hash::FxHashMap;
 use vaultkit::config::{self, Config, Schema};
 use vaultkit::index::{self, Decode, Index};
 use vaultkit::lint::cache;
@@ -26,6 +27,7 @@ use vaultkit::vault::{FileId, NoteId};
 
 use super::convert;
 use super::indexer;
+use super::names::{LinkText, Names, NoteNames};
 
 /// The notes whose lint findings a change changed.
 pub type Relinted = BTreeSet<NoteId>;
@@ -46,6 +48,8 @@ pub struct Workspace {
     findings: Findings,
     /// Open notes: vault path to the URI the editor names the note by.
     open: BTreeMap<String, Uri>,
+    /// Its names folded for matching, kept in step with every change.
+    names: Names,
 }
 
 /// The vault of `root` as its index has it, brought up to date with the
@@ -92,12 +96,23 @@ impl Workspace {
             schema,
             findings,
             open: BTreeMap::new(),
+            names: Names::default(),
         })
     }
 
     /// The live model.
     pub fn live(&self) -> &LiveVault {
         &self.live
+    }
+
+    /// Every note's names, folded for matching.
+    pub fn note_names(&self) -> &FxHashMap<NoteId, NoteNames> {
+        self.names.notes(&self.live)
+    }
+
+    /// Every file's link text, in path order, folded for matching too.
+    pub fn link_texts(&self) -> &[LinkText] {
+        self.names.links(&self.live)
     }
 
     /// The front-matter schema of the vault's `vaultkit.toml`.
@@ -158,6 +173,9 @@ impl Workspace {
                 Some((path.clone(), buffer.to_owned()))
             })
             .collect();
+        // The planner changes the vault and puts it back without saying
+        // what changed: the names are folded again when next asked for.
+        self.names = Names::default();
         let root = &self.root;
         let read = |path: &str| -> vaultkit::error::Result<Vec<u8>> {
             match buffers.get(path) {
@@ -182,6 +200,7 @@ impl Workspace {
     /// day it is now, which may have turned since the last change).
     fn relint(&mut self, changes: Result<Changes, ChangeError>) -> Result<Relinted> {
         let changes = changes?;
+        self.names.update(&self.live, &changes);
         let mut relinted = self.findings.set_today(&self.live, cache::today());
         relinted.extend(self.findings.update(&self.live, &changes));
         Ok(relinted)

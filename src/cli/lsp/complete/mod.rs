@@ -12,7 +12,6 @@ use lsp_types::{
 use rustc_hash::FxHashMap;
 use vaultkit::config::FieldType;
 use vaultkit::model::{LineIndex, LinkOrigin, Note, Span, Tag};
-use vaultkit::vault::resolve::fold;
 use vaultkit::vault::{FileId, NoteId};
 
 use self::context::{Context, Kind};
@@ -79,33 +78,37 @@ pub fn complete(
 
 /// Every file (and alias) whose link text matches `typed`, in path order:
 /// the file name, or the path when another file has that name, with `.md`
-/// left out for notes and the extension kept for attachments.
+/// left out for notes and the extension kept for attachments (see
+/// [`LinkText`](super::names::LinkText)). It stops one past
+/// [`MOST_ITEMS`], which is enough to tell the list is incomplete.
 fn files(workspace: &Workspace, typed: &str, insert: Insert<'_>) -> Vec<CompletionItem> {
     let live = workspace.live();
+    let note_names = workspace.note_names();
     let pattern = fuzzy::Pattern::new(typed);
-    let mut sharing: FxHashMap<String, usize> = FxHashMap::default();
-    for (path, _) in live.files() {
-        *sharing.entry(fold(link_name(path))).or_default() += 1;
-    }
     let mut items = Vec::new();
-    for (path, file) in live.files() {
-        let name = link_name(path);
-        let target = if sharing.get(&fold(name)) == Some(&1) {
-            name
-        } else {
-            path.strip_suffix(".md").unwrap_or(path)
-        };
-        if pattern.rank(target).is_some() {
-            let edit = insert(target.to_owned());
-            items.push(item(target, path, CompletionItemKind::FILE, edit));
+    for link in workspace.link_texts() {
+        if items.len() > MOST_ITEMS {
+            break;
         }
-        let FileId::Note(id) = file else { continue };
-        for alias in live.note(id).map_or(&[][..], |note| &note.aliases) {
-            if pattern.rank(alias).is_some() {
-                let detail = format!("alias of {path}");
-                let edit = insert(format!("{target}|{alias}"));
-                items.push(item(alias, &detail, CompletionItemKind::REFERENCE, edit));
-            }
+        let path = || live.file_path(link.file);
+        if pattern.rank_name(&link.name).is_some()
+            && let Some(path) = path()
+        {
+            let edit = insert(link.text.clone());
+            items.push(item(&link.text, path, CompletionItemKind::FILE, edit));
+        }
+        let FileId::Note(id) = link.file else {
+            continue;
+        };
+        let folded = note_names.get(&id).map_or(&[][..], |names| &names.aliases);
+        let matching = (folded.iter().enumerate())
+            .filter(|(_, alias)| pattern.rank_name(alias).is_some())
+            .filter_map(|(i, _)| live.note(id)?.aliases.get(i));
+        for alias in matching {
+            let Some(path) = path() else { break };
+            let detail = format!("alias of {path}");
+            let edit = insert(format!("{}|{alias}", link.text));
+            items.push(item(alias, &detail, CompletionItemKind::REFERENCE, edit));
         }
     }
     items
@@ -288,18 +291,22 @@ fn property_values(
 
 /// Every file whose path matches `typed` (spaces typed as `%20`), as the
 /// destination of a Markdown link: the vault path, with its extension and
-/// its spaces encoded, as Obsidian writes it.
+/// its spaces encoded, as Obsidian writes it. It stops one past
+/// [`MOST_ITEMS`], as [`files`] does.
 fn destinations(workspace: &Workspace, typed: &str, insert: Insert<'_>) -> Vec<CompletionItem> {
+    let live = workspace.live();
     let pattern = fuzzy::Pattern::new(&typed.replace("%20", " "));
-    (workspace.live().files())
-        .filter(|(path, _)| pattern.rank(path).is_some())
-        .map(|(path, _)| {
+    (workspace.link_texts().iter())
+        .filter(|link| pattern.rank_name(&link.path).is_some())
+        .filter_map(|link| live.file_path(link.file))
+        .map(|path| {
             let destination = path.replace(' ', "%20");
             let edit = insert(destination.clone());
             let mut item = item(path, path, CompletionItemKind::FILE, edit);
             item.filter_text = Some(destination);
             item
         })
+        .take(MOST_ITEMS + 1)
         .collect()
 }
 
@@ -326,10 +333,4 @@ fn item(
         text_edit: Some(text_edit),
         ..CompletionItem::default()
     }
-}
-
-/// The name a link gives a file by: its file name, `.md` left out.
-fn link_name(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.strip_suffix(".md").unwrap_or(name)
 }
