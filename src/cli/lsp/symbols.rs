@@ -249,7 +249,7 @@ fn least<T>(
 }
 
 /// The symbol of a found name: a note and its aliases at the note's start,
-/// a heading at its line (which takes the note's text).
+/// a heading at its line.
 fn symbol(found: &Found<'_>) -> Option<WorkspaceSymbol> {
     let uri = found.workspace.uri(FileId::Note(found.id))?;
     let (kind, range) = match found.what {
@@ -257,11 +257,8 @@ fn symbol(found: &Found<'_>) -> Option<WorkspaceSymbol> {
         What::Alias(_) => (SymbolKind::KEY, lsp_types::Range::default()),
         What::Heading(i) => {
             let heading = found.note.headings.get(i)?;
-            let text = found.workspace.text(found.id)?;
-            (
-                SymbolKind::STRING,
-                convert::range(&LineIndex::new(&text), heading.span),
-            )
+            let range = found.workspace.range_of(found.id, heading.span)?;
+            (SymbolKind::STRING, range)
         }
     };
     Some(WorkspaceSymbol {

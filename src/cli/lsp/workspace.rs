@@ -100,6 +100,17 @@ impl Workspace {
         })
     }
 
+    /// The editor range of a span of the note `id`: from the span alone
+    /// when the note holds no astral character, else counted in its text.
+    pub fn range_of(&self, id: NoteId, span: vaultkit::model::Span) -> Option<lsp_types::Range> {
+        if self.live.note(id)?.has_astral {
+            let text = self.text(id)?;
+            Some(convert::range(&LineIndex::new(&text), span))
+        } else {
+            Some(convert::bmp_range(span))
+        }
+    }
+
     /// The live model.
     pub fn live(&self) -> &LiveVault {
         &self.live
