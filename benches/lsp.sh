@@ -111,8 +111,11 @@ diagnostics must change and name it. The checkout truncates and writes
 settled when every one of them has had its new diagnostics published (each
 note's diagnostics are sent only after the batch of changes that holds it is
 taken in, and batches are taken in the order they come). Idle CPU is the
-server's user and system time (`/proc/PID/stat`) over 3 s after settling;
-peak RSS is `VmHWM` at the end.
+server's user and system time (`/proc/PID/stat`) over 3 s once it has nothing
+left to do: after settling, after the index refresh the checkout starts in
+the background (the server's "is up to date" log message), and once a whole
+second has passed without a tick (a refresh may follow another); peak RSS is
+`VmHWM` at the end.
 EOF
 cat "$results"
 exit "$status"

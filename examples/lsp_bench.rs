@@ -45,6 +45,9 @@ const OPENED: usize = 50;
 const DISK_EDITS: usize = 30;
 /// How many notes the "checkout" rewrites at once.
 const CHECKOUT: usize = 2000;
+/// How long the server may stay busy after the checkout's first index refresh.
+const QUIET_WAIT: Duration = Duration::from_secs(30);
+
 /// How long idle CPU is watched after the server settled.
 const IDLE: Duration = Duration::from_secs(3);
 /// The longest wait for any one answer or notification.
@@ -384,6 +387,31 @@ fn run(server: &Path, root: &Path, much_linked: &str, samples: usize) -> Result<
         .target(Statistic::Max, 2000.0),
     );
 
+    // Idle is once the server has nothing left to do: the checkout's
+    // diagnostics are out, and the index refresh that follows the changes'
+    // pause (in the background) is done.
+    let indexed = client.wait_for(|message| {
+        message["method"] == "window/logMessage"
+            && message["params"]["message"]
+                .as_str()
+                .is_some_and(|text| text.contains("is up to date"))
+    });
+    indexed.context("no index refresh after the checkout")?;
+    // Changes reach the indexer as the loop takes them in, so a refresh may
+    // start before the last batch and another follow it: idle starts once
+    // a whole second passes without a tick (at most half a minute on).
+    let quiet_from = Instant::now();
+    while quiet_from.elapsed() < QUIET_WAIT {
+        let before = client.cpu_ticks()?;
+        std::thread::sleep(Duration::from_secs(1));
+        if client.cpu_ticks()? == before {
+            break;
+        }
+    }
+    println!(
+        "idle: the server went quiet {} ms after the first index refresh",
+        quiet_from.elapsed().as_millis()
+    );
     let before = client.cpu_ticks()?;
     std::thread::sleep(IDLE);
     let idle = client.cpu_ticks()? - before;

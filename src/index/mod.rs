@@ -52,6 +52,9 @@ const LOCK_WAIT: Duration = Duration::from_secs(10);
 const LOCK_RETRY: Duration = Duration::from_millis(25);
 /// Memory tantivy may buffer before it writes a segment.
 const WRITER_MEMORY: usize = 48 << 20;
+/// The same for a refresh in steps, which reads little at a time and runs
+/// beside a resident process's own memory: one thread with tantivy's least.
+const STEP_WRITER_MEMORY: usize = 16 << 20;
 /// Refreshes that write at most this many files build the next note table
 /// while tantivy writes its segment.
 const OVERLAP_UP_TO: usize = 1000;
@@ -684,7 +687,11 @@ impl Index {
             return Ok(true);
         }
 
-        let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(err)?;
+        let mut writer: IndexWriter = match options.step {
+            Some(_) => self.index.writer_with_num_threads(1, STEP_WRITER_MEMORY),
+            None => self.index.writer(WRITER_MEMORY),
+        }
+        .map_err(err)?;
         if pass.rebuild {
             writer.delete_all_documents().map_err(err)?;
         }
