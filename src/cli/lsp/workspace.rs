@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use globset::GlobSet;
@@ -44,8 +45,12 @@ pub struct Workspace {
     index: Searchable,
     /// The front-matter schema of its `vaultkit.toml`.
     schema: Schema,
-    /// Every note's findings, kept current.
-    findings: Findings,
+    /// Its `vaultkit.toml`.
+    config: Config,
+    /// Every note's findings, kept current from the first time they are
+    /// asked for or the model changes: a server answers names and links
+    /// before it has linted every note.
+    findings: OnceLock<Findings>,
     /// Open notes: vault path to the URI the editor names the note by.
     open: BTreeMap<String, Uri>,
     /// Its names folded for matching, kept in step with every change.
@@ -86,7 +91,6 @@ impl Workspace {
             None => (LiveVault::load(root, &config)?, Searchable::Pending),
         };
         let schema = config.schema.clone();
-        let findings = Findings::new(&live, config, cache::today());
         Ok(Self {
             root: root.to_owned(),
             index_dir,
@@ -94,7 +98,8 @@ impl Workspace {
             live,
             index,
             schema,
-            findings,
+            config,
+            findings: OnceLock::new(),
             open: BTreeMap::new(),
             names: Names::default(),
         })
@@ -170,7 +175,7 @@ impl Workspace {
 
     /// The vault's `vaultkit.toml`.
     pub fn config(&self) -> &Config {
-        self.findings.config()
+        &self.config
     }
 
     /// Plans a refactoring with `vaultkit mv`'s planner, on the notes as
@@ -204,7 +209,19 @@ impl Workspace {
 
     /// A note's lint findings, sorted by line and column.
     pub fn findings(&self, id: NoteId) -> &[Diagnostic] {
-        self.findings.of(id)
+        self.all_findings().of(id)
+    }
+
+    fn all_findings(&self) -> &Findings {
+        (self.findings)
+            .get_or_init(|| Findings::new(&self.live, self.config.clone(), cache::today()))
+    }
+
+    /// The model, to change: every change goes through here, so that the
+    /// findings it is compared with are those from before it.
+    fn live_mut(&mut self) -> &mut LiveVault {
+        self.all_findings();
+        &mut self.live
     }
 
     /// Takes a change of the model into the findings (linting as on the
@@ -212,8 +229,12 @@ impl Workspace {
     fn relint(&mut self, changes: Result<Changes, ChangeError>) -> Result<Relinted> {
         let changes = changes?;
         self.names.update(&self.live, &changes);
-        let mut relinted = self.findings.set_today(&self.live, cache::today());
-        relinted.extend(self.findings.update(&self.live, &changes));
+        self.all_findings();
+        let Some(findings) = self.findings.get_mut() else {
+            return Ok(Relinted::default());
+        };
+        let mut relinted = findings.set_today(&self.live, cache::today());
+        relinted.extend(findings.update(&self.live, &changes));
         Ok(relinted)
     }
 
@@ -280,7 +301,7 @@ impl Workspace {
 
     /// The editor opened a note: its buffer overrides the file.
     pub fn open(&mut self, path: &str, uri: Uri, text: &str) -> Result<Relinted> {
-        let changes = self.live.upsert_note(path, text);
+        let changes = self.live_mut().upsert_note(path, text);
         self.open.insert(path.to_owned(), uri);
         self.relint(changes)
     }
@@ -299,7 +320,7 @@ impl Workspace {
         for edit in edits {
             apply(&mut text, edit);
         }
-        let changes = self.live.upsert_note(path, &text);
+        let changes = self.live_mut().upsert_note(path, &text);
         Some(self.relint(changes))
     }
 
@@ -310,9 +331,9 @@ impl Workspace {
         let changes = match std::fs::read(self.root.join(path)) {
             Ok(bytes) => {
                 let text = parse::decode(path, &bytes).0;
-                self.live.upsert_note(path, &text)
+                self.live_mut().upsert_note(path, &text)
             }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => self.live.remove(path),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => self.live_mut().remove(path),
             Err(err) => return Err(err).with_context(|| format!("cannot read {path}")),
         };
         self.relint(changes)
@@ -365,7 +386,7 @@ impl Workspace {
                     .and_then(|id| self.live.buffer(id))
                     .is_some_and(|buffer| buffer == text);
                 if !unchanged {
-                    let changes = self.live.upsert_note(path, &text);
+                    let changes = self.live_mut().upsert_note(path, &text);
                     reread.record(self.relint(changes));
                 }
             }
@@ -396,7 +417,7 @@ impl Workspace {
             if let Some(FileId::Note(id)) = self.live.file_id(path) {
                 reread.gone.extend(self.uri(FileId::Note(id)));
             }
-            let changes = self.live.remove(path);
+            let changes = self.live_mut().remove(path);
             reread.record(self.relint(changes));
         }
     }
@@ -425,8 +446,8 @@ impl Workspace {
             let Some(note) = fresh.live.note(id) else {
                 continue;
             };
-            let before = (self.live.note_id(&note.path)).map(|old| self.findings.of(old));
-            if before != Some(fresh.findings.of(id)) {
+            let before = (self.live.note_id(&note.path)).map(|old| self.findings(old));
+            if before != Some(fresh.findings(id)) {
                 reread.relinted.insert(id);
             }
         }
