@@ -272,10 +272,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ),
             _ => None,
         };
-    // An outline reads a part of the vault, and a base reads each note as
-    // its row is evaluated; every other command reads all of it first.
+    // An outline reads a part of the vault, a base reads each note as its
+    // row is evaluated, and a move the notes whose links it may change;
+    // every other command reads all of it first.
     let decode = match &cli.command {
-        Command::Outline(_) | Command::Base(_) | Command::Query(_) => Decode::WhenNeeded,
+        Command::Outline(_) | Command::Base(_) | Command::Query(_) | Command::Mv(_) => {
+            Decode::WhenNeeded
+        }
         _ => Decode::Now,
     };
     let from_index = index.as_ref().zip(refresh).map(|(index, refresh)| {

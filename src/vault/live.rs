@@ -24,10 +24,10 @@ use super::aliases::{AliasIndex, TitleIndex, Touched};
 use super::backlinks::{Backlinks, LinkAt};
 use super::change::{ChangeError, Changes};
 use super::ids::Files;
-use super::names::{Consulted, NameIndex};
+use super::names::{NameIndex, Unresolved};
 use super::notes::{Counts, Front, Notes};
 use super::read::{self, Scanned};
-use super::resolve::{self, AnchorMatch, fold};
+use super::resolve::{self, AnchorMatch, FileNames, fold};
 use super::scan::is_markdown;
 use super::{FileId, KnownResolutions, NoteId, Resolution, anchor_in, resolve_link, to_u32};
 use crate::config::Config;
@@ -46,8 +46,8 @@ pub struct LiveVault {
     built: Notes,
     /// Files by folded file name.
     names: OnceLock<NameIndex>,
-    /// Links by the file names they consult.
-    consulted: OnceLock<Consulted>,
+    /// Links that lead nowhere, by the file names they consult.
+    unresolved: OnceLock<Unresolved>,
     backlinks: OnceLock<Backlinks>,
     aliases: OnceLock<AliasIndex>,
     titles: OnceLock<TitleIndex>,
@@ -150,7 +150,7 @@ impl LiveVault {
             files,
             built,
             names: OnceLock::new(),
-            consulted: OnceLock::new(),
+            unresolved: OnceLock::new(),
             backlinks: OnceLock::new(),
             aliases: OnceLock::new(),
             titles: OnceLock::new(),
@@ -437,26 +437,61 @@ impl LiveVault {
             .get_or_init(|| NameIndex::new(self.files().map(|(path, id)| (id, path)).collect()))
     }
 
-    /// Links by the names they consult, built on first use.
-    fn consulted(&self) -> &Consulted {
-        if let Some(built) = self.consulted.get() {
+    /// Links that lead nowhere by the names they consult, built on first
+    /// use (only the notes with such links are decoded).
+    fn unresolved(&self) -> &Unresolved {
+        if let Some(built) = self.unresolved.get() {
             return built;
         }
         // Built outside the cell's initialiser, on all cores (see `Notes::decode_all`).
-        self.decode_all();
-        let ids: Vec<NoteId> = self.note_ids().collect();
-        let names: Vec<(String, LinkAt)> = (ids.into_par_iter())
+        let ids: Vec<NoteId> = (self.note_ids())
+            .filter(|&id| self.resolutions(id).iter().any(|r| r.target.is_none()))
+            .collect();
+        let links: Vec<(LinkAt, Vec<String>)> = (ids.into_par_iter())
             .flat_map_iter(|id| {
-                let note = self.note(id);
-                (note.into_iter()).flat_map(move |note| {
-                    (note.links.iter().enumerate()).flat_map(move |(i, link)| {
-                        (resolve::names_consulted(&link.target, &note.path).into_iter())
-                            .map(move |name| (name, LinkAt::new(id, i)))
-                    })
-                })
+                let unresolved = (self.resolutions(id).iter().enumerate())
+                    .filter(|(_, resolution)| resolution.target.is_none())
+                    .map(move |(i, _)| LinkAt::new(id, i));
+                unresolved.filter_map(|at| Some((at, self.names_consulted(at)?)))
             })
             .collect();
-        self.consulted.get_or_init(|| Consulted::from_names(names))
+        self.unresolved.get_or_init(|| {
+            let mut unresolved = Unresolved::default();
+            for (at, names) in links {
+                unresolved.insert(at, names);
+            }
+            unresolved
+        })
+    }
+
+    /// The folded file names the link at `at` consults (see
+    /// [`resolve::names_consulted`]); `None` if its note has no such link.
+    fn names_consulted(&self, at: LinkAt) -> Option<Vec<String>> {
+        let note = self.note(at.source)?;
+        let link = note.links.get(at.link as usize)?;
+        Some(resolve::names_consulted(&link.target, &note.path))
+    }
+
+    /// The links whose resolution depends on the files with the folded
+    /// file name `name`: the unresolved links that consult it, and the
+    /// links into files with a name they consult, which are files named
+    /// `name`, `name` with `.md` added or taken off, or one of `left`
+    /// (files that have just lost their name, whose backlinks are still
+    /// theirs).
+    fn consulting(&self, name: &str, left: &[FileId]) -> Vec<LinkAt> {
+        let with_md = (!name.ends_with(".md")).then(|| format!("{name}.md"));
+        let related = [Some(name), with_md.as_deref(), name.strip_suffix(".md")];
+        let files = (related.into_iter().flatten())
+            .flat_map(|related| self.names().named(related))
+            .map(|entry| entry.id)
+            .chain(left.iter().copied());
+        let consults = |at: &LinkAt| {
+            (self.names_consulted(*at)).is_some_and(|names| names.iter().any(|n| n == name))
+        };
+        (files.flat_map(|file| self.backlinks(file)))
+            .filter(consults)
+            .chain(self.unresolved().consulting(name))
+            .collect()
     }
 
     /// Notes by alias, built on first use.
@@ -509,15 +544,15 @@ impl LiveVault {
         })
     }
 
-    /// Builds the indexes a mutation needs: files by name, links by the
-    /// names they consult, backlinks. The alias and title indexes are
+    /// Builds the indexes a mutation needs: files by name, backlinks,
+    /// unresolved links by the names they consult. The alias and title indexes are
     /// updated only once built: until something asks for them (the lint
     /// rules do) no one has read them, and they are built as the vault is
     /// then.
     fn make_ready(&mut self) {
         self.names();
-        self.consulted();
         self.backlinks_index();
+        self.unresolved();
     }
 
     /// Sets the text of the note at `path` (kept as its [`LiveVault::buffer`]),
@@ -598,6 +633,9 @@ impl LiveVault {
             && let FileId::Note(note) = id
         {
             for (i, resolution) in removed.resolutions.iter().enumerate() {
+                if let Some(unresolved) = self.unresolved.get_mut() {
+                    unresolved.remove(LinkAt::new(note, i));
+                }
                 if let Some(target) = resolution.target {
                     if let Some(backlinks) = self.backlinks.get_mut() {
                         backlinks.remove(target, LinkAt::new(note, i));
@@ -698,16 +736,10 @@ impl LiveVault {
         Ok(self.settle(pending))
     }
 
-    /// Records the names every link of a note consults, and the note's
-    /// aliases and title.
+    /// Records the note's aliases and title.
     fn index_note(&mut self, id: NoteId, touched: &mut Touched) {
         if let Some(parsed) = parsed_in(&self.files, &self.built, id) {
             let note = &parsed.note;
-            if let Some(consulted) = self.consulted.get_mut() {
-                for (i, link) in note.links.iter().enumerate() {
-                    consulted.insert_link(LinkAt::new(id, i), &link.target, &note.path);
-                }
-            }
             if let Some(aliases) = self.aliases.get_mut() {
                 aliases.insert(id, note, touched);
             }
@@ -722,11 +754,6 @@ impl LiveVault {
     fn unindex_note(&mut self, id: NoteId, touched: &mut Touched) {
         if let Some(parsed) = parsed_in(&self.files, &self.built, id) {
             let note = &parsed.note;
-            if let Some(consulted) = self.consulted.get_mut() {
-                for (i, link) in note.links.iter().enumerate() {
-                    consulted.remove_link(LinkAt::new(id, i), &link.target, &note.path);
-                }
-            }
             if let Some(aliases) = self.aliases.get_mut() {
                 aliases.remove(id, note, touched);
             }
@@ -751,8 +778,8 @@ impl LiveVault {
             && !key.starts_with("./")
             && !key.starts_with("../");
         if by_name {
-            (self.consulted().consulting(resolve::file_name(key)))
-                .filter(spelled)
+            (self.consulting(resolve::file_name(key), &[]).iter())
+                .filter(|at| spelled(at))
                 .map(|at| at.source)
                 .collect()
         } else {
@@ -792,6 +819,23 @@ impl LiveVault {
             .collect()
     }
 
+    /// Records in the index of unresolved links (once built) whether the
+    /// link at `at` leads nowhere now, and the names it consults.
+    fn track_unresolved(&mut self, at: LinkAt) {
+        if self.unresolved.get().is_none() {
+            return;
+        }
+        let nowhere = (self.resolutions(at.source).get(at.link as usize))
+            .is_some_and(|resolution| resolution.target.is_none());
+        let names = nowhere.then(|| self.names_consulted(at)).flatten();
+        if let Some(unresolved) = self.unresolved.get_mut() {
+            match names {
+                Some(names) => unresolved.insert(at, names),
+                None => unresolved.remove(at),
+            }
+        }
+    }
+
     /// Resolves again what a mutation may have changed, updates the
     /// backlinks, and says what changed.
     fn settle(&mut self, pending: Pending) -> Changes {
@@ -803,8 +847,12 @@ impl LiveVault {
         } = pending;
         // Single links to look at again: those that consult a name that
         // changed, and those with an anchor into an edited note.
+        let left: Vec<FileId> = (changes.moved.iter())
+            .chain(&changes.removed)
+            .copied()
+            .collect();
         let mut links: BTreeSet<LinkAt> = (names.iter())
-            .flat_map(|name| self.consulted().consulting(name))
+            .flat_map(|name| self.consulting(name, &left))
             .collect();
         for &edited in &changes.edited {
             links.extend(self.backlinks(FileId::Note(edited)).filter(|&at| {
@@ -838,10 +886,14 @@ impl LiveVault {
             for i in 0..old.len().max(new.len()) {
                 let before = old.get(i).and_then(|r| r.target);
                 let after = new.get(i).and_then(|r| r.target);
+                let at = LinkAt::new(source, i);
                 if before != after {
-                    let at = LinkAt::new(source, i);
                     update_backlink(&mut self.backlinks, &mut changes, at, before, after);
                 }
+            }
+            // Their text may have changed, and with it the names they consult.
+            for i in 0..old.len().max(new.len()) {
+                self.track_unresolved(LinkAt::new(source, i));
             }
         }
         for at in links {
@@ -860,6 +912,9 @@ impl LiveVault {
                 changes.resolutions.insert(at.source);
                 if before != after {
                     update_backlink(&mut self.backlinks, &mut changes, at, before, after);
+                }
+                if before.is_none() != after.is_none() {
+                    self.track_unresolved(at);
                 }
             }
         }

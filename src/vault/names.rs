@@ -1,12 +1,14 @@
 //! The live vault's name indexes: files by folded file name
-//! ([`NameIndex`]), and links by the file names they consult ([`Consulted`]).
+//! ([`NameIndex`]), and unresolved links by the file names they consult
+//! ([`Unresolved`]).
 //!
 //! A link can only lead to a file whose folded file name is one of the names
 //! [`resolve::names_consulted`] gives for it (an exact path, a relative path
 //! and a path suffix all end in that name), and among those its source
 //! note's folder decides the rest. So when a file with name `foo.md` comes,
-//! goes or moves, the links to look at again are exactly those that consult
-//! `foo.md`: [`NameIndex::consulting`].
+//! goes or moves, the links to look at again are those that consult
+//! `foo.md`: the links into files named `foo.md` (or `foo`), found by their
+//! backlinks, and the unresolved links that consult it, found here.
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -21,11 +23,13 @@ pub struct NameIndex {
     files: FxHashMap<String, Vec<Entry>>,
 }
 
-/// Links by the folded file names they consult: what a file that comes,
-/// goes or moves may change.
+/// Links that lead nowhere, by the folded file names they consult: what
+/// a file that comes may give a target.
 #[derive(Default)]
-pub struct Consulted {
+pub struct Unresolved {
     links: FxHashMap<String, FxHashSet<LinkAt>>,
+    /// The names each link was recorded under, to forget it by.
+    names: FxHashMap<LinkAt, Vec<String>>,
 }
 
 impl NameIndex {
@@ -70,31 +74,20 @@ impl NameIndex {
     }
 }
 
-impl Consulted {
-    /// Indexes links by names they consult, given as (name, link) pairs.
-    pub fn from_names(names: Vec<(String, LinkAt)>) -> Self {
-        let mut consulted = Self::default();
-        for (name, link) in names {
-            consulted.add(name, link);
+impl Unresolved {
+    /// Records that `link` leads nowhere and consults `names` (replacing
+    /// what was recorded for it).
+    pub fn insert(&mut self, link: LinkAt, names: Vec<String>) {
+        self.remove(link);
+        for name in &names {
+            self.links.entry(name.clone()).or_default().insert(link);
         }
-        consulted
+        self.names.insert(link, names);
     }
 
-    /// Records the names a link with this path, written in the note at
-    /// `source_path`, consults.
-    pub fn insert_link(&mut self, link: LinkAt, link_path: &str, source_path: &str) {
-        for name in resolve::names_consulted(link_path, source_path) {
-            self.add(name, link);
-        }
-    }
-
-    fn add(&mut self, name: String, link: LinkAt) {
-        self.links.entry(name).or_default().insert(link);
-    }
-
-    /// Forgets a link recorded by [`Consulted::insert_link`] with the same paths.
-    pub fn remove_link(&mut self, link: LinkAt, link_path: &str, source_path: &str) {
-        for name in resolve::names_consulted(link_path, source_path) {
+    /// Forgets `link`, if it was recorded.
+    pub fn remove(&mut self, link: LinkAt) {
+        for name in self.names.remove(&link).unwrap_or_default() {
             if let Some(links) = self.links.get_mut(&name) {
                 links.remove(&link);
                 if links.is_empty() {
@@ -104,7 +97,7 @@ impl Consulted {
         }
     }
 
-    /// The links that consult the folded file name `name`, in no order.
+    /// The unresolved links that consult the folded file name `name`, in no order.
     pub fn consulting(&self, name: &str) -> impl Iterator<Item = LinkAt> + '_ {
         self.links.get(name).into_iter().flatten().copied()
     }
@@ -146,18 +139,25 @@ mod tests {
     }
 
     #[test]
-    fn links_are_found_by_every_name_they_consult() {
-        let mut names = Consulted::default();
+    fn unresolved_links_are_found_by_every_name_they_consult() {
+        let mut unresolved = Unresolved::default();
         let link = LinkAt::new(NoteId(2), 0);
-        names.insert_link(link, "Sub/Foo", "a/src.md");
-        assert_eq!(names.consulting("foo").collect::<Vec<_>>(), [link]);
-        assert_eq!(names.consulting("foo.md").collect::<Vec<_>>(), [link]);
+        unresolved.insert(link, resolve::names_consulted("Sub/Foo", "a/src.md"));
+        assert_eq!(unresolved.consulting("foo").collect::<Vec<_>>(), [link]);
+        assert_eq!(unresolved.consulting("foo.md").collect::<Vec<_>>(), [link]);
         // A relative path consults the name it lands on.
         let relative = LinkAt::new(NoteId(2), 1);
-        names.insert_link(relative, "../Bar.md", "a/src.md");
-        assert_eq!(names.consulting("bar.md").collect::<Vec<_>>(), [relative]);
-        names.remove_link(link, "Sub/Foo", "a/src.md");
-        names.remove_link(relative, "../Bar.md", "a/src.md");
-        assert!(names.links.is_empty());
+        unresolved.insert(relative, resolve::names_consulted("../Bar.md", "a/src.md"));
+        assert_eq!(
+            unresolved.consulting("bar.md").collect::<Vec<_>>(),
+            [relative]
+        );
+        // Recorded again under other names, it is found by those only.
+        unresolved.insert(link, resolve::names_consulted("Baz", "a/src.md"));
+        assert_eq!(unresolved.consulting("foo").count(), 0);
+        assert_eq!(unresolved.consulting("baz.md").collect::<Vec<_>>(), [link]);
+        unresolved.remove(link);
+        unresolved.remove(relative);
+        assert!(unresolved.links.is_empty() && unresolved.names.is_empty());
     }
 }

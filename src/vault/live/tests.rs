@@ -251,7 +251,9 @@ fn note_path() -> impl Strategy<Value = String> {
 fn attachment_path() -> impl Strategy<Value = String> {
     (
         prop::sample::select(FOLDERS),
-        prop::sample::select(&["x.png", "x.pdf", "y.png"][..]),
+        // A file without an extension is found by a link's path as
+        // written, before the note the link names.
+        prop::sample::select(&["x.png", "x.pdf", "y.png", "x", "Note"][..]),
     )
         .prop_map(|(folder, name)| format!("{folder}{name}"))
 }
