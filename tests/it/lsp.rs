@@ -1301,6 +1301,42 @@ fn changes_the_editor_reports_on_disk_break_and_mend_links_in_closed_notes() {
 }
 
 #[test]
+fn a_change_reported_on_the_vault_folder_itself_reads_everything_again() {
+    // What the server's own watcher reports when the system dropped
+    // events: the files that changed are not known, only that some did.
+    let copy = fixture_copy("lsp");
+    let root = copy.path();
+    let client =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let mut server = Server::start_with(root, client);
+    server.notification("client/registerCapability");
+    std::fs::write(
+        root.join("Nowhere.md"),
+        "---\nstatus: done\n---\n# Nowhere\n",
+    )
+    .expect("write");
+    std::fs::remove_file(root.join("Topics/Agile.md")).expect("delete");
+    server.notify("workspace/didChangeWatchedFiles", watched(root, 2));
+    let (home, agile) = (
+        uri(&root.join("Home.md")),
+        uri(&root.join("Topics/Agile.md")),
+    );
+    let mut published = Vec::new();
+    while published.len() < 2 {
+        let params = server.notification("textDocument/publishDiagnostics");
+        if [&home, &agile].contains(&&params["uri"].as_str().unwrap_or_default().to_owned()) {
+            published.push(params);
+        }
+    }
+    published.sort_by_key(|params| params["uri"].to_string());
+    assert_eq!(published[0]["uri"], home);
+    let mut expected = home_findings_without_agile();
+    expected.remove(0);
+    assert_eq!(diagnostics(&published[0]), expected);
+    assert_eq!(diagnostics(&published[1]), []);
+}
+
+#[test]
 fn the_server_watches_the_vault_for_editors_that_report_no_changes() {
     let copy = fixture_copy("lsp");
     let root = copy.path();

@@ -516,8 +516,9 @@ impl Server {
                 gone.extend(reread.gone);
                 changed.extend(reread.relinted);
             };
-            if files.iter().any(|file| workspace.is_config(file)) {
-                // Everything is read again with the new configuration.
+            if (files.iter()).any(|file| workspace.is_config(file) || workspace.is_root(file)) {
+                // Everything is read again: with the new configuration, or
+                // because the watcher lost track of changes.
                 match workspace.reload() {
                     Ok(reloaded) => reread(reloaded),
                     Err(err) => published.push(config_error(&err)),

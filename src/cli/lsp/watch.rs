@@ -9,6 +9,8 @@
 //! reads would otherwise wake it again and again: that is why the batching
 //! is done here, by a thread that blocks until a change comes, rather than
 //! by `notify-debouncer-mini`, which reports paths without their kinds.
+//! When the system drops events (its queue overflowed), the batch holds
+//! the watched folder itself: everything is to be read again.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -38,11 +40,11 @@ pub fn start<T: Send + 'static>(
     wrap: fn(Vec<PathBuf>) -> T,
 ) -> notify::Result<Watch> {
     let (changed, paths) = channel();
+    let watched = root.to_path_buf();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
         match event {
-            Ok(event) if matches!(event.kind, EventKind::Access(_)) => {}
             Ok(event) => {
-                for path in event.paths {
+                for path in changed_paths(event, &watched) {
                     // Nobody receives once the watch is dropped.
                     let _ = changed.send(path);
                 }
@@ -53,6 +55,18 @@ pub fn start<T: Send + 'static>(
     watcher.watch(root, RecursiveMode::Recursive)?;
     std::thread::spawn(move || batch(&paths, &sender, wrap));
     Ok(Watch { _watcher: watcher })
+}
+
+/// The paths an event of the watch of `root` says changed: none for a
+/// read, `root` itself when events were lost.
+fn changed_paths(event: Event, root: &Path) -> Vec<PathBuf> {
+    if event.need_rescan() {
+        vec![root.to_path_buf()]
+    } else if matches!(event.kind, EventKind::Access(_)) {
+        Vec::new()
+    } else {
+        event.paths
+    }
 }
 
 /// Gathers the changed paths into batches, each sent once the changes
@@ -75,5 +89,24 @@ fn batch<T>(paths: &Receiver<PathBuf>, sender: &Sender<T>, wrap: fn(Vec<PathBuf>
         if sender.send(wrap(batch.into_iter().collect())).is_err() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use notify::event::{AccessKind, CreateKind, Flag};
+
+    use super::*;
+
+    #[test]
+    fn lost_events_ask_for_the_whole_folder_and_reads_for_nothing() {
+        let root = Path::new("/vault");
+        let note = PathBuf::from("/vault/a.md");
+        let created = Event::new(EventKind::Create(CreateKind::File)).add_path(note.clone());
+        assert_eq!(changed_paths(created, root), std::slice::from_ref(&note));
+        let read = Event::new(EventKind::Access(AccessKind::Read)).add_path(note);
+        assert!(changed_paths(read, root).is_empty());
+        let lost = Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        assert_eq!(changed_paths(lost, root), [root.to_path_buf()]);
     }
 }

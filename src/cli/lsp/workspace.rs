@@ -249,7 +249,7 @@ impl Workspace {
     /// Whether a change to a file or folder on disk changes the index: one
     /// of the vault, or its `vaultkit.toml`, but not the index's own files.
     pub fn indexes(&self, file: &Path) -> bool {
-        self.is_config(file) || self.vault_path(file).is_some()
+        self.is_config(file) || self.is_root(file) || self.vault_path(file).is_some()
     }
 
     /// The vault path of a file or folder on disk: `None` for anything
@@ -425,6 +425,12 @@ impl Workspace {
     /// Whether a file on disk is this vault's `vaultkit.toml`.
     pub fn is_config(&self, file: &Path) -> bool {
         file == self.root.join(config::FILE_NAME)
+    }
+
+    /// Whether `file` is the vault's folder itself, which the watcher
+    /// reports when it lost track of changes (and an editor may report).
+    pub fn is_root(&self, file: &Path) -> bool {
+        file == self.root
     }
 
     /// Reads the vault again with its `vaultkit.toml` as it is now (which
