@@ -274,6 +274,20 @@ fn run(server: &Path, root: &Path, much_linked: &str, samples: usize) -> Result<
             .target(Statistic::P95, 5.0),
     );
 
+    // Tags: the `[[` typed over with `#` and a letter.
+    let mut times = Vec::new();
+    let mut tags = 0;
+    for name in &names {
+        let letter: String = name.chars().take(1).flat_map(char::to_lowercase).collect();
+        client.replace(doc, typing_from - 2, &format!("#{letter}"))?;
+        client.diagnostics_of(&doc.uri)?;
+        let (answer, took) = client.complete(doc)?;
+        tags = tags.max(answer["items"].as_array().map_or(0, Vec::len));
+        times.push(took);
+    }
+    println!("completion after `#` and a letter: up to {tags} tags");
+    rows.push(Row::millis("completion after `#` and a letter", &times).target(Statistic::P95, 5.0));
+
     let mut times = Vec::new();
     for name in &names {
         let query: String = name.chars().take(4).collect();

@@ -4,12 +4,13 @@
 //! link text. They are kept in step with the vault's changes: a note's
 //! names are folded again when it changes, and the link texts (which
 //! depend on which other files share a name) are worked out again, when
-//! next asked for, after files come, go or move.
+//! next asked for, after files come, go or move. The vault's tags, which
+//! completion after `#` counts, are kept in step the same way.
 
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
-use vaultkit::model::Note;
+use vaultkit::model::{Note, Tag, tag_names};
 use vaultkit::vault::change::Changes;
 use vaultkit::vault::live::LiveVault;
 use vaultkit::vault::resolve::fold;
@@ -22,6 +23,17 @@ use super::fuzzy::Name;
 pub struct Names {
     notes: OnceLock<FxHashMap<NoteId, NoteNames>>,
     links: OnceLock<Vec<LinkText>>,
+    tags: OnceLock<Tags>,
+}
+
+/// The vault's tags, case aside: how each note spells them, and how many
+/// notes spell each one each way.
+#[derive(Default)]
+pub struct Tags {
+    /// Each note's tags, once each (as [`tag_names`] gives them).
+    of_note: FxHashMap<NoteId, Vec<String>>,
+    /// By lowercased tag: how many notes use each spelling.
+    spellings: FxHashMap<String, FxHashMap<String, usize>>,
 }
 
 /// A note's names, ready to match.
@@ -73,32 +85,131 @@ impl Names {
         self.links.get_or_init(|| link_texts(live))
     }
 
+    /// The vault's tags, of the vault `live` these names follow.
+    pub fn tags(&self, live: &LiveVault) -> &Tags {
+        self.tags.get_or_init(|| {
+            let mut tags = Tags::default();
+            for id in live.note_ids() {
+                tags.set(id, tags_of(live, id));
+            }
+            tags
+        })
+    }
+
     /// Takes in a change of the vault these names follow, now `live`.
     pub fn update(&mut self, live: &LiveVault, changes: &Changes) {
         if !(changes.added.is_empty() && changes.removed.is_empty() && changes.moved.is_empty()) {
             self.links.take();
         }
+        let removed = (changes.removed.iter()).filter_map(|file| match file {
+            FileId::Note(id) => Some(*id),
+            FileId::Attachment(_) => None,
+        });
+        let given: Vec<NoteId> = (changes.added.iter().chain(&changes.moved))
+            .filter_map(|file| match file {
+                FileId::Note(id) => Some(*id),
+                FileId::Attachment(_) => None,
+            })
+            .chain(changes.edited.iter().copied())
+            .collect();
+        if let Some(tags) = self.tags.get_mut() {
+            for id in removed.clone() {
+                tags.set(id, Vec::new());
+            }
+            for &id in &given {
+                tags.set(id, tags_of(live, id));
+            }
+        }
         let Some(notes) = self.notes.get_mut() else {
             return;
         };
-        for file in &changes.removed {
-            if let FileId::Note(id) = file {
-                notes.remove(id);
-            }
+        for id in removed {
+            notes.remove(&id);
         }
-        let given = (changes.added.iter().chain(&changes.moved))
-            .filter_map(|file| match file {
-                FileId::Note(id) => Some(id),
-                FileId::Attachment(_) => None,
-            })
-            .chain(&changes.edited);
-        for &id in given {
+        for id in given {
             match live.note(id) {
                 Some(note) => notes.insert(id, NoteNames::of(note)),
                 None => notes.remove(&id),
             };
         }
     }
+}
+
+impl Tags {
+    /// Makes `names` the tags of the note `id` (none: it has no tags).
+    pub fn set(&mut self, id: NoteId, names: Vec<String>) {
+        for name in self.of_note.remove(&id).unwrap_or_default() {
+            let key = name.to_lowercase();
+            if let Some(spellings) = self.spellings.get_mut(&key) {
+                if let Some(count) = spellings.get_mut(&name) {
+                    *count -= 1;
+                    if *count == 0 {
+                        spellings.remove(&name);
+                    }
+                }
+                if spellings.is_empty() {
+                    self.spellings.remove(&key);
+                }
+            }
+        }
+        for name in &names {
+            let spellings = self.spellings.entry(name.to_lowercase()).or_default();
+            *spellings.entry(name.clone()).or_default() += 1;
+        }
+        if !names.is_empty() {
+            self.of_note.insert(id, names);
+        }
+    }
+
+    /// Gives `visit` every tag, spelled as most notes spell it (of
+    /// spellings as common, the first in byte order), with how many notes
+    /// use it, counting the note `id` as if its tags were `tags`.
+    pub fn each_counting(&self, id: NoteId, tags: &[String], mut visit: impl FnMut(&str, usize)) {
+        // The tags the note's count changes, recounted.
+        let mut recounted: FxHashMap<String, FxHashMap<String, usize>> = FxHashMap::default();
+        let mut votes = |name: &String, change: fn(usize) -> usize| {
+            let spellings = (recounted.entry(name.to_lowercase()))
+                .or_insert_with_key(|key| self.spellings.get(key).cloned().unwrap_or_default());
+            let count = spellings.entry(name.clone()).or_default();
+            *count = change(*count);
+        };
+        for name in self.of_note.get(&id).into_iter().flatten() {
+            votes(name, |count| count.saturating_sub(1));
+        }
+        for name in tags {
+            votes(name, |count| count + 1);
+        }
+        let unchanged = (self.spellings.iter()).filter(|(key, _)| !recounted.contains_key(*key));
+        for (_, spellings) in unchanged.chain(&recounted) {
+            let notes = spellings.values().sum();
+            let spelled = (spellings.iter())
+                .filter(|(_, count)| **count > 0)
+                .max_by(|(a, x), (b, y)| x.cmp(y).then_with(|| b.cmp(a)));
+            if let Some((spelled, _)) = spelled {
+                visit(spelled, notes);
+            }
+        }
+    }
+}
+
+/// The tags of the note `id` in `live`, once each.
+fn tags_of(live: &LiveVault, id: NoteId) -> Vec<String> {
+    (live.front(id)).map_or_else(Vec::new, |front| owned(tag_names(&front.tags)))
+}
+
+/// The tags of the note `id` in `live` but the one at byte `at`, once each.
+pub fn tags_but(live: &LiveVault, id: NoteId, at: usize) -> Vec<String> {
+    (live.front(id)).map_or_else(Vec::new, |front| {
+        let kept: Vec<Tag> = (front.tags.iter())
+            .filter(|tag| tag.span.start as usize != at)
+            .cloned()
+            .collect();
+        owned(tag_names(&kept))
+    })
+}
+
+fn owned(names: Vec<&str>) -> Vec<String> {
+    names.into_iter().map(str::to_owned).collect()
 }
 
 /// Every file's link text, in path order.
@@ -208,5 +319,64 @@ mod tests {
         assert_eq!(texts(&names, &live)[0], "TWIN");
         let all: Vec<NoteId> = names.notes(&live).keys().copied().collect();
         assert_eq!(all.len(), 2, "{all:?}");
+    }
+
+    #[test]
+    fn tags_are_counted_by_note_and_spelled_as_most_notes_spell_them() {
+        let mut live = LiveVault::from_sources(
+            [("A.md", "#Dev #x #dev"), ("B.md", "#dev"), ("C.md", "#dev")],
+            Vec::<String>::new(),
+        );
+        let mut names = Names::default();
+        let counted = |names: &Names, live: &LiveVault, id: NoteId, tags: &[&str]| {
+            let tags: Vec<String> = tags.iter().map(|t| (*t).to_owned()).collect();
+            let mut all = Vec::new();
+            (names.tags(live)).each_counting(id, &tags, |name, notes| {
+                all.push((name.to_owned(), notes));
+            });
+            all.sort();
+            all
+        };
+        let tags = |pairs: &[(&str, usize)]| -> Vec<(String, usize)> {
+            pairs.iter().map(|(n, c)| ((*n).to_owned(), *c)).collect()
+        };
+        let (a, b) = (
+            live.note_id("A.md").expect("A"),
+            live.note_id("B.md").expect("B"),
+        );
+        // A note counts once per tag, case aside; `dev` is spelled so by two notes of three.
+        let as_they_are = names.tags(&live).of_note[&a].clone();
+        let same = as_they_are.iter().map(String::as_str).collect::<Vec<_>>();
+        assert_eq!(
+            counted(&names, &live, a, &same),
+            tags(&[("dev", 3), ("x", 1)])
+        );
+        // Counted as if B had no tags, or another.
+        assert_eq!(
+            counted(&names, &live, b, &[]),
+            tags(&[("Dev", 2), ("x", 1)])
+        );
+        assert_eq!(
+            counted(&names, &live, b, &["y"]),
+            tags(&[("Dev", 2), ("x", 1), ("y", 1)])
+        );
+
+        let changes = live.upsert_note("C.md", "#Dev");
+        names.update(&live, &changes.expect("changed"));
+        assert_eq!(
+            counted(&names, &live, b, &["dev"]),
+            tags(&[("Dev", 3), ("x", 1)])
+        );
+        let changes = live.remove("A.md");
+        names.update(&live, &changes.expect("changed"));
+        // As many notes spell it each way: the first spelling in byte order.
+        assert_eq!(counted(&names, &live, b, &["dev"]), tags(&[("Dev", 2)]));
+        let changes = live.rename("B.md", "Z.md");
+        names.update(&live, &changes.expect("changed"));
+        assert_eq!(counted(&names, &live, b, &["dev"]), tags(&[("Dev", 2)]));
+        assert!(
+            !names.tags(&live).of_note.contains_key(&a),
+            "A's tags are gone"
+        );
     }
 }

@@ -28,7 +28,7 @@ use vaultkit::vault::{FileId, NoteId};
 
 use super::convert;
 use super::indexer;
-use super::names::{LinkText, Names, NoteNames};
+use super::names::{LinkText, Names, NoteNames, Tags};
 
 /// The notes whose lint findings a change changed.
 pub type Relinted = BTreeSet<NoteId>;
@@ -129,6 +129,11 @@ impl Workspace {
     /// Every file's link text, in path order, folded for matching too.
     pub fn link_texts(&self) -> &[LinkText] {
         self.names.links(&self.live)
+    }
+
+    /// The vault's tags, counted.
+    pub fn tags(&self) -> &Tags {
+        self.names.tags(&self.live)
     }
 
     /// The front-matter schema of the vault's `vaultkit.toml`.

@@ -9,14 +9,13 @@ mod context;
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionResponse, CompletionTextEdit, Range, TextEdit,
 };
-use rustc_hash::FxHashMap;
 use vaultkit::config::FieldType;
-use vaultkit::model::{LineIndex, LinkOrigin, Note, Span, Tag};
+use vaultkit::model::{LineIndex, LinkOrigin, Note, Span};
 use vaultkit::vault::{FileId, NoteId};
 
 use self::context::{Context, Kind};
 use super::workspace::Workspace;
-use super::{convert, fuzzy};
+use super::{convert, fuzzy, names};
 
 /// The most items one answer holds; past it the list is marked incomplete
 /// so the editor asks again as more is typed.
@@ -171,35 +170,26 @@ fn anchors(
 }
 
 /// The vault's tags matching `typed`, best match first, then by name; each
-/// spelled as first met in path order, with how many notes use it. The
-/// tag being typed, whose `#` is at `typing` (a note and byte offset), is
-/// not one of them.
+/// spelled as most notes spell it, with how many notes use it. The tag
+/// being typed, whose `#` is at `typing` (a note and byte offset), is not
+/// one of them.
 fn tags(
     workspace: &Workspace,
     typing: (NoteId, usize),
     typed: &str,
     insert: Insert<'_>,
 ) -> Vec<CompletionItem> {
-    let live = workspace.live();
-    let mut uses: FxHashMap<String, (String, usize)> = FxHashMap::default();
-    for id in live.note_ids() {
-        let Some(front) = live.front(id) else {
-            continue;
-        };
-        let tags: Vec<Tag> = (front.tags.iter())
-            .filter(|tag| (id, tag.span.start as usize) != typing)
-            .cloned()
-            .collect();
-        for name in vaultkit::model::tag_names(&tags) {
-            uses.entry(name.to_lowercase())
-                .or_insert_with(|| (name.to_owned(), 0))
-                .1 += 1;
-        }
-    }
+    let (note, at) = typing;
+    let without_typed = names::tags_but(workspace.live(), note, at);
     let pattern = fuzzy::Pattern::new(typed);
-    let mut ranked: Vec<_> = (uses.into_values())
-        .filter_map(|(name, notes)| Some((pattern.rank(&name)?, name, notes)))
-        .collect();
+    let mut ranked = Vec::new();
+    workspace
+        .tags()
+        .each_counting(note, &without_typed, |name, notes| {
+            if let Some(rank) = pattern.rank(name) {
+                ranked.push((rank, name.to_owned(), notes));
+            }
+        });
     ranked.sort_unstable();
     (ranked.into_iter())
         .map(|(_, name, notes)| {
