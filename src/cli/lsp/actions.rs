@@ -69,7 +69,8 @@ pub fn quick_fixes(
             format!("Replace `{old}` with `{}` ({})", fix.replacement, fix.rule)
         };
         let text_edit = edit::text_edit(&lines, fix.start, fix.end, fix.replacement.clone());
-        let changes = vec![edit::document(uri.clone(), vec![text_edit])];
+        let version = workspace.version(&note.path);
+        let changes = vec![edit::document(uri.clone(), version, vec![text_edit])];
         actions.push(CodeAction {
             title,
             kind: Some(CodeActionKind::QUICKFIX),

@@ -55,10 +55,12 @@ pub fn text_edit(lines: &LineIndex<'_>, start: usize, end: usize, new_text: Stri
     }
 }
 
-/// Text edits of the document at `uri`, as a document change.
-pub fn document(uri: Uri, edits: Vec<TextEdit>) -> DocumentChangeOperation {
+/// Text edits of the document at `uri`, as a document change: of the
+/// buffer at `version` when the note is open (the editor applies them to
+/// that text only), else of the file.
+pub fn document(uri: Uri, version: Option<i32>, edits: Vec<TextEdit>) -> DocumentChangeOperation {
     DocumentChangeOperation::Edit(TextDocumentEdit {
-        text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+        text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
         edits: edits.into_iter().map(OneOf::Left).collect(),
     })
 }
@@ -73,7 +75,11 @@ pub fn of_plan(workspace: &Workspace, plan: &Plan) -> Option<Vec<DocumentChangeO
         let edits = (edit.replacements.iter())
             .map(|r| text_edit(&lines, r.start, r.end, r.text.clone()))
             .collect();
-        changes.push(document(workspace.path_uri(&edit.path)?, edits));
+        let (uri, version) = (
+            workspace.path_uri(&edit.path)?,
+            workspace.version(&edit.path),
+        );
+        changes.push(document(uri, version, edits));
     }
     for step in &plan.moves {
         changes.push(DocumentChangeOperation::Op(ResourceOp::Rename(

@@ -464,7 +464,12 @@ impl Server {
                 };
                 let document = params.text_document;
                 let mut sent = self.change(&document.uri, |workspace, path| {
-                    Some(workspace.open(path, document.uri.clone(), &document.text))
+                    Some(workspace.open(
+                        path,
+                        document.uri.clone(),
+                        document.version,
+                        &document.text,
+                    ))
                 });
                 if self.pull.pulls && self.note(&document.uri).is_some() {
                     // What was pushed while the note was closed goes.
@@ -479,9 +484,9 @@ impl Server {
                 ) else {
                     return Vec::new();
                 };
-                let edits = params.content_changes;
+                let (edits, version) = (params.content_changes, params.text_document.version);
                 self.change(&params.text_document.uri, |workspace, path| {
-                    workspace.edit(path, edits)
+                    workspace.edit(path, version, edits)
                 })
             }
             DidCloseTextDocument::METHOD => {

@@ -51,8 +51,8 @@ pub struct Workspace {
     /// asked for or the model changes: a server answers names and links
     /// before it has linted every note.
     findings: OnceLock<Findings>,
-    /// Open notes: vault path to the URI the editor names the note by.
-    open: BTreeMap<String, Uri>,
+    /// Open notes, by vault path.
+    open: BTreeMap<String, Opened>,
     /// Its names folded for matching, kept in step with every change.
     names: Names,
 }
@@ -287,8 +287,8 @@ impl Workspace {
     /// The URI of a vault path, whether a file is there or not: the
     /// editor's own for an open note.
     pub fn path_uri(&self, path: &str) -> Option<Uri> {
-        if let Some(uri) = self.open.get(path) {
-            return Some(uri.clone());
+        if let Some(opened) = self.open.get(path) {
+            return Some(opened.uri.clone());
         }
         convert::file_uri(&self.root.join(path))
     }
@@ -304,29 +304,35 @@ impl Workspace {
         Some(Cow::Owned(parse::decode(path, &bytes).0.into_owned()))
     }
 
-    /// The editor opened a note: its buffer overrides the file.
-    pub fn open(&mut self, path: &str, uri: Uri, text: &str) -> Result<Relinted> {
+    /// The editor opened a note (`version` of its buffer): the buffer
+    /// overrides the file.
+    pub fn open(&mut self, path: &str, uri: Uri, version: i32, text: &str) -> Result<Relinted> {
         let changes = self.live_mut().upsert_note(path, text);
-        self.open.insert(path.to_owned(), uri);
+        self.open.insert(path.to_owned(), Opened { uri, version });
         self.relint(changes)
     }
 
-    /// The editor changed an open note's buffer; `None` when the note is
-    /// not open.
+    /// The editor changed an open note's buffer, now at `version`; `None`
+    /// when the note is not open.
     pub fn edit(
         &mut self,
         path: &str,
+        version: i32,
         edits: Vec<TextDocumentContentChangeEvent>,
     ) -> Option<Result<Relinted>> {
-        if !self.is_open(path) {
-            return None;
-        }
+        self.open.get_mut(path)?.version = version;
         let mut text = self.live.buffer(self.live.note_id(path)?)?.to_owned();
         for edit in edits {
             apply(&mut text, edit);
         }
         let changes = self.live_mut().upsert_note(path, &text);
         Some(self.relint(changes))
+    }
+
+    /// The version of an open note's buffer, which an edit of it names so
+    /// that the editor applies it to that text only; `None` for a closed note.
+    pub fn version(&self, path: &str) -> Option<i32> {
+        self.open.get(path).map(|opened| opened.version)
     }
 
     /// The editor closed a note: the file counts again, or, when there is
@@ -444,12 +450,12 @@ impl Workspace {
     /// load leaves everything as it was.
     pub fn reload(&mut self) -> Result<Reread> {
         let mut fresh = Self::load(&self.root, self.index_dir.clone())?;
-        for (path, uri) in &self.open {
+        for (path, opened) in &self.open {
             let buffer = (self.live.note_id(path)).and_then(|id| self.live.buffer(id));
             if let Some(text) = buffer
-                && fresh.note_path(uri).is_some()
+                && fresh.note_path(&opened.uri).is_some()
             {
-                fresh.open(path, uri.clone(), text)?;
+                fresh.open(path, opened.uri.clone(), opened.version, text)?;
             }
         }
         let mut reread = Reread::default();
@@ -477,6 +483,14 @@ impl Workspace {
     pub fn is_open(&self, path: &str) -> bool {
         self.open.contains_key(path)
     }
+}
+
+/// A note open in the editor.
+struct Opened {
+    /// The URI the editor names it by.
+    uri: Uri,
+    /// The version of its buffer, as the editor last said.
+    version: i32,
 }
 
 /// The index a vault's searches answer from.

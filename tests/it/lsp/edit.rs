@@ -60,9 +60,15 @@ fn text_edit(from: (u32, u32), to: (u32, u32), new_text: &str) -> Value {
     json!({ "range": range(from, to), "newText": new_text })
 }
 
-/// The text edits of one document, as `documentChanges` holds them.
+/// The text edits of one document, as `documentChanges` holds them: of
+/// its file (no version).
 fn document(root: &Path, path: &str, edits: &[Value]) -> Value {
     json!({ "textDocument": { "uri": uri(&root.join(path)), "version": null }, "edits": edits })
+}
+
+/// The text edits of an open document's buffer at `version`.
+fn buffer(root: &Path, path: &str, version: i32, edits: &[Value]) -> Value {
+    json!({ "textDocument": { "uri": uri(&root.join(path)), "version": version }, "edits": edits })
 }
 
 /// A file renamed, as `documentChanges` holds it.
@@ -167,8 +173,8 @@ fn a_rename_from_the_notes_title_heading_moves_it_and_reads_unsaved_buffers() {
             text_edit((2, 58), (2, 62), "Oxide"),
             text_edit((3, 11), (3, 15), "Oxide"),
         ]),
-        // The buffer as the editor has it, with its new first line.
-        document(root, "Notes/Other.md", &[
+        // The buffer as the editor has it (version 2), with its new first line.
+        buffer(root, "Notes/Other.md", 2, &[
             text_edit((0, 7), (0, 11), "Oxide"),
             text_edit((1, 6), (1, 17), "Lang/Oxide"),
             text_edit((1, 25), (1, 42), "../Lang/Oxide.md"),
@@ -469,7 +475,7 @@ fn a_fix_applies_to_the_unsaved_buffer() {
             finding("case-mismatch", (3, 14), (3, 22)),
             quick_fix(
                 "Replace `rust` with `Rust` (case-mismatch)",
-                document(root, "Home.md", &[text_edit((3, 16), (3, 20), "Rust")]),
+                buffer(root, "Home.md", 2, &[text_edit((3, 16), (3, 20), "Rust")]),
             ),
         )]
     );
