@@ -29,7 +29,7 @@ use lsp_types::notification::{
     PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, GotoDefinition, Initialize, References, Request as _, Shutdown,
+    Completion, ExecuteCommand, GotoDefinition, Initialize, References, Request as _, Shutdown,
     WorkspaceSymbolRequest,
 };
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
@@ -37,6 +37,8 @@ use serde_json::{Value, json};
 
 /// How many times the server is started to time it becoming ready.
 const READY_RUNS: usize = 5;
+/// How many course outlines are asked for.
+const OUTLINES: usize = 5;
 /// How many edits in a buffer are timed until their diagnostics.
 const BUFFER_EDITS: usize = 100;
 /// How many notes are opened in the editor (definitions are asked in them).
@@ -297,6 +299,20 @@ fn run(server: &Path, root: &Path, much_linked: &str, samples: usize) -> Result<
     rows.push(
         Row::millis("workspace/symbol, 4 letters of a name", &times).target(Statistic::P95, 10.0),
     );
+
+    let mut times = Vec::new();
+    for _ in 0..OUTLINES {
+        let params = json!({"command": "vaultkit.outline", "arguments": [target.uri]});
+        let (answer, took) = client.request(ExecuteCommand::METHOD, params)?;
+        if answer.as_str().is_none() {
+            bail!("vaultkit.outline answered {answer}");
+        }
+        times.push(took);
+    }
+    rows.push(Row::millis(
+        "executeCommand vaultkit.outline, from the much-linked note",
+        &times,
+    ));
 
     // Each edit adds or changes a last line holding a link to nowhere, which
     // the diagnostics must name.

@@ -160,7 +160,7 @@ pub fn run(
         read.push((index::content_hash(&bytes), lead.clone()));
         lead
     };
-    let outline = outline::build(vault, &source, &options, &lead);
+    let outline = outline::build(vault.live(), &source, &options, &lead);
     let read = read.into_inner().unwrap_or_else(PoisonError::into_inner);
     if let (Some(index), Some(mut kept)) = (index, kept)
         && !read.is_empty()

@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use crate::model::{Heading, Note};
 use crate::parse::frontmatter;
+use crate::vault::NoteId;
+use crate::vault::live::LiveVault;
 use crate::vault::resolve::fold;
-use crate::vault::{NoteId, Vault};
 
 /// Longest description kept, in characters.
 const DESCRIPTION_CHARS: usize = 240;
@@ -54,12 +55,12 @@ pub struct NoteRef {
 /// Wikilink names that cannot be mistaken: the title when no other file
 /// shares the note's file name, the path (without `.md`) when one does.
 pub struct LinkNames<'a> {
-    vault: &'a Vault,
+    vault: &'a LiveVault,
 }
 
 impl<'a> LinkNames<'a> {
     /// Link names for the notes of `vault`.
-    pub fn new(vault: &'a Vault) -> Self {
+    pub fn new(vault: &'a LiveVault) -> Self {
         Self { vault }
     }
 
@@ -76,8 +77,8 @@ impl<'a> LinkNames<'a> {
     }
 
     /// A reference to a note.
-    pub fn note_ref(&self, vault: &Vault, id: NoteId) -> NoteRef {
-        let note = vault.note(id);
+    pub fn note_ref(&self, vault: &LiveVault, id: NoteId) -> NoteRef {
+        let note = vault.note_or_empty(id);
         NoteRef {
             title: note.title.clone(),
             path: note.path.clone(),

@@ -20,8 +20,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::Note;
+use crate::vault::live::LiveVault;
 use crate::vault::resolve::fold;
-use crate::vault::{FileId, NoteId, Vault};
+use crate::vault::{FileId, NoteId};
 use lesson::{Lesson, LinkNames, NoteRef};
 use order::{Constraints, TieKey};
 use relation::Relation;
@@ -176,7 +177,7 @@ pub struct Ignored {
 /// Builds the outline. `lead` returns a note's first paragraph when it can
 /// (see [`lesson::first_paragraph`]), for descriptions; `None` is fine.
 pub fn build(
-    vault: &Vault,
+    vault: &LiveVault,
     source: &Source,
     options: &Options,
     lead: &(dyn Fn(&Note) -> Option<String> + Sync),
@@ -185,7 +186,7 @@ pub fn build(
     let excluded: HashSet<&str> = options
         .exclude
         .iter()
-        .map(|&id| vault.note(id).path.as_str())
+        .map(|&id| vault.note_or_empty(id).path.as_str())
         .collect();
     let is_outline = |note: &Note| {
         excluded.contains(note.path.as_str())
@@ -216,7 +217,7 @@ pub fn build(
         .iter()
         .zip(&dependents)
         .map(|(&id, &dependents)| {
-            let note = vault.note(id);
+            let note = vault.note_or_empty(id);
             TieKey {
                 order: lesson::order(note),
                 dependents,
@@ -256,7 +257,7 @@ pub fn build(
     let descriptions: Vec<Option<String>> = lessons
         .par_iter()
         .map(|&id| {
-            let note = vault.note(id);
+            let note = vault.note_or_empty(id);
             (!known.contains(&id)).then(|| lesson::description(note, || lead(note)))?
         })
         .collect();
@@ -273,7 +274,7 @@ pub fn build(
         known: &known,
         wpm: options.wpm,
         descriptions: &descriptions,
-        structured: structured.map(|s| vault.note(s)),
+        structured: structured.map(|s| vault.note_or_empty(s)),
     };
     let mut left_out = Vec::new();
     let modules: Vec<Module> = drafts
@@ -289,7 +290,7 @@ pub fn build(
         empty_notes(module, &mut gaps);
     }
     for &(source, index) in &selection.unresolved {
-        let note = vault.note(source);
+        let note = vault.note_or_empty(source);
         let link = &note.links[index];
         gaps.push(Gap {
             kind: GapKind::Unresolved,
@@ -304,13 +305,13 @@ pub fn build(
         Source::Root(r) => {
             let r = *r;
             let shown = structured.unwrap_or(r);
-            let note = vault.note(shown);
+            let note = vault.note_or_empty(shown);
             let title = note
                 .headings
                 .first()
                 .filter(|h| lesson::is_title(note, 0, h))
                 .map_or_else(|| note.title.clone(), |h| h.text.trim().to_owned());
-            let root_note = vault.note(r);
+            let root_note = vault.note_or_empty(r);
             (
                 title,
                 format!("[[{}]]", names.link(root_note)),
@@ -329,7 +330,7 @@ pub fn build(
     };
     Outline {
         title,
-        root: root.map(|r| vault.note(r).path.clone()),
+        root: root.map(|r| vault.note_or_empty(r).path.clone()),
         description,
         lessons: modules.iter().map(count_lessons).sum(),
         minutes: modules.iter().map(|m| m.minutes).sum(),
@@ -341,7 +342,7 @@ pub fn build(
         attachments: selection
             .attachments
             .iter()
-            .map(|&file| vault.file_path(file).to_owned())
+            .map(|&file| vault.file_path(file).unwrap_or_default().to_owned())
             .collect(),
         generated_from,
     }
@@ -349,7 +350,7 @@ pub fn build(
 
 /// "Teach this first" constraints between lessons, as (before, after).
 fn teaching_edges(
-    vault: &Vault,
+    vault: &LiveVault,
     lessons: &[NoteId],
     index_of: &HashMap<NoteId, usize>,
 ) -> Vec<(usize, usize)> {
@@ -416,7 +417,7 @@ fn order_groups(groups: Vec<Draft>, keys: &[TieKey], dag: &[(usize, usize)]) -> 
 
 /// Notes the learner knows: those named, those tagged, and everything they
 /// require, transitively.
-fn known_notes(vault: &Vault, options: &Options) -> HashSet<NoteId> {
+fn known_notes(vault: &LiveVault, options: &Options) -> HashSet<NoteId> {
     let mut known: HashSet<NoteId> = options.known.iter().copied().collect();
     if !options.known_tags.is_empty() {
         vault.decode_all();
@@ -425,7 +426,7 @@ fn known_notes(vault: &Vault, options: &Options) -> HashSet<NoteId> {
         known.extend(
             vault
                 .note_ids()
-                .filter(|&id| select::has_tag(vault.note(id), tag)),
+                .filter(|&id| select::has_tag(vault.note_or_empty(id), tag)),
         );
     }
     let mut queue: VecDeque<NoteId> = known.iter().copied().collect();
@@ -444,7 +445,7 @@ fn known_notes(vault: &Vault, options: &Options) -> HashSet<NoteId> {
 
 /// Turns drafts into modules.
 struct Builder<'a> {
-    vault: &'a Vault,
+    vault: &'a LiveVault,
     names: &'a LinkNames<'a>,
     lessons: &'a [NoteId],
     rank: &'a [usize],
@@ -512,7 +513,7 @@ impl Builder<'_> {
     /// The lesson at an index in `lessons`.
     fn lesson(&self, index: usize) -> Lesson {
         let id = self.lessons[index];
-        let note = self.vault.note(id);
+        let note = self.vault.note_or_empty(id);
         let mut prerequisites: Vec<NoteRef> = Vec::new();
         for (link, resolution) in self.vault.links_of(id) {
             if let (Relation::Prerequisites, Some(FileId::Note(target))) =
@@ -520,7 +521,7 @@ impl Builder<'_> {
                 && target != id
                 && !prerequisites
                     .iter()
-                    .any(|p| p.path == self.vault.note(target).path)
+                    .any(|p| p.path == self.vault.note_or_empty(target).path)
             {
                 prerequisites.push(self.names.note_ref(self.vault, target));
             }
@@ -599,8 +600,8 @@ mod tests {
     use super::*;
 
     /// A vault of `n` notes, `n0` the root; each link is (kind, from, to).
-    fn vault(n: usize, links: &[(u8, usize, usize)]) -> Vault {
-        Vault::from_sources(sources(n, links), Vec::<String>::new())
+    fn vault(n: usize, links: &[(u8, usize, usize)]) -> LiveVault {
+        LiveVault::from_sources(sources(n, links), Vec::<String>::new())
     }
 
     /// The notes of [`vault`], as (path, text).
@@ -675,16 +676,16 @@ mod tests {
         ) {
             let links: Vec<_> = links.into_iter().map(|(k, a, b)| (k, a % n, b % n)).collect();
             let vault = vault(n, &links);
-            let root = vault.note_by_path("n0.md").expect("root");
+            let root = vault.note_id("n0.md").expect("root");
             let options = Options { depth: 12, ..Options::default() };
             let outline = build(&vault, &Source::Root(root), &options, &|_| None);
             prop_assert_eq!(&outline, &build(&vault, &Source::Root(root), &options, &|_| None));
             // Nor does it depend on the order the notes were found in.
-            let reversed = Vault::from_sources(
+            let reversed = LiveVault::from_sources(
                 sources(n, &links).into_iter().rev(),
                 Vec::<String>::new(),
             );
-            let reversed_root = reversed.note_by_path("n0.md").expect("root");
+            let reversed_root = reversed.note_id("n0.md").expect("root");
             prop_assert_eq!(
                 &outline,
                 &build(&reversed, &Source::Root(reversed_root), &options, &|_| None)

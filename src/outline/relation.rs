@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn property_keys_match_in_any_case() {
-        let vault = crate::vault::Vault::from_sources(
+        let vault = crate::vault::live::LiveVault::from_sources(
             [(
                 "a.md",
                 "---\nRequires: \"[[b]]\"\nUP: \"[[b]]\"\nsee: \"[[b]]\"\n---\n[[b]] ![[b]]",
@@ -155,7 +155,7 @@ mod tests {
             ["b.md"],
         );
         let relations: Vec<Relation> = vault
-            .note(crate::vault::NoteId(0))
+            .note_or_empty(crate::vault::NoteId(0))
             .links
             .iter()
             .map(Relation::of)

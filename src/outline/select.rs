@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use super::relation::Relation;
 use crate::graph::unresolved_key;
 use crate::model::Note;
-use crate::vault::{FileId, NoteId, Vault};
+use crate::vault::live::LiveVault;
+use crate::vault::{FileId, NoteId};
 
 /// The notes a course draws on, and what the walk met that is not a note.
 #[derive(Debug, Default)]
@@ -24,7 +25,7 @@ pub struct Selection {
 /// Hierarchy and sequence links count in both directions (a note whose `up`
 /// is X is X's `down`). Notes for which `skip` holds are never entered.
 pub fn from_root(
-    vault: &Vault,
+    vault: &LiveVault,
     root: NoteId,
     follow: &[Relation],
     depth: usize,
@@ -68,7 +69,7 @@ pub fn from_root(
                 .map(|(source, _)| *source),
         );
         for target in next {
-            if !skip(vault.note(target)) && seen.insert(target) {
+            if !skip(vault.note_or_empty(target)) && seen.insert(target) {
                 queue.push_back((target, distance + 1));
             }
         }
@@ -77,11 +78,11 @@ pub fn from_root(
 }
 
 /// Every note carrying `tag` or a tag nested under it, in path order.
-pub fn by_tag(vault: &Vault, tag: &str, skip: impl Fn(&Note) -> bool) -> Selection {
+pub fn by_tag(vault: &LiveVault, tag: &str, skip: impl Fn(&Note) -> bool) -> Selection {
     vault.decode_all();
     let notes = vault
         .note_ids()
-        .filter(|&id| has_tag(vault.note(id), tag) && !skip(vault.note(id)))
+        .filter(|&id| has_tag(vault.note_or_empty(id), tag) && !skip(vault.note_or_empty(id)))
         .collect();
     Selection {
         notes,
@@ -90,11 +91,15 @@ pub fn by_tag(vault: &Vault, tag: &str, skip: impl Fn(&Note) -> bool) -> Selecti
 }
 
 /// The given notes (say, a search's matches), each once, in path order.
-pub fn listed(vault: &Vault, notes: &[NoteId], skip: impl Fn(&Note) -> bool) -> Selection {
+pub fn listed(vault: &LiveVault, notes: &[NoteId], skip: impl Fn(&Note) -> bool) -> Selection {
     let mut notes = notes.to_vec();
-    notes.sort_unstable();
+    notes.sort_unstable_by(|&a, &b| {
+        vault
+            .file_path(FileId::Note(a))
+            .cmp(&vault.file_path(FileId::Note(b)))
+    });
     notes.dedup();
-    notes.retain(|&id| !skip(vault.note(id)));
+    notes.retain(|&id| !skip(vault.note_or_empty(id)));
     Selection {
         notes,
         ..Selection::default()
@@ -117,11 +122,11 @@ pub fn has_tag(note: &Note, tag: &str) -> bool {
 /// link, with the relation the note has to them (its implied edge), in path
 /// order. Only front-matter links are such links: only notes with some are
 /// decoded.
-fn implied_links(vault: &Vault) -> HashMap<NoteId, Vec<(NoteId, Relation)>> {
+fn implied_links(vault: &LiveVault) -> HashMap<NoteId, Vec<(NoteId, Relation)>> {
     let mut implied: HashMap<NoteId, Vec<(NoteId, Relation)>> = HashMap::new();
     let sources = vault
         .note_ids()
-        .filter(|&id| vault.counts(id).property_links > 0);
+        .filter(|&id| vault.counts(id).unwrap_or_default().property_links > 0);
     for source in sources {
         for (link, resolution) in vault.links_of(source) {
             if let (Some(FileId::Note(target)), Some(inverse)) =
@@ -142,13 +147,15 @@ fn implied_links(vault: &Vault) -> HashMap<NoteId, Vec<(NoteId, Relation)>> {
 mod tests {
     use super::*;
 
-    fn paths(vault: &Vault, ids: &[NoteId]) -> Vec<String> {
-        ids.iter().map(|&id| vault.note(id).path.clone()).collect()
+    fn paths(vault: &LiveVault, ids: &[NoteId]) -> Vec<String> {
+        ids.iter()
+            .map(|&id| vault.note_or_empty(id).path.clone())
+            .collect()
     }
 
     #[test]
     fn walks_both_ways_along_up_links_within_the_depth() {
-        let vault = Vault::from_sources(
+        let vault = LiveVault::from_sources(
             [
                 ("root.md", "[[a]] [[missing]] [[Missing]]"),
                 ("a.md", "[[b]]"),
@@ -158,7 +165,7 @@ mod tests {
             ],
             Vec::<String>::new(),
         );
-        let root = vault.note_by_path("root.md").expect("root");
+        let root = vault.note_id("root.md").expect("root");
         let selection = from_root(&vault, root, &Relation::default_follow(), 2, |_| false);
         assert_eq!(
             paths(&vault, &selection.notes),
@@ -174,7 +181,7 @@ mod tests {
 
     #[test]
     fn nested_tags_belong_to_their_parent() {
-        let vault = Vault::from_sources(
+        let vault = LiveVault::from_sources(
             [
                 ("a.md", "#cooking/bread"),
                 ("b.md", "#cookingx"),
@@ -188,11 +195,11 @@ mod tests {
 
     #[test]
     fn listed_notes_come_once_in_path_order_without_skipped_ones() {
-        let vault = Vault::from_sources(
+        let vault = LiveVault::from_sources(
             [("a.md", ""), ("b.md", ""), ("c.md", "")],
             Vec::<String>::new(),
         );
-        let id = |path| vault.note_by_path(path).expect("note");
+        let id = |path| vault.note_id(path).expect("note");
         let selection = listed(
             &vault,
             &[id("c.md"), id("a.md"), id("c.md"), id("b.md")],

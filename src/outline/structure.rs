@@ -15,8 +15,9 @@ use serde::Serialize;
 use super::lesson::is_title;
 use super::relation::Relation;
 use crate::model::{LinkOrigin, Note};
+use crate::vault::live::LiveVault;
 use crate::vault::resolve::{AnchorMatch, fold};
-use crate::vault::{FileId, NoteId, Vault};
+use crate::vault::{FileId, NoteId};
 
 /// Where a module comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,7 +57,7 @@ pub struct Draft {
 /// structure, links under a heading in the note's own body the next (and
 /// only ROOT's own body counts). The candidate with the most wins, ROOT
 /// first on a tie; `None` when no heading of them holds a lesson.
-pub fn structured_note(vault: &Vault, root: NoteId, lessons: &[NoteId]) -> Option<NoteId> {
+pub fn structured_note(vault: &LiveVault, root: NoteId, lessons: &[NoteId]) -> Option<NoteId> {
     let mut candidates = vec![root];
     for (link, resolution) in vault.links_of(root) {
         if let (Relation::Related, Some(FileId::Note(id))) = (Relation::of(link), resolution.target)
@@ -108,11 +109,11 @@ struct Placed {
 /// with that heading's index: links in its body under the heading first,
 /// then lessons whose `up` names the heading.
 fn placed_under_headings(
-    vault: &Vault,
+    vault: &LiveVault,
     note: NoteId,
     lessons: &[NoteId],
 ) -> HashMap<NoteId, Placed> {
-    let structured = vault.note(note);
+    let structured = vault.note_or_empty(note);
     let mut placed = HashMap::new();
     for (link, resolution) in vault.links_of(note) {
         if link.origin != LinkOrigin::Body || link.is_embed() {
@@ -170,7 +171,7 @@ fn section_of(note: &Note, offset: u32) -> Option<usize> {
 /// heading. A lesson goes under the heading that places it, or else where
 /// its `up` parent went.
 pub fn from_headings(
-    vault: &Vault,
+    vault: &LiveVault,
     structured: NoteId,
     lessons: &[NoteId],
 ) -> (Vec<Draft>, Vec<usize>) {
@@ -203,7 +204,7 @@ pub fn from_headings(
             }
         }
     }
-    let note = vault.note(structured);
+    let note = vault.note_or_empty(structured);
     let mut by_heading: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut unplaced = Vec::new();
     for (i, heading) in heading_of.iter().enumerate() {
@@ -252,12 +253,12 @@ fn fill(drafts: &mut [Draft], by_heading: &mut BTreeMap<usize, Vec<usize>>) {
 }
 
 /// A note's first `up` link that leads to a note.
-fn up_parent(vault: &Vault, id: NoteId) -> Option<NoteId> {
+fn up_parent(vault: &LiveVault, id: NoteId) -> Option<NoteId> {
     up_link(vault, id).map(|(parent, _)| parent)
 }
 
 /// A note's first `up` link that leads to a note, with the heading it names.
-fn up_link(vault: &Vault, id: NoteId) -> Option<(NoteId, Option<usize>)> {
+fn up_link(vault: &LiveVault, id: NoteId) -> Option<(NoteId, Option<usize>)> {
     vault
         .links_of(id)
         .find_map(|(link, resolution)| match resolution.target {
@@ -277,7 +278,7 @@ fn up_link(vault: &Vault, id: NoteId) -> Option<(NoteId, Option<usize>)> {
 /// then a folder, then links among them; the rest go to "Other notes".
 /// Within a kind, bigger groups are formed first (ties by name).
 pub fn from_graph(
-    vault: &Vault,
+    vault: &LiveVault,
     lessons: &[NoteId],
     members: &[usize],
     not_parents: &[NoteId],
@@ -295,7 +296,7 @@ pub fn from_graph(
         else {
             continue;
         };
-        let note = vault.note(parent);
+        let note = vault.note_or_empty(parent);
         // An index kept by the index is known only to be in range of the
         // note's headings or blocks.
         let heading = heading.filter(|&h| h < note.headings.len());
@@ -314,7 +315,7 @@ pub fn from_graph(
 
     let mut by_tag: BTreeMap<String, Candidate> = BTreeMap::new();
     for &m in members {
-        for tag in vault.note(lessons[m]).tag_names() {
+        for tag in vault.note_or_empty(lessons[m]).tag_names() {
             by_tag
                 .entry(tag.to_lowercase())
                 .or_insert_with(|| (tag.to_owned(), Vec::new()))
@@ -326,7 +327,7 @@ pub fn from_graph(
 
     let mut by_folder: BTreeMap<String, Candidate> = BTreeMap::new();
     for &m in members {
-        let path = &vault.note(lessons[m]).path;
+        let path = &vault.note_or_empty(lessons[m]).path;
         let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
         let name = if folder.is_empty() {
             "Vault root"
@@ -434,7 +435,7 @@ fn greedy(
 /// Groups of free members linked among themselves (either direction), each
 /// named after its most linked member.
 fn communities(
-    vault: &Vault,
+    vault: &LiveVault,
     lessons: &[NoteId],
     members: &[usize],
     index_of: &HashMap<NoteId, usize>,
@@ -465,7 +466,10 @@ fn communities(
         .filter_map(|group| {
             let hub = *group.iter().min_by(|&&a, &&b| {
                 degree[b].cmp(&degree[a]).then_with(|| {
-                    let (a, b) = (vault.note(lessons[a]), vault.note(lessons[b]));
+                    let (a, b) = (
+                        vault.note_or_empty(lessons[a]),
+                        vault.note_or_empty(lessons[b]),
+                    );
                     fold(&a.title)
                         .cmp(&fold(&b.title))
                         .then(a.path.cmp(&b.path))
@@ -475,7 +479,7 @@ fn communities(
                 free.remove(m);
             }
             Some(draft(
-                &format!("Around {}", vault.note(lessons[hub]).title),
+                &format!("Around {}", vault.note_or_empty(lessons[hub]).title),
                 ModuleKind::Community,
                 group,
             ))
@@ -493,16 +497,16 @@ fn communities(
 mod tests {
     use super::*;
 
-    fn ids(vault: &Vault, paths: &[&str]) -> Vec<NoteId> {
+    fn ids(vault: &LiveVault, paths: &[&str]) -> Vec<NoteId> {
         paths
             .iter()
-            .map(|p| vault.note_by_path(p).expect("note"))
+            .map(|p| vault.note_id(p).expect("note"))
             .collect()
     }
 
     #[test]
     fn notes_pointing_up_at_headings_outweigh_links_under_headings() {
-        let vault = Vault::from_sources(
+        let vault = LiveVault::from_sources(
             [
                 (
                     "root.md",
@@ -521,7 +525,7 @@ mod tests {
         };
         assert_eq!(structured_note(&vault, root, &lessons), Some(map));
         // Links under a related note's headings do not make it the structure.
-        let vault = Vault::from_sources(
+        let vault = LiveVault::from_sources(
             [
                 ("root.md", "---\nrelated: \"[[map]]\"\n---\n# Plan\n[[a]]\n"),
                 ("map.md", "# Map\n## Part\n[[a]] [[b]]\n"),
@@ -537,7 +541,7 @@ mod tests {
 
     #[test]
     fn leftover_lessons_group_by_parent_heading_before_tags() {
-        let vault = Vault::from_sources(
+        let vault = LiveVault::from_sources(
             [
                 ("map.md", "# Map\n## Part\n"),
                 ("a.md", "---\nup: \"[[map#Part]]\"\ntags: [x]\n---\n"),

@@ -343,6 +343,18 @@ impl LiveVault {
             .map(|(path, _)| path)
     }
 
+    /// A note, or an empty one for an id not of this vault (decoded now
+    /// if it was not yet).
+    pub fn note_or_empty(&self, id: NoteId) -> &Note {
+        self.note(id).unwrap_or_else(|| super::no_note())
+    }
+
+    /// Whether another file of the vault has the file name of the one at
+    /// `path` (in any case), so that a link by name alone could lead elsewhere.
+    pub fn shares_file_name(&self, path: &str) -> bool {
+        self.count_named(path.rsplit('/').next().unwrap_or(path)) > 1
+    }
+
     /// A note (decoded now if it was not yet).
     pub fn note(&self, id: NoteId) -> Option<&Note> {
         self.parsed(id).map(|parsed| &parsed.note)

@@ -139,27 +139,6 @@ impl Vault {
         }
     }
 
-    /// A copy of `live` as it is now (its notes' current texts, its
-    /// attachments), as the vault at `root`: for a command that reads a
-    /// [`Vault`], where ids are positions, from a vault that changed.
-    pub fn snapshot(live: &LiveVault, root: &Path) -> Self {
-        let mut parsed: Vec<parse::ParsedNote> = (live.note_ids())
-            .filter_map(|id| {
-                Some(parse::ParsedNote {
-                    note: live.note(id)?.clone(),
-                    diagnostics: live.parse_diagnostics(id).to_vec(),
-                })
-            })
-            .collect();
-        parsed.sort_by(|a, b| a.note.path.cmp(&b.note.path));
-        let attachments = live.attachment_paths().map(str::to_owned).collect();
-        Self::of(
-            Some(root),
-            LiveVault::from_parsed(parsed, attachments),
-            true,
-        )
-    }
-
     /// The live vault this is, to change in place.
     pub fn into_live(self) -> LiveVault {
         self.live
@@ -205,7 +184,7 @@ impl Vault {
 
     /// One note (an empty one for an id not of this vault).
     pub fn note(&self, id: NoteId) -> &Note {
-        self.live.note(id).unwrap_or_else(|| no_note())
+        self.live.note_or_empty(id)
     }
 
     /// A note's properties and tags, without decoding the rest of it when
@@ -325,9 +304,7 @@ impl Vault {
     /// Whether another file of the vault has the file name of the one at
     /// `path` (in any case), so that a link by name alone could lead elsewhere.
     pub fn shares_file_name(&self, path: &str) -> bool {
-        self.live
-            .count_named(path.rsplit('/').next().unwrap_or(path))
-            > 1
+        self.live.shares_file_name(path)
     }
 
     /// The file a link path written in the note at `source` leads to,
@@ -390,7 +367,7 @@ impl Vault {
 }
 
 /// The note [`Vault::note`] gives for an id not of the vault: empty.
-fn no_note() -> &'static Note {
+pub(crate) fn no_note() -> &'static Note {
     static EMPTY: OnceLock<Note> = OnceLock::new();
     EMPTY.get_or_init(|| parse::parse_note("", "").note)
 }
@@ -506,33 +483,6 @@ mod tests {
 
     fn assembled(known: Vec<Vec<Resolution>>) -> Vault {
         assembled_from([A, B], known, [true, true])
-    }
-
-    #[test]
-    fn a_snapshot_is_the_vault_of_the_live_vaults_current_notes() {
-        let mut live = LiveVault::from_sources([("b.md", "[[a]]"), ("c.md", "")], ["pic.png"]);
-        live.upsert_note("a.md", "# A\n[[c]] ![[pic.png]]")
-            .expect("added");
-        live.upsert_note("c.md", "[[a#A]]").expect("edited");
-        live.remove("b.md").expect("removed");
-        let snapshot = Vault::snapshot(&live, Path::new("/vault"));
-        let fresh = Vault::from_sources(
-            [("a.md", "# A\n[[c]] ![[pic.png]]"), ("c.md", "[[a#A]]")],
-            ["pic.png"],
-        );
-        assert_eq!(snapshot.root(), Some(Path::new("/vault")));
-        let notes = |vault: &Vault| -> Vec<(Note, Vec<Resolution>)> {
-            (vault.note_ids())
-                .map(|id| {
-                    (
-                        vault.note(id).clone(),
-                        vault.live().resolutions(id).to_vec(),
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(notes(&snapshot), notes(&fresh));
-        assert_eq!(snapshot.attachment_paths().collect::<Vec<_>>(), ["pic.png"]);
     }
 
     #[test]

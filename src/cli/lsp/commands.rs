@@ -11,7 +11,6 @@ use lsp_types::{ExecuteCommandParams, Uri};
 use serde_json::Value;
 use vaultkit::outline::{self, Options, Source, lesson};
 use vaultkit::render;
-use vaultkit::vault::Vault;
 
 use super::workspace::Workspace;
 
@@ -57,15 +56,15 @@ pub fn execute(workspaces: &[Workspace], params: &ExecuteCommandParams) -> Resul
 
 /// The Markdown course outline from the note at `path`.
 fn course_outline(workspace: &Workspace, path: &str) -> Result<String, String> {
-    let vault = Vault::snapshot(workspace.live(), workspace.root());
+    let vault = workspace.live();
     let root = vault
-        .note_by_path(path)
+        .note_id(path)
         .ok_or_else(|| format!("{path} is not a note of the vault"))?;
     let lead = |note: &vaultkit::model::Note| {
         let id = workspace.live().note_id(&note.path)?;
         lesson::first_paragraph(&workspace.text(id)?)
     };
-    let built = outline::build(&vault, &Source::Root(root), &Options::default(), &lead);
+    let built = outline::build(vault, &Source::Root(root), &Options::default(), &lead);
     let mut out = Vec::new();
     render::outline::markdown(&mut out, &built).map_err(|err| err.to_string())?;
     String::from_utf8(out).map_err(|err| err.to_string())

@@ -547,6 +547,19 @@ fn the_commands_print_what_outline_and_search_print() {
             .contains("\nSkim Rust and owning then Rust."),
         "{outline}"
     );
+    // A note only in a buffer, which Home's `[[Nowhere]]` now reaches, is a lesson.
+    let text = "# Nowhere\n\nA place found at last.\n";
+    let document = json!({ "uri": uri(&root.join("Nowhere.md")), "languageId": "markdown", "version": 1, "text": text });
+    server.notify("textDocument/didOpen", json!({ "textDocument": document }));
+    let outline = server.result(
+        "workspace/executeCommand",
+        command("vaultkit.outline", json!([home])),
+    );
+    assert!(
+        (outline.as_str().expect("Markdown"))
+            .contains("[[Nowhere]] · 1 min — A place found at last."),
+        "{outline}"
+    );
     let unknown = server.request(
         "workspace/executeCommand",
         command("vaultkit.nothing", json!([])),
