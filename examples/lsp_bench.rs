@@ -86,9 +86,10 @@ struct Row {
     /// The samples, in the row's unit.
     values: Vec<f64>,
     unit: &'static str,
-    /// Which statistic the target applies to, and its limit.
+    /// Which statistic the target applies to, and its limit (none: the
+    /// row is reported only).
     statistic: Statistic,
-    limit: f64,
+    limit: Option<f64>,
 }
 
 #[derive(Clone, Copy)]
@@ -105,13 +106,13 @@ impl Row {
             values,
             unit,
             statistic: Statistic::P95,
-            limit: f64::INFINITY,
+            limit: None,
         }
     }
 
     fn target(mut self, statistic: Statistic, limit: f64) -> Self {
         self.statistic = statistic;
-        self.limit = limit;
+        self.limit = Some(limit);
         self
     }
 
@@ -129,7 +130,7 @@ impl Row {
     }
 
     fn passes(&self) -> bool {
-        self.judged() <= self.limit
+        self.limit.is_none_or(|limit| self.judged() <= limit)
     }
 }
 
@@ -154,15 +155,20 @@ fn print_table(rows: &[Row]) {
             Statistic::P95 => "p95",
             Statistic::Max => "max",
         };
+        let (target, verdict) = match row.limit {
+            Some(limit) => (
+                format!("{statistic} ≤ {}", show(limit)),
+                if row.passes() { "PASS" } else { "FAIL" },
+            ),
+            None => ("none".to_owned(), ""),
+        };
         println!(
-            "| {} | {} | {} | {} | {} | {statistic} ≤ {} | {} |",
+            "| {} | {} | {} | {} | {} | {target} | {verdict} |",
             row.what,
             row.values.len(),
             show(percentile(&row.values, 0.5)),
             show(percentile(&row.values, 0.95)),
             show(percentile(&row.values, 1.0)),
-            show(row.limit),
-            if row.passes() { "PASS" } else { "FAIL" },
         );
     }
 }

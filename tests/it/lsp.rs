@@ -1227,6 +1227,21 @@ fn home_findings_without_agile() -> Vec<(Value, i64, String, String)> {
     findings
 }
 
+/// The next diagnostics published for each of these notes (others are
+/// passed over), in the order of `paths`.
+fn published_to(server: &mut Server, root: &Path, paths: &[&str]) -> Vec<Value> {
+    let uris: Vec<String> = paths.iter().map(|path| uri(&root.join(path))).collect();
+    let mut published: Vec<Option<Value>> = vec![None; uris.len()];
+    while published.iter().any(Option::is_none) {
+        let params = server.notification("textDocument/publishDiagnostics");
+        let at = uris.iter().position(|uri| params["uri"] == json!(uri));
+        if let Some(at) = at {
+            published[at].get_or_insert(params);
+        }
+    }
+    published.into_iter().flatten().collect()
+}
+
 fn watched(file: &Path, kind: u8) -> Value {
     json!({ "changes": [{ "uri": uri(file), "type": kind }] })
 }
@@ -1265,20 +1280,7 @@ fn changes_the_editor_reports_on_disk_break_and_mend_links_in_closed_notes() {
         "workspace/didChangeWatchedFiles",
         watched(&root.join("Topics/Agile.md"), 3),
     );
-    let mut published = Vec::new();
-    while published.len() < 2 {
-        let params = server.notification("textDocument/publishDiagnostics");
-        if [
-            uri(&root.join("Home.md")),
-            uri(&root.join("Topics/Agile.md")),
-        ]
-        .contains(&params["uri"].as_str().unwrap_or_default().to_owned())
-        {
-            published.push(params);
-        }
-    }
-    published.sort_by_key(|params| params["uri"].to_string());
-    assert_eq!(published[0]["uri"], uri(&root.join("Home.md")));
+    let published = published_to(&mut server, root, &["Home.md", "Topics/Agile.md"]);
     let mut expected = home_findings_without_agile();
     expected.remove(0);
     assert_eq!(diagnostics(&published[0]), expected);
@@ -1317,19 +1319,7 @@ fn a_change_reported_on_the_vault_folder_itself_reads_everything_again() {
     .expect("write");
     std::fs::remove_file(root.join("Topics/Agile.md")).expect("delete");
     server.notify("workspace/didChangeWatchedFiles", watched(root, 2));
-    let (home, agile) = (
-        uri(&root.join("Home.md")),
-        uri(&root.join("Topics/Agile.md")),
-    );
-    let mut published = Vec::new();
-    while published.len() < 2 {
-        let params = server.notification("textDocument/publishDiagnostics");
-        if [&home, &agile].contains(&&params["uri"].as_str().unwrap_or_default().to_owned()) {
-            published.push(params);
-        }
-    }
-    published.sort_by_key(|params| params["uri"].to_string());
-    assert_eq!(published[0]["uri"], home);
+    let published = published_to(&mut server, root, &["Home.md", "Topics/Agile.md"]);
     let mut expected = home_findings_without_agile();
     expected.remove(0);
     assert_eq!(diagnostics(&published[0]), expected);
