@@ -250,6 +250,12 @@ fn read_message(input: &mut impl BufRead) -> Option<Value> {
     Some(message)
 }
 
+/// What a client that watches files for its servers says of it: the
+/// server then asks it for file events instead of watching the vault itself.
+pub fn watching_client() -> Value {
+    json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } })
+}
+
 /// The `file:` URI of a path.
 pub fn uri(path: &Path) -> String {
     url::Url::from_file_path(path)
@@ -1250,9 +1256,7 @@ fn watched(file: &Path, kind: u8) -> Value {
 fn changes_the_editor_reports_on_disk_break_and_mend_links_in_closed_notes() {
     let copy = fixture_copy("lsp");
     let root = copy.path();
-    let client =
-        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
-    let mut server = Server::start_with(root, client);
+    let mut server = Server::start_with(root, watching_client());
     let registration = server.notification("client/registerCapability");
     assert_eq!(
         registration["registrations"][0]["method"],
@@ -1308,9 +1312,7 @@ fn a_change_reported_on_the_vault_folder_itself_reads_everything_again() {
     // events: the files that changed are not known, only that some did.
     let copy = fixture_copy("lsp");
     let root = copy.path();
-    let client =
-        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
-    let mut server = Server::start_with(root, client);
+    let mut server = Server::start_with(root, watching_client());
     server.notification("client/registerCapability");
     std::fs::write(
         root.join("Nowhere.md"),

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{Server, uri};
+use super::{Server, uri, watching_client};
 use crate::util::{fixture_copy, vaultkit};
 
 /// What `vaultkit -v search QUERY` prints (stdout, stderr); it must succeed.
@@ -62,9 +62,7 @@ fn a_note_edited_on_disk_is_indexed_by_the_server_for_the_next_command() {
 fn changes_the_editor_reports_are_indexed_too() {
     let copy = fixture_copy("lsp");
     let root = copy.path();
-    let client =
-        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
-    let mut server = Server::start_with(root, client);
+    let mut server = Server::start_with(root, watching_client());
     server.indexed();
     let note = root.join("Review.md");
     std::fs::write(&note, "# Review\n\nA zeppelin.\n").expect("written");

@@ -6,7 +6,10 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{Server, at, diagnostics, edit, home_findings, location, range, uri, vault, watched};
+use super::{
+    Server, at, diagnostics, edit, home_findings, location, range, uri, vault, watched,
+    watching_client,
+};
 use crate::util::fixture_copy;
 
 /// `{ "textDocument": { "uri": … } }` for a note of the fixture vault.
@@ -284,9 +287,7 @@ fn report(server: &mut Server, paths: &[&Path]) {
 fn an_edited_vaultkit_toml_relints_and_a_broken_one_is_refused() {
     let copy = fixture_copy("lsp");
     let root = copy.path();
-    let client =
-        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
-    let mut server = Server::start_with(root, client);
+    let mut server = Server::start_with(root, watching_client());
     let config = root.join("vaultkit.toml");
     let text = std::fs::read_to_string(&config).expect("the config");
     // `case-mismatch` becomes an error, and Templates/ is ignored no more.
@@ -372,9 +373,7 @@ fn views_of_documents_outside_the_vault_are_empty() {
 fn a_note_deleted_while_open_lives_on_in_its_buffer_until_closed() {
     let copy = fixture_copy("lsp");
     let root = copy.path();
-    let client =
-        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
-    let mut server = Server::start_with(root, client);
+    let mut server = Server::start_with(root, watching_client());
     server.open(root, "Topics/Agile.md");
     server.diagnostics_of(&root.join("Topics/Agile.md"));
     std::fs::remove_file(root.join("Topics/Agile.md")).expect("delete");
