@@ -9,6 +9,7 @@
 
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use vaultkit::model::{Note, Tag, tag_names};
 use vaultkit::vault::change::Changes;
@@ -72,11 +73,16 @@ impl NoteNames {
 impl Names {
     /// Every note's folded names, of the vault `live` these names follow.
     pub fn notes(&self, live: &LiveVault) -> &FxHashMap<NoteId, NoteNames> {
-        self.notes.get_or_init(|| {
-            (live.note_ids())
-                .filter_map(|id| Some((id, NoteNames::of(live.note(id)?))))
-                .collect()
-        })
+        if let Some(notes) = self.notes.get() {
+            return notes;
+        }
+        // Decoded and folded on all cores, outside the cell's initialiser
+        // (see `Notes::decode_all`).
+        let ids: Vec<NoteId> = live.note_ids().collect();
+        let names: Vec<(NoteId, NoteNames)> = (ids.into_par_iter())
+            .filter_map(|id| Some((id, NoteNames::of(live.note(id)?))))
+            .collect();
+        self.notes.get_or_init(|| names.into_iter().collect())
     }
 
     /// Every file's link text, in path order, of the vault `live` these
